@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+// Everything read from the environment, validated once at start.
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('./.data'),
+  META_APP_SECRET: z.string().min(1).optional(),
+  META_VERIFY_TOKEN: z.string().min(1).optional(),
+  ADMIN_EMAIL: z.email().default('admin@switchboard.local'),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  TABLE_NAME: z.string().default('SocialCRMTable'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  return envSchema.parse(source);
+}

@@ -1,0 +1,136 @@
+import { randomId } from '../ids';
+import type { Db, Item } from './dynamo';
+import { keys, type RouteKind } from './keys';
+
+export type ChannelType = 'whatsapp' | 'instagram';
+export type ChannelStatus = 'active' | 'needs_reconnect';
+
+/** A connected channel as the API shows it: never the token. */
+export type Channel = {
+  id: string;
+  tenantId: string;
+  type: ChannelType;
+  status: ChannelStatus;
+  wabaId?: string;
+  phoneNumberId?: string;
+  accountId?: string;
+  displayName?: string;
+  createdAt: string;
+};
+
+export type ChannelWithSecret = Channel & { tokenCiphertext: string };
+
+export type RouteTarget = { tenantId: string; channelId: string };
+
+export type NewChannel =
+  | { type: 'whatsapp'; wabaId: string; phoneNumberId: string; tokenCiphertext: string; displayName?: string }
+  | { type: 'instagram'; accountId: string; tokenCiphertext: string; displayName?: string };
+
+export class RouteTakenError extends Error {
+  override readonly name = 'RouteTakenError';
+}
+
+function toChannel(item: Item): Channel {
+  return {
+    id: item.id,
+    tenantId: item.tenantId,
+    type: item.channelType,
+    status: item.status,
+    wabaId: item.wabaId,
+    phoneNumberId: item.phoneNumberId,
+    accountId: item.accountId,
+    displayName: item.displayName,
+    createdAt: item.createdAt,
+  };
+}
+
+function routeKeysOf(channel: NewChannel): [RouteKind, string][] {
+  return channel.type === 'whatsapp'
+    ? [
+        ['wa-phone', channel.phoneNumberId],
+        ['wa-waba', channel.wabaId],
+      ]
+    : [['ig', channel.accountId]];
+}
+
+/** Global routing lookups: which tenant owns this number or account (inbound webhooks name no tenant). */
+export class RouteRepo {
+  constructor(private readonly db: Db) {}
+
+  async resolve(kind: RouteKind, externalId: string): Promise<RouteTarget | undefined> {
+    const item = await this.db.get(keys.route(kind, externalId));
+    return item ? { tenantId: item.tenantId, channelId: item.channelId } : undefined;
+  }
+}
+
+/** A tenant's channels. Built only through the tenant-scoped accessor. */
+export class ChannelRepo {
+  constructor(
+    private readonly db: Db,
+    private readonly tenantId: string,
+  ) {}
+
+  /**
+   * Claims the routing keys, then writes the channel. A WABA may hold several numbers of one tenant,
+   * so its key is shared within a tenant but never across tenants; a phone number or an Instagram
+   * account belongs to one channel.
+   */
+  async create(input: NewChannel, now = new Date()): Promise<Channel> {
+    const id = randomId('ch');
+    const claimed: [RouteKind, string][] = [];
+    for (const [kind, externalId] of routeKeysOf(input)) {
+      const shared = kind === 'wa-waba';
+      const ok = await this.db.put(
+        { ...keys.route(kind, externalId), tenantId: this.tenantId, channelId: id, type: 'Route' },
+        shared
+          ? { condition: 'attribute_not_exists(PK) OR tenantId = :t', values: { ':t': this.tenantId } }
+          : { ifNotExists: true },
+      );
+      if (!ok) {
+        await this.releaseRoutes(claimed, id);
+        throw new RouteTakenError(`${kind} ${externalId} is already connected`);
+      }
+      if (!shared) claimed.push([kind, externalId]);
+    }
+    const { tokenCiphertext, ...fields } = input;
+    const channel: Channel = {
+      ...fields,
+      id,
+      tenantId: this.tenantId,
+      status: 'active',
+      createdAt: now.toISOString(),
+    };
+    await this.db.put({
+      ...keys.channel(this.tenantId, id),
+      ...channel,
+      channelType: input.type,
+      tokenCiphertext,
+      type: 'Channel',
+    });
+    return channel;
+  }
+
+  private async releaseRoutes(claimed: [RouteKind, string][], channelId: string): Promise<void> {
+    for (const [kind, externalId] of claimed) {
+      await this.db.delete(keys.route(kind, externalId), {
+        condition: 'channelId = :c',
+        values: { ':c': channelId },
+      });
+    }
+  }
+
+  async get(channelId: string): Promise<Channel | undefined> {
+    const item = await this.db.get(keys.channel(this.tenantId, channelId));
+    return item ? toChannel(item) : undefined;
+  }
+
+  async getWithSecret(channelId: string): Promise<ChannelWithSecret | undefined> {
+    const item = await this.db.get(keys.channel(this.tenantId, channelId));
+    return item ? { ...toChannel(item), tokenCiphertext: item.tokenCiphertext } : undefined;
+  }
+
+  async list(): Promise<Channel[]> {
+    const page = await this.db.query({ pk: keys.tenant(this.tenantId).PK, sk: { beginsWith: 'CHANNEL#' } });
+    return page.items.map(toChannel);
+  }
+}

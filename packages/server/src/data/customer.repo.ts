@@ -1,0 +1,91 @@
+import type { Db, Item } from './dynamo';
+import { keys } from './keys';
+
+export type Customer = {
+  id: string;
+  name?: string;
+  phone?: string;
+  identities: { whatsapp?: string; instagram?: string };
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type CustomerIdentity = { channel: 'whatsapp' | 'instagram'; externalId: string };
+
+/** Customer ids are derived from the first identity, so concurrent first messages agree on one id. */
+export function customerIdOf(identity: CustomerIdentity): string {
+  return `${identity.channel === 'whatsapp' ? 'wa' : 'ig'}-${identity.externalId}`;
+}
+
+function toCustomer(item: Item): Customer {
+  return {
+    id: item.id,
+    name: item.name,
+    phone: item.phone,
+    identities: item.identities ?? {},
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}
+
+export class CustomerRepo {
+  constructor(
+    private readonly db: Db,
+    private readonly tenantId: string,
+  ) {}
+
+  /**
+   * Creates the customer on first sight and keeps the profile name current. Order-tolerant: a
+   * name only replaces one seen at an earlier time, so a late redelivery cannot roll it back.
+   */
+  async upsertFromInbound(
+    identity: CustomerIdentity,
+    profile: { name?: string; phone?: string },
+    seenAt: string,
+  ): Promise<string> {
+    const id = customerIdOf(identity);
+    const key = keys.customer(this.tenantId, id);
+    const base = {
+      ':id': id,
+      ':identities': { [identity.channel]: identity.externalId },
+      ':seen': seenAt,
+      ':type': 'Customer',
+    };
+    const createFields =
+      '#id = if_not_exists(#id, :id), identities = if_not_exists(identities, :identities), ' +
+      'createdAt = if_not_exists(createdAt, :seen), #type = :type';
+    if (profile.name === undefined) {
+      await this.db.update(
+        key,
+        { set: `${createFields}, updatedAt = if_not_exists(updatedAt, :seen)${profile.phone ? ', phone = if_not_exists(phone, :phone)' : ''}` },
+        { names: { '#id': 'id', '#type': 'type' }, values: { ...base, ...(profile.phone ? { ':phone': profile.phone } : {}) } },
+      );
+      return id;
+    }
+    const values = { ...base, ':name': profile.name, ...(profile.phone ? { ':phone': profile.phone } : {}) };
+    const setName = `${createFields}, #name = :name, nameSeenAt = :seen, updatedAt = :seen${profile.phone ? ', phone = if_not_exists(phone, :phone)' : ''}`;
+    const applied = await this.db.update(
+      key,
+      { set: setName },
+      {
+        condition: 'attribute_not_exists(nameSeenAt) OR nameSeenAt <= :seen',
+        names: { '#id': 'id', '#type': 'type', '#name': 'name' },
+        values,
+      },
+    );
+    // The stored name is newer: nothing to change (the customer exists, since nameSeenAt does).
+    void applied;
+    return id;
+  }
+
+  async get(customerId: string): Promise<Customer | undefined> {
+    const item = await this.db.get(keys.customer(this.tenantId, customerId));
+    return item ? toCustomer(item) : undefined;
+  }
+
+  async getMany(customerIds: string[]): Promise<Map<string, Customer>> {
+    const unique = [...new Set(customerIds)];
+    const items = await this.db.batchGet(unique.map((id) => keys.customer(this.tenantId, id)));
+    return new Map(items.map((item) => [item.id as string, toCustomer(item)]));
+  }
+}

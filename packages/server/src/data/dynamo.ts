@@ -1,0 +1,256 @@
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  type DynamoDBClientConfig,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type NativeAttributeValue,
+} from '@aws-sdk/lib-dynamodb';
+import { table } from '../topology';
+
+// The only module that talks to DynamoDB. Repos call these few verbs; nothing else imports the SDK
+// client. Every call is counted so benchmarks can report requests per message from real calls.
+
+export type Item = Record<string, NativeAttributeValue>;
+export type Key = { PK: string; SK: string };
+export type Values = Record<string, NativeAttributeValue>;
+export type Names = Record<string, string>;
+
+export type CallCounts = { reads: number; writes: number; queries: number; conditionalFailures: number };
+
+export type QueryInput = {
+  pk: string;
+  /** Sort-key condition: begins_with, between, or comparison. */
+  sk?: { beginsWith: string } | { between: [string, string] } | { gt: string } | { lt: string };
+  index?: 'GSI1';
+  limit?: number;
+  newestFirst?: boolean;
+  startKey?: Item;
+  filter?: { expression: string; names?: Names; values?: Values };
+  consistent?: boolean;
+};
+
+export type QueryPage = { items: Item[]; lastKey?: Item };
+
+export class Db {
+  readonly counts: CallCounts = { reads: 0, writes: 0, queries: 0, conditionalFailures: 0 };
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+  }
+
+  static connect(config: DynamoDBClientConfig & { tableName: string }): Db {
+    const { tableName, ...clientConfig } = config;
+    return new Db(new DynamoDBClient(clientConfig), tableName);
+  }
+
+  async get(key: Key, consistent = true): Promise<Item | undefined> {
+    this.counts.reads++;
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: consistent }),
+    );
+    return out.Item;
+  }
+
+  async batchGet(keys: Key[]): Promise<Item[]> {
+    const found: Item[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let request: Record<string, { Keys: Item[] }> | undefined = {
+        [this.tableName]: { Keys: keys.slice(i, i + 100) },
+      };
+      while (request && Object.keys(request).length > 0) {
+        this.counts.reads++;
+        const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+        found.push(...(out.Responses?.[this.tableName] ?? []));
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  /** Put; with `ifNotExists` the write only happens when the key is new. Returns false when it was not. */
+  async put(
+    item: Item & Key,
+    opts: { ifNotExists?: boolean; condition?: string; names?: Names; values?: Values } = {},
+  ): Promise<boolean> {
+    this.counts.writes++;
+    const condition = opts.ifNotExists ? 'attribute_not_exists(PK)' : opts.condition;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: opts.names,
+          ExpressionAttributeValues: opts.values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        this.counts.conditionalFailures++;
+        return false;
+      }
+      throw err;
+    }
+  }
+
+  /** Update with an expression; returns the new item, or undefined when the condition failed. */
+  async update(
+    key: Key,
+    update: { set?: string; add?: string; remove?: string; del?: string },
+    opts: { condition?: string; names?: Names; values?: Values } = {},
+  ): Promise<Item | undefined> {
+    this.counts.writes++;
+    const expression = [
+      update.set && `SET ${update.set}`,
+      update.add && `ADD ${update.add}`,
+      update.remove && `REMOVE ${update.remove}`,
+      update.del && `DELETE ${update.del}`,
+    ]
+      .filter(Boolean)
+      .join(' ');
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: expression,
+          ConditionExpression: opts.condition,
+          ExpressionAttributeNames: opts.names,
+          ExpressionAttributeValues: opts.values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ?? {};
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        this.counts.conditionalFailures++;
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  async delete(key: Key, opts: { condition?: string; names?: Names; values?: Values } = {}): Promise<boolean> {
+    this.counts.writes++;
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: key,
+          ConditionExpression: opts.condition,
+          ExpressionAttributeNames: opts.names,
+          ExpressionAttributeValues: opts.values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        this.counts.conditionalFailures++;
+        return false;
+      }
+      throw err;
+    }
+  }
+
+  async query(input: QueryInput): Promise<QueryPage> {
+    this.counts.queries++;
+    const pkName = input.index ? `${input.index}PK` : 'PK';
+    const skName = input.index ? `${input.index}SK` : 'SK';
+    const names: Names = { '#pk': pkName, ...input.filter?.names };
+    const values: Values = { ':pk': input.pk, ...input.filter?.values };
+    let keyCondition = '#pk = :pk';
+    const sk = input.sk;
+    if (sk) {
+      names['#sk'] = skName;
+      if ('beginsWith' in sk) {
+        keyCondition += ' AND begins_with(#sk, :sk)';
+        values[':sk'] = sk.beginsWith;
+      } else if ('between' in sk) {
+        keyCondition += ' AND #sk BETWEEN :sk1 AND :sk2';
+        values[':sk1'] = sk.between[0];
+        values[':sk2'] = sk.between[1];
+      } else if ('gt' in sk) {
+        keyCondition += ' AND #sk > :sk';
+        values[':sk'] = sk.gt;
+      } else {
+        keyCondition += ' AND #sk < :sk';
+        values[':sk'] = sk.lt;
+      }
+    }
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: input.index,
+        KeyConditionExpression: keyCondition,
+        FilterExpression: input.filter?.expression,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        Limit: input.limit,
+        ScanIndexForward: !input.newestFirst,
+        ExclusiveStartKey: input.startKey,
+        ConsistentRead: input.index ? undefined : input.consistent,
+      }),
+    );
+    return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
+  }
+
+  /** Creates the table with its indexes when it does not exist (sandbox and tests; CDK owns it in AWS). */
+  async ensureTable(): Promise<void> {
+    const attrs = new Set<string>([table.partitionKey, table.sortKey]);
+    for (const index of table.indexes) {
+      attrs.add(index.partitionKey);
+      attrs.add(index.sortKey);
+    }
+    try {
+      await this.client.send(
+        new CreateTableCommand({
+          TableName: this.tableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [...attrs].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+          KeySchema: [
+            { AttributeName: table.partitionKey, KeyType: 'HASH' },
+            { AttributeName: table.sortKey, KeyType: 'RANGE' },
+          ],
+          GlobalSecondaryIndexes: table.indexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: 'HASH' },
+              { AttributeName: index.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          })),
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ResourceInUseException)) throw err;
+    }
+    for (let i = 0; i < 100; i++) {
+      const out = await this.client.send(new DescribeTableCommand({ TableName: this.tableName }));
+      if (out.Table?.TableStatus === 'ACTIVE') return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`table ${this.tableName} did not become ACTIVE`);
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+}

@@ -1,0 +1,86 @@
+import { listConversationsQuerySchema, listMessagesQuerySchema } from '@switchboard/contracts';
+import { z } from 'zod';
+import type { Conversation } from '../../data/conversation.repo';
+import type { Customer } from '../../data/customer.repo';
+import { keys } from '../../data/keys';
+import type { StoredMessage } from '../../data/message.repo';
+import { NotFoundError } from '../../errors';
+import type { HandlerTable } from '../app';
+import { decodeCursor, encodeCursor, parseQuery } from '../validate';
+import { tenantOf } from './tenant-caller';
+
+const inboxCursor = z.object({ id: z.string().min(1).max(64), at: z.string().min(1).max(128) });
+const messagesCursor = z.object({ before: z.string().startsWith('MSG#').max(512) });
+
+function customerView(customerId: string, customer?: Customer) {
+  return {
+    id: customerId,
+    name: customer?.name,
+    phone: customer?.phone,
+    identities: customer?.identities ?? {},
+  };
+}
+
+function conversationView(conversation: Conversation, customer?: Customer) {
+  const { customerId, ...rest } = conversation;
+  return { ...rest, customer: customerView(customerId, customer) };
+}
+
+function messageView(message: StoredMessage) {
+  return message;
+}
+
+export const conversationHandlers = {
+  'conversations.list': async (c, caller) => {
+    const { data } = tenantOf(caller);
+    const query = parseQuery(c, listConversationsQuerySchema);
+    const cursor = decodeCursor(query.cursor, inboxCursor);
+    // The cursor carries sort-key values only; the tenant's keys are rebuilt here, never taken from it.
+    const startKey = cursor && {
+      ...keys.conversation(data.tenantId, cursor.id),
+      GSI1PK: keys.inboxPk(data.tenantId),
+      GSI1SK: cursor.at,
+    };
+    const page = await data.conversations.listInbox(query.limit, startKey, {
+      channel: query.channel,
+      status: query.status,
+      unread: query.unread === 'true',
+    });
+    const customers = await data.customers.getMany(page.items.map((conv) => conv.customerId));
+    const last = page.lastKey;
+    return c.json({
+      items: page.items.map((conv) => conversationView(conv, customers.get(conv.customerId))),
+      nextCursor: last ? encodeCursor({ id: String(last.SK).slice('CONV#'.length), at: String(last.GSI1SK) }) : null,
+    });
+  },
+  'conversations.get': async (c, caller) => {
+    const { data } = tenantOf(caller);
+    const conversation = await data.conversations.get(c.req.param('id') ?? '');
+    if (!conversation) throw new NotFoundError('Conversation');
+    const customer = await data.customers.get(conversation.customerId);
+    return c.json(conversationView(conversation, customer));
+  },
+  'conversations.messages': async (c, caller) => {
+    const { data } = tenantOf(caller);
+    const query = parseQuery(c, listMessagesQuerySchema);
+    const conversation = await data.conversations.get(c.req.param('id') ?? '');
+    if (!conversation) throw new NotFoundError('Conversation');
+    const cursor = decodeCursor(query.cursor, messagesCursor);
+    const page = await data.messages.listForConversation(
+      conversation.customerId,
+      conversation.channelId,
+      query.limit,
+      cursor?.before,
+    );
+    return c.json({
+      items: page.items.map(messageView),
+      nextCursor: page.nextBefore ? encodeCursor({ before: page.nextBefore }) : null,
+    });
+  },
+  'customers.get': async (c, caller) => {
+    const { data } = tenantOf(caller);
+    const customer = await data.customers.get(c.req.param('id') ?? '');
+    if (!customer) throw new NotFoundError('Customer');
+    return c.json(customer);
+  },
+} satisfies Partial<HandlerTable>;

@@ -1,0 +1,51 @@
+import { readEnv } from '../config';
+import { createLogger } from '../log';
+import { startSandbox } from './sandbox';
+
+// `npm start`: the whole product on localhost, data under DATA_DIR surviving restarts.
+const env = readEnv();
+const log = createLogger(env.LOG_LEVEL);
+
+const sandbox = await startSandbox({
+  dataDir: env.DATA_DIR,
+  port: env.PORT,
+  host: env.HOST,
+  metaAppSecret: env.META_APP_SECRET,
+  metaVerifyToken: env.META_VERIFY_TOKEN,
+  adminEmail: env.ADMIN_EMAIL,
+  adminPassword: env.ADMIN_PASSWORD,
+  log,
+});
+
+const banner = `
+  Switchboard sandbox is running
+  ─────────────────────────────────────────────────────────────
+  API                 ${sandbox.url}
+  Meta webhook URL    ${sandbox.url}/webhooks/meta
+  Meta verify token   ${sandbox.meta.verifyToken}
+  Meta app secret     ${env.META_APP_SECRET ? '(from META_APP_SECRET)' : sandbox.meta.appSecret}
+  Platform admin      ${sandbox.admin.email} / ${env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : sandbox.admin.password}
+  Data                ${sandbox.dataDir}
+  ─────────────────────────────────────────────────────────────
+  Sign in:  curl -s ${sandbox.url}/auth/login -H 'content-type: application/json' \\
+              -d '{"email":"${sandbox.admin.email}","password":"…"}'
+  DLQ:      npm run dlq -- list | redrive
+  Stop:     Ctrl+C
+`;
+process.stdout.write(banner);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    sandbox.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error('stop failed', { error: String(err) });
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import dynalite from 'dynalite';
+import { Db } from '../data/dynamo';
+import { createMessageProcessor } from '../domain/message-processor';
+import { createApp } from '../http/app';
+import { createLogger, type Logger } from '../log';
+import { FileBlobStore } from '../local/file-blobs';
+import { FileSecretStore } from '../local/file-secrets';
+import { LocalQueue } from '../local/local-queue';
+import { QueuePoller } from '../local/queue-poller';
+import type { DeadLetterAdmin } from '../ports/dlq';
+import { TokenService } from '../security/jwt';
+import { LocalTokenCipher } from '../security/token-cipher';
+import { queues, table } from '../topology';
+import { bootstrapPlatformAdmin } from './bootstrap-admin';
+
+// The local sandbox as a library: `startSandbox()` composes the same functions the Lambdas run, with
+// local adapters (dynalite, a durable file queue, file blobs and secrets); `stop()` ends it cleanly.
+
+export type SandboxOptions = {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  metaAppSecret?: string;
+  metaVerifyToken?: string;
+  adminEmail?: string;
+  adminPassword?: string;
+  log?: Logger;
+  /** Poll the queue at all (tests of the receiver alone may turn it off). */
+  processMessages?: boolean;
+};
+
+export type Sandbox = {
+  url: string;
+  port: number;
+  dataDir: string;
+  db: Db;
+  meta: { appSecret: string; verifyToken: string };
+  admin: { email: string; password: string };
+  queues: { incoming: LocalQueue; incomingDlq: LocalQueue };
+  dlq: Record<'IncomingMessagesQueue', DeadLetterAdmin>;
+  stop(): Promise<void>;
+};
+
+type DynaliteServer = ReturnType<typeof dynalite>;
+
+async function startDynalite(path: string): Promise<{ server: DynaliteServer; endpoint: string }> {
+  await mkdir(path, { recursive: true });
+  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolveListen());
+  });
+  const { port } = server.address() as AddressInfo;
+  return { server, endpoint: `http://127.0.0.1:${port}` };
+}
+
+function localDlqAdmin(dlq: LocalQueue, source: LocalQueue): DeadLetterAdmin {
+  return {
+    list: async (limit) =>
+      dlq.list({ limit }).map((m) => ({
+        id: m.messageId,
+        body: m.body,
+        receiveCount: m.receiveCount,
+        sentAt: new Date(m.sentAt).toISOString(),
+      })),
+    redrive: async (ids) => dlq.redrive(source, ids),
+  };
+}
+
+export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const dataDir = resolve(opts.dataDir);
+  const log = opts.log ?? createLogger('info');
+  await mkdir(dataDir, { recursive: true });
+
+  const dyn = await startDynalite(join(dataDir, 'dynamodb'));
+  const db = Db.connect({
+    endpoint: dyn.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    tableName: table.logicalName,
+    maxAttempts: 5,
+  });
+  await db.ensureTable();
+
+  const secrets = new FileSecretStore(join(dataDir, 'secrets'), {
+    metaAppSecret: opts.metaAppSecret,
+    metaVerifyToken: opts.metaVerifyToken,
+  });
+  const random = () => randomBytes(24).toString('base64url');
+  const meta = {
+    appSecret: await secrets.get('metaAppSecret', random),
+    verifyToken: await secrets.get('metaVerifyToken', random),
+  };
+  const tokens = await TokenService.fromSecrets(secrets);
+  const cipher = new LocalTokenCipher(await secrets.get('channelTokenKey', LocalTokenCipher.generateKey));
+  const blobs = new FileBlobStore(join(dataDir, 'blobs'));
+  const admin = await bootstrapPlatformAdmin(
+    db,
+    secrets,
+    opts.adminEmail ?? 'admin@switchboard.local',
+    opts.adminPassword,
+  );
+
+  const spec = queues.IncomingMessagesQueue;
+  const queueDir = join(dataDir, 'queues');
+  const incomingDlq = await LocalQueue.open({
+    dir: queueDir,
+    name: `${spec.logicalName}-dlq`,
+    visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
+  });
+  const incoming = await LocalQueue.open({
+    dir: queueDir,
+    name: spec.logicalName,
+    visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
+    maxReceiveCount: spec.maxReceiveCount,
+    deadLetterQueue: incomingDlq,
+  });
+
+  const processor = createMessageProcessor({ db, log, archive: blobs });
+  const poller = new QueuePoller(incoming, processor, {
+    batchSize: spec.batchSize,
+    maxConcurrency: 2,
+    // Locally a failed record comes back after a few seconds, not minutes, so fixes show quickly.
+    visibilityTimeoutSeconds: 2,
+    onError: (error) => log.error('queue poller error', { error: String(error) }),
+  });
+  if (opts.processMessages !== false) poller.start();
+
+  const app = createApp({ db, log, tokens, cipher, incomingQueue: incoming, blobs, meta });
+  const host = opts.host ?? '127.0.0.1';
+  const server: ServerType = await new Promise((resolveServe, reject) => {
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 3000, hostname: host }, () => resolveServe(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host}:${port}`;
+  const runtimeFile = join(dataDir, 'sandbox.json');
+  await writeFile(runtimeFile, JSON.stringify({ url, pid: process.pid }), { mode: 0o600 });
+
+  let stopped = false;
+  return {
+    url,
+    port,
+    dataDir,
+    db,
+    meta,
+    admin: { email: admin.email, password: admin.password },
+    queues: { incoming, incomingDlq },
+    dlq: { IncomingMessagesQueue: localDlqAdmin(incomingDlq, incoming) },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        // Keep-alive sockets would hold close() open until they time out.
+        (server as import('node:http').Server).closeAllConnections?.();
+      });
+      await poller.stop();
+      await incoming.close();
+      await incomingDlq.close();
+      db.destroy();
+      await new Promise<void>((r) => dyn.server.close(() => r()));
+      await rm(runtimeFile, { force: true });
+    },
+  };
+}
