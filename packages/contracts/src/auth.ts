@@ -8,7 +8,11 @@ export const loginRequestSchema = z.object({
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
-export const tenantMembershipSchema = z.object({ tenantId: z.string(), name: z.string().optional(), role: roleSchema });
+export const tenantMembershipSchema = z.object({
+  tenantId: z.string(),
+  name: z.string().optional(),
+  role: roleSchema,
+});
 
 export const loginResponseSchema = z.object({
   accessToken: z.string(),

@@ -10,12 +10,19 @@ export type Logger = {
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export function createLogger(level: LogLevel = 'info', base: Record<string, unknown> = {}): Logger {
-  const emit = (at: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Record<string, unknown>) => {
-    if (order[at] < order[level]) return;
-    const line = JSON.stringify({ level: at, time: new Date().toISOString(), msg, ...base, ...fields });
-    if (at === 'error' || at === 'warn') process.stderr.write(`${line}\n`);
-    else process.stdout.write(`${line}\n`);
-  };
+  const emit =
+    (at: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Record<string, unknown>) => {
+      if (order[at] < order[level]) return;
+      const line = JSON.stringify({
+        level: at,
+        time: new Date().toISOString(),
+        msg,
+        ...base,
+        ...fields,
+      });
+      if (at === 'error' || at === 'warn') process.stderr.write(`${line}\n`);
+      else process.stdout.write(`${line}\n`);
+    };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 

@@ -34,24 +34,112 @@ const MiB = 1024 * KiB;
 
 export const routes = [
   // Meta webhooks
-  { id: 'webhook.verify', method: 'GET', path: '/webhooks/meta', function: 'WebhookReceiver', access: { kind: 'public' } },
-  { id: 'webhook.receive', method: 'POST', path: '/webhooks/meta', function: 'WebhookReceiver', access: { kind: 'signature' }, maxBodyBytes: 4 * MiB },
+  {
+    id: 'webhook.verify',
+    method: 'GET',
+    path: '/webhooks/meta',
+    function: 'WebhookReceiver',
+    access: { kind: 'public' },
+  },
+  {
+    id: 'webhook.receive',
+    method: 'POST',
+    path: '/webhooks/meta',
+    function: 'WebhookReceiver',
+    access: { kind: 'signature' },
+    maxBodyBytes: 4 * MiB,
+  },
   // Auth
-  { id: 'auth.login', method: 'POST', path: '/auth/login', function: 'AuthService', access: { kind: 'public' }, maxBodyBytes: 16 * KiB },
-  { id: 'auth.me', method: 'GET', path: '/auth/me', function: 'AuthService', access: { kind: 'user' } },
-  { id: 'jwks', method: 'GET', path: '/.well-known/jwks.json', function: 'AuthService', access: { kind: 'public' } },
+  {
+    id: 'auth.login',
+    method: 'POST',
+    path: '/auth/login',
+    function: 'AuthService',
+    access: { kind: 'public' },
+    maxBodyBytes: 16 * KiB,
+  },
+  {
+    id: 'auth.me',
+    method: 'GET',
+    path: '/auth/me',
+    function: 'AuthService',
+    access: { kind: 'user' },
+  },
+  {
+    id: 'jwks',
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    function: 'AuthService',
+    access: { kind: 'public' },
+  },
   // Platform admin
-  { id: 'admin.tenants.create', method: 'POST', path: '/admin/tenants', function: 'AuthService', access: { kind: 'platformAdmin' }, maxBodyBytes: 16 * KiB },
-  { id: 'admin.tenants.list', method: 'GET', path: '/admin/tenants', function: 'AuthService', access: { kind: 'platformAdmin' } },
-  { id: 'admin.unrouted.list', method: 'GET', path: '/admin/unrouted', function: 'Api', access: { kind: 'platformAdmin' } },
+  {
+    id: 'admin.tenants.create',
+    method: 'POST',
+    path: '/admin/tenants',
+    function: 'AuthService',
+    access: { kind: 'platformAdmin' },
+    maxBodyBytes: 16 * KiB,
+  },
+  {
+    id: 'admin.tenants.list',
+    method: 'GET',
+    path: '/admin/tenants',
+    function: 'AuthService',
+    access: { kind: 'platformAdmin' },
+  },
+  {
+    id: 'admin.unrouted.list',
+    method: 'GET',
+    path: '/admin/unrouted',
+    function: 'Api',
+    access: { kind: 'platformAdmin' },
+  },
   // Channels
-  { id: 'channels.create', method: 'POST', path: '/channels', function: 'Api', access: { kind: 'tenant', role: 'admin' }, maxBodyBytes: 16 * KiB },
-  { id: 'channels.list', method: 'GET', path: '/channels', function: 'Api', access: { kind: 'tenant', role: 'viewer', scope: 'read' } },
+  {
+    id: 'channels.create',
+    method: 'POST',
+    path: '/channels',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+    maxBodyBytes: 16 * KiB,
+  },
+  {
+    id: 'channels.list',
+    method: 'GET',
+    path: '/channels',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+  },
   // Inbox
-  { id: 'conversations.list', method: 'GET', path: '/conversations', function: 'Api', access: { kind: 'tenant', role: 'viewer', scope: 'read' } },
-  { id: 'conversations.get', method: 'GET', path: '/conversations/{id}', function: 'Api', access: { kind: 'tenant', role: 'viewer', scope: 'read' } },
-  { id: 'conversations.messages', method: 'GET', path: '/conversations/{id}/messages', function: 'Api', access: { kind: 'tenant', role: 'viewer', scope: 'read' } },
-  { id: 'customers.get', method: 'GET', path: '/customers/{id}', function: 'Api', access: { kind: 'tenant', role: 'viewer', scope: 'read' } },
+  {
+    id: 'conversations.list',
+    method: 'GET',
+    path: '/conversations',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+  },
+  {
+    id: 'conversations.get',
+    method: 'GET',
+    path: '/conversations/{id}',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+  },
+  {
+    id: 'conversations.messages',
+    method: 'GET',
+    path: '/conversations/{id}/messages',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+  },
+  {
+    id: 'customers.get',
+    method: 'GET',
+    path: '/customers/{id}',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+  },
 ] as const satisfies readonly RouteSpec[];
 
 export type RouteId = (typeof routes)[number]['id'];

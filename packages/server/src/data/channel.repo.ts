@@ -23,7 +23,13 @@ export type ChannelWithSecret = Channel & { tokenCiphertext: string };
 export type RouteTarget = { tenantId: string; channelId: string };
 
 export type NewChannel =
-  | { type: 'whatsapp'; wabaId: string; phoneNumberId: string; tokenCiphertext: string; displayName?: string }
+  | {
+      type: 'whatsapp';
+      wabaId: string;
+      phoneNumberId: string;
+      tokenCiphertext: string;
+      displayName?: string;
+    }
   | { type: 'instagram'; accountId: string; tokenCiphertext: string; displayName?: string };
 
 export class RouteTakenError extends Error {
@@ -81,9 +87,17 @@ export class ChannelRepo {
     for (const [kind, externalId] of routeKeysOf(input)) {
       const shared = kind === 'wa-waba';
       const ok = await this.db.put(
-        { ...keys.route(kind, externalId), tenantId: this.tenantId, channelId: id, type: 'Route' },
+        {
+          ...keys.route(kind, externalId),
+          tenantId: this.tenantId,
+          channelId: id,
+          entity: 'Route',
+        },
         shared
-          ? { condition: 'attribute_not_exists(PK) OR tenantId = :t', values: { ':t': this.tenantId } }
+          ? {
+              condition: 'attribute_not_exists(PK) OR tenantId = :t',
+              values: { ':t': this.tenantId },
+            }
           : { ifNotExists: true },
       );
       if (!ok) {
@@ -105,7 +119,7 @@ export class ChannelRepo {
       ...channel,
       channelType: input.type,
       tokenCiphertext,
-      type: 'Channel',
+      entity: 'Channel',
     });
     return channel;
   }
@@ -130,7 +144,10 @@ export class ChannelRepo {
   }
 
   async list(): Promise<Channel[]> {
-    const page = await this.db.query({ pk: keys.tenant(this.tenantId).PK, sk: { beginsWith: 'CHANNEL#' } });
+    const page = await this.db.query({
+      pk: keys.tenant(this.tenantId).PK,
+      sk: { beginsWith: 'CHANNEL#' },
+    });
     return page.items.map(toChannel);
   }
 }

@@ -67,7 +67,7 @@ export class ConversationRepo {
     const key = keys.conversation(this.tenantId, m.conversationId);
     const identity =
       '#id = if_not_exists(#id, :id), customerId = :cust, channel = :channel, channelId = :chid, ' +
-      '#status = if_not_exists(#status, :open), createdAt = if_not_exists(createdAt, :ts), #type = :type, ' +
+      '#status = if_not_exists(#status, :open), createdAt = if_not_exists(createdAt, :ts), entity = :entity, ' +
       'GSI1PK = :inbox';
     const baseValues = {
       ':id': m.conversationId,
@@ -76,10 +76,10 @@ export class ConversationRepo {
       ':chid': m.channelId,
       ':open': 'open',
       ':ts': m.timestamp,
-      ':type': 'Conversation',
+      ':entity': 'Conversation',
       ':inbox': keys.inboxPk(this.tenantId),
     };
-    const names = { '#id': 'id', '#status': 'status', '#type': 'type' };
+    const names = { '#id': 'id', '#status': 'status' };
     const inbound = m.direction === 'inbound';
     const unreadValues = inbound ? { ':unread': new Set([m.messageId]) } : {};
     // Most messages arrive in order: one conditional write does everything.
@@ -118,7 +118,10 @@ export class ConversationRepo {
     await this.db.update(
       key,
       { set: 'lastInboundAt = :ts' },
-      { condition: 'attribute_not_exists(lastInboundAt) OR lastInboundAt < :ts', values: { ':ts': m.timestamp } },
+      {
+        condition: 'attribute_not_exists(lastInboundAt) OR lastInboundAt < :ts',
+        values: { ':ts': m.timestamp },
+      },
     );
   }
 

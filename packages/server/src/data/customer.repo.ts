@@ -49,27 +49,36 @@ export class CustomerRepo {
       ':id': id,
       ':identities': { [identity.channel]: identity.externalId },
       ':seen': seenAt,
-      ':type': 'Customer',
+      ':entity': 'Customer',
     };
     const createFields =
       '#id = if_not_exists(#id, :id), identities = if_not_exists(identities, :identities), ' +
-      'createdAt = if_not_exists(createdAt, :seen), #type = :type';
+      'createdAt = if_not_exists(createdAt, :seen), entity = :entity';
     if (profile.name === undefined) {
       await this.db.update(
         key,
-        { set: `${createFields}, updatedAt = if_not_exists(updatedAt, :seen)${profile.phone ? ', phone = if_not_exists(phone, :phone)' : ''}` },
-        { names: { '#id': 'id', '#type': 'type' }, values: { ...base, ...(profile.phone ? { ':phone': profile.phone } : {}) } },
+        {
+          set: `${createFields}, updatedAt = if_not_exists(updatedAt, :seen)${profile.phone ? ', phone = if_not_exists(phone, :phone)' : ''}`,
+        },
+        {
+          names: { '#id': 'id' },
+          values: { ...base, ...(profile.phone ? { ':phone': profile.phone } : {}) },
+        },
       );
       return id;
     }
-    const values = { ...base, ':name': profile.name, ...(profile.phone ? { ':phone': profile.phone } : {}) };
+    const values = {
+      ...base,
+      ':name': profile.name,
+      ...(profile.phone ? { ':phone': profile.phone } : {}),
+    };
     const setName = `${createFields}, #name = :name, nameSeenAt = :seen, updatedAt = :seen${profile.phone ? ', phone = if_not_exists(phone, :phone)' : ''}`;
     const applied = await this.db.update(
       key,
       { set: setName },
       {
         condition: 'attribute_not_exists(nameSeenAt) OR nameSeenAt <= :seen',
-        names: { '#id': 'id', '#type': 'type', '#name': 'name' },
+        names: { '#id': 'id', '#name': 'name' },
         values,
       },
     );

@@ -26,7 +26,12 @@ export type Key = { PK: string; SK: string };
 export type Values = Record<string, NativeAttributeValue>;
 export type Names = Record<string, string>;
 
-export type CallCounts = { reads: number; writes: number; queries: number; conditionalFailures: number };
+export type CallCounts = {
+  reads: number;
+  writes: number;
+  queries: number;
+  conditionalFailures: number;
+};
 
 export type QueryInput = {
   pk: string;
@@ -148,7 +153,10 @@ export class Db {
     }
   }
 
-  async delete(key: Key, opts: { condition?: string; names?: Names; values?: Values } = {}): Promise<boolean> {
+  async delete(
+    key: Key,
+    opts: { condition?: string; names?: Names; values?: Values } = {},
+  ): Promise<boolean> {
     this.counts.writes++;
     try {
       await this.doc.send(
@@ -224,7 +232,10 @@ export class Db {
         new CreateTableCommand({
           TableName: this.tableName,
           BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [...attrs].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+          AttributeDefinitions: [...attrs].map((name) => ({
+            AttributeName: name,
+            AttributeType: 'S',
+          })),
           KeySchema: [
             { AttributeName: table.partitionKey, KeyType: 'HASH' },
             { AttributeName: table.sortKey, KeyType: 'RANGE' },

@@ -17,7 +17,10 @@ export const keys = {
   /** Unique e-mail → user id, claimed with a conditional put: `EMAIL#<lowercased>` / `USER`. */
   userEmail: (email: string): Key => ({ PK: `EMAIL#${email.toLowerCase()}`, SK: 'USER' }),
   /** Membership, authoritative copy in the tenant: `TENANT#<id>` / `MEMBER#<userId>`. */
-  member: (tenantId: string, userId: string): Key => ({ PK: tenantPk(tenantId), SK: `MEMBER#${userId}` }),
+  member: (tenantId: string, userId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `MEMBER#${userId}`,
+  }),
   /** Membership, the user's own list (for sign-in and switching): `USER#<id>` / `MEMBERSHIP#<tenantId>`. */
   userMembership: (userId: string, tenantId: string): Key => ({
     PK: `USER#${userId}`,
@@ -25,16 +28,25 @@ export const keys = {
   }),
 
   /** Channel (a WhatsApp number or an Instagram account) with its encrypted token: `TENANT#<id>` / `CHANNEL#<channelId>`. */
-  channel: (tenantId: string, channelId: string): Key => ({ PK: tenantPk(tenantId), SK: `CHANNEL#${channelId}` }),
+  channel: (tenantId: string, channelId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `CHANNEL#${channelId}`,
+  }),
   /**
    * Routing key → tenant and channel, global because inbound webhooks name no tenant:
    * `ROUTE#wa-phone#<phone_number_id>`, `ROUTE#wa-waba#<waba id>`, `ROUTE#ig#<account id>` / `ROUTE`.
    * Claimed with a conditional put so two tenants can never own the same number.
    */
-  route: (kind: RouteKind, externalId: string): Key => ({ PK: `ROUTE#${kind}#${externalId}`, SK: 'ROUTE' }),
+  route: (kind: RouteKind, externalId: string): Key => ({
+    PK: `ROUTE#${kind}#${externalId}`,
+    SK: 'ROUTE',
+  }),
 
   /** Customer (a person writing to the tenant): `TENANT#<id>` / `CUSTOMER#<customerId>`; id is `wa-<wa_id>` or `ig-<igsid>`. */
-  customer: (tenantId: string, customerId: string): Key => ({ PK: tenantPk(tenantId), SK: `CUSTOMER#${customerId}` }),
+  customer: (tenantId: string, customerId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `CUSTOMER#${customerId}`,
+  }),
 
   /** Message: `TENANT#<id>#CUST#<customerId>` / `MSG#<ISO timestamp>#<messageId>` (a customer's timeline in time order). */
   messagePk: (tenantId: string, customerId: string) => `${tenantPk(tenantId)}#CUST#${customerId}`,

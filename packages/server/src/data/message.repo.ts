@@ -28,7 +28,7 @@ const statusRank: Record<StoredStatus, number> = {
   failed: 4,
 };
 
-const metaFields = ['PK', 'SK', 'type', 'statusRank'] as const;
+const metaFields = ['PK', 'SK', 'entity', 'statusRank'] as const;
 
 function toMessage(item: Item): StoredMessage {
   const out: Item = { ...item };
@@ -63,10 +63,14 @@ export class MessageRepo {
   async storeOnce(message: StoredMessage): Promise<{ created: boolean; ref: MessageRef }> {
     const key = this.keyOf(message);
     const created = await this.db.put(
-      { ...key, ...message, statusRank: statusRank[message.status], type: 'Message' },
+      { ...key, ...message, statusRank: statusRank[message.status], entity: 'Message' },
       { ifNotExists: true },
     );
-    const ref: MessageRef = { key, customerId: message.customerId, conversationId: message.conversationId };
+    const ref: MessageRef = {
+      key,
+      customerId: message.customerId,
+      conversationId: message.conversationId,
+    };
     await this.putRef(message.channel, message.channelMessageId, ref);
     return { created, ref };
   }
@@ -78,7 +82,7 @@ export class MessageRepo {
       messageSk: ref.key.SK,
       customerId: ref.customerId,
       conversationId: ref.conversationId,
-      type: 'MessageRef',
+      entity: 'MessageRef',
     });
   }
 
@@ -91,11 +95,18 @@ export class MessageRepo {
   ): Promise<StoredMessage | undefined> {
     const item = await this.db.update(
       ref.key,
-      { set: `#status = :status, statusRank = :rank, statusAt = :at${errors ? ', errors = :errors' : ''}` },
+      {
+        set: `#status = :status, statusRank = :rank, statusAt = :at${errors ? ', errors = :errors' : ''}`,
+      },
       {
         condition: 'attribute_exists(PK) AND statusRank < :rank',
         names: { '#status': 'status' },
-        values: { ':status': status, ':rank': statusRank[status], ':at': at, ...(errors ? { ':errors': errors } : {}) },
+        values: {
+          ':status': status,
+          ':rank': statusRank[status],
+          ':at': at,
+          ...(errors ? { ':errors': errors } : {}),
+        },
       },
     );
     return item ? toMessage(item) : undefined;
@@ -116,16 +127,21 @@ export class MessageRepo {
         statusRank: statusRank[status],
         at,
         errors,
-        type: 'ParkedStatus',
+        entity: 'ParkedStatus',
       },
-      { condition: 'attribute_not_exists(PK) OR statusRank < :rank', values: { ':rank': statusRank[status] } },
+      {
+        condition: 'attribute_not_exists(PK) OR statusRank < :rank',
+        values: { ':rank': statusRank[status] },
+      },
     );
   }
 
   async getParkedStatus(
     channel: Channel,
     channelMessageId: string,
-  ): Promise<{ status: Exclude<MessageStatus, 'pending'>; at: string; errors?: MetaError[] } | undefined> {
+  ): Promise<
+    { status: Exclude<MessageStatus, 'pending'>; at: string; errors?: MetaError[] } | undefined
+  > {
     const item = await this.db.get(keys.parkedStatus(this.tenantId, channel, channelMessageId));
     return item ? { status: item.status, at: item.at, errors: item.errors } : undefined;
   }

@@ -14,12 +14,17 @@ export class TenantRepo {
   constructor(private readonly db: Db) {}
 
   async create(name: string, now = new Date()): Promise<Tenant> {
-    const tenant: Tenant = { id: randomId('tn'), name, status: 'active', createdAt: now.toISOString() };
+    const tenant: Tenant = {
+      id: randomId('tn'),
+      name,
+      status: 'active',
+      createdAt: now.toISOString(),
+    };
     await this.db.put(
       {
         ...keys.tenant(tenant.id),
         ...tenant,
-        type: 'Tenant',
+        entity: 'Tenant',
         GSI1PK: keys.tenantsIndexPk,
         GSI1SK: `${tenant.createdAt}#${tenant.id}`,
       },
@@ -48,7 +53,11 @@ export class TenantRepo {
     const item = await this.db.update(
       keys.tenant(tenantId),
       { set: '#status = :status' },
-      { condition: 'attribute_exists(PK)', names: { '#status': 'status' }, values: { ':status': status } },
+      {
+        condition: 'attribute_exists(PK)',
+        names: { '#status': 'status' },
+        values: { ':status': status },
+      },
     );
     return item ? toTenant(item) : undefined;
   }

@@ -37,11 +37,11 @@ export class UnroutedRepo {
       {
         set:
           '#id = :id, #object = :object, reason = :reason, routingKeys = :rk, entryJson = :json, ' +
-          'receivedAt = if_not_exists(receivedAt, :at), GSI1PK = :gpk, GSI1SK = if_not_exists(GSI1SK, :gsk), #type = :type',
+          'receivedAt = if_not_exists(receivedAt, :at), GSI1PK = :gpk, GSI1SK = if_not_exists(GSI1SK, :gsk), entity = :entity',
         add: 'deliveries :one',
       },
       {
-        names: { '#id': 'id', '#object': 'object', '#type': 'type' },
+        names: { '#id': 'id', '#object': 'object' },
         values: {
           ':id': hash.slice(0, 24),
           ':object': input.object,
@@ -51,7 +51,7 @@ export class UnroutedRepo {
           ':at': input.receivedAt,
           ':gpk': keys.unroutedPk,
           ':gsk': `${input.receivedAt}#${hash}`,
-          ':type': 'Unrouted',
+          ':entity': 'Unrouted',
           ':one': 1,
         },
       },
@@ -59,7 +59,13 @@ export class UnroutedRepo {
   }
 
   async list(limit: number, startKey?: Item): Promise<{ items: UnroutedEntry[]; lastKey?: Item }> {
-    const page = await this.db.query({ pk: keys.unroutedPk, index: 'GSI1', newestFirst: true, limit, startKey });
+    const page = await this.db.query({
+      pk: keys.unroutedPk,
+      index: 'GSI1',
+      newestFirst: true,
+      limit,
+      startKey,
+    });
     return { items: page.items.map(toEntry), lastKey: page.lastKey };
   }
 }

@@ -33,7 +33,10 @@ export class EmailTakenError extends Error {
 export class UserRepo {
   constructor(private readonly db: Db) {}
 
-  async create(input: { email: string; passwordHash: string; platformAdmin?: boolean }, now = new Date()): Promise<User> {
+  async create(
+    input: { email: string; passwordHash: string; platformAdmin?: boolean },
+    now = new Date(),
+  ): Promise<User> {
     const user: User = {
       id: randomId('us'),
       email: input.email.toLowerCase(),
@@ -44,11 +47,11 @@ export class UserRepo {
     };
     // Claim the e-mail first: a unique key without a transaction.
     const claimed = await this.db.put(
-      { ...keys.userEmail(user.email), userId: user.id, type: 'UserEmail' },
+      { ...keys.userEmail(user.email), userId: user.id, entity: 'UserEmail' },
       { ifNotExists: true },
     );
     if (!claimed) throw new EmailTakenError(`${user.email} is already registered`);
-    await this.db.put({ ...keys.user(user.id), ...user, type: 'User' });
+    await this.db.put({ ...keys.user(user.id), ...user, entity: 'User' });
     return user;
   }
 
@@ -64,8 +67,12 @@ export class UserRepo {
   }
 
   async addMembership(m: Membership): Promise<void> {
-    await this.db.put({ ...keys.member(m.tenantId, m.userId), ...m, type: 'Member' });
-    await this.db.put({ ...keys.userMembership(m.userId, m.tenantId), ...m, type: 'UserMembership' });
+    await this.db.put({ ...keys.member(m.tenantId, m.userId), ...m, entity: 'Member' });
+    await this.db.put({
+      ...keys.userMembership(m.userId, m.tenantId),
+      ...m,
+      entity: 'UserMembership',
+    });
   }
 
   /** The authoritative membership (tenant side): what authorisation trusts. */
@@ -75,7 +82,10 @@ export class UserRepo {
   }
 
   async listMemberships(userId: string): Promise<Membership[]> {
-    const page = await this.db.query({ pk: keys.user(userId).PK, sk: { beginsWith: 'MEMBERSHIP#' } });
+    const page = await this.db.query({
+      pk: keys.user(userId).PK,
+      sk: { beginsWith: 'MEMBERSHIP#' },
+    });
     return page.items.map((item) => ({
       tenantId: item.tenantId,
       userId,

@@ -18,7 +18,8 @@ const labels: Partial<Record<NormalizedMessage['type'], string>> = {
 
 /** The one-line preview the inbox shows for a message. */
 export function previewOf(m: NormalizedMessage): string {
-  if (m.type === 'reaction') return m.reaction?.emoji ? `Reacted ${m.reaction.emoji}` : 'Removed a reaction';
+  if (m.type === 'reaction')
+    return m.reaction?.emoji ? `Reacted ${m.reaction.emoji}` : 'Removed a reaction';
   const text = m.text ?? m.media?.caption ?? m.interactive?.title ?? m.system?.body;
   if (text) return text.length > 120 ? `${text.slice(0, 119)}…` : text;
   return labels[m.type] ?? m.type;

@@ -2,7 +2,7 @@ import type { Db } from '../data/dynamo';
 import { RouteRepo, type RouteTarget } from '../data/channel.repo';
 import { conversationIdOf } from '../data/conversation.repo';
 import { customerIdOf } from '../data/customer.repo';
-import type { MessageRef, StoredMessage } from '../data/message.repo';
+import type { StoredMessage } from '../data/message.repo';
 import { TenantRepo } from '../data/tenant.repo';
 import { tenantData, type TenantData } from '../data/tenant-data';
 import { UnroutedRepo } from '../data/unrouted.repo';
@@ -13,6 +13,7 @@ import { normalizeEntry } from '../meta/normalize';
 import type { BlobStore } from '../ports/blobs';
 import type { SqsBatchHandler, SqsRecord } from '../ports/queue';
 import { previewOf } from './message-preview';
+import { applyParkedStatus } from './outbound-message';
 import { incomingQueueMessageSchema, type IncomingQueueMessage } from './queue-message';
 
 export type MessageProcessorDeps = {
@@ -48,7 +49,10 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
   const routeCache = new Map<string, { target: RouteTarget; until: number }>();
   const activeCache = new Map<string, { active: boolean; until: number }>();
 
-  async function lookup(kind: 'wa-phone' | 'wa-waba' | 'ig', id: string): Promise<RouteTarget | undefined> {
+  async function lookup(
+    kind: 'wa-phone' | 'wa-waba' | 'ig',
+    id: string,
+  ): Promise<RouteTarget | undefined> {
     const cacheKey = `${kind}#${id}`;
     const cached = routeCache.get(cacheKey);
     if (cached && cached.until > now()) return cached.target;
@@ -69,11 +73,18 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
   async function resolve(routing: Routing): Promise<Resolved> {
     const target =
       routing.channel === 'whatsapp'
-        ? ((await lookup('wa-phone', routing.phoneNumberId)) ?? (await lookup('wa-waba', routing.wabaId)))
+        ? ((await lookup('wa-phone', routing.phoneNumberId)) ??
+          (await lookup('wa-waba', routing.wabaId)))
         : await lookup('ig', routing.accountId);
     if (!target) return { unrouted: 'no_tenant_for_routing_key' };
     if (!(await tenantActive(target.tenantId))) return { unrouted: 'tenant_suspended' };
-    return { target, data: tenantData(db, { tenantId: target.tenantId, actor: { kind: 'system', reason: 'inbound-webhook' } }) };
+    return {
+      target,
+      data: tenantData(db, {
+        tenantId: target.tenantId,
+        actor: { kind: 'system', reason: 'inbound-webhook' },
+      }),
+    };
   }
 
   async function applyStatusOrPark(
@@ -88,14 +99,15 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     }
     // The message is not stored yet (Meta does not promise order): park the status, then look
     // again, so that either this writer or the message's writer sees the other.
-    await data.messages.parkStatus(channel, event.channelMessageId, event.status, event.timestamp, event.errors);
+    await data.messages.parkStatus(
+      channel,
+      event.channelMessageId,
+      event.status,
+      event.timestamp,
+      event.errors,
+    );
     const late = await data.messages.findRef(channel, event.channelMessageId);
     if (late) await data.messages.applyStatus(late, event.status, event.timestamp, event.errors);
-  }
-
-  async function applyParked(data: TenantData, message: StoredMessage, ref: MessageRef): Promise<void> {
-    const parked = await data.messages.getParkedStatus(message.channel, message.channelMessageId);
-    if (parked) await data.messages.applyStatus(ref, parked.status, parked.at, parked.errors);
   }
 
   async function applyMessage(
@@ -106,7 +118,8 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     const { message, customer, routing } = event;
     const channel = routing.channel;
     const existing = await data.messages.findRef(channel, message.channelMessageId);
-    const customerId = existing?.customerId ?? customerIdOf({ channel, externalId: customer.externalId });
+    const customerId =
+      existing?.customerId ?? customerIdOf({ channel, externalId: customer.externalId });
     const conversationId = existing?.conversationId ?? conversationIdOf(channelId, customerId);
     if (message.direction === 'inbound') {
       await data.customers.upsertFromInbound(
@@ -142,10 +155,14 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
       preview: previewOf(message),
       direction: message.direction,
     });
-    if (stored && message.direction === 'outbound') await applyParked(data, stored, ref);
+    if (stored && message.direction === 'outbound') await applyParkedStatus(data, stored, ref);
   }
 
-  async function applyEvent(data: TenantData, channelId: string, event: InboundEvent): Promise<void> {
+  async function applyEvent(
+    data: TenantData,
+    channelId: string,
+    event: InboundEvent,
+  ): Promise<void> {
     switch (event.kind) {
       case 'message':
         return applyMessage(data, channelId, event);
@@ -176,13 +193,17 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     try {
       body = incomingQueueMessageSchema.parse(JSON.parse(record.body));
     } catch (err) {
-      throw new PoisonRecordError(`record ${record.messageId} is not a queue message: ${(err as Error).message}`);
+      throw new PoisonRecordError(
+        `record ${record.messageId} is not a queue message: ${(err as Error).message}`,
+      );
     }
     const entry = await entryOf(body);
     try {
       events = normalizeEntry(body.object, entry);
     } catch (err) {
-      throw new PoisonRecordError(`record ${record.messageId} is not a processable entry: ${(err as Error).message}`);
+      throw new PoisonRecordError(
+        `record ${record.messageId} is not a processable entry: ${(err as Error).message}`,
+      );
     }
     const byRouting = new Map<string, { routing: Routing; events: InboundEvent[] }>();
     for (const event of events) {
@@ -202,7 +223,10 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
           entry,
           receivedAt: body.receivedAt,
         });
-        log.warn('webhook entry matched no active tenant', { reason: resolved.unrouted, ...routingKeysOf(routing) });
+        log.warn('webhook entry matched no active tenant', {
+          reason: resolved.unrouted,
+          ...routingKeysOf(routing),
+        });
         continue;
       }
       for (const event of group) await applyEvent(resolved.data, resolved.target.channelId, event);

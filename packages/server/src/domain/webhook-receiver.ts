@@ -14,7 +14,11 @@ const maxBatchBytes = 900 * 1024;
  * Checks `X-Hub-Signature-256` against HMAC-SHA256 of the exact bytes received, in constant time.
  * Never re-serialise before checking: Meta escapes unicode and slashes, and the HMAC is over those bytes.
  */
-export function verifyMetaSignature(rawBody: Uint8Array, header: string | undefined, appSecret: string): boolean {
+export function verifyMetaSignature(
+  rawBody: Uint8Array,
+  header: string | undefined,
+  appSecret: string,
+): boolean {
   if (!header?.startsWith('sha256=')) return false;
   const given = Buffer.from(header.slice('sha256='.length), 'hex');
   const expected = createHmac('sha256', appSecret).update(rawBody).digest();
@@ -31,7 +35,10 @@ export type WebhookReceiverDeps = {
 };
 
 /** `GET /webhooks/meta`: the subscription handshake. Returns the challenge to echo, or throws 403. */
-export function verifySubscription(query: Record<string, string | undefined>, verifyToken: string): string {
+export function verifySubscription(
+  query: Record<string, string | undefined>,
+  verifyToken: string,
+): string {
   const mode = query['hub.mode'];
   const token = query['hub.verify_token'];
   const challenge = query['hub.challenge'];
@@ -53,7 +60,10 @@ export function toBatches(messages: QueueMessageInput[]): QueueMessageInput[][] 
   let bytes = 0;
   for (const message of messages) {
     const size = Buffer.byteLength(message.body);
-    if (current.length === maxBatchMessages || (current.length > 0 && bytes + size > maxBatchBytes)) {
+    if (
+      current.length === maxBatchMessages ||
+      (current.length > 0 && bytes + size > maxBatchBytes)
+    ) {
       batches.push(current);
       current = [];
       bytes = 0;
@@ -75,7 +85,10 @@ export async function receiveWebhook(
   signatureHeader: string | undefined,
 ): Promise<{ entries: number; messageIds: string[] }> {
   if (!verifyMetaSignature(rawBody, signatureHeader, deps.appSecret)) {
-    throw new AppError('invalid_signature', 'X-Hub-Signature-256 is missing or does not match the body.');
+    throw new AppError(
+      'invalid_signature',
+      'X-Hub-Signature-256 is missing or does not match the body.',
+    );
   }
   let json: unknown;
   try {
@@ -84,16 +97,29 @@ export async function receiveWebhook(
     throw new AppError('invalid_json', 'The body is not valid JSON.');
   }
   const parsed = metaEnvelopeSchema.safeParse(json);
-  if (!parsed.success) throw new AppError('not_a_meta_envelope', 'The body is not a Meta webhook envelope.');
+  if (!parsed.success)
+    throw new AppError('not_a_meta_envelope', 'The body is not a Meta webhook envelope.');
   const envelope = parsed.data;
   const receivedAt = (deps.now?.() ?? new Date()).toISOString();
   const rawRef = `webhooks/raw/${receivedAt.slice(0, 10)}/${sha256Hex(rawBody)}.json`;
   const messages: QueueMessageInput[] = envelope.entry.map((entry, entryIndex) => {
-    const inline: IncomingQueueMessage = { v: 1, object: envelope.object, entry, receivedAt, rawRef };
+    const inline: IncomingQueueMessage = {
+      v: 1,
+      object: envelope.object,
+      entry,
+      receivedAt,
+      rawRef,
+    };
     let body = JSON.stringify(inline);
     // An entry too big for one queue message travels by reference to the archived raw body.
     if (Buffer.byteLength(body) > maxBatchBytes) {
-      const byRef: IncomingQueueMessage = { v: 1, object: envelope.object, entryIndex, receivedAt, rawRef };
+      const byRef: IncomingQueueMessage = {
+        v: 1,
+        object: envelope.object,
+        entryIndex,
+        receivedAt,
+        rawRef,
+      };
       body = JSON.stringify(byRef);
     }
     return { body, attributes: { object: envelope.object } };

@@ -19,7 +19,8 @@ import { fieldErrors } from './validate';
 export type AppDeps = {
   db: Db;
   log: Logger;
-  tokens: TokenService;
+  /** Lazy: a function whose routes never verify tokens (the webhook receiver) never loads the keys. */
+  tokens: () => Promise<TokenService>;
   cipher: TokenCipher;
   incomingQueue: QueueSender;
   blobs: BlobStore;
@@ -47,32 +48,53 @@ async function authenticate(c: Context, access: Access, deps: AppDeps): Promise<
   if (access.kind === 'public' || access.kind === 'signature') return { kind: 'anonymous' };
   const token = bearerToken(c);
   if (!token) throw new AppError('unauthenticated', 'Sign in: this route needs a bearer token.');
-  const claims = await deps.tokens.verify(token).catch(() => {
+  const tokens = await deps.tokens();
+  const claims = await tokens.verify(token).catch(() => {
     throw new AppError('unauthenticated', 'The access token is invalid or expired.');
   });
   const user = await new UserRepo(deps.db).get(claims.userId);
-  if (!user || user.disabled) throw new AppError('unauthenticated', 'The access token is invalid or expired.');
+  if (!user || user.disabled)
+    throw new AppError('unauthenticated', 'The access token is invalid or expired.');
   if (access.kind === 'user') {
-    return { kind: 'user', userId: user.id, platformAdmin: user.platformAdmin, tenantId: claims.tenantId, role: claims.role, sessionId: claims.sessionId };
+    return {
+      kind: 'user',
+      userId: user.id,
+      platformAdmin: user.platformAdmin,
+      tenantId: claims.tenantId,
+      role: claims.role,
+      sessionId: claims.sessionId,
+    };
   }
   if (access.kind === 'platformAdmin') {
     if (!user.platformAdmin) throw new AppError('forbidden', 'This route is for platform admins.');
     return { kind: 'user', userId: user.id, platformAdmin: true, sessionId: claims.sessionId };
   }
   const tenantId = claims.tenantId;
-  if (!tenantId) throw new AppError('forbidden', 'Select a tenant first (POST /auth/switch-tenant).');
+  if (!tenantId)
+    throw new AppError('forbidden', 'Select a tenant first (POST /auth/switch-tenant).');
   // The tenant-side membership is authoritative: a removed or demoted member loses access at once.
   const [membership, tenant] = await Promise.all([
     new UserRepo(deps.db).getMembership(tenantId, user.id),
     new TenantRepo(deps.db).get(tenantId),
   ]);
-  if (!membership || !tenant) throw new AppError('forbidden', 'You are not a member of this tenant.');
-  if (tenant.status !== 'active') throw new AppError('tenant_suspended', 'This tenant is suspended.');
+  if (!membership || !tenant)
+    throw new AppError('forbidden', 'You are not a member of this tenant.');
+  if (tenant.status !== 'active')
+    throw new AppError('tenant_suspended', 'This tenant is suspended.');
   if (roleRank[membership.role] < roleRank[access.role]) {
     throw new AppError('forbidden', `This action needs the ${access.role} role or higher.`);
   }
-  const ctx = { tenantId, actor: { kind: 'user' as const, userId: user.id, role: membership.role } };
-  return { kind: 'tenant', ctx, data: tenantData(deps.db, ctx), userId: user.id, role: membership.role };
+  const ctx = {
+    tenantId,
+    actor: { kind: 'user' as const, userId: user.id, role: membership.role },
+  };
+  return {
+    kind: 'tenant',
+    ctx,
+    data: tenantData(deps.db, ctx),
+    userId: user.id,
+    role: membership.role,
+  };
 }
 
 export function honoPath(path: string): string {
@@ -88,12 +110,25 @@ export function createApp(deps: AppDeps, opts: { functions?: FunctionName[] } = 
       return c.json(errorBody(err.code, err.message, err.details), err.status as 400);
     }
     if (err instanceof z.ZodError) {
-      return c.json(errorBody('validation_failed', 'The request is invalid.', { fields: fieldErrors(err) }), 400);
+      return c.json(
+        errorBody('validation_failed', 'The request is invalid.', { fields: fieldErrors(err) }),
+        400,
+      );
     }
-    deps.log.error('unhandled error', { path: c.req.path, method: c.req.method, error: err.name, detail: err.message });
-    return c.json(errorBody('internal_error', 'Something went wrong on our side. Please retry.'), 500);
+    deps.log.error('unhandled error', {
+      path: c.req.path,
+      method: c.req.method,
+      error: err.name,
+      detail: err.message,
+    });
+    return c.json(
+      errorBody('internal_error', 'Something went wrong on our side. Please retry.'),
+      500,
+    );
   });
-  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
+  app.notFound((c) =>
+    c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404),
+  );
 
   const selected: readonly RouteSpec[] = routes.filter(
     (route) => !opts.functions || opts.functions.includes(route.function),
@@ -107,7 +142,10 @@ export function createApp(deps: AppDeps, opts: { functions?: FunctionName[] } = 
       bodyLimit({
         maxSize: limit,
         onError: (c) =>
-          c.json(errorBody('payload_too_large', `The request body is larger than ${limit} bytes.`), 413),
+          c.json(
+            errorBody('payload_too_large', `The request body is larger than ${limit} bytes.`),
+            413,
+          ),
       }),
       async (c) => handler(c, await authenticate(c, route.access, deps), deps),
     );

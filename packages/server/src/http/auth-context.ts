@@ -6,7 +6,14 @@ export const roleRank: Record<Role, number> = { viewer: 1, agent: 2, admin: 3, o
 /** What a handler knows about its caller, produced only by the access middleware. */
 export type Caller =
   | { kind: 'anonymous' }
-  | { kind: 'user'; userId: string; platformAdmin: boolean; tenantId?: string; role?: Role; sessionId?: string }
+  | {
+      kind: 'user';
+      userId: string;
+      platformAdmin: boolean;
+      tenantId?: string;
+      role?: Role;
+      sessionId?: string;
+    }
   | { kind: 'tenant'; ctx: TenantContext; data: TenantData; userId?: string; role?: Role };
 
 export type TenantCaller = Extract<Caller, { kind: 'tenant' }>;

@@ -21,7 +21,9 @@ export async function parseJsonBody<T>(c: Context, schema: ZodType<T>): Promise<
   }
   const result = schema.safeParse(raw);
   if (!result.success) {
-    throw new AppError('validation_failed', 'The request body is invalid.', { fields: fieldErrors(result.error) });
+    throw new AppError('validation_failed', 'The request body is invalid.', {
+      fields: fieldErrors(result.error),
+    });
   }
   return result.data;
 }
@@ -29,7 +31,9 @@ export async function parseJsonBody<T>(c: Context, schema: ZodType<T>): Promise<
 export function parseQuery<T>(c: Context, schema: ZodType<T>): T {
   const result = schema.safeParse(c.req.query());
   if (!result.success) {
-    throw new AppError('validation_failed', 'The query string is invalid.', { fields: fieldErrors(result.error) });
+    throw new AppError('validation_failed', 'The query string is invalid.', {
+      fields: fieldErrors(result.error),
+    });
   }
   return result.data;
 }

@@ -25,7 +25,10 @@ export class FileBlobStore implements BlobStore {
   async get(key: string): Promise<{ body: Uint8Array; contentType: string } | undefined> {
     const path = this.pathOf(key);
     try {
-      const [body, contentType] = await Promise.all([readFile(path), readFile(`${path}.type`, 'utf8')]);
+      const [body, contentType] = await Promise.all([
+        readFile(path),
+        readFile(`${path}.type`, 'utf8'),
+      ]);
       return { body, contentType };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

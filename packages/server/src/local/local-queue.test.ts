@@ -61,7 +61,10 @@ afterEach(async () => {
 describe('LocalQueue sendBatch', () => {
   it('returns one random UUID per message, in order, and stores the messages', async () => {
     const queue = await openQueue({ dir: tempDir() });
-    const sent = await queue.sendBatch([{ body: 'a' }, { body: 'b', attributes: { tenant: 't1' } }]);
+    const sent = await queue.sendBatch([
+      { body: 'a' },
+      { body: 'b', attributes: { tenant: 't1' } },
+    ]);
     expect(sent).toHaveLength(2);
     for (const s of sent) expect(s.messageId).toMatch(UUID);
     expect(sent[0]?.messageId).not.toBe(sent[1]?.messageId);
@@ -151,7 +154,11 @@ describe('LocalQueue receive', () => {
 
   it('hides received messages until the visibility timeout passes, then counts receives', async () => {
     const clock = testClock();
-    const queue = await openQueue({ dir: tempDir(), clock: clock.fn, visibilityTimeoutSeconds: 30 });
+    const queue = await openQueue({
+      dir: tempDir(),
+      clock: clock.fn,
+      visibilityTimeoutSeconds: 30,
+    });
     await queue.sendBatch([{ body: 'a' }]);
     const [first] = await queue.receive();
     expect(first?.attributes.ApproximateReceiveCount).toBe('1');
@@ -388,7 +395,7 @@ describe('LocalQueue durability', () => {
     const body = 'y'.repeat(500);
     for (let round = 0; round < 40; round++) {
       await queue.sendBatch(Array.from({ length: 10 }, () => ({ body })));
-      for (let n = 0; n < 10; ) {
+      for (let n = 0; n < 10;) {
         const records = await queue.receive({ maxMessages: 10 });
         n += records.length;
         await Promise.all(records.map((r) => queue.deleteMessage(r.receiptHandle)));

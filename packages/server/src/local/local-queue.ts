@@ -90,7 +90,10 @@ export class QueueLockedError extends QueueError {
 export class QueueJournalCorruptError extends QueueError {
   override readonly name = 'QueueJournalCorruptError';
   constructor(path: string, offset: number) {
-    super('JournalCorrupt', `unreadable record at byte ${offset} of ${path}, followed by valid ones`);
+    super(
+      'JournalCorrupt',
+      `unreadable record at byte ${offset} of ${path}, followed by valid ones`,
+    );
   }
 }
 
@@ -359,7 +362,7 @@ class Journal {
     const out = await open(tmp, 'w');
     let size = 0;
     try {
-      for (let i = 0; i < lines.length; ) {
+      for (let i = 0; i < lines.length;) {
         let chunk = '';
         while (i < lines.length && chunk.length < COMPACT_WRITE_CHUNK) chunk += lines[i++];
         const buf = Buffer.from(chunk);
@@ -610,6 +613,7 @@ class MessageStore {
 const MAX_VISIBILITY_SECONDS = 43_200;
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 // The characters SQS accepts in bodies and attribute values; anything else fails SendMessage.
+// eslint-disable-next-line no-control-regex -- the allowed set is defined by control characters
 const INVALID_CHARS = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_-](?:[A-Za-z0-9_.-]{0,254}[A-Za-z0-9_-])?$/;
 const RESERVED_ATTRIBUTE = /^(aws|amazon)\./i;
@@ -731,9 +735,7 @@ export class LocalQueue implements QueueSender {
       };
       const compactAt = opts.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES;
       const journal = await Journal.open(path, contents, header, compactAt, source);
-      const queue = new LocalQueue(opts, store, journal, lockPath);
-      if (opts.deadLetterQueue === queue) throw new QueueInvalidArgumentError('DLQ is the queue');
-      return queue;
+      return new LocalQueue(opts, store, journal, lockPath);
     } catch (err) {
       await releaseLock(lockPath);
       throw err;
@@ -748,7 +750,8 @@ export class LocalQueue implements QueueSender {
       const fresh: NewMessage[] = messages.map((m) => ({
         id: randomUUID(),
         body: m.body,
-        attributes: m.attributes && Object.keys(m.attributes).length ? { ...m.attributes } : undefined,
+        attributes:
+          m.attributes && Object.keys(m.attributes).length ? { ...m.attributes } : undefined,
         sentAt,
         receiveCount: 0,
         firstReceivedAt: undefined,
@@ -844,7 +847,8 @@ export class LocalQueue implements QueueSender {
    */
   redrive(target: LocalQueue, ids?: string[]): Promise<number> {
     return this.track(async () => {
-      if (target === this) throw new QueueInvalidArgumentError('cannot redrive a queue into itself');
+      if (target === this)
+        throw new QueueInvalidArgumentError('cannot redrive a queue into itself');
       this.store.reapExpired(this.clock());
       const chosen = ids
         ? ids.map((id) => this.store.get(id)).filter((m) => m !== undefined)

@@ -6,7 +6,8 @@ import type { SqsBatchHandler, SqsBatchResponse, SqsRecord } from '../ports/queu
 import type { LocalQueue } from './local-queue';
 
 /** The part of LocalQueue the poller uses (so tests can pass a fake). */
-export type PollableQueue = Pick<LocalQueue, 'receive' | 'deleteMessage' | 'onSend'>;
+export type PollableQueue = Pick<LocalQueue, 'receive' | 'deleteMessage' | 'onSend'> &
+  Partial<Pick<LocalQueue, 'changeVisibility'>>;
 
 export type QueuePollerOptions = {
   /** Records per handler call, 1..10. Default 10. */
@@ -17,6 +18,11 @@ export type QueuePollerOptions = {
   idlePollMs?: number;
   /** Per-receive override of the queue's visibility timeout. */
   visibilityTimeoutSeconds?: number;
+  /**
+   * When set, failed records become visible again after this many seconds instead of the full
+   * visibility timeout (a sandbox convenience, so a fix is retried quickly; Lambda has no such knob).
+   */
+  retryDelaySeconds?: number;
   /** Handler failures, malformed responses, receive/delete errors. Default: console.error. */
   onError?: (error: unknown) => void;
 };
@@ -114,13 +120,20 @@ export class QueuePoller {
       failed = failedIds(await this.handler({ Records: records }), records);
     } catch (error) {
       this.report(error); // nothing deleted: the whole batch comes back after the timeout
-      return;
+      failed = new Set(records.map((r) => r.messageId));
     }
-    const done = records.filter((r) => !failed.has(r.messageId));
     const results = await Promise.allSettled(
-      done.map((r) => this.queue.deleteMessage(r.receiptHandle)),
+      records.map((r) =>
+        failed.has(r.messageId) ? this.retryLater(r) : this.queue.deleteMessage(r.receiptHandle),
+      ),
     );
     for (const r of results) if (r.status === 'rejected') this.report(r.reason);
+  }
+
+  private async retryLater(record: SqsRecord): Promise<unknown> {
+    const delay = this.opts.retryDelaySeconds;
+    if (delay === undefined || !this.queue.changeVisibility) return undefined;
+    return this.queue.changeVisibility(record.receiptHandle, delay);
   }
 
   // Resolves on the next send, on stop(), or after idlePollMs, whichever comes first.
@@ -152,13 +165,19 @@ export class QueuePoller {
 }
 
 /** Throws InvalidBatchResponseError for identifiers that are not in the batch. */
-function failedIds(response: SqsBatchResponse | undefined | null, records: SqsRecord[]): Set<string> {
+function failedIds(
+  response: SqsBatchResponse | undefined | null,
+  records: SqsRecord[],
+): Set<string> {
   const items: unknown = response?.batchItemFailures ?? [];
   if (!Array.isArray(items)) throw new InvalidBatchResponseError(items);
   const ids = new Set(records.map((r) => r.messageId));
   const failed = new Set<string>();
   for (const item of items as unknown[]) {
-    const id = typeof item === 'object' && item !== null ? (item as { itemIdentifier?: unknown }).itemIdentifier : undefined;
+    const id =
+      typeof item === 'object' && item !== null
+        ? (item as { itemIdentifier?: unknown }).itemIdentifier
+        : undefined;
     if (typeof id !== 'string' || !ids.has(id)) throw new InvalidBatchResponseError(id);
     failed.add(id);
   }

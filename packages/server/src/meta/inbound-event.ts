@@ -52,7 +52,8 @@ export type NormalizedMedia = {
   voice?: boolean;
 };
 
-export type InteractiveKind = 'button_reply' | 'list_reply' | 'nfm_reply' | 'quick_reply' | 'postback';
+export type InteractiveKind =
+  'button_reply' | 'list_reply' | 'nfm_reply' | 'quick_reply' | 'postback';
 
 export type NormalizedMessage = {
   channelMessageId: string;

@@ -59,7 +59,9 @@ export class MetaPayloadError extends Error {
 export function normalizeEntry(object: string, entry: unknown): InboundEvent[] {
   const parsed = metaEntrySchema.safeParse(entry);
   if (!parsed.success) {
-    throw new MetaPayloadError(`not a Meta webhook entry: ${parsed.error.issues[0]?.message ?? ''}`);
+    throw new MetaPayloadError(
+      `not a Meta webhook entry: ${parsed.error.issues[0]?.message ?? ''}`,
+    );
   }
   switch (object) {
     case 'whatsapp_business_account':
@@ -151,7 +153,9 @@ function normalizeWhatsAppChange(wabaId: string, rawChange: unknown): InboundEve
 function valueErrorEvents(value: WaMessagesValue, routing: Routing): InboundEvent[] {
   const errors = toMetaErrors(value.errors);
   if (!errors) return [];
-  return errors.map((e) => ignored(`whatsapp error ${e.code}: ${e.title ?? e.message ?? ''}`.trim(), routing));
+  return errors.map((e) =>
+    ignored(`whatsapp error ${String(e.code)}: ${e.title ?? e.message ?? ''}`.trim(), routing),
+  );
 }
 
 function normalizeWaStatus(raw: unknown, routing: Routing): InboundEvent {
@@ -257,7 +261,9 @@ function isWaMediaType(type: string): type is WaMediaType {
 function waContent(base: WaMessageBase): Content {
   const type = base.type;
   const payload: unknown = base[type];
-  const content = isWaMediaType(type) ? waMediaContent(type, payload) : waOtherContent(type, payload);
+  const content = isWaMediaType(type)
+    ? waMediaContent(type, payload)
+    : waOtherContent(type, payload);
   return content ?? { type: 'unsupported', originalType: type };
 }
 
@@ -296,15 +302,38 @@ function waOtherContent(type: string, payload: unknown): Content | undefined {
     case 'button': {
       const b = parseOr(waButtonSchema, payload);
       // Template quick-reply button: the closest interactive kind is `quick_reply`.
-      return b && compact({ type, text: b.text, interactive: compact({ kind: 'quick_reply' as const, title: b.text, payload: b.payload }) });
+      return (
+        b &&
+        compact({
+          type,
+          text: b.text,
+          interactive: compact({ kind: 'quick_reply' as const, title: b.text, payload: b.payload }),
+        })
+      );
     }
     case 'reaction': {
       const r = parseOr(waReactionSchema, payload);
-      return r && { type, reaction: compact({ messageId: r.message_id, emoji: r.emoji, action: r.emoji ? ('react' as const) : ('unreact' as const) }) };
+      return (
+        r && {
+          type,
+          reaction: compact({
+            messageId: r.message_id,
+            emoji: r.emoji,
+            action: r.emoji ? ('react' as const) : ('unreact' as const),
+          }),
+        }
+      );
     }
     case 'order': {
       const o = parseOr(waOrderSchema, payload);
-      return o && compact({ type, text: o.text, order: compact({ catalogId: o.catalog_id, items: o.product_items, text: o.text }) });
+      return (
+        o &&
+        compact({
+          type,
+          text: o.text,
+          order: compact({ catalogId: o.catalog_id, items: o.product_items, text: o.text }),
+        })
+      );
     }
     case 'system':
       return waSystemContent(payload);
@@ -328,12 +357,20 @@ function waInteractiveContent(payload: unknown): Content | undefined {
   }
   if (i.type === 'list_reply' && i.list_reply) {
     const { id, title, description } = i.list_reply;
-    return { type: 'interactive', text: title, interactive: compact({ kind: 'list_reply' as const, id, title, description }) };
+    return {
+      type: 'interactive',
+      text: title,
+      interactive: compact({ kind: 'list_reply' as const, id, title, description }),
+    };
   }
   if (i.type === 'nfm_reply' && i.nfm_reply) {
     // Flow / address submissions: `response_json` is the structured answer, `name` the flow kind.
     const { name, body, response_json } = i.nfm_reply;
-    return compact({ type: 'interactive' as const, text: body, interactive: compact({ kind: 'nfm_reply' as const, title: name, payload: response_json }) });
+    return compact({
+      type: 'interactive' as const,
+      text: body,
+      interactive: compact({ kind: 'nfm_reply' as const, title: name, payload: response_json }),
+    });
   }
   return { type: 'unsupported', originalType: `interactive:${i.type}` };
 }
@@ -421,7 +458,11 @@ function normalizeIgEvent(raw: unknown, routing: IgRouting): InboundEvent {
 
 function igEventKeys(event: IgMessagingEvent): string {
   const known = new Set(['sender', 'recipient', 'timestamp']);
-  return Object.keys(event).filter((k) => !known.has(k)).join(',') || 'empty';
+  return (
+    Object.keys(event)
+      .filter((k) => !known.has(k))
+      .join(',') || 'empty'
+  );
 }
 
 function igMessageEvent(ctx: IgCtx, raw: unknown): InboundEvent {
@@ -526,7 +567,11 @@ function igMedia(a: IgAttachment): NormalizedMedia {
  * `${reactedMid}:reaction:${senderId}:${rawTimestamp}` makes Meta's redeliveries dedupe,
  * while a later react/unreact by the same person (new timestamp) stays a distinct event.
  */
-export function igReactionMessageId(reactedMid: string, senderId: string, rawTimestamp: string | number): string {
+export function igReactionMessageId(
+  reactedMid: string,
+  senderId: string,
+  rawTimestamp: string | number,
+): string {
   return `${reactedMid}:reaction:${senderId}:${String(rawTimestamp)}`;
 }
 
@@ -540,7 +585,12 @@ function igReactionEvent(ctx: IgCtx, raw: unknown): InboundEvent {
     timestamp: ctx.timestamp,
     reaction: compact({ messageId: r.mid, emoji: r.emoji, action: r.action }),
   };
-  return { kind: 'message', routing: ctx.routing, customer: { externalId: ctx.customerId }, message };
+  return {
+    kind: 'message',
+    routing: ctx.routing,
+    customer: { externalId: ctx.customerId },
+    message,
+  };
 }
 
 function igPostbackEvent(ctx: IgCtx, raw: unknown): InboundEvent {
@@ -556,7 +606,12 @@ function igPostbackEvent(ctx: IgCtx, raw: unknown): InboundEvent {
     text: p.title,
     interactive: compact({ kind: 'postback' as const, title: p.title, payload: p.payload }),
   });
-  return { kind: 'message', routing: ctx.routing, customer: { externalId: ctx.customerId }, message };
+  return {
+    kind: 'message',
+    routing: ctx.routing,
+    customer: { externalId: ctx.customerId },
+    message,
+  };
 }
 
 function igReadEvent(ctx: IgCtx, raw: unknown): InboundEvent {

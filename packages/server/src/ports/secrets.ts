@@ -1,5 +1,6 @@
 /** Named secrets: Secrets Manager in AWS, files under the data dir (0600) in the sandbox. */
-export type SecretName = 'metaAppSecret' | 'metaVerifyToken' | 'jwtSigningKeys' | 'channelTokenKey' | 'adminPassword';
+export type SecretName =
+  'metaAppSecret' | 'metaVerifyToken' | 'jwtSigningKeys' | 'channelTokenKey' | 'adminPassword';
 
 export type SecretStore = {
   /** Returns the secret, creating it with `generate` the first time when the store may do so. */

@@ -16,8 +16,13 @@ export async function bootstrapPlatformAdmin(
 ): Promise<{ email: string; password: string; created: boolean }> {
   const users = new UserRepo(db);
   const existing = await users.getByEmail(email);
-  const adminPassword = password ?? (await secrets.get('adminPassword', () => randomBytes(12).toString('base64url')));
+  const adminPassword =
+    password ?? (await secrets.get('adminPassword', () => randomBytes(12).toString('base64url')));
   if (existing) return { email, password: adminPassword, created: false };
-  await users.create({ email, passwordHash: await hashPassword(adminPassword), platformAdmin: true });
+  await users.create({
+    email,
+    passwordHash: await hashPassword(adminPassword),
+    platformAdmin: true,
+  });
   return { email, password: adminPassword, created: true };
 }

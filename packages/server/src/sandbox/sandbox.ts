@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
@@ -13,6 +14,7 @@ import { FileSecretStore } from '../local/file-secrets';
 import { LocalQueue } from '../local/local-queue';
 import { QueuePoller } from '../local/queue-poller';
 import type { DeadLetterAdmin } from '../ports/dlq';
+import type { SqsBatchHandler } from '../ports/queue';
 import { TokenService } from '../security/jwt';
 import { LocalTokenCipher } from '../security/token-cipher';
 import { queues, table } from '../topology';
@@ -32,6 +34,10 @@ export type SandboxOptions = {
   log?: Logger;
   /** Poll the queue at all (tests of the receiver alone may turn it off). */
   processMessages?: boolean;
+  /** Seconds before a failed record is retried (SQS's visibility timeout); locally short so fixes show quickly. */
+  retryDelaySeconds?: number;
+  /** Wraps the processor, the way a fault-injection or tracing layer would wrap the Lambda handler. */
+  wrapProcessor?: (handler: SqsBatchHandler) => SqsBatchHandler;
 };
 
 export type Sandbox = {
@@ -98,7 +104,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     verifyToken: await secrets.get('metaVerifyToken', random),
   };
   const tokens = await TokenService.fromSecrets(secrets);
-  const cipher = new LocalTokenCipher(await secrets.get('channelTokenKey', LocalTokenCipher.generateKey));
+  const cipher = new LocalTokenCipher(
+    await secrets.get('channelTokenKey', LocalTokenCipher.generateKey),
+  );
   const blobs = new FileBlobStore(join(dataDir, 'blobs'));
   const admin = await bootstrapPlatformAdmin(
     db,
@@ -122,20 +130,31 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     deadLetterQueue: incomingDlq,
   });
 
-  const processor = createMessageProcessor({ db, log, archive: blobs });
+  const baseProcessor = createMessageProcessor({ db, log, archive: blobs });
+  const processor = opts.wrapProcessor ? opts.wrapProcessor(baseProcessor) : baseProcessor;
   const poller = new QueuePoller(incoming, processor, {
     batchSize: spec.batchSize,
     maxConcurrency: 2,
     // Locally a failed record comes back after a few seconds, not minutes, so fixes show quickly.
-    visibilityTimeoutSeconds: 2,
+    retryDelaySeconds: opts.retryDelaySeconds ?? 2,
     onError: (error) => log.error('queue poller error', { error: String(error) }),
   });
   if (opts.processMessages !== false) poller.start();
 
-  const app = createApp({ db, log, tokens, cipher, incomingQueue: incoming, blobs, meta });
+  const app = createApp({
+    db,
+    log,
+    tokens: async () => tokens,
+    cipher,
+    incomingQueue: incoming,
+    blobs,
+    meta,
+  });
   const host = opts.host ?? '127.0.0.1';
   const server: ServerType = await new Promise((resolveServe, reject) => {
-    const s = serve({ fetch: app.fetch, port: opts.port ?? 3000, hostname: host }, () => resolveServe(s));
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 3000, hostname: host }, () =>
+      resolveServe(s),
+    );
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
@@ -159,7 +178,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       await new Promise<void>((r) => {
         server.close(() => r());
         // Keep-alive sockets would hold close() open until they time out.
-        (server as import('node:http').Server).closeAllConnections?.();
+        (server as Server).closeAllConnections?.();
       });
       await poller.stop();
       await incoming.close();

@@ -57,7 +57,9 @@ export class TokenService {
   static async fromSecrets(secrets: SecretStore): Promise<TokenService> {
     // Generation is async (WebCrypto) but the store wants a sync generator: prepare one first.
     const fresh = await generateSigningKeySet();
-    const stored = JSON.parse(await secrets.get('jwtSigningKeys', () => fresh)) as { keys: StoredKey[] };
+    const stored = JSON.parse(await secrets.get('jwtSigningKeys', () => fresh)) as {
+      keys: StoredKey[];
+    };
     const newest = [...stored.keys].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
     if (!newest) throw new Error('the JWT signing key set is empty');
     const signingKey = (await importJWK(newest.privateJwk, 'ES256')) as CryptoKey;

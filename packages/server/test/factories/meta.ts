@@ -6,7 +6,12 @@ import { createHmac } from 'node:crypto';
 // All ids/timestamps default to realistic values; pass them explicitly when a test asserts on them.
 
 export type MetaObject = 'whatsapp_business_account' | 'instagram' | 'page';
-export type MetaEntryBody = { id: string; time?: number; changes?: unknown[]; messaging?: unknown[] };
+export type MetaEntryBody = {
+  id: string;
+  time?: number;
+  changes?: unknown[];
+  messaging?: unknown[];
+};
 export type MetaEnvelopeBody = { object: MetaObject; entry: MetaEntryBody[] };
 
 let seq = 0;
@@ -42,7 +47,10 @@ export function signedMetaRequest(
   const raw = metaJson(body);
   return {
     body: raw,
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMeta(raw, appSecret) },
+    headers: {
+      'content-type': 'application/json',
+      'x-hub-signature-256': signMeta(raw, appSecret),
+    },
   };
 }
 
@@ -77,7 +85,9 @@ export const WA_DEFAULTS = {
 export function fakeWamid(from: string = WA_DEFAULTS.from): string {
   const n = nextSeq();
   // Real wamids are base64 of a binary blob embedding the phone number; this mimics the look.
-  const blob = Buffer.from(`\u0018\u000c${from}\u0015\u0002\u0000\u0012\u0018\u0014${n.toString(16).padStart(20, 'A')}`);
+  const blob = Buffer.from(
+    `\u0018\u000c${from}\u0015\u0002\u0000\u0012\u0018\u0014${n.toString(16).padStart(20, 'A')}`,
+  );
   return `wamid.${blob.toString('base64')}`;
 }
 
@@ -131,11 +141,17 @@ export function waMessageEntry(
   };
   // System messages are the one kind Meta sends without a contacts array.
   const withContacts = opts.withContacts ?? true;
-  return waEntry(c, waValue(c, { ...(withContacts ? { contacts: [contact] } : {}), messages: [message] }));
+  return waEntry(
+    c,
+    waValue(c, { ...(withContacts ? { contacts: [contact] } : {}), messages: [message] }),
+  );
 }
 
 export function waTextEntry(c: WaCommon & { text?: string } = {}): MetaEntryBody {
-  return waMessageEntry(c, { type: 'text', text: { body: c.text ?? 'Olá! Vocês entregam em São Paulo?' } });
+  return waMessageEntry(c, {
+    type: 'text',
+    text: { body: c.text ?? 'Olá! Vocês entregam em São Paulo?' },
+  });
 }
 
 /** Text message replying to (or forwarding) another message; defaults to a reply. */
@@ -215,7 +231,15 @@ export function waLocationEntry(
 }
 
 export const WA_CONTACT_CARD = {
-  addresses: [{ city: 'Lisboa', country: 'Portugal', country_code: 'PT', street: 'Rua Augusta 10', type: 'WORK' }],
+  addresses: [
+    {
+      city: 'Lisboa',
+      country: 'Portugal',
+      country_code: 'PT',
+      street: 'Rua Augusta 10',
+      type: 'WORK',
+    },
+  ],
   emails: [{ email: 'ines@example.pt', type: 'WORK' }],
   name: { first_name: 'Inês', last_name: 'Marçal', formatted_name: 'Inês Marçal' },
   org: { company: 'Padaria Marçal', title: 'Gerente' },
@@ -230,20 +254,34 @@ export function waContactsEntry(c: WaCommon & { contacts?: unknown[] } = {}): Me
 export function waButtonReplyEntry(
   c: WaCommon & { buttonId?: string; title?: string; replyToWamid?: string } = {},
 ): MetaEntryBody {
-  const context = c.context ?? { from: c.displayPhoneNumber ?? WA_DEFAULTS.displayPhoneNumber, id: c.replyToWamid ?? fakeWamid() };
+  const context = c.context ?? {
+    from: c.displayPhoneNumber ?? WA_DEFAULTS.displayPhoneNumber,
+    id: c.replyToWamid ?? fakeWamid(),
+  };
   return waMessageEntry(
     { ...c, context },
     {
       type: 'interactive',
-      interactive: { type: 'button_reply', button_reply: { id: c.buttonId ?? 'confirm_yes', title: c.title ?? 'Sim ✅' } },
+      interactive: {
+        type: 'button_reply',
+        button_reply: { id: c.buttonId ?? 'confirm_yes', title: c.title ?? 'Sim ✅' },
+      },
     },
   );
 }
 
 export function waListReplyEntry(
-  c: WaCommon & { rowId?: string; title?: string; description?: string; replyToWamid?: string } = {},
+  c: WaCommon & {
+    rowId?: string;
+    title?: string;
+    description?: string;
+    replyToWamid?: string;
+  } = {},
 ): MetaEntryBody {
-  const context = c.context ?? { from: c.displayPhoneNumber ?? WA_DEFAULTS.displayPhoneNumber, id: c.replyToWamid ?? fakeWamid() };
+  const context = c.context ?? {
+    from: c.displayPhoneNumber ?? WA_DEFAULTS.displayPhoneNumber,
+    id: c.replyToWamid ?? fakeWamid(),
+  };
   return waMessageEntry(
     { ...c, context },
     {
@@ -261,9 +299,17 @@ export function waListReplyEntry(
 }
 
 export function waNfmReplyEntry(
-  c: WaCommon & { responseJson?: string; flowName?: string; body?: string; replyToWamid?: string } = {},
+  c: WaCommon & {
+    responseJson?: string;
+    flowName?: string;
+    body?: string;
+    replyToWamid?: string;
+  } = {},
 ): MetaEntryBody {
-  const context = c.context ?? { from: c.displayPhoneNumber ?? WA_DEFAULTS.displayPhoneNumber, id: c.replyToWamid ?? fakeWamid() };
+  const context = c.context ?? {
+    from: c.displayPhoneNumber ?? WA_DEFAULTS.displayPhoneNumber,
+    id: c.replyToWamid ?? fakeWamid(),
+  };
   return waMessageEntry(
     { ...c, context },
     {
@@ -284,10 +330,16 @@ export function waNfmReplyEntry(
 export function waButtonEntry(
   c: WaCommon & { text?: string; payload?: string; replyToWamid?: string } = {},
 ): MetaEntryBody {
-  const context = c.context ?? { from: c.displayPhoneNumber ?? WA_DEFAULTS.displayPhoneNumber, id: c.replyToWamid ?? fakeWamid() };
+  const context = c.context ?? {
+    from: c.displayPhoneNumber ?? WA_DEFAULTS.displayPhoneNumber,
+    id: c.replyToWamid ?? fakeWamid(),
+  };
   return waMessageEntry(
     { ...c, context },
-    { type: 'button', button: { payload: c.payload ?? 'OPT_IN_PROMOS', text: c.text ?? 'Quero receber' } },
+    {
+      type: 'button',
+      button: { payload: c.payload ?? 'OPT_IN_PROMOS', text: c.text ?? 'Quero receber' },
+    },
   );
 }
 
@@ -352,7 +404,8 @@ export const WA_FAILED_ERROR = {
   title: 'Re-engagement message',
   message: 'Re-engagement message',
   error_data: {
-    details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+    details:
+      'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
   },
   href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/',
 };
@@ -372,13 +425,24 @@ export function waStatusEntry(s: WaStatusInput = {}): MetaEntryBody {
       ? {
           conversation: {
             id: 'c0f2e3b1a9d84e6f8a7b6c5d4e3f2a1b',
-            ...(status === 'sent' ? { expiration_timestamp: String(Number(timestamp) + 86_400) } : {}),
+            ...(status === 'sent'
+              ? { expiration_timestamp: String(Number(timestamp) + 86_400) }
+              : {}),
             origin: { type: 'service' },
           },
-          pricing: { billable: true, pricing_model: 'PMP', category: 'service', type: 'free_customer_service' },
+          pricing: {
+            billable: true,
+            pricing_model: 'PMP',
+            category: 'service',
+            type: 'free_customer_service',
+          },
         }
       : {}),
-    ...(status === 'failed' ? { errors: s.errors ?? [WA_FAILED_ERROR] } : s.errors ? { errors: s.errors } : {}),
+    ...(status === 'failed'
+      ? { errors: s.errors ?? [WA_FAILED_ERROR] }
+      : s.errors
+        ? { errors: s.errors }
+        : {}),
   };
   return waEntry(s, waValue(s, { statuses: [body] }));
 }
@@ -425,7 +489,11 @@ export function igMessagingEntry(
   };
 }
 
-function igMessage(c: IgCommon, fields: Record<string, unknown>, opts: { fromBusiness?: boolean } = {}): MetaEntryBody {
+function igMessage(
+  c: IgCommon,
+  fields: Record<string, unknown>,
+  opts: { fromBusiness?: boolean } = {},
+): MetaEntryBody {
   return igMessagingEntry(c, { message: { mid: c.mid ?? fakeMid(c.accountId), ...fields } }, opts);
 }
 
@@ -436,7 +504,10 @@ export function igTextEntry(c: IgCommon & { text?: string } = {}): MetaEntryBody
 export function igAttachmentEntry(
   c: IgCommon & { attachmentType?: string; url?: string; urls?: string[] } = {},
 ): MetaEntryBody {
-  const urls = c.urls ?? [c.url ?? 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=18034567890123456&signature=AbCdEf'];
+  const urls = c.urls ?? [
+    c.url ??
+      'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=18034567890123456&signature=AbCdEf',
+  ];
   const attachments = urls.map((url) => ({ type: c.attachmentType ?? 'image', payload: { url } }));
   return igMessage(c, { attachments });
 }
@@ -452,7 +523,9 @@ export function igStoryReplyEntry(
     text: c.text ?? 'Que lindo esse look! Quanto custa?',
     reply_to: {
       story: {
-        url: c.storyUrl ?? 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=17987654321098765&signature=Story1',
+        url:
+          c.storyUrl ??
+          'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=17987654321098765&signature=Story1',
         id: c.storyId ?? '17987654321098765',
       },
     },
@@ -463,12 +536,19 @@ export function igStoryMentionEntry(c: IgCommon & { url?: string } = {}): MetaEn
   return igAttachmentEntry({
     ...c,
     attachmentType: 'story_mention',
-    url: c.url ?? 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=18011122233344455&signature=Mention1',
+    url:
+      c.url ??
+      'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=18011122233344455&signature=Mention1',
   });
 }
 
-export function igQuickReplyEntry(c: IgCommon & { text?: string; payload?: string } = {}): MetaEntryBody {
-  return igMessage(c, { text: c.text ?? 'Quero orçamento', quick_reply: { payload: c.payload ?? 'QR_QUOTE' } });
+export function igQuickReplyEntry(
+  c: IgCommon & { text?: string; payload?: string } = {},
+): MetaEntryBody {
+  return igMessage(c, {
+    text: c.text ?? 'Quero orçamento',
+    quick_reply: { payload: c.payload ?? 'QR_QUOTE' },
+  });
 }
 
 export function igPostbackEntry(
@@ -485,7 +565,11 @@ export function igPostbackEntry(
 
 /** A message our account sent (from the Instagram app or the API), echoed back. */
 export function igEchoEntry(c: IgCommon & { text?: string } = {}): MetaEntryBody {
-  return igMessage(c, { text: c.text ?? 'Temos sim! Envio hoje 📦', is_echo: true }, { fromBusiness: true });
+  return igMessage(
+    c,
+    { text: c.text ?? 'Temos sim! Envio hoje 📦', is_echo: true },
+    { fromBusiness: true },
+  );
 }
 
 export function igUnsendEntry(c: IgCommon = {}): MetaEntryBody {

@@ -17,9 +17,25 @@ export const adminHandlers = {
     const tenant = await new TenantRepo(deps.db).create(body.name);
     // A person may own several tenants: an existing account gets the membership, its password unchanged.
     const existing = await users.getByEmail(body.ownerEmail);
-    const owner = existing ?? (await users.create({ email: body.ownerEmail, passwordHash: await hashPassword(body.ownerPassword) }));
-    await users.addMembership({ tenantId: tenant.id, userId: owner.id, role: 'owner', tenantName: tenant.name });
-    return c.json({ ...tenant, owner: { id: owner.id, email: owner.email, existingAccount: Boolean(existing) } }, 201);
+    const owner =
+      existing ??
+      (await users.create({
+        email: body.ownerEmail,
+        passwordHash: await hashPassword(body.ownerPassword),
+      }));
+    await users.addMembership({
+      tenantId: tenant.id,
+      userId: owner.id,
+      role: 'owner',
+      tenantName: tenant.name,
+    });
+    return c.json(
+      {
+        ...tenant,
+        owner: { id: owner.id, email: owner.email, existingAccount: Boolean(existing) },
+      },
+      201,
+    );
   },
   'admin.tenants.list': async (c, _caller, deps) => {
     const query = parseQuery(c, listQuery);

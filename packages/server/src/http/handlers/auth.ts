@@ -40,12 +40,15 @@ export const authHandlers = {
       throw new AppError('invalid_credentials', 'The e-mail or password is not right.');
     }
     const memberships = await users.listMemberships(user.id);
-    return c.json(await issueSession(deps.tokens, user, memberships));
+    return c.json(await issueSession(await deps.tokens(), user, memberships));
   },
   'auth.me': async (c, caller, deps) => {
     if (caller.kind !== 'user') throw new AppError('unauthenticated', 'Sign in first.');
     const users = new UserRepo(deps.db);
-    const [user, memberships] = await Promise.all([users.get(caller.userId), users.listMemberships(caller.userId)]);
+    const [user, memberships] = await Promise.all([
+      users.get(caller.userId),
+      users.listMemberships(caller.userId),
+    ]);
     return c.json({
       user: { id: caller.userId, email: user?.email, platformAdmin: caller.platformAdmin },
       tenantId: caller.tenantId,
@@ -53,5 +56,5 @@ export const authHandlers = {
       tenants: memberships.map((m) => ({ tenantId: m.tenantId, name: m.tenantName, role: m.role })),
     });
   },
-  jwks: async (c, _caller, deps) => c.json(deps.tokens.jwks),
+  jwks: async (c, _caller, deps) => c.json((await deps.tokens()).jwks),
 } satisfies Partial<HandlerTable>;

@@ -16,7 +16,10 @@ export const channelHandlers = {
       return c.json(channel, 201);
     } catch (err) {
       if (err instanceof RouteTakenError) {
-        throw new AppError('channel_already_connected', 'This number or account is already connected to a workspace.');
+        throw new AppError(
+          'channel_already_connected',
+          'This number or account is already connected to a workspace.',
+        );
       }
       throw err;
     }

@@ -50,7 +50,9 @@ export const conversationHandlers = {
     const last = page.lastKey;
     return c.json({
       items: page.items.map((conv) => conversationView(conv, customers.get(conv.customerId))),
-      nextCursor: last ? encodeCursor({ id: String(last.SK).slice('CONV#'.length), at: String(last.GSI1SK) }) : null,
+      nextCursor: last
+        ? encodeCursor({ id: String(last.SK).slice('CONV#'.length), at: String(last.GSI1SK) })
+        : null,
     });
   },
   'conversations.get': async (c, caller) => {

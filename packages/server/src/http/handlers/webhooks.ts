@@ -9,7 +9,12 @@ export const webhookHandlers = {
   'webhook.receive': async (c, _caller, deps) => {
     const raw = new Uint8Array(await c.req.arrayBuffer());
     await receiveWebhook(
-      { appSecret: deps.meta.appSecret, verifyToken: deps.meta.verifyToken, queue: deps.incomingQueue, archive: deps.blobs },
+      {
+        appSecret: deps.meta.appSecret,
+        verifyToken: deps.meta.verifyToken,
+        queue: deps.incomingQueue,
+        archive: deps.blobs,
+      },
       raw,
       c.req.header('x-hub-signature-256'),
     );

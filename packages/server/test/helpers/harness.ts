@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../../src/log';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox';
+import { metaJson, signMeta, type MetaEnvelopeBody } from '../factories/meta';
+
+export type ApiResponse<T = unknown> = { status: number; json: T; text: string; headers: Headers };
+
+/** A tiny client for the sandbox's real HTTP interface. */
+export class Api {
+  constructor(readonly baseUrl: string) {}
+
+  async request<T = any>(
+    method: string,
+    path: string,
+    opts: {
+      token?: string;
+      body?: unknown;
+      raw?: string | Uint8Array;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | Uint8Array | undefined = opts.raw;
+    if (opts.body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      body = JSON.stringify(opts.body);
+    }
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body: body as BodyInit | undefined,
+    });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, json: json as T, text, headers: res.headers };
+  }
+
+  async login(email: string, password: string): Promise<string> {
+    const res = await this.request('POST', '/auth/login', { body: { email, password } });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
+    return res.json.accessToken as string;
+  }
+}
+
+export type TestTenant = { id: string; token: string; channelIds: string[] };
+
+let tenantSeq = 0;
+
+/** Onboards a tenant through the admin API and connects the given channels as its owner. */
+export async function createTenant(
+  api: Api,
+  adminToken: string,
+  channels: (
+    | { type: 'whatsapp'; wabaId: string; phoneNumberId: string }
+    | { type: 'instagram'; accountId: string }
+  )[],
+): Promise<TestTenant> {
+  tenantSeq++;
+  const email = `owner${tenantSeq}-${Date.now()}@example.com`;
+  const password = 'correct horse battery staple';
+  const created = await api.request('POST', '/admin/tenants', {
+    token: adminToken,
+    body: { name: `Tenant ${tenantSeq}`, ownerEmail: email, ownerPassword: password },
+  });
+  if (created.status !== 201)
+    throw new Error(`tenant create failed: ${created.status} ${created.text}`);
+  const token = await api.login(email, password);
+  const channelIds: string[] = [];
+  for (const channel of channels) {
+    const res = await api.request('POST', '/channels', {
+      token,
+      body: { ...channel, accessToken: 'EAAG-test-token-0123456789' },
+    });
+    if (res.status !== 201) throw new Error(`channel create failed: ${res.status} ${res.text}`);
+    channelIds.push(res.json.id);
+  }
+  return { id: created.json.id, token, channelIds };
+}
+
+export async function postWebhook(
+  api: Api,
+  secret: string,
+  body: MetaEnvelopeBody,
+): Promise<ApiResponse> {
+  const raw = metaJson(body);
+  return api.request('POST', '/webhooks/meta', {
+    raw,
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMeta(raw, secret) },
+  });
+}
+
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false>,
+  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${opts.what ?? 'condition'}`);
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 25));
+  }
+}
+
+/** Waits until the incoming queue has nothing visible or in flight. */
+export async function waitForDrain(sb: Sandbox, timeoutMs = 20_000): Promise<void> {
+  await waitFor(
+    async () => {
+      const stats = sb.queues.incoming.stats();
+      return stats.visible === 0 && stats.inFlight === 0;
+    },
+    { timeoutMs, what: 'queue drain' },
+  );
+}
+
+export type TestSandbox = { sb: Sandbox; api: Api; adminToken: string; stop(): Promise<void> };
+
+export async function startTestSandbox(opts: Partial<SandboxOptions> = {}): Promise<TestSandbox> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-'));
+  const sb = await startSandbox({
+    port: 0,
+    log: silentLogger,
+    adminPassword: 'admin-password-for-tests',
+    metaAppSecret: 'test-app-secret',
+    metaVerifyToken: 'test-verify-token',
+    ...opts,
+    dataDir,
+  });
+  const api = new Api(sb.url);
+  const adminToken = await api.login(sb.admin.email, sb.admin.password);
+  return {
+    sb,
+    api,
+    adminToken,
+    async stop() {
+      await sb.stop();
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
