@@ -24,7 +24,6 @@ export default tseslint.config(
       ],
     },
   },
-,
   {
     // Tests read loosely typed JSON from real HTTP responses and assert its shape.
     files: ['**/test/**/*.ts', '**/*.test.ts'],
