@@ -95,6 +95,21 @@ export const routes = [
     function: 'Api',
     access: { kind: 'platformAdmin' },
   },
+  {
+    id: 'admin.dlq.list',
+    method: 'GET',
+    path: '/admin/dlq/{queue}',
+    function: 'Api',
+    access: { kind: 'platformAdmin' },
+  },
+  {
+    id: 'admin.dlq.redrive',
+    method: 'POST',
+    path: '/admin/dlq/{queue}/redrive',
+    function: 'Api',
+    access: { kind: 'platformAdmin' },
+    maxBodyBytes: 64 * KiB,
+  },
   // Channels
   {
     id: 'channels.create',

@@ -8,10 +8,18 @@ import { UserRepo } from '../data/user.repo';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
 import type { BlobStore } from '../ports/blobs';
+import type { DeadLetterAdmin } from '../ports/dlq';
 import type { QueueSender } from '../ports/queue';
 import type { TokenService } from '../security/jwt';
 import type { TokenCipher } from '../security/token-cipher';
-import { routes, type Access, type FunctionName, type RouteId, type RouteSpec } from '../topology';
+import {
+  routes,
+  type Access,
+  type FunctionName,
+  type QueueName,
+  type RouteId,
+  type RouteSpec,
+} from '../topology';
 import { roleRank, type Caller } from './auth-context';
 import { handlers } from './handlers';
 import { fieldErrors } from './validate';
@@ -25,6 +33,8 @@ export type AppDeps = {
   incomingQueue: QueueSender;
   blobs: BlobStore;
   meta: { appSecret: string; verifyToken: string };
+  /** Dead-letter queues a platform admin may inspect and redrive, by the topology's queue name. */
+  dlq: Record<QueueName, DeadLetterAdmin>;
   now?: () => Date;
 };
 

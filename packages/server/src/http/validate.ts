@@ -12,10 +12,10 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   return out;
 }
 
-export async function parseJsonBody<T>(c: Context, schema: ZodType<T>): Promise<T> {
+export async function parseJsonBody<T>(c: Context, schema: ZodType<T>, text?: string): Promise<T> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await c.req.text());
+    raw = JSON.parse(text ?? (await c.req.text()));
   } catch {
     throw new AppError('invalid_json', 'The request body is not valid JSON.');
   }

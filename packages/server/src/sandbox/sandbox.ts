@@ -141,6 +141,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   });
   if (opts.processMessages !== false) poller.start();
 
+  const dlq = { IncomingMessagesQueue: localDlqAdmin(incomingDlq, incoming) };
   const app = createApp({
     db,
     log,
@@ -149,6 +150,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     incomingQueue: incoming,
     blobs,
     meta,
+    dlq,
   });
   const host = opts.host ?? '127.0.0.1';
   const server: ServerType = await new Promise((resolveServe, reject) => {
@@ -171,7 +173,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     meta,
     admin: { email: admin.email, password: admin.password },
     queues: { incoming, incomingDlq },
-    dlq: { IncomingMessagesQueue: localDlqAdmin(incomingDlq, incoming) },
+    dlq,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -4,6 +4,8 @@ import { TenantRepo } from '../../data/tenant.repo';
 import { UnroutedRepo } from '../../data/unrouted.repo';
 import { UserRepo } from '../../data/user.repo';
 import { hashPassword } from '../../security/password';
+import { NotFoundError } from '../../errors';
+import { queues, type QueueName } from '../../topology';
 import type { HandlerTable } from '../app';
 import { decodeCursor, encodeCursor, pageSizeSchema, parseJsonBody, parseQuery } from '../validate';
 
@@ -63,4 +65,24 @@ export const adminHandlers = {
       nextCursor: last ? encodeCursor({ pk: last.PK, sk: last.SK, gsk: last.GSI1SK }) : null,
     });
   },
+  'admin.dlq.list': async (c, _caller, deps) => {
+    const queue = queueOf(c.req.param('queue'));
+    const { limit } = parseQuery(c, z.object({ limit: pageSizeSchema }));
+    return c.json({ queue, items: await deps.dlq[queue].list(limit) });
+  },
+  'admin.dlq.redrive': async (c, _caller, deps) => {
+    const queue = queueOf(c.req.param('queue'));
+    const text = await c.req.text();
+    const body = text.trim() ? await parseJsonBody(c, redriveBody, text) : {};
+    return c.json({ queue, moved: await deps.dlq[queue].redrive(body.ids) });
+  },
 } satisfies Partial<HandlerTable>;
+
+const redriveBody = z.object({
+  ids: z.array(z.string().min(1).max(128)).min(1).max(1000).optional(),
+});
+
+function queueOf(name: string | undefined): QueueName {
+  if (name && Object.hasOwn(queues, name)) return name as QueueName;
+  throw new NotFoundError('Queue');
+}

@@ -1,0 +1,87 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readEnv } from '../config';
+
+// `npm run dlq -- list|redrive [--queue NAME] [--id ID ...] [--limit N]`
+// Talks to the running sandbox's admin API (the same routes work against AWS, where they use SQS).
+
+const usage = `usage: npm run dlq -- <list|redrive> [--queue IncomingMessagesQueue] [--id ID ...] [--limit N]
+  list      show the messages waiting in the dead-letter queue
+  redrive   move them (all, or the given --id) back to the source queue for another try`;
+
+async function main(): Promise<number> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      queue: { type: 'string', default: 'IncomingMessagesQueue' },
+      id: { type: 'string', multiple: true },
+      limit: { type: 'string', default: '25' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || (command !== 'list' && command !== 'redrive')) {
+    process.stdout.write(`${usage}\n`);
+    return values.help ? 0 : 2;
+  }
+  const env = readEnv();
+  const dataDir = resolve(env.DATA_DIR);
+  let url: string;
+  try {
+    url = (JSON.parse(await readFile(join(dataDir, 'sandbox.json'), 'utf8')) as { url: string })
+      .url;
+  } catch {
+    process.stderr.write(
+      `No running sandbox found under ${dataDir}: start it with \`npm start\` first.\n`,
+    );
+    return 1;
+  }
+  const password =
+    env.ADMIN_PASSWORD ??
+    (await readFile(join(dataDir, 'secrets', 'adminPassword.secret'), 'utf8')).trim();
+  const login = await fetch(`${url}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: env.ADMIN_EMAIL, password }),
+  });
+  if (!login.ok) {
+    process.stderr.write(
+      `Admin sign-in failed (${login.status}): set ADMIN_EMAIL / ADMIN_PASSWORD.\n`,
+    );
+    return 1;
+  }
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+  const queue = encodeURIComponent(values.queue ?? 'IncomingMessagesQueue');
+  const res =
+    command === 'list'
+      ? await fetch(`${url}/admin/dlq/${queue}?limit=${encodeURIComponent(values.limit ?? '25')}`, {
+          headers,
+        })
+      : await fetch(`${url}/admin/dlq/${queue}/redrive`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(values.id?.length ? { ids: values.id } : {}),
+        });
+  const body = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) {
+    process.stderr.write(`${JSON.stringify(body)}\n`);
+    return 1;
+  }
+  if (command === 'redrive') {
+    process.stdout.write(`moved ${String(body.moved)} message(s) back to ${values.queue}\n`);
+    return 0;
+  }
+  const items = body.items as { id: string; receiveCount: number; sentAt: string; body: string }[];
+  if (items.length === 0) process.stdout.write(`${values.queue} DLQ is empty\n`);
+  for (const item of items) {
+    const preview = item.body.length > 160 ? `${item.body.slice(0, 159)}…` : item.body;
+    process.stdout.write(
+      `${item.id}  received ${item.receiveCount}x  sent ${item.sentAt}\n  ${preview}\n`,
+    );
+  }
+  return 0;
+}
+
+process.exitCode = await main();
