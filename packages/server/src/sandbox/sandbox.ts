@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
-import dynalite from 'dynalite';
 import { Db } from '../data/dynamo';
 import { createMessageProcessor } from '../domain/message-processor';
 import { createApp } from '../http/app';
@@ -52,17 +53,32 @@ export type Sandbox = {
   stop(): Promise<void>;
 };
 
-type DynaliteServer = ReturnType<typeof dynalite>;
+type Dynalite = { endpoint: string; stop(): Promise<void> };
 
-async function startDynalite(path: string): Promise<{ server: DynaliteServer; endpoint: string }> {
+/** dynalite in a child process (see local/dynalite-child.mjs): the second core does the database work. */
+async function startDynalite(path: string): Promise<Dynalite> {
   await mkdir(path, { recursive: true });
-  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolveListen());
+  const script = fileURLToPath(new URL('../local/dynalite-child.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script, path], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  const port = await new Promise<number>((resolvePort, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /PORT (\d+)/.exec(output);
+      if (match?.[1]) resolvePort(Number(match[1]));
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`dynalite exited with ${code}: ${output}`)));
   });
-  const { port } = server.address() as AddressInfo;
-  return { server, endpoint: `http://127.0.0.1:${port}` };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolveStop) => {
+        if (child.exitCode !== null) return resolveStop();
+        child.once('exit', () => resolveStop());
+        child.stdin.end();
+      }),
+  };
 }
 
 function localDlqAdmin(dlq: LocalQueue, source: LocalQueue): DeadLetterAdmin {
@@ -186,7 +202,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       await incoming.close();
       await incomingDlq.close();
       db.destroy();
-      await new Promise<void>((r) => dyn.server.close(() => r()));
+      await dyn.stop();
       await rm(runtimeFile, { force: true });
     },
   };
