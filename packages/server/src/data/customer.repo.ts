@@ -44,46 +44,38 @@ export class CustomerRepo {
     seenAt: string,
   ): Promise<string> {
     const id = customerIdOf(identity);
-    const key = keys.customer(this.tenantId, id);
-    const base = {
+    const set = [
+      '#id = if_not_exists(#id, :id)',
+      'identities = if_not_exists(identities, :identities)',
+      'createdAt = if_not_exists(createdAt, :seen)',
+      'entity = :entity',
+    ];
+    const names: Record<string, string> = { '#id': 'id' };
+    const values: Record<string, unknown> = {
       ':id': id,
       ':identities': { [identity.channel]: identity.externalId },
       ':seen': seenAt,
       ':entity': 'Customer',
     };
-    const createFields =
-      '#id = if_not_exists(#id, :id), identities = if_not_exists(identities, :identities), ' +
-      'createdAt = if_not_exists(createdAt, :seen), entity = :entity';
-    if (profile.name === undefined) {
-      await this.db.update(
-        key,
-        {
-          set: `${createFields}, updatedAt = if_not_exists(updatedAt, :seen)${profile.phone ? ', phone = if_not_exists(phone, :phone)' : ''}`,
-        },
-        {
-          names: { '#id': 'id' },
-          values: { ...base, ...(profile.phone ? { ':phone': profile.phone } : {}) },
-        },
-      );
-      return id;
+    if (profile.phone) {
+      set.push('phone = if_not_exists(phone, :phone)');
+      values[':phone'] = profile.phone;
     }
-    const values = {
-      ...base,
-      ':name': profile.name,
-      ...(profile.phone ? { ':phone': profile.phone } : {}),
-    };
-    const setName = `${createFields}, #name = :name, nameSeenAt = :seen, updatedAt = :seen${profile.phone ? ', phone = if_not_exists(phone, :phone)' : ''}`;
-    const applied = await this.db.update(
-      key,
-      { set: setName },
-      {
-        condition: 'attribute_not_exists(nameSeenAt) OR nameSeenAt <= :seen',
-        names: { '#id': 'id', '#name': 'name' },
-        values,
-      },
+    let condition: string | undefined;
+    if (profile.name === undefined) {
+      set.push('updatedAt = if_not_exists(updatedAt, :seen)');
+    } else {
+      set.push('#name = :name', 'nameSeenAt = :seen', 'updatedAt = :seen');
+      names['#name'] = 'name';
+      values[':name'] = profile.name;
+      // When this fails the stored name is newer, and the customer exists (nameSeenAt does): done.
+      condition = 'attribute_not_exists(nameSeenAt) OR nameSeenAt <= :seen';
+    }
+    await this.db.update(
+      keys.customer(this.tenantId, id),
+      { set: set.join(', ') },
+      { condition, names, values },
     );
-    // The stored name is newer: nothing to change (the customer exists, since nameSeenAt does).
-    void applied;
     return id;
   }
 
