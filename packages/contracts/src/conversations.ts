@@ -8,6 +8,10 @@ export const listConversationsQuerySchema = z.object({
   channel: channelTypeSchema.optional(),
   status: z.enum(['open', 'closed']).optional(),
   unread: z.enum(['true', 'false']).optional(),
+  assigned: z
+    .enum(['me', 'none'])
+    .optional()
+    .describe('me: assigned to the caller; none: assigned to nobody.'),
 });
 
 export const listMessagesQuerySchema = z.object({
@@ -33,6 +37,11 @@ export const conversationSchema = z.object({
   lastMessageDirection: z.enum(['inbound', 'outbound']).optional(),
   lastInboundAt: z.string().optional(),
   unreadCount: z.number(),
+  lastReadAt: z.string().optional(),
+  assigneeId: z.string().optional(),
+  assignedAt: z.string().optional(),
+  closedAt: z.string().optional(),
+  createdAt: z.string().optional(),
 });
 export type ConversationDto = z.infer<typeof conversationSchema>;
 
@@ -40,13 +49,25 @@ export const messageSchema = z
   .object({
     id: z.string(),
     conversationId: z.string(),
-    channelMessageId: z.string(),
+    channelMessageId: z
+      .string()
+      .optional()
+      .describe('Meta’s id (wamid / mid); absent while an outbound message is pending.'),
     channel: channelTypeSchema,
     direction: z.enum(['inbound', 'outbound']),
     type: z.string(),
     text: z.string().optional(),
     status: z.enum(['received', 'pending', 'sent', 'delivered', 'read', 'failed']),
     timestamp: z.string(),
+    replyTo: z.string().optional().describe('Outbound: id of the quoted message.'),
+    sentBy: z
+      .object({
+        kind: z.enum(['user', 'apiKey']),
+        userId: z.string().optional(),
+        keyId: z.string().optional(),
+      })
+      .optional(),
+    failure: z.object({ code: z.string(), message: z.string() }).optional(),
   })
   .passthrough();
 export type MessageDto = z.infer<typeof messageSchema>;

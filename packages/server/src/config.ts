@@ -11,6 +11,13 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8).optional(),
   TABLE_NAME: z.string().default('SocialCRMTable'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Graph API base for every Meta call; unset in the sandbox = the built-in Meta stand-in. */
+  META_GRAPH_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Graph API version, e.g. v26.0 (default: meta/graph-client.ts DEFAULT_GRAPH_VERSION). */
+  META_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

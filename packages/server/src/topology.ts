@@ -72,6 +72,46 @@ export const routes = [
     function: 'AuthService',
     access: { kind: 'public' },
   },
+  {
+    id: 'auth.refresh',
+    method: 'POST',
+    path: '/auth/refresh',
+    function: 'AuthService',
+    access: { kind: 'public' },
+    maxBodyBytes: 4 * KiB,
+  },
+  {
+    id: 'auth.logout',
+    method: 'POST',
+    path: '/auth/logout',
+    function: 'AuthService',
+    access: { kind: 'user' },
+    maxBodyBytes: 4 * KiB,
+  },
+  {
+    id: 'auth.switchTenant',
+    method: 'POST',
+    path: '/auth/switch-tenant',
+    function: 'AuthService',
+    access: { kind: 'user' },
+    maxBodyBytes: 4 * KiB,
+  },
+  {
+    id: 'auth.password',
+    method: 'POST',
+    path: '/auth/password',
+    function: 'AuthService',
+    access: { kind: 'user' },
+    maxBodyBytes: 16 * KiB,
+  },
+  {
+    id: 'auth.acceptInvite',
+    method: 'POST',
+    path: '/auth/accept-invite',
+    function: 'AuthService',
+    access: { kind: 'public' },
+    maxBodyBytes: 16 * KiB,
+  },
   // Platform admin
   {
     id: 'admin.tenants.create',
@@ -109,6 +149,105 @@ export const routes = [
     function: 'Api',
     access: { kind: 'platformAdmin' },
     maxBodyBytes: 64 * KiB,
+  },
+  {
+    id: 'admin.tenants.suspend',
+    method: 'POST',
+    path: '/admin/tenants/{id}/suspend',
+    function: 'AuthService',
+    access: { kind: 'platformAdmin' },
+    maxBodyBytes: 4 * KiB,
+  },
+  {
+    id: 'admin.tenants.resume',
+    method: 'POST',
+    path: '/admin/tenants/{id}/resume',
+    function: 'AuthService',
+    access: { kind: 'platformAdmin' },
+    maxBodyBytes: 4 * KiB,
+  },
+  {
+    id: 'admin.users.disable',
+    method: 'POST',
+    path: '/admin/users/{id}/disable',
+    function: 'AuthService',
+    access: { kind: 'platformAdmin' },
+    maxBodyBytes: 4 * KiB,
+  },
+  {
+    id: 'admin.users.enable',
+    method: 'POST',
+    path: '/admin/users/{id}/enable',
+    function: 'AuthService',
+    access: { kind: 'platformAdmin' },
+    maxBodyBytes: 4 * KiB,
+  },
+  {
+    id: 'admin.audit.list',
+    method: 'GET',
+    path: '/admin/audit-events',
+    function: 'AuthService',
+    access: { kind: 'platformAdmin' },
+  },
+  // Team, API keys and the audit trail of a tenant
+  {
+    id: 'users.invite',
+    method: 'POST',
+    path: '/users',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+    maxBodyBytes: 16 * KiB,
+  },
+  {
+    id: 'users.list',
+    method: 'GET',
+    path: '/users',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'viewer' },
+  },
+  {
+    id: 'users.update',
+    method: 'PATCH',
+    path: '/users/{id}',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+    maxBodyBytes: 4 * KiB,
+  },
+  {
+    id: 'users.remove',
+    method: 'DELETE',
+    path: '/users/{id}',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+  },
+  {
+    id: 'api-keys.create',
+    method: 'POST',
+    path: '/api-keys',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+    maxBodyBytes: 16 * KiB,
+  },
+  {
+    id: 'api-keys.list',
+    method: 'GET',
+    path: '/api-keys',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+  },
+  {
+    id: 'api-keys.revoke',
+    method: 'DELETE',
+    path: '/api-keys/{id}',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+  },
+  {
+    id: 'audit.list',
+    method: 'GET',
+    path: '/audit-events',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
   },
   // Channels
   {
@@ -154,6 +293,84 @@ export const routes = [
     path: '/customers/{id}',
     function: 'Api',
     access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+  },
+  // Outbound messaging (the send answers 202: stored, handed to Meta; statuses follow by webhook)
+  {
+    id: 'messages.send',
+    method: 'POST',
+    path: '/send-message',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'agent', scope: 'messages:send' },
+    maxBodyBytes: 64 * KiB,
+  },
+  {
+    id: 'channels.delete',
+    method: 'DELETE',
+    path: '/channels/{id}',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+  },
+  {
+    id: 'channels.templates',
+    method: 'GET',
+    path: '/channels/{id}/templates',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+  },
+  // Inbox actions
+  {
+    id: 'conversations.read',
+    method: 'POST',
+    path: '/conversations/{id}/read',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'agent' },
+    maxBodyBytes: 1 * KiB,
+  },
+  {
+    id: 'conversations.assign',
+    method: 'POST',
+    path: '/conversations/{id}/assign',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'agent' },
+    maxBodyBytes: 1 * KiB,
+  },
+  {
+    id: 'conversations.close',
+    method: 'POST',
+    path: '/conversations/{id}/close',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'agent' },
+    maxBodyBytes: 1 * KiB,
+  },
+  {
+    id: 'conversations.reopen',
+    method: 'POST',
+    path: '/conversations/{id}/reopen',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'agent' },
+    maxBodyBytes: 1 * KiB,
+  },
+  {
+    id: 'customers.search',
+    method: 'GET',
+    path: '/customers',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+  },
+  // API reference
+  {
+    id: 'openapi.json',
+    method: 'GET',
+    path: '/openapi.json',
+    function: 'Api',
+    access: { kind: 'public' },
+  },
+  {
+    id: 'docs',
+    method: 'GET',
+    path: '/docs',
+    function: 'Api',
+    access: { kind: 'public' },
   },
 ] as const satisfies readonly RouteSpec[];
 
@@ -255,3 +472,24 @@ export const table = {
     { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
   ] as const satisfies readonly IndexSpec[],
 } as const;
+
+/** EventBridge-style event pattern: the local bus matches the same patterns the cloud rules use. */
+export type EventPattern = {
+  source?: string[];
+  'detail-type'?: string[];
+  detail?: Record<string, unknown>;
+};
+
+export type BusRuleSpec = {
+  name: string;
+  pattern: EventPattern;
+  /** Where matching events go: a function invoked asynchronously, or a queue that a function drains. */
+  target: { kind: 'function'; function: FunctionName } | { kind: 'queue'; queue: QueueName };
+  /** Retries of the target before the event lands in the rule's DLQ. */
+  maxRetries: number;
+};
+
+export const bus = { logicalName: 'SwitchboardBus', source: 'switchboard' } as const;
+
+/** Rules on the bus; the leads flow adds its own. Read by the CDK app and the sandbox's local bus. */
+export const busRules: readonly BusRuleSpec[] = [];

@@ -150,4 +150,80 @@ export class ChannelRepo {
     });
     return page.items.map(toChannel);
   }
+
+  /** `needs_reconnect` once Meta rejects the token; `active` again after a reconnect. */
+  async setStatus(channelId: string, status: ChannelStatus, at = new Date()): Promise<void> {
+    await this.db.update(
+      keys.channel(this.tenantId, channelId),
+      { set: '#status = :s, statusChangedAt = :at' },
+      {
+        condition: 'attribute_exists(PK)',
+        names: { '#status': 'status' },
+        values: { ':s': status, ':at': at.toISOString() },
+      },
+    );
+  }
+
+  /** Reconnect: a new (verified) token for an existing channel, which becomes active again. */
+  async replaceToken(
+    channelId: string,
+    tokenCiphertext: string,
+    displayName: string | undefined,
+    at = new Date(),
+  ): Promise<Channel | undefined> {
+    const item = await this.db.update(
+      keys.channel(this.tenantId, channelId),
+      {
+        set: `tokenCiphertext = :t, #status = :active, statusChangedAt = :at${displayName ? ', displayName = :dn' : ''}`,
+      },
+      {
+        condition: 'attribute_exists(PK)',
+        names: { '#status': 'status' },
+        values: {
+          ':t': tokenCiphertext,
+          ':active': 'active',
+          ':at': at.toISOString(),
+          ...(displayName ? { ':dn': displayName } : {}),
+        },
+      },
+    );
+    return item ? toChannel(item) : undefined;
+  }
+
+  /**
+   * Disconnects a channel: releases its routing keys first (so a crash midway leaves a channel that
+   * a retried DELETE finishes, never routes pointing at nothing), then deletes the channel and its
+   * template cache. A WABA key shared with another of the tenant's numbers moves to that number.
+   */
+  async remove(channelId: string): Promise<boolean> {
+    const channel = await this.get(channelId);
+    if (!channel) return false;
+    if (channel.type === 'whatsapp' && channel.phoneNumberId) {
+      await this.releaseRoutes([['wa-phone', channel.phoneNumberId]], channelId);
+    }
+    if (channel.type === 'instagram' && channel.accountId) {
+      await this.releaseRoutes([['ig', channel.accountId]], channelId);
+    }
+    if (channel.type === 'whatsapp' && channel.wabaId) {
+      const sibling = (await this.list()).find(
+        (other) => other.id !== channelId && other.wabaId === channel.wabaId,
+      );
+      const wabaKey = keys.route('wa-waba', channel.wabaId);
+      if (sibling) {
+        await this.db.put(
+          { ...wabaKey, tenantId: this.tenantId, channelId: sibling.id, entity: 'Route' },
+          { condition: 'tenantId = :t', values: { ':t': this.tenantId } },
+        );
+      } else {
+        await this.db.delete(wabaKey, {
+          condition: 'tenantId = :t',
+          values: { ':t': this.tenantId },
+        });
+      }
+    }
+    await this.db.delete(keys.templateCache(this.tenantId, channelId));
+    return this.db.delete(keys.channel(this.tenantId, channelId), {
+      condition: 'attribute_exists(PK)',
+    });
+  }
 }

@@ -16,7 +16,21 @@ export type Conversation = {
   lastMessageDirection?: 'inbound' | 'outbound';
   lastInboundAt?: string;
   unreadCount: number;
+  lastReadAt?: string;
+  assigneeId?: string;
+  assignedAt?: string;
+  closedAt?: string;
   createdAt: string;
+};
+
+export type InboxFilter = {
+  channel?: Channel;
+  status?: ConversationStatus;
+  unread?: boolean;
+  /** Only conversations assigned to this user. */
+  assigneeId?: string;
+  /** Only conversations assigned to nobody. */
+  unassigned?: boolean;
 };
 
 export type MessageSummary = {
@@ -48,6 +62,10 @@ function toConversation(item: Item): Conversation {
     lastMessageDirection: item.lastMessageDirection,
     lastInboundAt: item.lastInboundAt,
     unreadCount: unread ? unread.size : 0,
+    lastReadAt: item.lastReadAt,
+    assigneeId: item.assigneeId,
+    assignedAt: item.assignedAt,
+    closedAt: item.closedAt,
     createdAt: item.createdAt,
   };
 }
@@ -83,13 +101,18 @@ export class ConversationRepo {
     const inbound = m.direction === 'inbound';
     const unreadValues = inbound ? { ':unread': new Set([m.messageId]) } : {};
     // Most messages arrive in order: one conditional write does everything.
+    // A customer writing again reopens a closed conversation (only the newest message does).
+    const newestIdentity = inbound
+      ? identity.replace('#status = if_not_exists(#status, :open)', '#status = :open')
+      : identity;
     const newest = await this.db.update(
       key,
       {
         set:
-          `${identity}, lastMessageAt = :ts, lastMessagePreview = :preview, lastMessageDirection = :dir, ` +
+          `${newestIdentity}, lastMessageAt = :ts, lastMessagePreview = :preview, lastMessageDirection = :dir, ` +
           `GSI1SK = :gsk${inbound ? ', lastInboundAt = :ts' : ''}`,
         add: inbound ? 'unreadIds :unread' : undefined,
+        remove: inbound ? 'closedAt' : undefined,
       },
       {
         condition: `(attribute_not_exists(lastMessageAt) OR lastMessageAt <= :ts)${inbound ? ' AND (attribute_not_exists(lastReadAt) OR lastReadAt < :ts)' : ''}`,
@@ -130,11 +153,15 @@ export class ConversationRepo {
     return item ? toConversation(item) : undefined;
   }
 
-  /** The inbox, newest first, one GSI query per page whatever the tenant's size. */
+  /**
+   * The inbox, newest first. Filters are applied by DynamoDB after the key condition, so a page is
+   * filled by a few more GSI queries when a filter drops items (at most `maxQueries`).
+   */
   async listInbox(
     limit: number,
     startKey?: Item,
-    filter?: { channel?: Channel; status?: ConversationStatus; unread?: boolean },
+    filter?: InboxFilter,
+    maxQueries = 5,
   ): Promise<{ items: Conversation[]; lastKey?: Item }> {
     const clauses: string[] = [];
     const values: Record<string, string> = {};
@@ -149,14 +176,90 @@ export class ConversationRepo {
       values[':fstatus'] = filter.status;
     }
     if (filter?.unread) clauses.push('attribute_exists(unreadIds)');
-    const page = await this.db.query({
-      pk: keys.inboxPk(this.tenantId),
-      index: 'GSI1',
-      newestFirst: true,
-      limit,
-      startKey,
-      filter: clauses.length ? { expression: clauses.join(' AND '), names, values } : undefined,
-    });
-    return { items: page.items.map(toConversation), lastKey: page.lastKey };
+    if (filter?.assigneeId) {
+      clauses.push('assigneeId = :fassignee');
+      values[':fassignee'] = filter.assigneeId;
+    }
+    if (filter?.unassigned) clauses.push('attribute_not_exists(assigneeId)');
+    const items: Conversation[] = [];
+    let lastKey = startKey;
+    for (let i = 0; i < maxQueries; i++) {
+      const page = await this.db.query({
+        pk: keys.inboxPk(this.tenantId),
+        index: 'GSI1',
+        newestFirst: true,
+        limit: limit - items.length,
+        startKey: lastKey,
+        filter: clauses.length ? { expression: clauses.join(' AND '), names, values } : undefined,
+      });
+      items.push(...page.items.map(toConversation));
+      lastKey = page.lastKey;
+      if (!lastKey || items.length >= limit || clauses.length === 0) break;
+    }
+    return { items, lastKey };
+  }
+
+  /**
+   * Marks the conversation read up to its newest message: the unread set goes, and `lastReadAt`
+   * becomes that message's time, so a message that arrives later (even one Meta timestamped a little
+   * earlier but delivered late) still counts as unread.
+   */
+  async markRead(conversationId: string): Promise<Conversation | undefined> {
+    const item = await this.db.update(
+      keys.conversation(this.tenantId, conversationId),
+      { set: 'lastReadAt = lastMessageAt', remove: 'unreadIds' },
+      { condition: 'attribute_exists(PK)' },
+    );
+    return item ? toConversation(item) : undefined;
+  }
+
+  /** Assigns the conversation to a member, or to nobody with `null`. */
+  async assign(
+    conversationId: string,
+    userId: string | null,
+    at: string,
+  ): Promise<Conversation | undefined> {
+    const key = keys.conversation(this.tenantId, conversationId);
+    const item =
+      userId === null
+        ? await this.db.update(
+            key,
+            { remove: 'assigneeId, assignedAt' },
+            { condition: 'attribute_exists(PK)' },
+          )
+        : await this.db.update(
+            key,
+            { set: 'assigneeId = :u, assignedAt = :at' },
+            { condition: 'attribute_exists(PK)', values: { ':u': userId, ':at': at } },
+          );
+    return item ? toConversation(item) : undefined;
+  }
+
+  async setStatus(
+    conversationId: string,
+    status: ConversationStatus,
+    at: string,
+  ): Promise<Conversation | undefined> {
+    const key = keys.conversation(this.tenantId, conversationId);
+    const names = { '#status': 'status' };
+    const item =
+      status === 'closed'
+        ? await this.db.update(
+            key,
+            { set: '#status = :s, closedAt = :at' },
+            { condition: 'attribute_exists(PK)', names, values: { ':s': status, ':at': at } },
+          )
+        : await this.db.update(
+            key,
+            { set: '#status = :s', remove: 'closedAt' },
+            { condition: 'attribute_exists(PK)', names, values: { ':s': status } },
+          );
+    return item ? toConversation(item) : undefined;
+  }
+
+  async getMany(conversationIds: string[]): Promise<Conversation[]> {
+    const unique = [...new Set(conversationIds)];
+    const items = await this.db.batchGet(unique.map((id) => keys.conversation(this.tenantId, id)));
+    return items.map(toConversation);
   }
 }

@@ -89,4 +89,64 @@ export class CustomerRepo {
     const items = await this.db.batchGet(unique.map((id) => keys.customer(this.tenantId, id)));
     return new Map(items.map((item) => [item.id as string, toCustomer(item)]));
   }
+
+  /**
+   * Customers whose name, phone or channel handle contains `text` (case- and accent-insensitive),
+   * in id order. A bounded read of the tenant partition (at most `maxScanned` customers per call,
+   * resumable from `startAfter`); see the report for the index that would make it scale.
+   */
+  async search(
+    text: string,
+    limit: number,
+    startAfter?: string,
+    maxScanned = 2_000,
+  ): Promise<{ items: Customer[]; lastId?: string }> {
+    const needle = foldForSearch(text);
+    const digits = text.replace(/\D/g, '');
+    const pk = keys.tenant(this.tenantId).PK;
+    const items: Customer[] = [];
+    let startKey: Item | undefined = startAfter
+      ? keys.customer(this.tenantId, startAfter)
+      : undefined;
+    let scanned = 0;
+    let lastId: string | undefined;
+    while (scanned < maxScanned) {
+      const page = await this.db.query({
+        pk,
+        sk: { beginsWith: 'CUSTOMER#' },
+        limit: Math.min(200, maxScanned - scanned),
+        startKey,
+      });
+      for (const item of page.items) {
+        scanned++;
+        lastId = item.id as string;
+        const customer = toCustomer(item);
+        if (matches(customer, needle, digits)) items.push(customer);
+        if (items.length >= limit) break;
+      }
+      if (items.length >= limit) return { items, lastId };
+      if (!page.lastKey) return { items };
+      startKey = page.lastKey;
+    }
+    // Scan budget spent: hand back where to resume.
+    return { items, lastId };
+  }
+}
+
+/** Lower case without diacritics, so "joao" finds "João". */
+export function foldForSearch(value: string): string {
+  return value
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .trim();
+}
+
+function matches(customer: Customer, needle: string, digits: string): boolean {
+  if (!needle) return true;
+  if (customer.name && foldForSearch(customer.name).includes(needle)) return true;
+  if (digits.length >= 3 && customer.phone?.replace(/\D/g, '').includes(digits)) return true;
+  return Object.values(customer.identities).some(
+    (handle) => typeof handle === 'string' && foldForSearch(handle).includes(needle),
+  );
 }

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -47,6 +48,18 @@ export type QueryInput = {
 
 export type QueryPage = { items: Item[]; lastKey?: Item };
 
+/**
+ * A middleware for the client's stack (fault injection, tracing). It sits in the `deserialize`
+ * step, inside the SDK's retries, so what it throws is retried like a real service error.
+ */
+export type DbMiddleware = {
+  name: string;
+  handler: (
+    next: (args: unknown) => Promise<unknown>,
+    context: { commandName?: string },
+  ) => (args: unknown) => Promise<unknown>;
+};
+
 export class Db {
   readonly counts: CallCounts = { reads: 0, writes: 0, queries: 0, conditionalFailures: 0 };
   private readonly doc: DynamoDBDocumentClient;
@@ -60,9 +73,19 @@ export class Db {
     });
   }
 
-  static connect(config: DynamoDBClientConfig & { tableName: string }): Db {
-    const { tableName, ...clientConfig } = config;
-    return new Db(new DynamoDBClient(clientConfig), tableName);
+  static connect(
+    config: DynamoDBClientConfig & { tableName: string; middleware?: DbMiddleware[] },
+  ): Db {
+    const { tableName, middleware, ...clientConfig } = config;
+    const client = new DynamoDBClient(clientConfig);
+    for (const m of middleware ?? []) {
+      client.middlewareStack.add(m.handler as never, {
+        step: 'deserialize',
+        name: m.name,
+        priority: 'high',
+      });
+    }
+    return new Db(client, tableName);
   }
 
   async get(key: Key, consistent = true): Promise<Item | undefined> {
@@ -87,6 +110,31 @@ export class Db {
       }
     }
     return found;
+  }
+
+  /**
+   * Unconditional puts in BatchWriteItem requests of 25, `concurrency` requests at a time, retrying
+   * unprocessed items (bulk loads: benchmark data, backfills). Each request counts as one write call.
+   */
+  async putMany(items: (Item & Key)[], concurrency = 4): Promise<void> {
+    const chunks: (Item & Key)[][] = [];
+    for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) {
+        const chunk = chunks[next++]!;
+        let request: Record<string, { PutRequest: { Item: Item } }[]> | undefined = {
+          [this.tableName]: chunk.map((item) => ({ PutRequest: { Item: item } })),
+        };
+        for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+          if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+          this.counts.writes++;
+          const out = await this.doc.send(new BatchWriteCommand({ RequestItems: request }));
+          request = out.UnprocessedItems as typeof request;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   }
 
   /** Put; with `ifNotExists` the write only happens when the key is new. Returns false when it was not. */

@@ -82,11 +82,86 @@ export const keys = {
   inboxPk: (tenantId: string) => `${tenantPk(tenantId)}#INBOX`,
 
   /**
+   * Idempotency record of a client's `Idempotency-Key`: `TENANT#<id>` / `IDEMPOTENCY#<operation>#<sha256 of key>`.
+   * Claimed with a conditional put (`state` in_progress → completed); holds the request's hash, the
+   * message id reserved for it, the stored response, and `expiresAt` (TTL, epoch s, 24 h).
+   */
+  idempotency: (tenantId: string, operation: string, keyHash: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `IDEMPOTENCY#${operation}#${keyHash}`,
+  }),
+  /**
+   * A channel's message templates as Meta listed them, cached for a few minutes:
+   * `TENANT#<id>` / `TEMPLATES#<channelId>` with `fetchedAt` and `expiresAt` (TTL, epoch s).
+   */
+  templateCache: (tenantId: string, channelId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `TEMPLATES#${channelId}`,
+  }),
+
+  /**
    * A webhook entry that matched no tenant, kept for platform admins: `UNROUTED` / `ENTRY#<sha256 of entry>`
    * (redeliveries land on the same item). GSI1 `UNROUTED` / `<receivedAt>#<hash>` lists newest first.
    */
   unrouted: (entryHash: string): Key => ({ PK: 'UNROUTED', SK: `ENTRY#${entryHash}` }),
   unroutedPk: 'UNROUTED',
+
+  /**
+   * Session: one refresh-token family, `USER#<userId>` / `SESSION#<sessionId>` (so a password change
+   * or a disable finds all of a user's sessions with one query). Holds the SHA-256 of the one live
+   * refresh token, the tenant the session is in, `revokedAt` once ended, `expiresAt` (TTL, epoch s).
+   * An access token's `sid` names it; the auth middleware reads it on every request.
+   */
+  session: (userId: string, sessionId: string): Key => ({
+    PK: `USER#${userId}`,
+    SK: `SESSION#${sessionId}`,
+  }),
+  /**
+   * Every refresh token ever issued → its session: `REFRESH#<sha256 of token>` / `REFRESH`. A token
+   * found here that is not its session's current one was already used: reuse, so the family ends.
+   */
+  refreshToken: (tokenHash: string): Key => ({ PK: `REFRESH#${tokenHash}`, SK: 'REFRESH' }),
+
+  /**
+   * API key, global because the key names no tenant: `APIKEY#<keyId>` / `APIKEY` (`keyId` is the
+   * visible part of `sk_live_<keyId>_<secret>`); holds the tenant, scopes, SHA-256 of the whole key,
+   * `revokedAt`, `lastUsedAt`. GSI1 `TENANT#<id>#APIKEYS` / `<createdAt>#<keyId>` lists a tenant's keys.
+   */
+  apiKey: (keyId: string): Key => ({ PK: `APIKEY#${keyId}`, SK: 'APIKEY' }),
+  apiKeysPk: (tenantId: string) => `${tenantPk(tenantId)}#APIKEYS`,
+
+  /**
+   * Invitation, global because accepting it names no tenant: `INVITE#<sha256 of token>` / `INVITE`;
+   * holds the tenant, e-mail, role, inviter, `acceptedAt` (single use) and `expiresAt` (TTL, epoch s).
+   */
+  invitation: (tokenHash: string): Key => ({ PK: `INVITE#${tokenHash}`, SK: 'INVITE' }),
+
+  /**
+   * Audit event, newest last in sort order: tenant events `TENANT#<id>` / `AUDIT#<ISO time>#<eventId>`,
+   * platform events (sign-ins without a tenant, tenant suspension, user disable) `PLATFORM` / same SK.
+   */
+  auditPrefix: 'AUDIT#',
+  audit: (pk: string, at: string, eventId: string): Key => ({
+    PK: pk,
+    SK: `AUDIT#${at}#${eventId}`,
+  }),
+  platformPk: 'PLATFORM',
+
+  /**
+   * Fixed-window counter (atomic ADD, `expiresAt` TTL): `RATE#<bucket>#<subject>` / `W#<window start, epoch s>`
+   * for sign-in attempts (per account e-mail hash, per IP); a tenant's own counters (requests per
+   * tenant and per API key) sit under it: `TENANT#<id>#RATE` / `<bucket>#<subject>#W#<window start>`.
+   */
+  rateWindow: (bucket: string, subject: string, windowStart: number): Key => ({
+    PK: `RATE#${bucket}#${subject}`,
+    SK: `W#${windowStart}`,
+  }),
+  tenantRateWindow: (
+    tenantId: string,
+    bucket: string,
+    subject: string,
+    windowStart: number,
+  ): Key => ({ PK: `${tenantPk(tenantId)}#RATE`, SK: `${bucket}#${subject}#W#${windowStart}` }),
 } as const;
 
 export type RouteKind = 'wa-phone' | 'wa-waba' | 'ig';

@@ -18,6 +18,15 @@ export type StoredMessage = NormalizedMessage & {
 
 export type MessageRef = { key: Key; customerId: string; conversationId: string };
 
+/** An outbound message before Meta gave it an id; `sentBy` says who sent it. */
+export type OutboundDraft = Omit<StoredMessage, 'channelMessageId'> & {
+  channelMessageId?: string;
+  sentBy?: { kind: 'user'; userId: string } | { kind: 'apiKey'; keyId: string };
+  /** Our id of the quoted message (`context.messageId` holds Meta's). */
+  replyTo?: string;
+  template?: { name: string; language: string; parameters?: string[] | Record<string, string> };
+};
+
 // Forward only: sent < delivered < read; failed outranks all, so it is terminal and keeps its error.
 const statusRank: Record<StoredStatus, number> = {
   received: 0,
@@ -191,5 +200,105 @@ export class MessageRepo {
       items: pageItems,
       nextBefore: items.length > limit && last ? this.keyOf(last).SK : undefined,
     };
+  }
+
+  // ---- outbound: stored pending before Meta is called, then given Meta's id or marked failed
+
+  /** Stores an outbound message before it is sent (no channel id yet, so no ref). Idempotent. */
+  async putPending(message: OutboundDraft): Promise<MessageRef> {
+    const key = this.keyOf(message);
+    await this.db.put(
+      { ...key, ...message, statusRank: statusRank[message.status], entity: 'Message' },
+      { ifNotExists: true },
+    );
+    return { key, customerId: message.customerId, conversationId: message.conversationId };
+  }
+
+  /** Records Meta's id on a sent message and writes its ref, so status webhooks find it. */
+  async markAccepted(
+    ref: MessageRef,
+    channel: Channel,
+    channelMessageId: string,
+    at: string,
+  ): Promise<StoredMessage | undefined> {
+    const item = await this.db.update(
+      ref.key,
+      { set: 'channelMessageId = :cmid, acceptedAt = :at' },
+      { condition: 'attribute_exists(PK)', values: { ':cmid': channelMessageId, ':at': at } },
+    );
+    await this.putRef(channel, channelMessageId, ref);
+    return item ? toMessage(item) : undefined;
+  }
+
+  /** Marks a send that Meta (or the network) refused: terminal, with Meta's error and our API code. */
+  async markSendFailed(
+    ref: MessageRef,
+    at: string,
+    errors: MetaError[],
+    failure: { code: string; message: string },
+  ): Promise<StoredMessage | undefined> {
+    const item = await this.db.update(
+      ref.key,
+      {
+        set: '#status = :status, statusRank = :rank, statusAt = :at, errors = :errors, failure = :failure',
+      },
+      {
+        condition: 'attribute_exists(PK) AND statusRank < :rank',
+        names: { '#status': 'status' },
+        values: {
+          ':status': 'failed',
+          ':rank': statusRank.failed,
+          ':at': at,
+          ':errors': errors,
+          ':failure': failure,
+        },
+      },
+    );
+    return item ? toMessage(item) : undefined;
+  }
+
+  /**
+   * Finds one of a customer's messages by our id, newest first. Bounded: replies are almost always
+   * to recent messages, so at most `maxScanned` items are read.
+   */
+  async findByIdForCustomer(
+    customerId: string,
+    messageId: string,
+    maxScanned = 2_000,
+  ): Promise<StoredMessage | undefined> {
+    let startKey: Item | undefined;
+    let scanned = 0;
+    do {
+      const page = await this.db.query({
+        pk: keys.messagePk(this.tenantId, customerId),
+        sk: { beginsWith: 'MSG#' },
+        newestFirst: true,
+        limit: 200,
+        startKey,
+        filter: { expression: '#id = :id', names: { '#id': 'id' }, values: { ':id': messageId } },
+      });
+      const found = page.items[0];
+      if (found) return toMessage(found);
+      scanned += 200;
+      startKey = page.lastKey;
+    } while (startKey && scanned < maxScanned);
+    return undefined;
+  }
+
+  /** A customer's timeline across channels, newest first, paginated by the message sort key. */
+  async listForCustomer(
+    customerId: string,
+    limit: number,
+    before?: string,
+  ): Promise<{ items: StoredMessage[]; nextBefore?: string }> {
+    const page = await this.db.query({
+      pk: keys.messagePk(this.tenantId, customerId),
+      sk: before ? { lt: before } : { beginsWith: 'MSG#' },
+      newestFirst: true,
+      limit,
+    });
+    const items = page.items.filter((item) => String(item.SK).startsWith('MSG#')).map(toMessage);
+    const last = items[items.length - 1];
+    return { items, nextBefore: page.lastKey && last ? this.keyOf(last).SK : undefined };
   }
 }

@@ -1,9 +1,15 @@
 import type { ApiKeyScope, Role } from '../topology';
+import { ApiKeyRepo } from './api-key.repo';
+import { AuditLog } from './audit.repo';
 import { ChannelRepo } from './channel.repo';
 import { ConversationRepo } from './conversation.repo';
 import { CustomerRepo } from './customer.repo';
+import { IdempotencyRepo } from './idempotency.repo';
 import type { Db } from './dynamo';
+import { InvitationRepo } from './invitation.repo';
+import { MemberRepo } from './membership.repo';
 import { MessageRepo } from './message.repo';
+import { TemplateCacheRepo } from './template-cache.repo';
 
 /**
  * Who is acting for which tenant, built in exactly two places: the auth middleware (from a verified
@@ -23,6 +29,12 @@ export type TenantData = {
   readonly customers: CustomerRepo;
   readonly messages: MessageRepo;
   readonly conversations: ConversationRepo;
+  readonly idempotency: IdempotencyRepo;
+  readonly templates: TemplateCacheRepo;
+  readonly members: MemberRepo;
+  readonly invitations: InvitationRepo;
+  readonly apiKeys: ApiKeyRepo;
+  readonly audit: AuditLog;
 };
 
 /** The tenant-scoped accessor: every tenant read and write goes through repos bound to one tenant id. */
@@ -34,5 +46,11 @@ export function tenantData(db: Db, ctx: TenantContext): TenantData {
     customers: new CustomerRepo(db, tenantId),
     messages: new MessageRepo(db, tenantId),
     conversations: new ConversationRepo(db, tenantId),
+    idempotency: new IdempotencyRepo(db, tenantId),
+    templates: new TemplateCacheRepo(db, tenantId),
+    members: new MemberRepo(db, tenantId),
+    invitations: new InvitationRepo(db, tenantId),
+    apiKeys: new ApiKeyRepo(db, tenantId),
+    audit: AuditLog.forTenant(db, tenantId),
   };
 }

@@ -60,12 +60,39 @@ export class UserRepo {
     return item ? toUser(item) : undefined;
   }
 
+  async getMany(userIds: string[]): Promise<Map<string, User>> {
+    const items = await this.db.batchGet([...new Set(userIds)].map((id) => keys.user(id)));
+    return new Map(items.map((item) => [item.id as string, toUser(item)]));
+  }
+
   async getByEmail(email: string): Promise<User | undefined> {
     const claim = await this.db.get(keys.userEmail(email));
     if (!claim) return undefined;
     return this.get(claim.userId as string);
   }
 
+  async setPasswordHash(userId: string, passwordHash: string, at: Date): Promise<boolean> {
+    const updated = await this.db.update(
+      keys.user(userId),
+      { set: 'passwordHash = :hash, passwordChangedAt = :at' },
+      {
+        condition: 'attribute_exists(PK)',
+        values: { ':hash': passwordHash, ':at': at.toISOString() },
+      },
+    );
+    return updated !== undefined;
+  }
+
+  async setDisabled(userId: string, disabled: boolean): Promise<User | undefined> {
+    const updated = await this.db.update(
+      keys.user(userId),
+      { set: 'disabled = :disabled' },
+      { condition: 'attribute_exists(PK)', values: { ':disabled': disabled } },
+    );
+    return updated ? toUser(updated) : undefined;
+  }
+
+  /** Prefer MemberRepo.add (tenant-scoped, keeps the owner count); kept for platform tooling. */
   async addMembership(m: Membership): Promise<void> {
     await this.db.put({ ...keys.member(m.tenantId, m.userId), ...m, entity: 'Member' });
     await this.db.put({

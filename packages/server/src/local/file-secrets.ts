@@ -1,9 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SecretName, SecretStore } from '../ports/secrets';
+import type { SecretName, WritableSecretStore } from '../ports/secrets';
 
 /** Secrets generated once and kept under `<dataDir>/secrets`, readable by the owner only. */
-export class FileSecretStore implements SecretStore {
+export class FileSecretStore implements WritableSecretStore {
   constructor(
     private readonly dir: string,
     private readonly overrides: Partial<Record<SecretName, string>> = {},
@@ -28,5 +28,14 @@ export class FileSecretStore implements SecretStore {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       return (await readFile(path, 'utf8')).trim();
     }
+  }
+
+  /** Replaces a secret atomically (write aside, then rename), still readable by the owner only. */
+  async put(name: SecretName, value: string): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const path = join(this.dir, `${name}.secret`);
+    const aside = `${path}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(aside, `${value}\n`, { mode: 0o600 });
+    await rename(aside, path);
   }
 }

@@ -6,3 +6,8 @@ export type SecretStore = {
   /** Returns the secret, creating it with `generate` the first time when the store may do so. */
   get(name: SecretName, generate: () => string): Promise<string>;
 };
+
+/** A store that can also replace a secret's value (signing-key rotation). */
+export type WritableSecretStore = SecretStore & {
+  put(name: SecretName, value: string): Promise<void>;
+};

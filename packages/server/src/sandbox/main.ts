@@ -14,6 +14,7 @@ const sandbox = await startSandbox({
   metaVerifyToken: env.META_VERIFY_TOKEN,
   adminEmail: env.ADMIN_EMAIL,
   adminPassword: env.ADMIN_PASSWORD,
+  metaGraphBaseUrl: env.META_GRAPH_BASE_URL,
   log,
 });
 
@@ -24,12 +25,14 @@ const banner = `
   Meta webhook URL    ${sandbox.url}/webhooks/meta
   Meta verify token   ${sandbox.meta.verifyToken}
   Meta app secret     ${env.META_APP_SECRET ? '(from META_APP_SECRET)' : sandbox.meta.appSecret}
+  Meta Graph API      ${sandbox.metaStandIn ? `${sandbox.graphBaseUrl}  (built-in stand-in: accepts sends, posts signed status webhooks back)` : `${sandbox.graphBaseUrl}  (META_GRAPH_BASE_URL)`}
   Platform admin      ${sandbox.admin.email} / ${env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : sandbox.admin.password}
   Data                ${sandbox.dataDir}
   ─────────────────────────────────────────────────────────────
   Sign in:  curl -s ${sandbox.url}/auth/login -H 'content-type: application/json' \\
               -d '{"email":"${sandbox.admin.email}","password":"…"}'
   DLQ:      npm run dlq -- list | redrive
+  API docs: ${sandbox.url}/docs  (OpenAPI: ${sandbox.url}/openapi.json)
   Stop:     Ctrl+C
 `;
 process.stdout.write(banner);

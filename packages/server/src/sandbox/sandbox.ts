@@ -6,20 +6,27 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
+import { RouteRepo } from '../data/channel.repo';
 import { Db } from '../data/dynamo';
+import { tenantData } from '../data/tenant-data';
 import { createMessageProcessor } from '../domain/message-processor';
+import type { AuthOverrides } from '../domain/auth/settings';
 import { createApp } from '../http/app';
 import { createLogger, type Logger } from '../log';
 import { FileBlobStore } from '../local/file-blobs';
 import { FileSecretStore } from '../local/file-secrets';
 import { LocalQueue } from '../local/local-queue';
+import type { DynamoFaultInjector } from '../local/fault-injection';
 import { QueuePoller } from '../local/queue-poller';
+import { GraphClient, graphConfigFromEnv, type GraphConfig } from '../meta/graph-client';
+import { startMetaStandIn, type MetaStandIn } from '../meta/standin/server';
 import type { DeadLetterAdmin } from '../ports/dlq';
 import type { SqsBatchHandler } from '../ports/queue';
 import { TokenService } from '../security/jwt';
 import { LocalTokenCipher } from '../security/token-cipher';
 import { queues, table } from '../topology';
 import { bootstrapPlatformAdmin } from './bootstrap-admin';
+import { withWebApp } from './web-static';
 
 // The local sandbox as a library: `startSandbox()` composes the same functions the Lambdas run, with
 // local adapters (dynalite, a durable file queue, file blobs and secrets); `stop()` ends it cleanly.
@@ -39,6 +46,23 @@ export type SandboxOptions = {
   retryDelaySeconds?: number;
   /** Wraps the processor, the way a fault-injection or tracing layer would wrap the Lambda handler. */
   wrapProcessor?: (handler: SqsBatchHandler) => SqsBatchHandler;
+  /** Injects DynamoDB errors into the client (fault tests); the SDK's own retries are reduced with it. */
+  dynamoFaults?: DynamoFaultInjector;
+  /** The HTTP app's clock (sessions, rate-limit windows, audit times): tests move it to skip a lockout. */
+  now?: () => Date;
+  /** Auth limits and lifetimes (e.g. a small sign-in lockout for tests); defaults in domain/auth/settings.ts. */
+  auth?: AuthOverrides;
+  /**
+   * Where Graph API calls go. Unset (and no META_GRAPH_BASE_URL): the built-in Meta stand-in, which
+   * also posts signed status webhooks back. Set: that base, and no stand-in.
+   */
+  metaGraphBaseUrl?: string;
+  /** Graph client tuning (tests shorten timeouts and retries); base URL and version come from above and the env. */
+  graph?: Partial<Omit<GraphConfig, 'baseUrl' | 'instagramBaseUrl'>>;
+  /** Gap between the stand-in's sent, delivered and read webhooks (default 300 ms). */
+  metaStatusDelayMs?: number;
+  /** The web app's static export served at `/` (default packages/web/out); false: the API only. */
+  webDir?: string | false;
 };
 
 export type Sandbox = {
@@ -50,6 +74,10 @@ export type Sandbox = {
   admin: { email: string; password: string };
   queues: { incoming: LocalQueue; incomingDlq: LocalQueue };
   dlq: Record<'IncomingMessagesQueue', DeadLetterAdmin>;
+  /** Where Graph calls go: the stand-in's URL, or the configured base. */
+  graphBaseUrl: string;
+  /** The built-in Meta stand-in (absent when a Graph base URL is configured), with its test hooks. */
+  metaStandIn?: MetaStandIn;
   stop(): Promise<void>;
 };
 
@@ -106,7 +134,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     tableName: table.logicalName,
-    maxAttempts: 5,
+    maxAttempts: opts.dynamoFaults?.sdkMaxAttempts ?? 5,
+    middleware: opts.dynamoFaults ? [opts.dynamoFaults.middleware] : undefined,
   });
   await db.ensureTable();
 
@@ -158,7 +187,36 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   if (opts.processMessages !== false) poller.start();
 
   const dlq = { IncomingMessagesQueue: localDlqAdmin(incomingDlq, incoming) };
-  const app = createApp({
+  const envGraph = graphConfigFromEnv();
+  const configuredBase = (opts.metaGraphBaseUrl ?? process.env.META_GRAPH_BASE_URL)?.replace(
+    /\/+$/,
+    '',
+  );
+  const routes = new RouteRepo(db);
+  const metaStandIn = configuredBase
+    ? undefined
+    : await startMetaStandIn({
+        appSecret: meta.appSecret,
+        log,
+        statusDelayMs: opts.metaStatusDelayMs,
+        wabaIdOf: async (phoneNumberId) => {
+          const target = await routes.resolve('wa-phone', phoneNumberId);
+          if (!target) return undefined;
+          const data = tenantData(db, {
+            tenantId: target.tenantId,
+            actor: { kind: 'system', reason: 'sandbox' },
+          });
+          return (await data.channels.get(target.channelId))?.wabaId;
+        },
+      });
+  const graphBaseUrl = configuredBase ?? metaStandIn!.baseUrl;
+  const graph = new GraphClient({
+    ...opts.graph,
+    version: opts.graph?.version ?? envGraph.version,
+    baseUrl: graphBaseUrl,
+    instagramBaseUrl: graphBaseUrl,
+  });
+  const api = createApp({
     db,
     log,
     tokens: async () => tokens,
@@ -167,7 +225,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     blobs,
     meta,
     dlq,
+    now: opts.now,
+    auth: opts.auth,
+    graph,
   });
+  const app = await withWebApp(api, opts.webDir, log);
   const host = opts.host ?? '127.0.0.1';
   const server: ServerType = await new Promise((resolveServe, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 3000, hostname: host }, () =>
@@ -177,6 +239,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host}:${port}`;
+  // The stand-in posts status webhooks to this sandbox, as Meta would to the public URL.
+  const loopback = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  metaStandIn?.setWebhookUrl(
+    `http://${loopback.includes(':') ? `[${loopback}]` : loopback}:${port}/webhooks/meta`,
+  );
   const runtimeFile = join(dataDir, 'sandbox.json');
   await writeFile(runtimeFile, JSON.stringify({ url, pid: process.pid }), { mode: 0o600 });
 
@@ -190,9 +257,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     admin: { email: admin.email, password: admin.password },
     queues: { incoming, incomingDlq },
     dlq,
+    graphBaseUrl,
+    metaStandIn,
     async stop() {
       if (stopped) return;
       stopped = true;
+      await metaStandIn?.stop();
       await new Promise<void>((r) => {
         server.close(() => r());
         // Keep-alive sockets would hold close() open until they time out.

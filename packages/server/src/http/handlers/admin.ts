@@ -1,19 +1,23 @@
 import { createTenantRequestSchema } from '@switchboard/contracts';
 import { z } from 'zod';
-import { TenantRepo } from '../../data/tenant.repo';
+import { MemberRepo } from '../../data/membership.repo';
+import { SessionRepo } from '../../data/session.repo';
+import { TenantRepo, type TenantStatus } from '../../data/tenant.repo';
 import { UnroutedRepo } from '../../data/unrouted.repo';
 import { UserRepo } from '../../data/user.repo';
 import { hashPassword } from '../../security/password';
-import { NotFoundError } from '../../errors';
+import { AppError, NotFoundError } from '../../errors';
 import { queues, type QueueName } from '../../topology';
-import type { HandlerTable } from '../app';
+import type { AppDeps, HandlerTable, RouteHandler } from '../app';
+import { audit } from '../audit';
+import { nowOf } from './session-deps';
 import { decodeCursor, encodeCursor, pageSizeSchema, parseJsonBody, parseQuery } from '../validate';
 
 const listQuery = z.object({ limit: pageSizeSchema, cursor: z.string().max(2048).optional() });
 const gsiCursor = z.object({ pk: z.string(), sk: z.string(), gsk: z.string() });
 
 export const adminHandlers = {
-  'admin.tenants.create': async (c, _caller, deps) => {
+  'admin.tenants.create': async (c, caller, deps) => {
     const body = await parseJsonBody(c, createTenantRequestSchema);
     const users = new UserRepo(deps.db);
     const tenant = await new TenantRepo(deps.db).create(body.name);
@@ -25,12 +29,22 @@ export const adminHandlers = {
         email: body.ownerEmail,
         passwordHash: await hashPassword(body.ownerPassword),
       }));
-    await users.addMembership({
-      tenantId: tenant.id,
+    await new MemberRepo(deps.db, tenant.id).add({
       userId: owner.id,
       role: 'owner',
       tenantName: tenant.name,
     });
+    await audit(
+      c,
+      caller,
+      deps,
+      {
+        action: 'tenant.created',
+        target: { type: 'tenant', id: tenant.id },
+        details: { name: tenant.name, ownerId: owner.id },
+      },
+      { tenantIds: [tenant.id], platform: true },
+    );
     return c.json(
       {
         ...tenant,
@@ -76,7 +90,68 @@ export const adminHandlers = {
     const body = text.trim() ? await parseJsonBody(c, redriveBody, text) : {};
     return c.json({ queue, moved: await deps.dlq[queue].redrive(body.ids) });
   },
+  'admin.tenants.suspend': setTenantStatus('suspended'),
+  'admin.tenants.resume': setTenantStatus('active'),
+  'admin.users.disable': setUserDisabled(true),
+  'admin.users.enable': setUserDisabled(false),
 } satisfies Partial<HandlerTable>;
+
+/**
+ * A suspended tenant's tokens and API keys stop working on its next request (the auth middleware
+ * reads the status) and its webhooks are kept as unrouted; its data stays.
+ */
+function setTenantStatus(status: TenantStatus): RouteHandler {
+  return async (c, caller, deps) => {
+    const tenantId = c.req.param('id') ?? '';
+    const tenant = await new TenantRepo(deps.db).setStatus(tenantId, status);
+    if (!tenant) throw new NotFoundError('Tenant');
+    await audit(
+      c,
+      caller,
+      deps,
+      {
+        action: status === 'suspended' ? 'tenant.suspended' : 'tenant.resumed',
+        target: { type: 'tenant', id: tenantId },
+      },
+      { tenantIds: [tenantId], platform: true },
+    );
+    return c.json(tenant);
+  };
+}
+
+/** A disabled user's sessions end at once; enabling does not bring them back (sign in again). */
+function setUserDisabled(disabled: boolean): RouteHandler {
+  return async (c, caller, deps: AppDeps) => {
+    const userId = c.req.param('id') ?? '';
+    if (disabled && caller.kind === 'user' && caller.userId === userId) {
+      throw new AppError('conflict', 'You cannot disable your own account.');
+    }
+    const users = new UserRepo(deps.db);
+    const user = await users.setDisabled(userId, disabled);
+    if (!user) throw new NotFoundError('User');
+    const ended = disabled
+      ? await new SessionRepo(deps.db).revokeAll(userId, 'user_disabled', nowOf(deps).toISOString())
+      : 0;
+    const memberships = await users.listMemberships(userId);
+    await audit(
+      c,
+      caller,
+      deps,
+      {
+        action: disabled ? 'user.disabled' : 'user.enabled',
+        target: { type: 'user', id: userId },
+        details: disabled ? { sessionsEnded: ended } : undefined,
+      },
+      { tenantIds: memberships.map((m) => m.tenantId), platform: true },
+    );
+    return c.json({
+      id: user.id,
+      email: user.email,
+      platformAdmin: user.platformAdmin,
+      disabled: user.disabled,
+    });
+  };
+}
 
 const redriveBody = z.object({
   ids: z.array(z.string().min(1).max(128)).min(1).max(1000).optional(),

@@ -1,60 +1,331 @@
-import { loginRequestSchema, type LoginResponse } from '@switchboard/contracts';
-import { UserRepo, type Membership, type User } from '../../data/user.repo';
+import {
+  acceptInviteRequestSchema,
+  changePasswordRequestSchema,
+  loginRequestSchema,
+  newPasswordSchema,
+  refreshRequestSchema,
+  switchTenantRequestSchema,
+} from '@switchboard/contracts';
+import type { Context } from 'hono';
+import { InvitationLookup } from '../../data/invitation.repo';
+import { MemberRepo } from '../../data/membership.repo';
+import { SessionRepo } from '../../data/session.repo';
+import { TenantRepo } from '../../data/tenant.repo';
+import { EmailTakenError, UserRepo, type User } from '../../data/user.repo';
+import { hashSecret } from '../../domain/auth/secret-tokens';
+import { refreshSession, startSession, switchSessionTenant } from '../../domain/auth/sessions';
+import { guardSignIn } from '../../domain/auth/sign-in-guard';
 import { AppError } from '../../errors';
-import { accessTokenTtlSeconds, type TokenService } from '../../security/jwt';
-import { dummyPasswordHash, verifyPassword } from '../../security/password';
-import type { HandlerTable } from '../app';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../../security/password';
+import type { AppDeps, HandlerTable } from '../app';
+import { audit, type AuditScope } from '../audit';
+import type { Caller, UserCaller } from '../auth-context';
+import { requestInfo } from '../client-ip';
 import { parseJsonBody } from '../validate';
+import { nowOf, sessionDeps, settingsOf } from './session-deps';
 
-export async function issueSession(
-  tokens: TokenService,
-  user: User,
-  memberships: Membership[],
-  tenantId?: string,
-): Promise<LoginResponse> {
-  const active = memberships.find((m) => m.tenantId === tenantId) ?? memberships[0];
-  const accessToken = await tokens.sign({
-    userId: user.id,
-    tenantId: active?.tenantId,
-    role: active?.role,
-    platformAdmin: user.platformAdmin,
-  });
-  return {
-    accessToken,
-    tokenType: 'Bearer',
-    expiresIn: accessTokenTtlSeconds,
-    user: { id: user.id, email: user.email, platformAdmin: user.platformAdmin },
-    tenantId: active?.tenantId,
-    tenants: memberships.map((m) => ({ tenantId: m.tenantId, name: m.tenantName, role: m.role })),
-  };
+/** A person's account events go to every tenant they belong to (or the platform's trail). */
+async function trailsOf(deps: AppDeps, userId: string | undefined): Promise<AuditScope> {
+  if (!userId) return { platform: true };
+  const memberships = await new UserRepo(deps.db).listMemberships(userId);
+  return memberships.length > 0
+    ? { tenantIds: memberships.map((m) => m.tenantId) }
+    : { platform: true };
+}
+
+/**
+ * Checks a password under the brute-force guard. Throws 429 `too_many_attempts` once the account or
+ * the client IP is over its window, 401 `invalid_credentials` for a wrong password or unknown account
+ * (hashing anyway, so timing does not tell which e-mails exist). Every failure is audited.
+ */
+async function checkPassword(
+  c: Context,
+  caller: Caller,
+  deps: AppDeps,
+  email: string,
+  password: string,
+  user: User | undefined,
+  via: string,
+): Promise<void> {
+  const attempt = await guardSignIn(
+    deps.db,
+    settingsOf(deps),
+    nowOf(deps),
+    email,
+    requestInfo(c).ip,
+  );
+  const actor = user
+    ? { kind: 'user' as const, id: user.id, email: user.email }
+    : { kind: 'anonymous' as const, email: email.slice(0, 254) };
+  if (attempt.blocked) {
+    if (attempt.lockoutStarted) {
+      await audit(
+        c,
+        caller,
+        deps,
+        { action: 'auth.locked_out', actor, details: { via } },
+        {
+          ...(await trailsOf(deps, user?.id)),
+          platform: true,
+        },
+      );
+    }
+    throw attempt.blocked;
+  }
+  const ok = await verifyPassword(password, user?.passwordHash ?? dummyPasswordHash);
+  if (!user || !ok) {
+    await audit(
+      c,
+      caller,
+      deps,
+      {
+        action: 'auth.sign_in_failed',
+        actor,
+        details: { via, reason: user ? 'wrong_password' : 'unknown_account' },
+      },
+      await trailsOf(deps, user?.id),
+    );
+    throw new AppError('invalid_credentials', 'The e-mail or password is not right.');
+  }
+  await attempt.succeeded();
+}
+
+function userOf(caller: Caller): UserCaller {
+  if (caller.kind !== 'user' || !caller.sessionId) {
+    throw new AppError('unauthenticated', 'Sign in first.');
+  }
+  return caller;
 }
 
 export const authHandlers = {
-  'auth.login': async (c, _caller, deps) => {
+  'auth.login': async (c, caller, deps) => {
     const body = await parseJsonBody(c, loginRequestSchema);
     const users = new UserRepo(deps.db);
     const user = await users.getByEmail(body.email);
-    // Hash even for unknown accounts so response time does not tell which e-mails exist.
-    const ok = await verifyPassword(body.password, user?.passwordHash ?? dummyPasswordHash);
-    if (!user || !ok || user.disabled) {
-      throw new AppError('invalid_credentials', 'The e-mail or password is not right.');
+    await checkPassword(c, caller, deps, body.email, body.password, user, 'login');
+    const account = user!;
+    if (account.disabled) {
+      throw new AppError(
+        'account_disabled',
+        'This account is disabled. Contact your administrator.',
+      );
     }
-    const memberships = await users.listMemberships(user.id);
-    return c.json(await issueSession(await deps.tokens(), user, memberships));
+    const memberships = await users.listMemberships(account.id);
+    const { response, session } = await startSession(
+      await sessionDeps(deps),
+      account,
+      memberships,
+      requestInfo(c),
+    );
+    await audit(
+      c,
+      caller,
+      deps,
+      {
+        action: 'auth.signed_in',
+        actor: { kind: 'user', id: account.id, email: account.email },
+        target: { type: 'session', id: session.id },
+      },
+      await trailsOf(deps, account.id),
+    );
+    return c.json(response);
   },
-  'auth.me': async (c, caller, deps) => {
-    if (caller.kind !== 'user') throw new AppError('unauthenticated', 'Sign in first.');
+
+  'auth.refresh': async (c, caller, deps) => {
+    const body = await parseJsonBody(c, refreshRequestSchema);
+    const outcome = await refreshSession(await sessionDeps(deps), body.refreshToken);
+    if (outcome.kind === 'ok') return c.json(outcome.response);
+    if (outcome.kind === 'reused') {
+      const { session } = outcome;
+      await audit(
+        c,
+        caller,
+        deps,
+        {
+          action: 'auth.refresh_reused',
+          actor: { kind: 'user', id: session.userId },
+          target: { type: 'session', id: session.id },
+        },
+        session.tenantId ? { tenantIds: [session.tenantId], platform: true } : { platform: true },
+      );
+      throw new AppError(
+        'token_reused',
+        'This refresh token was already used: the session is ended. Sign in again.',
+      );
+    }
+    throw new AppError('invalid_token', 'The refresh token is invalid, expired or revoked.');
+  },
+
+  'auth.logout': async (c, caller, deps) => {
+    const user = userOf(caller);
+    await new SessionRepo(deps.db).revoke(
+      user.userId,
+      user.sessionId!,
+      'logout',
+      nowOf(deps).toISOString(),
+    );
+    await audit(
+      c,
+      caller,
+      deps,
+      { action: 'auth.signed_out', target: { type: 'session', id: user.sessionId! } },
+      user.tenantId ? { tenantIds: [user.tenantId] } : { platform: true },
+    );
+    return c.body(null, 204);
+  },
+
+  'auth.switchTenant': async (c, caller, deps) => {
+    const { userId, sessionId } = userOf(caller);
+    const body = await parseJsonBody(c, switchTenantRequestSchema);
     const users = new UserRepo(deps.db);
-    const [user, memberships] = await Promise.all([
-      users.get(caller.userId),
-      users.listMemberships(caller.userId),
+    const [membership, tenant, user, memberships] = await Promise.all([
+      users.getMembership(body.tenantId, userId),
+      new TenantRepo(deps.db).get(body.tenantId),
+      users.get(userId),
+      users.listMemberships(userId),
+    ]);
+    // The tenant side is authoritative; a tenant you are not in answers like one that does not exist.
+    if (!membership || !tenant || !user) {
+      throw new AppError('forbidden', 'You are not a member of this tenant.');
+    }
+    if (tenant.status !== 'active') {
+      throw new AppError('tenant_suspended', 'This tenant is suspended.');
+    }
+    const response = await switchSessionTenant(
+      await sessionDeps(deps),
+      user,
+      memberships,
+      sessionId!,
+      tenant.id,
+    );
+    return c.json(response);
+  },
+
+  'auth.password': async (c, caller, deps) => {
+    const { userId, sessionId } = userOf(caller);
+    const body = await parseJsonBody(c, changePasswordRequestSchema);
+    const users = new UserRepo(deps.db);
+    const user = await users.get(userId);
+    if (!user) throw new AppError('unauthenticated', 'Sign in first.');
+    await checkPassword(c, caller, deps, user.email, body.currentPassword, user, 'password_change');
+    const now = nowOf(deps);
+    await users.setPasswordHash(user.id, await hashPassword(body.newPassword), now);
+    // Whoever else holds a session (maybe the reason for the change) is signed out everywhere.
+    const ended = await new SessionRepo(deps.db).revokeAll(
+      user.id,
+      'password_changed',
+      now.toISOString(),
+      sessionId,
+    );
+    await audit(
+      c,
+      caller,
+      deps,
+      { action: 'auth.password_changed', details: { sessionsEnded: ended } },
+      await trailsOf(deps, user.id),
+    );
+    return c.body(null, 204);
+  },
+
+  'auth.acceptInvite': async (c, caller, deps) => {
+    const body = await parseJsonBody(c, acceptInviteRequestSchema);
+    const now = nowOf(deps);
+    const tokenHash = hashSecret(body.token);
+    const invitations = new InvitationLookup(deps.db);
+    const invitation = await invitations.get(tokenHash);
+    const invalid = () =>
+      new AppError('invalid_token', 'This invitation is invalid, already used or expired.');
+    if (
+      !invitation ||
+      invitation.acceptedAt ||
+      invitation.expiresAt <= Math.floor(now.getTime() / 1000)
+    ) {
+      throw invalid();
+    }
+    const tenant = await new TenantRepo(deps.db).get(invitation.tenantId);
+    if (!tenant) throw invalid();
+    if (tenant.status !== 'active') {
+      throw new AppError('tenant_suspended', 'This tenant is suspended.');
+    }
+    const users = new UserRepo(deps.db);
+    let user = await users.getByEmail(invitation.email);
+    if (user) {
+      // An existing account joins with its own password, which this does not change.
+      await checkPassword(c, caller, deps, user.email, body.password, user, 'accept_invite');
+      if (user.disabled) {
+        throw new AppError('account_disabled', 'This account is disabled.');
+      }
+    } else {
+      const password = newPasswordSchema.safeParse(body.password);
+      if (!password.success) {
+        throw new AppError('validation_failed', 'The request body is invalid.', {
+          fields: { password: password.error.issues[0]?.message ?? 'Invalid password.' },
+        });
+      }
+    }
+    // Single use: claim before any account or membership is written.
+    if (!(await invitations.claim(tokenHash, now))) throw invalid();
+    if (!user) {
+      try {
+        user = await users.create(
+          { email: invitation.email, passwordHash: await hashPassword(body.password) },
+          now,
+        );
+      } catch (err) {
+        if (!(err instanceof EmailTakenError)) throw err;
+        // The account appeared meanwhile: it joins only with its own password.
+        user = await users.getByEmail(invitation.email);
+        if (!user || !(await verifyPassword(body.password, user.passwordHash))) {
+          throw new AppError('invalid_credentials', 'The e-mail or password is not right.');
+        }
+      }
+    }
+    // The tenant comes from the invitation record, never from the request.
+    await new MemberRepo(deps.db, tenant.id).add({
+      userId: user.id,
+      role: invitation.role,
+      tenantName: tenant.name,
+    });
+    await audit(
+      c,
+      caller,
+      deps,
+      {
+        action: 'member.joined',
+        actor: { kind: 'user', id: user.id, email: user.email },
+        target: { type: 'user', id: user.id },
+        details: { role: invitation.role, invitationId: invitation.id },
+      },
+      { tenantIds: [tenant.id] },
+    );
+    const memberships = await users.listMemberships(user.id);
+    const { response } = await startSession(
+      await sessionDeps(deps),
+      user,
+      memberships,
+      requestInfo(c),
+      tenant.id,
+    );
+    return c.json(response);
+  },
+
+  'auth.me': async (c, caller, deps) => {
+    const user = userOf(caller);
+    const users = new UserRepo(deps.db);
+    const [account, memberships] = await Promise.all([
+      users.get(user.userId),
+      users.listMemberships(user.userId),
     ]);
     return c.json({
-      user: { id: caller.userId, email: user?.email, platformAdmin: caller.platformAdmin },
-      tenantId: caller.tenantId,
-      role: caller.role,
+      user: { id: user.userId, email: account?.email, platformAdmin: user.platformAdmin },
+      tenantId: user.tenantId,
+      role: user.role,
       tenants: memberships.map((m) => ({ tenantId: m.tenantId, name: m.tenantName, role: m.role })),
     });
   },
-  jwks: async (c, _caller, deps) => c.json((await deps.tokens()).jwks),
+
+  jwks: async (c, _caller, deps) => {
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.json(await (await deps.tokens()).currentJwks());
+  },
 } satisfies Partial<HandlerTable>;

@@ -1,7 +1,8 @@
 import { createChannelRequestSchema } from '@switchboard/contracts';
-import { RouteTakenError } from '../../data/channel.repo';
-import { AppError } from '../../errors';
+import { connectChannel } from '../../domain/channel-connect';
+import { outboundDepsOf } from '../../domain/outbound-deps';
 import type { HandlerTable } from '../app';
+import { audit } from '../audit';
 import { parseJsonBody } from '../validate';
 import { tenantOf } from './tenant-caller';
 
@@ -9,20 +10,14 @@ export const channelHandlers = {
   'channels.create': async (c, caller, deps) => {
     const { data } = tenantOf(caller);
     const body = await parseJsonBody(c, createChannelRequestSchema);
-    const { accessToken, ...fields } = body;
-    const tokenCiphertext = await deps.cipher.encrypt(accessToken, { tenantId: data.tenantId });
-    try {
-      const channel = await data.channels.create({ ...fields, tokenCiphertext });
-      return c.json(channel, 201);
-    } catch (err) {
-      if (err instanceof RouteTakenError) {
-        throw new AppError(
-          'channel_already_connected',
-          'This number or account is already connected to a workspace.',
-        );
-      }
-      throw err;
-    }
+    // Meta checks the token and id first; connecting a number the workspace has is a reconnect.
+    const { channel, created } = await connectChannel(outboundDepsOf(deps), data, body);
+    await audit(c, caller, deps, {
+      action: created ? 'channel.connected' : 'channel.reconnected',
+      target: { type: 'channel', id: channel.id },
+      details: { type: channel.type },
+    });
+    return c.json(channel, created ? 201 : 200);
   },
   'channels.list': async (c, caller) => {
     const { data } = tenantOf(caller);

@@ -4,7 +4,7 @@ import type { Conversation } from '../../data/conversation.repo';
 import type { Customer } from '../../data/customer.repo';
 import { keys } from '../../data/keys';
 import type { StoredMessage } from '../../data/message.repo';
-import { NotFoundError } from '../../errors';
+import { AppError, NotFoundError } from '../../errors';
 import type { HandlerTable } from '../app';
 import { decodeCursor, encodeCursor, parseQuery } from '../validate';
 import { tenantOf } from './tenant-caller';
@@ -12,7 +12,7 @@ import { tenantOf } from './tenant-caller';
 const inboxCursor = z.object({ id: z.string().min(1).max(64), at: z.string().min(1).max(128) });
 const messagesCursor = z.object({ before: z.string().startsWith('MSG#').max(512) });
 
-function customerView(customerId: string, customer?: Customer) {
+export function customerView(customerId: string, customer?: Customer) {
   return {
     id: customerId,
     name: customer?.name,
@@ -21,19 +21,24 @@ function customerView(customerId: string, customer?: Customer) {
   };
 }
 
-function conversationView(conversation: Conversation, customer?: Customer) {
+export function conversationView(conversation: Conversation, customer?: Customer) {
   const { customerId, ...rest } = conversation;
   return { ...rest, customer: customerView(customerId, customer) };
 }
 
-function messageView(message: StoredMessage) {
+export function messageView(message: StoredMessage) {
   return message;
 }
 
 export const conversationHandlers = {
   'conversations.list': async (c, caller) => {
-    const { data } = tenantOf(caller);
+    const { data, userId } = tenantOf(caller);
     const query = parseQuery(c, listConversationsQuerySchema);
+    if (query.assigned === 'me' && !userId) {
+      throw new AppError('bad_request', 'assigned=me needs a signed-in user, not an API key.', {
+        param: 'assigned',
+      });
+    }
     const cursor = decodeCursor(query.cursor, inboxCursor);
     // The cursor carries sort-key values only; the tenant's keys are rebuilt here, never taken from it.
     const startKey = cursor && {
@@ -45,6 +50,8 @@ export const conversationHandlers = {
       channel: query.channel,
       status: query.status,
       unread: query.unread === 'true',
+      assigneeId: query.assigned === 'me' ? userId : undefined,
+      unassigned: query.assigned === 'none',
     });
     const customers = await data.customers.getMany(page.items.map((conv) => conv.customerId));
     const last = page.lastKey;
@@ -78,11 +85,5 @@ export const conversationHandlers = {
       items: page.items.map(messageView),
       nextCursor: page.nextBefore ? encodeCursor({ before: page.nextBefore }) : null,
     });
-  },
-  'customers.get': async (c, caller) => {
-    const { data } = tenantOf(caller);
-    const customer = await data.customers.get(c.req.param('id') ?? '');
-    if (!customer) throw new NotFoundError('Customer');
-    return c.json(customer);
   },
 } satisfies Partial<HandlerTable>;

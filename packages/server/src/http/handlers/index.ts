@@ -1,8 +1,14 @@
 import type { HandlerTable } from '../app';
 import { adminHandlers } from './admin';
+import { apiKeyHandlers } from './api-keys';
+import { auditHandlers } from './audit';
 import { authHandlers } from './auth';
 import { channelHandlers } from './channels';
 import { conversationHandlers } from './conversations';
+import { inboxHandlers } from './inbox';
+import { messagingHandlers } from './messaging';
+import { referenceHandlers } from './reference';
+import { userHandlers } from './users';
 import { webhookHandlers } from './webhooks';
 
 /** Every route id of the topology has exactly one handler: the type fails when one is missing. */
@@ -12,4 +18,10 @@ export const handlers: HandlerTable = {
   ...adminHandlers,
   ...channelHandlers,
   ...conversationHandlers,
+  ...inboxHandlers,
+  ...messagingHandlers,
+  ...referenceHandlers,
+  ...userHandlers,
+  ...apiKeyHandlers,
+  ...auditHandlers,
 };

@@ -1,0 +1,131 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  KeyGroup,
+  PublicKey,
+  ResponseHeadersPolicy,
+  ViewerProtocolPolicy,
+  type ResponseSecurityHeadersBehavior,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import type { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import type { Storage } from './storage.construct';
+
+export type CdnProps = {
+  storage: Storage;
+  webAcl: CfnWebACL;
+  /** The API's origin, the one place the web app may call besides itself. */
+  apiOrigin: string;
+  /** PEM of the key that signs tenant asset URLs (the private half stays with the operator). */
+  assetsSigningPublicKeyPem: string;
+};
+
+/** The web app's Content-Security-Policy: nothing loads from anywhere but here and the API. */
+export function webContentSecurityPolicy(apiOrigin: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: https:",
+    `connect-src 'self' ${apiOrigin}`,
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+  ].join('; ');
+}
+
+function securityHeaders(csp: string): ResponseSecurityHeadersBehavior {
+  return {
+    contentSecurityPolicy: { contentSecurityPolicy: csp, override: true },
+    strictTransportSecurity: {
+      accessControlMaxAge: Duration.days(730),
+      includeSubdomains: true,
+      override: true,
+    },
+    contentTypeOptions: { override: true },
+    frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+    referrerPolicy: {
+      referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+      override: true,
+    },
+  };
+}
+
+/**
+ * Two distributions behind the CLOUDFRONT-scope WAF, both reading private buckets through Origin
+ * Access Control: the web app (strict CSP, SPA routing) and tenant assets (signed URLs only).
+ */
+export class Cdn extends Construct {
+  readonly web: Distribution;
+  readonly assets: Distribution;
+  readonly assetsPublicKey: PublicKey;
+  readonly webHeaders: ResponseHeadersPolicy;
+
+  constructor(scope: Construct, id: string, props: CdnProps) {
+    super(scope, id);
+    const { storage } = props;
+    const common = {
+      webAclId: props.webAcl.attrArn,
+      enableLogging: true,
+      logBucket: storage.logs,
+      httpVersion: HttpVersion.HTTP2_AND_3,
+    };
+
+    this.webHeaders = new ResponseHeadersPolicy(this, 'WebHeaders', {
+      comment: 'Switchboard web app: strict CSP, HSTS, nosniff, no framing',
+      securityHeadersBehavior: securityHeaders(webContentSecurityPolicy(props.apiOrigin)),
+    });
+    this.web = new Distribution(this, 'Web', {
+      ...common,
+      comment: 'Switchboard web app',
+      logFilePrefix: 'cloudfront/web/',
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(storage.web),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: this.webHeaders,
+        compress: true,
+      },
+      // SPA routing: a deep link the bucket does not hold (403 through OAC) gets the app shell.
+      errorResponses: [403, 404].map((httpStatus) => ({
+        httpStatus,
+        responseHttpStatus: 200,
+        responsePagePath: '/index.html',
+        ttl: Duration.seconds(0),
+      })),
+    });
+
+    this.assetsPublicKey = new PublicKey(this, 'AssetsSigningKey', {
+      comment: 'Verifies signed URLs for tenant assets',
+      encodedKey: props.assetsSigningPublicKeyPem,
+    });
+    const keyGroup = new KeyGroup(this, 'AssetsKeyGroup', {
+      comment: 'Signers of tenant asset URLs',
+      items: [this.assetsPublicKey],
+    });
+    this.assets = new Distribution(this, 'Assets', {
+      ...common,
+      comment: 'Switchboard tenant assets (signed URLs)',
+      logFilePrefix: 'cloudfront/assets/',
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(storage.assets),
+        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        trustedKeyGroups: [keyGroup],
+        responseHeadersPolicy: new ResponseHeadersPolicy(this, 'AssetHeaders', {
+          comment: 'Switchboard tenant assets: inert content, never framed or sniffed',
+          securityHeadersBehavior: securityHeaders("default-src 'none'; sandbox"),
+        }),
+      },
+    });
+  }
+}

@@ -1,0 +1,204 @@
+import { Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { rawWebhookPrefix } from './server';
+import type { Data } from './data.construct';
+import type { Keys } from './keys.construct';
+import type { Queues } from './queues.construct';
+import type { Secrets } from './secrets.construct';
+import type { Storage } from './storage.construct';
+import type { FunctionAccess } from './topology-reader';
+
+// Least-privilege IAM from a function's topology entry. Written out by hand rather than with CDK's
+// grant helpers, which add Scan and wildcard KMS actions (`kms:GenerateDataKey*`).
+
+export type PolicyInputs = {
+  keys: Keys;
+  data: Data;
+  queues: Queues;
+  storage: Storage;
+  secrets: Secrets;
+};
+
+const tableRead = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+];
+const tableWrite = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+/** The table actions tenant-scoped credentials may use. Never Scan: it would cross tenants. */
+export const tenantTableActions = [...tableRead, ...tableWrite];
+
+export function tableStatements(
+  mode: 'read' | 'readwrite',
+  inputs: Pick<PolicyInputs, 'data' | 'keys'>,
+): PolicyStatement[] {
+  const { data, keys } = inputs;
+  return [
+    new PolicyStatement({
+      sid: 'Table',
+      actions: mode === 'read' ? tableRead : tenantTableActions,
+      resources: [data.table.tableArn, ...data.indexArns],
+    }),
+    new PolicyStatement({
+      sid: 'TableKey',
+      actions:
+        mode === 'read'
+          ? ['kms:Decrypt', 'kms:DescribeKey']
+          : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: [keys.table.keyArn],
+    }),
+  ];
+}
+
+export function functionStatements(access: FunctionAccess, inputs: PolicyInputs): PolicyStatement[] {
+  const { keys, queues, storage, secrets } = inputs;
+  const { region } = Stack.of(keys);
+  const statements: PolicyStatement[] = [];
+  const spec = access.spec;
+
+  if (spec.table !== 'none') statements.push(...tableStatements(spec.table, inputs));
+
+  if (spec.sendsTo.length > 0) {
+    statements.push(
+      new PolicyStatement({
+        sid: 'SendToQueues',
+        actions: ['sqs:SendMessage'],
+        resources: spec.sendsTo.map((name) => queues.get(name).queue.queueArn),
+      }),
+      new PolicyStatement({
+        sid: 'SendToQueuesKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [keys.messaging.keyArn],
+      }),
+    );
+  }
+
+  if (access.secrets.length > 0) {
+    const owned = access.secrets.map((name) => secrets.get(name));
+    const filled = access.secrets.filter((name) => secrets.filledByApp.has(name));
+    statements.push(
+      new PolicyStatement({
+        sid: 'ReadSecrets',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: owned.map((s) => s.secretArn),
+      }),
+      new PolicyStatement({
+        sid: 'SecretsKey',
+        actions: filled.length > 0 ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+        resources: [keys.secrets.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+      }),
+    );
+    if (filled.length > 0) {
+      statements.push(
+        new PolicyStatement({
+          sid: 'FillPendingSecrets',
+          actions: ['secretsmanager:PutSecretValue'],
+          resources: filled.map((name) => secrets.get(name).secretArn),
+        }),
+      );
+    }
+  }
+
+  if (access.channelTokenKey) {
+    statements.push(
+      new PolicyStatement({
+        sid: 'ChannelTokens',
+        actions: ['kms:Encrypt', 'kms:Decrypt'],
+        resources: [keys.channelTokens.keyArn],
+        // Only with a tenant in the encryption context: a token is always bound to its tenant.
+        conditions: { Null: { 'kms:EncryptionContext:tenantId': 'false' } },
+      }),
+    );
+  }
+
+  const archive = storage.rawWebhooks;
+  const archiveObjects = `${archive.bucketArn}/${rawWebhookPrefix}*`;
+  if (access.rawArchive === 'write') {
+    statements.push(
+      new PolicyStatement({
+        sid: 'ArchiveRawWebhooks',
+        actions: ['s3:PutObject'],
+        resources: [archiveObjects],
+      }),
+      new PolicyStatement({
+        sid: 'ArchiveKey',
+        actions: ['kms:GenerateDataKey'],
+        resources: [keys.messaging.keyArn],
+      }),
+    );
+  }
+  if (access.rawArchive === 'read') {
+    statements.push(
+      new PolicyStatement({
+        sid: 'ReadRawWebhooks',
+        actions: ['s3:GetObject'],
+        resources: [archiveObjects],
+      }),
+      // With ListBucket a missing key answers 404 rather than 403.
+      new PolicyStatement({
+        sid: 'ListRawWebhooks',
+        actions: ['s3:ListBucket'],
+        resources: [archive.bucketArn],
+        conditions: { StringLike: { 's3:prefix': `${rawWebhookPrefix}*` } },
+      }),
+      new PolicyStatement({
+        sid: 'ArchiveKey',
+        actions: ['kms:Decrypt'],
+        resources: [keys.messaging.keyArn],
+      }),
+    );
+  }
+
+  if (access.assets === 'readwrite') {
+    statements.push(
+      new PolicyStatement({
+        sid: 'TenantAssets',
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [`${storage.assets.bucketArn}/*`],
+      }),
+      new PolicyStatement({
+        sid: 'ListTenantAssets',
+        actions: ['s3:ListBucket'],
+        resources: [storage.assets.bucketArn],
+      }),
+    );
+  }
+
+  if (access.dlqAdmin) {
+    const pairs = [...queues.byName.values()];
+    statements.push(
+      new PolicyStatement({
+        sid: 'DlqAdmin',
+        actions: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+          'sqs:StartMessageMoveTask',
+          'sqs:ListMessageMoveTasks',
+          'sqs:CancelMessageMoveTask',
+        ],
+        resources: pairs.map((p) => p.dlq.queueArn),
+      }),
+      new PolicyStatement({
+        sid: 'DlqRedriveTarget',
+        actions: ['sqs:SendMessage'],
+        resources: pairs.map((p) => p.queue.queueArn),
+      }),
+      new PolicyStatement({
+        sid: 'DlqKey',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [keys.messaging.keyArn],
+      }),
+    );
+  }
+  return statements;
+}

@@ -1,0 +1,171 @@
+import { join } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import {
+  LogLevel,
+  NodejsFunction,
+  OutputFormat,
+  SourceMapMode,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { SwitchboardConfig } from './config';
+import { functionStatements, type PolicyInputs } from './function-policy';
+import { envNames, lambdaEntryDir, repoRoot, type FunctionName } from './server';
+import { allFunctions, allQueues, functionAccess, type FunctionAccess } from './topology-reader';
+
+export type DeployedFunction = {
+  fn: NodejsFunction;
+  role: Role;
+  logGroup: LogGroup;
+  access: FunctionAccess;
+};
+
+export type FunctionsProps = PolicyInputs & {
+  config: SwitchboardConfig;
+  /** The web app's origin, for CORS answers from the HTTP functions. */
+  webOrigin: string;
+  assetsCdn: { domainName: string; keyPairId: string };
+};
+
+// esbuild turns CJS dependencies into `require` calls; an ESM bundle has no `require` of its own.
+const requireShim =
+  "import { createRequire as __sbCreateRequire } from 'node:module'; const require = __sbCreateRequire(import.meta.url);";
+
+/**
+ * One Lambda per topology function: Node 22 on arm64, bundled locally with esbuild as ESM, its own
+ * role with only what its topology entry grants, its own encrypted log group, X-Ray active.
+ */
+export class Functions extends Construct {
+  readonly byName = new Map<FunctionName, DeployedFunction>();
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const { config, keys, queues } = props;
+
+    for (const spec of allFunctions) {
+      const access = functionAccess(spec);
+      const logGroup = new LogGroup(this, `${spec.name}Logs`, {
+        retention: config.logRetentionDays,
+        encryptionKey: keys.ops,
+      });
+      const role = new Role(this, `${spec.name}Role`, {
+        assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+        description: `Switchboard ${spec.name}: least privilege from topology.ts`,
+      });
+      // Instead of AWSLambdaBasicExecutionRole (any log group): only this function's.
+      role.addToPolicy(
+        new PolicyStatement({
+          sid: 'OwnLogGroup',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [logGroup.logGroupArn],
+        }),
+      );
+      for (const statement of functionStatements(access, props)) role.addToPolicy(statement);
+
+      const fn = new NodejsFunction(this, spec.name, {
+        description: `Switchboard ${spec.name}`,
+        entry: join(lambdaEntryDir, spec.entry),
+        handler: 'handler',
+        runtime: Runtime.NODEJS_22_X,
+        architecture: Architecture.ARM_64,
+        memorySize: spec.memoryMb,
+        timeout: Duration.seconds(spec.timeoutSeconds),
+        reservedConcurrentExecutions: spec.reservedConcurrency,
+        tracing: Tracing.ACTIVE,
+        logGroup,
+        role,
+        environment: this.environment(access, props),
+        projectRoot: repoRoot,
+        depsLockFilePath: join(repoRoot, 'package-lock.json'),
+        bundling: {
+          forceDockerBundling: false,
+          format: OutputFormat.ESM,
+          target: 'node22',
+          mainFields: ['module', 'main'],
+          banner: requireShim,
+          // The SDK is bundled so the deployed code runs the versions the tests ran.
+          bundleAwsSDK: true,
+          minify: true,
+          // Readable stack traces; without embedded sources the map stays small to load.
+          sourceMap: true,
+          sourceMapMode: SourceMapMode.DEFAULT,
+          sourcesContent: false,
+          logLevel: LogLevel.ERROR,
+        },
+      });
+
+      if (spec.consumes) {
+        const queueSpec = allQueues.find(([name]) => name === spec.consumes)?.[1];
+        if (!queueSpec) throw new Error(`${spec.name} consumes unknown queue ${spec.consumes}`);
+        fn.addEventSource(
+          new SqsEventSource(queues.get(spec.consumes).queue, {
+            batchSize: queueSpec.batchSize,
+            maxBatchingWindow: Duration.seconds(queueSpec.maxBatchingWindowSeconds),
+            reportBatchItemFailures: true,
+            // Poll no faster than the function may run, so SQS never sees throttles as failures.
+            maxConcurrency:
+              spec.reservedConcurrency && spec.reservedConcurrency >= 2
+                ? Math.min(spec.reservedConcurrency, 1000)
+                : undefined,
+          }),
+        );
+      }
+      this.byName.set(spec.name, { fn, role, logGroup, access });
+    }
+  }
+
+  get(name: FunctionName): DeployedFunction {
+    const deployed = this.byName.get(name);
+    if (!deployed) throw new Error(`no function ${name}`);
+    return deployed;
+  }
+
+  /** Lets every tenant-data function assume the tenant role, and tells it the role's ARN. */
+  allowTenantRole(tenantRole: IRole): void {
+    for (const { fn, role, access } of this.byName.values()) {
+      if (!access.tenantRole) continue;
+      role.addToPolicy(
+        new PolicyStatement({
+          sid: 'AssumeTenantDataRole',
+          actions: ['sts:AssumeRole', 'sts:TagSession'],
+          resources: [tenantRole.roleArn],
+        }),
+      );
+      fn.addEnvironment(envNames.tenantDataRoleArn, tenantRole.roleArn);
+    }
+  }
+
+  private environment(access: FunctionAccess, props: FunctionsProps): Record<string, string> {
+    const { config, keys, queues, data, storage, secrets } = props;
+    const spec = access.spec;
+    const env: Record<string, string> = {
+      NODE_OPTIONS: '--enable-source-maps',
+      [envNames.functionName]: spec.name,
+      [envNames.logLevel]: 'info',
+    };
+    if (spec.table !== 'none') env[envNames.tableName] = data.table.tableName;
+    for (const name of spec.sendsTo) env[envNames.queueUrl(name)] = queues.get(name).queue.queueUrl;
+    for (const name of access.secrets) env[envNames.secretArn(name)] = secrets.get(name).secretArn;
+    if (access.channelTokenKey) env[envNames.channelTokenKeyId] = keys.channelTokens.keyArn;
+    if (access.rawArchive !== 'none') env[envNames.rawWebhookBucket] = storage.rawWebhooks.bucketName;
+    if (access.assets !== 'none') {
+      env[envNames.assetsBucket] = storage.assets.bucketName;
+      env[envNames.assetsCdnDomain] = props.assetsCdn.domainName;
+      env[envNames.assetsKeyPairId] = props.assetsCdn.keyPairId;
+    }
+    if (access.dlqAdmin) {
+      for (const [name, pair] of queues.byName) {
+        env[envNames.queueUrl(name)] = pair.queue.queueUrl;
+        env[envNames.queueArn(name)] = pair.queue.queueArn;
+        env[envNames.dlqUrl(name)] = pair.dlq.queueUrl;
+        env[envNames.dlqArn(name)] = pair.dlq.queueArn;
+      }
+    }
+    if (access.adminBootstrap) env[envNames.adminEmail] = config.adminEmail;
+    if (access.routes.length > 0) env[envNames.webOrigin] = props.webOrigin;
+    return env;
+  }
+}

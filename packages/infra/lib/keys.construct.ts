@@ -1,0 +1,77 @@
+import { Stack } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+/**
+ * Customer-managed KMS keys, one per kind of data so a grant on one never opens another. All rotate
+ * yearly and are retained when the stack is deleted (data encrypted under them outlives the stack).
+ */
+export class Keys extends Construct {
+  /** SocialCRMTable. */
+  readonly table: Key;
+  /** Queues, their DLQs, the bus DLQ and the raw webhook archive: messages in flight. */
+  readonly messaging: Key;
+  /** Secrets Manager entries. */
+  readonly secrets: Key;
+  /** Tenants' channel access tokens (app-level encryption, bound to the tenant by context). */
+  readonly channelTokens: Key;
+  /** Log groups and the alarm topic. */
+  readonly ops: Key;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const key = (name: string, description: string) =>
+      new Key(this, name, { description: `Switchboard: ${description}`, enableKeyRotation: true });
+
+    this.table = key('TableKey', 'SocialCRMTable');
+    this.messaging = key('MessagingKey', 'queues, DLQs and raw webhook archive');
+    this.secrets = key('SecretsKey', 'Secrets Manager entries');
+    this.channelTokens = key('ChannelTokenKey', 'tenant channel access tokens');
+    this.ops = key('OpsKey', 'log groups and alarm notifications');
+
+    const { region, account, partition } = Stack.of(this);
+    // CloudWatch Logs encrypts with the key itself, only for this account's log groups.
+    this.ops.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchLogsUse',
+        principals: [new ServicePrincipal(`logs.${region}.amazonaws.com`)],
+        actions: [
+          'kms:Encrypt',
+          'kms:Decrypt',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+          'kms:GenerateDataKey',
+          'kms:GenerateDataKeyWithoutPlaintext',
+          'kms:DescribeKey',
+        ],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*`,
+          },
+        },
+      }),
+    );
+    // CloudWatch alarms publish to the encrypted alarm topic.
+    this.ops.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+    );
+    // EventBridge delivers failed events to the (encrypted) bus DLQ.
+    this.messaging.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'EventBridgeDeadLetters',
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+    );
+  }
+}

@@ -1,0 +1,111 @@
+import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { Api } from './api.construct';
+import type { Bus } from './bus.construct';
+import type { Cdn } from './cdn.construct';
+import type { Functions } from './functions.construct';
+import type { Secrets } from './secrets.construct';
+import type { Storage } from './storage.construct';
+import { rawWebhookPrefix } from './server';
+
+// Every cdk-nag finding Switchboard accepts, on the narrowest construct, with the reason it is
+// right here. Anything not listed fails `npm run synth` (and the infra tests).
+
+export type NagScope = {
+  api: Api;
+  functions: Functions;
+  cdn: Cdn;
+  bus: Bus;
+  secrets: Secrets;
+  storage: Storage;
+};
+
+function ack(scope: IConstruct, id: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id: `AwsSolutions-${id}`, reason });
+}
+
+function arnToken(resource: IConstruct): string {
+  const logicalId = Stack.of(resource).getLogicalId(resource.node.defaultChild as CfnElement);
+  return `<${logicalId}.Arn>`;
+}
+
+export function acknowledgeNagFindings(scope: NagScope): void {
+  const { api, functions, cdn, bus, secrets, storage } = scope;
+
+  ack(
+    api.api,
+    'APIG4',
+    'Authorisation is the app’s: every route declares its access in topology.ts and the app verifies an ES256 JWT or API key (tenant from verified claims only); Meta webhooks are verified by HMAC. An API Gateway authorizer would duplicate that and split the logic across runtimes.',
+  );
+  ack(
+    api.api,
+    'COG4',
+    'Users are Switchboard accounts (JWTs signed with keys from Secrets Manager), not a Cognito user pool; see APIG4.',
+  );
+  ack(
+    api.api,
+    'APIG2',
+    'Bodies are validated by the app with Zod (one schema shared with the sandbox); the request validator checks path parameters, and WAF caps body sizes per route.',
+  );
+  ack(
+    api.api,
+    'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+    'The account-level role API Gateway uses to write execution logs; AWS maintains this policy for exactly that purpose.',
+  );
+
+  for (const distribution of [cdn.web, cdn.assets]) {
+    ack(
+      distribution,
+      'CFR1',
+      'Tenants and their customers are worldwide; WAF rate limits and managed rules apply instead of country blocks.',
+    );
+    ack(
+      distribution,
+      'CFR4',
+      'The default *.cloudfront.net certificate fixes the viewer TLS policy; attach a custom domain with an ACM certificate to enforce TLSv1.2_2021 (see README).',
+    );
+  }
+
+  ack(
+    bus.dlq,
+    'SQS3',
+    'This queue is the dead-letter queue of the SwitchboardBus rules (set on each rule target), which cdk-nag does not recognise as DLQ use.',
+  );
+
+  const archiveObjects = `${arnToken(storage.rawWebhooks)}/${rawWebhookPrefix}*`;
+  const assetObjects = `${arnToken(storage.assets)}/*`;
+  for (const { fn, role, access } of functions.byName.values()) {
+    ack(
+      fn,
+      'L1',
+      'Node.js 22 is the runtime the code is built and tested for (esbuild target node22); move to the next LTS runtime with the toolchain.',
+    );
+    ack(
+      role,
+      'IAM5[Resource::*]',
+      'X-Ray PutTraceSegments/PutTelemetryRecords (added by active tracing) do not support resource-level permissions.',
+    );
+    if (access.rawArchive !== 'none') {
+      ack(
+        role,
+        `IAM5[Resource::${archiveObjects}]`,
+        'Raw webhook bodies are keyed by date and content hash under this prefix; the function may only touch that prefix of the archive bucket.',
+      );
+    }
+    if (access.assets !== 'none') {
+      ack(
+        role,
+        `IAM5[Resource::${assetObjects}]`,
+        'Tenant asset keys are created at runtime (one per upload); access is limited to the tenant assets bucket, and the app scopes keys by tenant.',
+      );
+    }
+  }
+
+  for (const secret of secrets.byName.values()) {
+    ack(
+      secret,
+      'SMG4',
+      'Values come from Meta (app secret, verify token) or are rotated by the app (JWT key set keeps old keys to verify); the admin password is changed by signing in. Secrets Manager rotation Lambdas would fight those owners.',
+    );
+  }
+}

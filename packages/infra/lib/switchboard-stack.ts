@@ -1,0 +1,114 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { Alarms } from './alarms.construct';
+import { Api } from './api.construct';
+import { Bus } from './bus.construct';
+import { Cdn } from './cdn.construct';
+import type { SwitchboardConfig } from './config';
+import { Data } from './data.construct';
+import { Functions } from './functions.construct';
+import { Keys } from './keys.construct';
+import { acknowledgeNagFindings } from './nag';
+import { Queues } from './queues.construct';
+import { Secrets } from './secrets.construct';
+import { Storage } from './storage.construct';
+import { TenantDataRole } from './tenant-role.construct';
+import { validateTopology } from './topology-reader';
+import { WebAcls } from './waf.construct';
+
+export type SwitchboardStackProps = StackProps & { config: SwitchboardConfig };
+
+/** The whole product on AWS, built from packages/server/src/topology.ts. */
+export class SwitchboardStack extends Stack {
+  readonly api: Api;
+  readonly functions: Functions;
+  readonly queues: Queues;
+  readonly cdn: Cdn;
+  readonly webAcls: WebAcls;
+
+  constructor(scope: Construct, id: string, props: SwitchboardStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    validateTopology();
+
+    const keys = new Keys(this, 'Keys');
+    const data = new Data(this, 'Data', { key: keys.table });
+    this.queues = new Queues(this, 'Queues', { key: keys.messaging });
+    const storage = new Storage(this, 'Storage', { archiveKey: keys.messaging });
+    const secrets = new Secrets(this, 'Secrets', { key: keys.secrets });
+    this.webAcls = new WebAcls(this, 'Waf', { config, logsKey: keys.ops });
+
+    // The API exists before the CDN (its origin goes into the CSP); routes come after the
+    // functions, which need the CDN's origin for CORS.
+    this.api = new Api(this, 'Api', { config, logsKey: keys.ops, webAcl: this.webAcls.api });
+    this.cdn = new Cdn(this, 'Cdn', {
+      storage,
+      webAcl: this.webAcls.cdn,
+      apiOrigin: this.api.origin,
+      assetsSigningPublicKeyPem: config.assetsSigningPublicKeyPem,
+    });
+    const webOrigin = `https://${this.cdn.web.distributionDomainName}`;
+
+    this.functions = new Functions(this, 'Functions', {
+      config,
+      keys,
+      data,
+      queues: this.queues,
+      storage,
+      secrets,
+      webOrigin,
+      assetsCdn: {
+        domainName: this.cdn.assets.distributionDomainName,
+        keyPairId: this.cdn.assetsPublicKey.publicKeyId,
+      },
+    });
+    const functionOf = (name: Parameters<Functions['get']>[0]) => this.functions.get(name).fn;
+    this.api.addRoutes(functionOf, webOrigin);
+
+    const tenantRole = new TenantDataRole(this, 'TenantData', {
+      data,
+      keys,
+      assumers: [...this.functions.byName.values()]
+        .filter((f) => f.access.tenantRole)
+        .map((f) => f.role),
+    });
+    this.functions.allowTenantRole(tenantRole.role);
+
+    const bus = new Bus(this, 'Events', {
+      key: keys.messaging,
+      targets: { functionOf, queues: this.queues },
+    });
+
+    const alarms = new Alarms(this, 'Alarms', {
+      key: keys.ops,
+      email: config.alarmEmail,
+      api: this.api.api,
+      deadLetterQueues: [
+        ...[...this.queues.byName].map(([name, pair]) => ({ name: `${name}Dlq`, queue: pair.dlq })),
+        { name: 'BusRulesDlq', queue: bus.dlq },
+      ],
+      functions: [...this.functions.byName].map(([name, f]) => ({ name, fn: f.fn })),
+    });
+
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    output('ApiUrl', this.api.api.url, 'REST API base URL (Meta webhook: <ApiUrl>webhooks/meta)');
+    output('WebUrl', webOrigin, 'Web app');
+    output('WebBucketName', storage.web.bucketName, 'Upload the web build here');
+    output('WebDistributionId', this.cdn.web.distributionId, 'Invalidate after a web upload');
+    output('AssetsDomain', this.cdn.assets.distributionDomainName, 'Signed tenant asset URLs');
+    output('AssetsKeyPairId', this.cdn.assetsPublicKey.publicKeyId, 'Key pair id for signing');
+    output('TableName', data.table.tableName, 'SocialCRMTable');
+    output('EventBusName', bus.bus.eventBusName, 'SwitchboardBus');
+    output('TenantDataAccessRoleArn', tenantRole.role.roleArn, 'Assumed with a TenantId tag');
+    output('AlarmTopicArn', alarms.topic.topicArn, 'Subscribe on-call here');
+    for (const [name, secret] of secrets.byName) {
+      output(`Secret${name}`, secret.secretName, `Secrets Manager: ${name}`);
+    }
+    for (const [name, pair] of this.queues.byName) {
+      output(`${name}DlqUrl`, pair.dlq.queueUrl, `${name} dead-letter queue`);
+    }
+
+    acknowledgeNagFindings({ api: this.api, functions: this.functions, cdn: this.cdn, bus, secrets, storage });
+  }
+}

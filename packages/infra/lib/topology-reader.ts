@@ -1,0 +1,100 @@
+import {
+  busRules,
+  functions,
+  queues,
+  routes,
+  type BusRuleSpec,
+  type FunctionName,
+  type FunctionSpec,
+  type QueueName,
+  type QueueSpec,
+  type RouteSpec,
+  type SecretName,
+} from './server';
+
+// Reads the topology into what the stack builds. Everything is derived by iterating the
+// declarations; the few rules below that go beyond a topology field say so, and why.
+
+export type FunctionAccess = {
+  name: FunctionName;
+  spec: FunctionSpec;
+  /** The HTTP routes this function serves. */
+  routes: RouteSpec[];
+  /** Secrets Manager entries it reads (the channel token key is KMS, listed apart). */
+  secrets: SecretName[];
+  channelTokenKey: boolean;
+  /** Raw webhook archive: written by signature-verified receivers, read by their queues' consumers. */
+  rawArchive: 'read' | 'write' | 'none';
+  /** Tenant assets (branding, form config): managed by the functions serving tenant routes. */
+  assets: 'readwrite' | 'none';
+  /** Serves the admin DLQ routes: may peek at and redrive every queue's DLQ. */
+  dlqAdmin: boolean;
+  /** Touches tenant data: may assume TenantDataAccessRole with a TenantId session tag. */
+  tenantRole: boolean;
+  /** Serves sign-in: creates the platform admin from the generated adminPassword on first start. */
+  adminBootstrap: boolean;
+};
+
+export const allRoutes: readonly RouteSpec[] = routes;
+export const allFunctions: readonly FunctionSpec[] = Object.values(functions);
+export const allQueues: readonly [QueueName, QueueSpec][] = Object.entries(queues) as [
+  QueueName,
+  QueueSpec,
+][];
+export const allBusRules: readonly BusRuleSpec[] = busRules;
+
+export function routesOf(name: FunctionName): RouteSpec[] {
+  return allRoutes.filter((route) => route.function === name);
+}
+
+export function functionAccess(spec: FunctionSpec): FunctionAccess {
+  const served = routesOf(spec.name);
+  const receivesWebhooks = served.some((r) => r.access.kind === 'signature');
+  const webhookQueues = new Set(
+    allFunctions
+      .filter((f) => routesOf(f.name).some((r) => r.access.kind === 'signature'))
+      .flatMap((f) => f.sendsTo),
+  );
+  const readsArchive = spec.consumes !== undefined && webhookQueues.has(spec.consumes);
+  const adminBootstrap = served.some((r) => r.id === 'auth.login');
+  const secrets: SecretName[] = spec.secrets.filter((s) => s !== 'channelTokenKey');
+  return {
+    name: spec.name,
+    spec,
+    routes: served,
+    secrets: adminBootstrap ? [...secrets, 'adminPassword'] : secrets,
+    channelTokenKey: spec.secrets.includes('channelTokenKey'),
+    rawArchive: receivesWebhooks ? 'write' : readsArchive ? 'read' : 'none',
+    assets: served.some((r) => r.access.kind === 'tenant') ? 'readwrite' : 'none',
+    dlqAdmin: served.some((r) => r.id.startsWith('admin.dlq.')),
+    tenantRole: spec.table !== 'none',
+    adminBootstrap,
+  };
+}
+
+/** Fails synth on a topology AWS would reject at deploy time, with the reason. */
+export function validateTopology(): void {
+  for (const route of allRoutes) {
+    if (!(route.function in functions)) {
+      throw new Error(`route ${route.id} names unknown function ${route.function}`);
+    }
+  }
+  for (const [name, queue] of allQueues) {
+    const consumer = functions[queue.consumer];
+    if (consumer.consumes !== name) {
+      throw new Error(`${name} names ${queue.consumer} as consumer, which does not consume it`);
+    }
+    // SQS refuses an event source mapping whose function outlives the visibility timeout.
+    if (queue.visibilityTimeoutSeconds < consumer.timeoutSeconds) {
+      throw new Error(`${name}: visibility timeout is shorter than ${queue.consumer}'s timeout`);
+    }
+  }
+  for (const rule of allBusRules) {
+    if (rule.target.kind === 'function' && !(rule.target.function in functions)) {
+      throw new Error(`bus rule ${rule.name} targets unknown function ${rule.target.function}`);
+    }
+    if (rule.target.kind === 'queue' && !(rule.target.queue in queues)) {
+      throw new Error(`bus rule ${rule.name} targets unknown queue ${rule.target.queue}`);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Db } from '../data/dynamo';
+import type { AppDeps } from '../http/app';
+import { lazy } from '../lazy';
+import { createLogger, type LogLevel, type Logger } from '../log';
+import type { BlobStore } from '../ports/blobs';
+import type { DeadLetterAdmin } from '../ports/dlq';
+import type { QueueSender } from '../ports/queue';
+import type { SecretName, SecretStore } from '../ports/secrets';
+import { TokenService } from '../security/jwt';
+import type { TokenCipher } from '../security/token-cipher';
+import { queues, type FunctionName, type QueueName } from '../topology';
+import { envNames, rawWebhookPrefix } from './env-names';
+import { KmsTokenCipher } from './kms-token-cipher';
+import { prefixRoutedBlobs, S3BlobStore } from './s3-blobs';
+import { SecretsManagerStore } from './secrets-manager';
+import { SqsDeadLetterAdmin } from './sqs-dlq-admin';
+import { SqsQueueSender } from './sqs-queue';
+import { unavailable } from './unavailable';
+
+// Composes the ports from the environment the stack sets per function (names in env-names.ts).
+// Anything a function's topology entry does not grant is absent from its environment and becomes
+// a stand-in that throws on use. SDK clients are built once per container and reused.
+
+type Env = Record<string, string | undefined>;
+
+const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+const secretNames: readonly SecretName[] = [
+  'metaAppSecret',
+  'metaVerifyToken',
+  'jwtSigningKeys',
+  'channelTokenKey',
+  'adminPassword',
+];
+
+export type AwsRuntime = {
+  fn: FunctionName;
+  log: Logger;
+  db: Db;
+  secrets: SecretStore;
+  blobs: BlobStore;
+  cipher: TokenCipher;
+  incomingQueue: QueueSender;
+  dlq: Record<QueueName, DeadLetterAdmin>;
+};
+
+function logLevelOf(value: string | undefined): LogLevel {
+  return logLevels.find((level) => level === value) ?? 'info';
+}
+
+/** The ports of one function, built from its environment. No network call happens here. */
+export function awsRuntime(fn: FunctionName, env: Env = process.env): AwsRuntime {
+  const log = createLogger(logLevelOf(env[envNames.logLevel]), { fn });
+  const sqs = new SQSClient({});
+  const s3 = new S3Client({});
+
+  const tableName = env[envNames.tableName];
+  const db = tableName ? Db.connect({ tableName }) : unavailable<Db>('The table');
+
+  const secretArns: Partial<Record<SecretName, string>> = {};
+  for (const name of secretNames) {
+    const arn = env[envNames.secretArn(name)];
+    if (arn) secretArns[name] = arn;
+  }
+  const secrets = new SecretsManagerStore(new SecretsManagerClient({}), secretArns);
+
+  const bucketStore = (name: string | undefined, what: string): BlobStore =>
+    name ? new S3BlobStore(s3, name) : unavailable<BlobStore>(what);
+  const blobs = prefixRoutedBlobs(
+    [
+      {
+        prefix: rawWebhookPrefix,
+        store: bucketStore(env[envNames.rawWebhookBucket], 'The raw webhook archive'),
+      },
+    ],
+    bucketStore(env[envNames.assetsBucket], 'The tenant assets bucket'),
+  );
+
+  const keyId = env[envNames.channelTokenKeyId];
+  const cipher = keyId
+    ? new KmsTokenCipher(new KMSClient({}), keyId)
+    : unavailable<TokenCipher>('The channel token key');
+
+  const incomingUrl = env[envNames.queueUrl('IncomingMessagesQueue')];
+  const incomingQueue = incomingUrl
+    ? new SqsQueueSender(sqs, incomingUrl)
+    : unavailable<QueueSender>('IncomingMessagesQueue');
+
+  const dlq = Object.fromEntries(
+    (Object.keys(queues) as QueueName[]).map((name) => {
+      const dlqUrl = env[envNames.dlqUrl(name)];
+      const dlqArn = env[envNames.dlqArn(name)];
+      const sourceUrl = env[envNames.queueUrl(name)];
+      const sourceArn = env[envNames.queueArn(name)];
+      const admin =
+        dlqUrl && dlqArn && sourceUrl && sourceArn
+          ? new SqsDeadLetterAdmin(sqs, { dlqUrl, dlqArn, sourceUrl, sourceArn })
+          : unavailable<DeadLetterAdmin>(`The ${name} dead-letter queue`);
+      return [name, admin];
+    }),
+  ) as Record<QueueName, DeadLetterAdmin>;
+
+  return { fn, log, db, secrets, blobs, cipher, incomingQueue, dlq };
+}
+
+/**
+ * The Meta app secret and verify token, read once at cold start by functions granted them. Others
+ * get a stand-in that throws: an empty HMAC key would let anyone forge a signature.
+ */
+async function loadMeta(secrets: SecretStore, env: Env): Promise<AppDeps['meta']> {
+  const granted =
+    env[envNames.secretArn('metaAppSecret')] && env[envNames.secretArn('metaVerifyToken')];
+  if (!granted) return unavailable<AppDeps['meta']>('The Meta app secret');
+  // Both exist from the first deploy (generated); the operator replaces them with Meta's values.
+  const never = () => {
+    throw new Error('Meta secrets are created by the stack, never by a function');
+  };
+  const [appSecret, verifyToken] = await Promise.all([
+    secrets.get('metaAppSecret', never),
+    secrets.get('metaVerifyToken', never),
+  ]);
+  return { appSecret, verifyToken };
+}
+
+/** Everything `createApp` needs for one function: the AWS side of the sandbox's composition. */
+export async function awsAppDeps(runtime: AwsRuntime, env: Env = process.env): Promise<AppDeps> {
+  const { db, log, secrets, blobs, cipher, incomingQueue, dlq } = runtime;
+  return {
+    db,
+    log,
+    tokens: lazy(() => TokenService.fromSecrets(secrets)),
+    cipher,
+    incomingQueue,
+    blobs,
+    meta: await loadMeta(secrets, env),
+    dlq,
+  };
+}

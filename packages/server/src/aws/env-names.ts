@@ -1,0 +1,40 @@
+import type { SecretName } from '../ports/secrets';
+import type { QueueName } from '../topology';
+
+// Environment variable names shared by the CDK app (which sets them per function) and the Lambda
+// composition (which reads them), so the two cannot drift. Handlers never see physical names.
+
+/** `IncomingMessagesQueue` -> `INCOMING_MESSAGES_QUEUE`. */
+export function screamingSnake(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+export const envNames = {
+  functionName: 'SWITCHBOARD_FUNCTION',
+  logLevel: 'LOG_LEVEL',
+  tableName: 'TABLE_NAME',
+  channelTokenKeyId: 'CHANNEL_TOKEN_KEY_ID',
+  rawWebhookBucket: 'RAW_WEBHOOK_BUCKET',
+  assetsBucket: 'ASSETS_BUCKET',
+  assetsCdnDomain: 'ASSETS_CDN_DOMAIN',
+  assetsKeyPairId: 'ASSETS_KEY_PAIR_ID',
+  tenantDataRoleArn: 'TENANT_DATA_ROLE_ARN',
+  eventBusName: 'EVENT_BUS_NAME',
+  adminEmail: 'ADMIN_EMAIL',
+  webOrigin: 'WEB_ORIGIN',
+  queueUrl: (queue: QueueName) => `${screamingSnake(queue)}_URL`,
+  queueArn: (queue: QueueName) => `${screamingSnake(queue)}_ARN`,
+  dlqUrl: (queue: QueueName) => `${screamingSnake(queue)}_DLQ_URL`,
+  dlqArn: (queue: QueueName) => `${screamingSnake(queue)}_DLQ_ARN`,
+  secretArn: (secret: SecretName) => `SECRET_${screamingSnake(secret)}_ARN`,
+} as const;
+
+/**
+ * Secrets Manager cannot generate some values (an ES256 JWK set). The stack creates those secrets
+ * holding a JSON object with this key; the first function that reads one fills it in (see
+ * secrets-manager.ts), exactly once even when cold starts race.
+ */
+export const pendingSecretKey = 'switchboardPendingInitialisation';
+
+/** Raw webhook bodies live under this key prefix, in their own bucket with a short lifecycle. */
+export const rawWebhookPrefix = 'webhooks/raw/';

@@ -1,0 +1,314 @@
+import type { FormDefinition, FormField } from '@switchboard/contracts';
+import { z, type ZodType } from 'zod';
+import { normaliseEmail, normalisePhone } from './phone';
+import { compileTenantPattern, MAX_PATTERN_INPUT, testTenantPattern } from './safe-regex';
+
+// The submission schema of a form, derived at runtime from the tenant's definition. Values are
+// checked by type, normalised (NFC text, lower-case e-mail, E.164 phone, numbers, ISO dates) and
+// kept as text: markup such as `<script>` is data here, escaped by whoever renders it. Unknown
+// keys are dropped; every string is length-capped before a tenant's pattern ever sees it.
+
+export type FieldValue = string | number | boolean | string[];
+
+export type LeadContact = { name?: string; email?: string; phone?: string; company?: string };
+
+export type ValidSubmission = {
+  /** Every field that has a value, by key. */
+  values: Record<string, FieldValue>;
+  /** What identifies and names the person (from the fields' roles). */
+  contact: LeadContact;
+  /** Values of the fields that are not contact attributes. */
+  custom: Record<string, FieldValue>;
+  /** Hidden fields read from utm_* query parameters. */
+  utm: Record<string, string>;
+  /** Consent checkboxes that were ticked, with the wording the person saw. */
+  consents: { key: string; label: string }[];
+};
+
+export type SubmissionCheck =
+  | { ok: true; submission: ValidSubmission }
+  | { ok: false; fields: Record<string, string> };
+
+const DEFAULT_MAX = { text: 500, textarea: 5000, hidden: 500 } as const;
+const HARD_MAX = 10_000;
+const REQUIRED = 'This field is required.';
+
+// C0/C1 controls (tab and newlines allowed where multi-line), bidi overrides, lone surrogates.
+const controlChars = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const newline = /[\r\n]/;
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const isEmpty = (v: unknown) =>
+  v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
+
+function cleanText(multiline: boolean) {
+  return z
+    .string({ error: 'Expected text.' })
+    .max(HARD_MAX * 2, `Must be at most ${HARD_MAX} characters.`)
+    .refine((s) => !loneSurrogate.test(s), 'Contains invalid characters.')
+    .transform((s) => s.normalize('NFC').trim())
+    .refine((s) => !controlChars.test(s), 'Contains control characters.')
+    .refine((s) => multiline || !newline.test(s), 'Must be a single line.');
+}
+
+function textSchema(field: FormField, kind: 'text' | 'textarea' | 'hidden'): ZodType<string> {
+  const v = field.validation ?? {};
+  const max = Math.min(v.maxLength ?? DEFAULT_MAX[kind], HARD_MAX);
+  const pattern = v.pattern ? compileTenantPattern(v.pattern) : undefined;
+  return cleanText(kind === 'textarea')
+    .refine((s) => s.length <= max, `Must be at most ${max} characters.`)
+    .refine((s) => v.minLength === undefined || s.length >= v.minLength, `Must be at least ${v.minLength} characters.`)
+    .refine(
+      (s) => !pattern || (s.length <= MAX_PATTERN_INPUT && testTenantPattern(pattern, s)),
+      v.patternMessage ?? 'Has an invalid format.',
+    );
+}
+
+const emailSchema = z
+  .string({ error: 'Expected an e-mail address.' })
+  .max(254, 'Must be at most 254 characters.')
+  .transform(normaliseEmail)
+  .pipe(z.email('Enter a valid e-mail address.'));
+
+function phoneSchema(defaultCountryCode?: string): ZodType<string> {
+  return z
+    .string({ error: 'Expected a phone number.' })
+    .max(40, 'Must be at most 40 characters.')
+    .transform((s, ctx) => {
+      const e164 = normalisePhone(s, defaultCountryCode);
+      if (!e164) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Enter a phone number with its country code, e.g. +55 11 91234 5678.',
+        });
+        return z.NEVER;
+      }
+      return e164;
+    });
+}
+
+function numberSchema(field: FormField): ZodType<number> {
+  const v = field.validation ?? {};
+  return z
+    .union([z.number(), z.string().max(40).regex(/^\s*-?\d+(\.\d+)?\s*$/, 'Expected a number.')], {
+      error: 'Expected a number.',
+    })
+    .transform((n) => (typeof n === 'number' ? n : Number(n)))
+    .refine((n) => Number.isFinite(n), 'Expected a number.')
+    .refine((n) => v.min === undefined || n >= v.min, `Must be at least ${v.min}.`)
+    .refine((n) => v.max === undefined || n <= v.max, `Must be at most ${v.max}.`);
+}
+
+function dateSchema(field: FormField): ZodType<string> {
+  const v = field.validation ?? {};
+  return z
+    .string({ error: 'Expected a date (YYYY-MM-DD).' })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Expected a date (YYYY-MM-DD).')
+    .refine((s) => {
+      const d = new Date(`${s}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+    }, 'Not a real date.')
+    .refine((s) => !v.minDate || s >= v.minDate, `Must be on or after ${v.minDate}.`)
+    .refine((s) => !v.maxDate || s <= v.maxDate, `Must be on or before ${v.maxDate}.`);
+}
+
+const truthy = new Set(['true', 'on', '1', 'yes']);
+const falsy = new Set(['false', 'off', '0', 'no']);
+
+function checkboxSchema(field: FormField): ZodType<boolean> {
+  return z
+    .union([z.boolean(), z.string().max(10)], { error: 'Expected true or false.' })
+    .transform((b, ctx) => {
+      if (typeof b === 'boolean') return b;
+      const s = b.trim().toLowerCase();
+      if (truthy.has(s)) return true;
+      if (falsy.has(s)) return false;
+      ctx.addIssue({ code: 'custom', message: 'Expected true or false.' });
+      return z.NEVER;
+    })
+    .refine((b) => b || !(field.required || field.consent), field.consent ? 'Consent is required.' : REQUIRED);
+}
+
+function choiceSchema(field: FormField): ZodType<string> {
+  const values = (field.options ?? []).map((o) => o.value);
+  return z.string({ error: 'Expected one of the options.' }).refine((s) => values.includes(s), 'Choose one of the options.');
+}
+
+function multiChoiceSchema(field: FormField): ZodType<string[]> {
+  const v = field.validation ?? {};
+  const values = new Set((field.options ?? []).map((o) => o.value));
+  return z
+    .union([z.string(), z.array(z.string()).max(100, 'Too many choices.')], { error: 'Expected a list of options.' })
+    .transform((x) => [...new Set(Array.isArray(x) ? x : [x])])
+    .refine((xs) => xs.every((x) => values.has(x)), 'Choose among the options.')
+    .refine((xs) => v.minItems === undefined || xs.length >= v.minItems, `Choose at least ${v.minItems}.`)
+    .refine((xs) => v.maxItems === undefined || xs.length <= v.maxItems, `Choose at most ${v.maxItems}.`);
+}
+
+function valueSchema(field: FormField, form: Pick<FormDefinition, 'defaultCountryCode'>): ZodType<FieldValue> {
+  switch (field.type) {
+    case 'text':
+    case 'textarea':
+    case 'hidden':
+      return textSchema(field, field.type);
+    case 'email':
+      return emailSchema;
+    case 'phone':
+      return phoneSchema(form.defaultCountryCode);
+    case 'number':
+      return numberSchema(field);
+    case 'select':
+      return choiceSchema(field);
+    case 'multi-select':
+      return multiChoiceSchema(field);
+    case 'checkbox':
+      return checkboxSchema(field);
+    case 'date':
+      return dateSchema(field);
+  }
+}
+
+function fieldSchema(field: FormField, form: Pick<FormDefinition, 'defaultCountryCode'>): ZodType<FieldValue | undefined> {
+  const inner = valueSchema(field, form);
+  // A consent or required checkbox left unticked arrives as false (checkboxSchema refuses it) or
+  // not at all (refused here).
+  const mustHave = field.required || field.consent;
+  return z.unknown().transform((raw, ctx): FieldValue | undefined => {
+    if (isEmpty(raw)) {
+      if (mustHave) {
+        ctx.addIssue({ code: 'custom', message: field.consent ? 'Consent is required.' : REQUIRED });
+        return z.NEVER;
+      }
+      return undefined;
+    }
+    const parsed = inner.safeParse(raw);
+    if (!parsed.success) {
+      ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]?.message ?? 'Invalid value.' });
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
+}
+
+function roleOf(field: FormField): FormField['role'] {
+  if (field.role) return field.role;
+  if (field.type === 'email') return 'email';
+  if (field.type === 'phone') return 'phone';
+  if (field.key === 'name' || field.key === 'full_name') return 'name';
+  if (field.key === 'first_name') return 'firstName';
+  if (field.key === 'last_name') return 'lastName';
+  if (field.key === 'company') return 'company';
+  return undefined;
+}
+
+export type CompiledForm = { validate(raw: unknown): SubmissionCheck };
+
+/** Builds the submission schema of a form. Throws UnsafePatternError for an unsafe tenant pattern. */
+export function compileForm(form: Pick<FormDefinition, 'fields' | 'defaultCountryCode'>): CompiledForm {
+  const shape: Record<string, ZodType<FieldValue | undefined>> = {};
+  for (const field of form.fields) shape[field.key] = fieldSchema(field, form);
+  const schema = z.object(shape); // unknown keys are stripped
+  return {
+    validate(raw) {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+        return { ok: false, fields: { '(body)': 'Expected an object of field values.' } };
+      }
+      const result = schema.safeParse(raw);
+      if (!result.success) {
+        const fields: Record<string, string> = {};
+        for (const issue of result.error.issues) {
+          const key = String(issue.path[0] ?? '(body)');
+          fields[key] ??= issue.message;
+        }
+        return { ok: false, fields };
+      }
+      const submission = shapeSubmission(form.fields, result.data);
+      if (!submission.contact.email && !submission.contact.phone) {
+        const reachable = form.fields.find((f) => f.type === 'email' || f.type === 'phone');
+        return {
+          ok: false,
+          fields: { [reachable?.key ?? '(body)']: 'Enter an e-mail address or a phone number.' },
+        };
+      }
+      return { ok: true, submission };
+    },
+  };
+}
+
+function shapeSubmission(fields: FormField[], data: Record<string, FieldValue | undefined>): ValidSubmission {
+  const out: ValidSubmission = { values: {}, contact: {}, custom: {}, utm: {}, consents: [] };
+  let first: string | undefined;
+  let last: string | undefined;
+  for (const field of fields) {
+    const value = data[field.key];
+    if (value === undefined) continue;
+    out.values[field.key] = value;
+    const role = roleOf(field);
+    const text = typeof value === 'string' ? value : undefined;
+    if (role === 'email' && text) out.contact.email ??= text;
+    else if (role === 'phone' && text) out.contact.phone ??= text;
+    else if (role === 'name' && text) out.contact.name ??= text;
+    else if (role === 'company' && text) out.contact.company ??= text;
+    else if (role === 'firstName' && text) first ??= text;
+    else if (role === 'lastName' && text) last ??= text;
+    else out.custom[field.key] = value;
+    if (field.type === 'hidden' && field.queryParam?.startsWith('utm_') && text) {
+      out.utm[field.queryParam] = text;
+    }
+    if (field.consent && value === true) out.consents.push({ key: field.key, label: field.label });
+  }
+  if (!out.contact.name && (first || last)) out.contact.name = [first, last].filter(Boolean).join(' ');
+  return out;
+}
+
+// -------------------------------------------------------------------------------------------
+// `POST /leads` without a form: the built-in fields, plus any other keys as custom values.
+
+const apiForm = compileForm({
+  fields: [
+    { key: 'name', type: 'text', label: 'Name', required: false, role: 'name' },
+    { key: 'first_name', type: 'text', label: 'First name', required: false },
+    { key: 'last_name', type: 'text', label: 'Last name', required: false },
+    { key: 'email', type: 'email', label: 'E-mail', required: false },
+    { key: 'phone', type: 'phone', label: 'Phone', required: false },
+    { key: 'company', type: 'text', label: 'Company', required: false },
+    { key: 'message', type: 'textarea', label: 'Message', required: false },
+  ],
+});
+const apiFieldKeys = new Set(['name', 'first_name', 'last_name', 'email', 'phone', 'company', 'message']);
+const customKey = /^[a-z][a-z0-9_]{0,39}$/;
+const MAX_CUSTOM = 50;
+
+export function validateApiLead(raw: unknown): SubmissionCheck {
+  const base = apiForm.validate(raw);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return base;
+  const errors: Record<string, string> = base.ok ? {} : { ...base.fields };
+  const custom: Record<string, FieldValue> = {};
+  const extra = Object.entries(raw).filter(([key]) => !apiFieldKeys.has(key));
+  if (extra.length > MAX_CUSTOM) errors['(body)'] = `At most ${MAX_CUSTOM} custom fields.`;
+  const text = cleanText(true).refine((s) => s.length <= 2000, 'Must be at most 2000 characters.');
+  for (const [key, value] of extra.slice(0, MAX_CUSTOM)) {
+    if (!customKey.test(key)) {
+      errors[key] = 'Custom field keys use 1-40 lower-case letters, digits or _.';
+    } else if (typeof value === 'number' && Number.isFinite(value)) custom[key] = value;
+    else if (typeof value === 'boolean') custom[key] = value;
+    else if (typeof value === 'string') {
+      const parsed = text.safeParse(value);
+      if (parsed.success) {
+        if (parsed.data) custom[key] = parsed.data;
+      } else errors[key] = parsed.error.issues[0]?.message ?? 'Invalid value.';
+    } else if (value !== null && value !== undefined) {
+      errors[key] = 'Custom values are text, numbers or booleans.';
+    }
+  }
+  if (Object.keys(errors).length > 0 || !base.ok) return { ok: false, fields: errors };
+  const submission = base.submission;
+  return {
+    ok: true,
+    submission: {
+      ...submission,
+      values: { ...submission.values, ...custom },
+      custom: { ...submission.custom, ...custom },
+    },
+  };
+}

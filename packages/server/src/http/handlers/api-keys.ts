@@ -1,0 +1,71 @@
+import { createApiKeyRequestSchema } from '@switchboard/contracts';
+import { z } from 'zod';
+import { keys } from '../../data/keys';
+import { hashSecret, newApiKey } from '../../domain/auth/secret-tokens';
+import { NotFoundError } from '../../errors';
+import type { HandlerTable } from '../app';
+import { audit } from '../audit';
+import { decodeCursor, encodeCursor, pageSizeSchema, parseJsonBody, parseQuery } from '../validate';
+import { nowOf } from './session-deps';
+import { tenantOf } from './tenant-caller';
+
+const listQuery = z.object({ limit: pageSizeSchema, cursor: z.string().max(2048).optional() });
+const keysCursor = z.object({ id: z.string().min(1).max(64), at: z.string().min(1).max(128) });
+
+export const apiKeyHandlers = {
+  'api-keys.create': async (c, caller, deps) => {
+    const { data, userId } = tenantOf(caller);
+    const body = await parseJsonBody(c, createApiKeyRequestSchema);
+    const { keyId, key, prefix } = newApiKey();
+    const created = await data.apiKeys.create({
+      id: keyId,
+      name: body.name,
+      prefix,
+      scopes: body.scopes,
+      keyHash: hashSecret(key),
+      createdAt: nowOf(deps).toISOString(),
+      createdBy: userId,
+    });
+    await audit(c, caller, deps, {
+      action: 'api_key.created',
+      target: { type: 'apiKey', id: keyId },
+      details: { name: body.name, scopes: body.scopes.join(' ') },
+    });
+    // The only time the key is shown: only its SHA-256 is stored.
+    return c.json({ ...created, key }, 201);
+  },
+
+  'api-keys.list': async (c, caller) => {
+    const { data } = tenantOf(caller);
+    const query = parseQuery(c, listQuery);
+    const cursor = decodeCursor(query.cursor, keysCursor);
+    // The cursor carries sort-key values only; the tenant's index partition is rebuilt here.
+    const startKey = cursor && {
+      ...keys.apiKey(cursor.id),
+      GSI1PK: keys.apiKeysPk(data.tenantId),
+      GSI1SK: cursor.at,
+    };
+    const page = await data.apiKeys.list(query.limit, startKey);
+    const last = page.lastKey;
+    return c.json({
+      items: page.items,
+      nextCursor: last
+        ? encodeCursor({ id: String(last.PK).slice('APIKEY#'.length), at: String(last.GSI1SK) })
+        : null,
+    });
+  },
+
+  'api-keys.revoke': async (c, caller, deps) => {
+    const { data } = tenantOf(caller);
+    const keyId = c.req.param('id') ?? '';
+    const outcome = await data.apiKeys.revoke(keyId, nowOf(deps).toISOString());
+    if (outcome === 'missing') throw new NotFoundError('API key');
+    if (outcome === 'revoked') {
+      await audit(c, caller, deps, {
+        action: 'api_key.revoked',
+        target: { type: 'apiKey', id: keyId },
+      });
+    }
+    return c.body(null, 204);
+  },
+} satisfies Partial<HandlerTable>;

@@ -1,0 +1,32 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { AssetCheck, AssetUrlSigner } from '../ports/asset-urls';
+import { encodeAssetPath } from '../ports/asset-urls';
+
+/**
+ * The sandbox's stand-in for CloudFront signed URLs: `/assets/<key>?exp=<epoch s>&sig=<base64url
+ * HMAC-SHA256 of "GET\n<key>\n<exp>">`, verified by the API's asset route. The key comes from the
+ * SecretStore (generated once, kept under the data dir).
+ */
+export class HmacAssetSigner implements AssetUrlSigner {
+  constructor(private readonly key: () => Promise<string>) {}
+
+  private async mac(key: string, exp: string): Promise<Buffer> {
+    return createHmac('sha256', Buffer.from(await this.key(), 'base64url'))
+      .update(`GET\n${key}\n${exp}`)
+      .digest();
+  }
+
+  async sign(key: string, ttlSeconds: number, now = new Date()): Promise<string> {
+    const exp = String(Math.floor(now.getTime() / 1000) + ttlSeconds);
+    const sig = (await this.mac(key, exp)).toString('base64url');
+    return `/assets/${encodeAssetPath(key)}?exp=${exp}&sig=${sig}`;
+  }
+
+  async verify(key: string, exp: string, sig: string, now: Date): Promise<AssetCheck> {
+    if (!/^\d{1,12}$/.test(exp) || !/^[A-Za-z0-9_-]{43}$/.test(sig)) return 'invalid';
+    const expected = await this.mac(key, exp);
+    const given = Buffer.from(sig, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';
+    return Number(exp) * 1000 <= now.getTime() ? 'expired' : 'valid';
+  }
+}

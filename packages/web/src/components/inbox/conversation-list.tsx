@@ -1,0 +1,107 @@
+'use client';
+
+import type { ConversationDto } from '@switchboard/contracts';
+import { displayName, shortTime } from '@/lib/format';
+import { ChannelIcon, InboxIcon } from '../icons';
+import { Avatar, cx, EmptyState, ErrorState, LoadingState } from '../ui';
+
+export function ConversationRow({
+  c,
+  selected,
+  onSelect,
+}: {
+  c: ConversationDto;
+  selected: boolean;
+  onSelect: (id: string) => void;
+}) {
+  const name = displayName(c.customer);
+  const unread = c.unreadCount > 0;
+  return (
+    <li>
+      <button
+        type="button"
+        onClick={() => onSelect(c.id)}
+        aria-current={selected ? 'true' : undefined}
+        data-testid="conversation-row"
+        className={cx(
+          'flex w-full items-center gap-3 border-b border-slate-100 px-4 py-3 text-left transition-colors',
+          'focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand',
+          selected ? 'bg-brand/10' : 'hover:bg-slate-50',
+        )}
+      >
+        <span className="relative">
+          <Avatar name={name} size={44} />
+          <span className="absolute -bottom-0.5 -right-0.5 rounded-full bg-white p-px">
+            <ChannelIcon channel={c.channel} size={16} labelled />
+          </span>
+        </span>
+        <span className="min-w-0 flex-1">
+          <span className="flex items-baseline justify-between gap-2">
+            <span className={cx('truncate text-[15px]', unread ? 'font-semibold text-slate-900' : 'font-medium text-slate-800')}>
+              {name}
+            </span>
+            <time
+              dateTime={c.lastMessageAt}
+              className={cx('shrink-0 text-xs', unread ? 'font-semibold text-brand' : 'text-slate-500')}
+            >
+              {shortTime(c.lastMessageAt)}
+            </time>
+          </span>
+          <span className="mt-0.5 flex items-center justify-between gap-2">
+            <span className={cx('truncate text-sm', unread ? 'text-slate-800' : 'text-slate-500')}>
+              {c.lastMessageDirection === 'outbound' ? <span className="text-slate-400">You: </span> : null}
+              {c.lastMessagePreview || 'No messages yet'}
+            </span>
+            {unread ? (
+              <span
+                className="min-w-5 shrink-0 rounded-full bg-brand px-1.5 text-center text-xs font-semibold leading-5 text-brand-ink"
+                aria-label={`${c.unreadCount} unread`}
+              >
+                {c.unreadCount}
+              </span>
+            ) : c.status === 'closed' ? (
+              <span className="shrink-0 text-xs text-slate-400">Closed</span>
+            ) : null}
+          </span>
+        </span>
+      </button>
+    </li>
+  );
+}
+
+export function ConversationList({
+  items,
+  isLoading,
+  error,
+  onRetry,
+  selectedId,
+  onSelect,
+  filtered,
+}: {
+  items: ConversationDto[] | undefined;
+  isLoading: boolean;
+  error: unknown;
+  onRetry: () => void;
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+  filtered: boolean;
+}) {
+  if (isLoading) return <LoadingState label="Loading conversations…" />;
+  if (error && !items) return <ErrorState error={error} onRetry={onRetry} what="Conversations" />;
+  if (!items?.length) {
+    return (
+      <EmptyState icon={<InboxIcon />} title={filtered ? 'No conversations match' : 'No conversations yet'}>
+        {filtered
+          ? 'Try another filter.'
+          : 'When a customer writes to your WhatsApp number or Instagram account, the conversation shows up here.'}
+      </EmptyState>
+    );
+  }
+  return (
+    <ul aria-label="Conversations">
+      {items.map((c) => (
+        <ConversationRow key={c.id} c={c} selected={c.id === selectedId} onSelect={onSelect} />
+      ))}
+    </ul>
+  );
+}

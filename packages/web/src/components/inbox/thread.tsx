@@ -1,0 +1,393 @@
+'use client';
+
+import {
+  sendMessageResponseSchema,
+  type ConversationDto,
+  type MessageDto,
+  type SendMessageRequest,
+} from '@switchboard/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { api } from '@/lib/api-client';
+import { dayLabel, displayName, formatPhone, replyWindow } from '@/lib/format';
+import { asView, type MessageView } from '@/lib/message-types';
+import {
+  conversationQuery,
+  membersQuery,
+  messagesQuery,
+  olderMessages,
+} from '@/lib/queries';
+import { useRole, useSignedIn } from '@/lib/session';
+import { ChannelIcon, ChevronLeftIcon, ClockIcon } from '../icons';
+import { Avatar, Badge, Button, cx, ErrorState, LoadingState, Select } from '../ui';
+import { Composer } from './composer';
+import { FailureNote, MessageBubble, SystemLine } from './message-bubble';
+import { TemplatePicker, type TemplateChoice } from './template-picker';
+
+type MessagePage = { items: MessageDto[]; nextCursor: string | null };
+
+function WindowBadge({ c }: { c: ConversationDto }) {
+  const w = replyWindow(c.lastInboundAt);
+  if (w.open) {
+    const hours = Math.floor(w.hoursLeft ?? 0);
+    return (
+      <Badge tone="green" className="whitespace-nowrap">
+        <ClockIcon size={12} />
+        Reply window open · {hours >= 1 ? `${hours}h` : `${Math.ceil((w.hoursLeft ?? 0) * 60)}m`} left
+      </Badge>
+    );
+  }
+  return (
+    <Badge tone="amber" className="whitespace-nowrap">
+      <ClockIcon size={12} /> Reply window closed
+    </Badge>
+  );
+}
+
+function ThreadHeader({ c, onBack }: { c: ConversationDto; onBack: () => void }) {
+  const queryClient = useQueryClient();
+  const session = useSignedIn();
+  const { atLeast } = useRole();
+  const members = useQuery({ ...membersQuery(), enabled: atLeast('agent') });
+  const name = displayName(c.customer);
+  const identity =
+    c.channel === 'whatsapp'
+      ? c.customer.phone
+        ? formatPhone(c.customer.phone)
+        : c.customer.identities.whatsapp && formatPhone(c.customer.identities.whatsapp)
+      : c.customer.identities.instagram && `IGSID ${c.customer.identities.instagram}`;
+  const update = (next: ConversationDto) => {
+    queryClient.setQueryData(conversationQuery(c.id).queryKey, next);
+    void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+  };
+  const assign = useMutation({
+    mutationFn: (userId: string | null) =>
+      api.post<ConversationDto>(`/conversations/${encodeURIComponent(c.id)}/assign`, { userId }),
+    onSuccess: update,
+  });
+  const setStatus = useMutation({
+    mutationFn: (action: 'close' | 'reopen') =>
+      api.post<ConversationDto>(`/conversations/${encodeURIComponent(c.id)}/${action}`),
+    onSuccess: update,
+  });
+  const error = assign.error ?? setStatus.error;
+  return (
+    <header className="border-b border-slate-200 bg-white px-3 py-2 md:px-5">
+      <div className="flex items-center gap-3">
+        <button
+          type="button"
+          onClick={onBack}
+          className="-ml-1 rounded-lg p-1.5 text-slate-600 hover:bg-slate-100 md:hidden"
+          aria-label="Back to conversations"
+        >
+          <ChevronLeftIcon />
+        </button>
+        <Avatar name={name} size={38} />
+        <div className="min-w-0 flex-1">
+          <h2 className="flex items-center gap-1.5 truncate font-semibold text-slate-900">
+            <span className="truncate">{name}</span>
+            <ChannelIcon channel={c.channel} size={16} labelled />
+          </h2>
+          <p className="truncate text-xs text-slate-500">
+            {identity}
+            {c.status === 'closed' ? ' · Closed' : ''}
+          </p>
+        </div>
+        <div className="hidden sm:block">
+          <WindowBadge c={c} />
+        </div>
+      </div>
+      {atLeast('agent') ? (
+        <div className="mt-2 flex flex-wrap items-center gap-2">
+          <label className="flex items-center gap-2 text-xs text-slate-500">
+            Assignee
+            <Select
+              className="h-8 w-48 text-sm"
+              value={c.assigneeId ?? ''}
+              disabled={assign.isPending}
+              onChange={(e) => assign.mutate(e.target.value || null)}
+            >
+              <option value="">Unassigned</option>
+              {(members.data?.items ?? []).map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.id === session.user.id ? `Me (${m.email ?? m.id})` : (m.email ?? m.id)}
+                </option>
+              ))}
+              {c.assigneeId && !members.data?.items.some((m) => m.id === c.assigneeId) ? (
+                <option value={c.assigneeId}>Someone else</option>
+              ) : null}
+            </Select>
+          </label>
+          {c.assigneeId !== session.user.id ? (
+            <Button size="sm" variant="ghost" onClick={() => assign.mutate(session.user.id)} disabled={assign.isPending}>
+              Assign to me
+            </Button>
+          ) : null}
+          <span className="sm:hidden">
+            <WindowBadge c={c} />
+          </span>
+          <span className="ml-auto">
+            {c.status === 'open' ? (
+              <Button size="sm" onClick={() => setStatus.mutate('close')} busy={setStatus.isPending}>
+                Close conversation
+              </Button>
+            ) : (
+              <Button size="sm" onClick={() => setStatus.mutate('reopen')} busy={setStatus.isPending}>
+                Reopen
+              </Button>
+            )}
+          </span>
+        </div>
+      ) : null}
+      {error ? (
+        <p role="alert" className="mt-2 text-sm text-red-700">
+          {(error as Error).message}
+        </p>
+      ) : null}
+    </header>
+  );
+}
+
+function newKey(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+export function Thread({ conversationId, onBack }: { conversationId: string; onBack: () => void }) {
+  const queryClient = useQueryClient();
+  const { atLeast } = useRole();
+  const conversation = useQuery(conversationQuery(conversationId));
+  const latest = useQuery(messagesQuery(conversationId));
+  const [older, setOlder] = useState<MessagePage | null>(null);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [replyTo, setReplyTo] = useState<MessageView | null>(null);
+  const [templatesOpen, setTemplatesOpen] = useState(false);
+  const scroller = useRef<HTMLDivElement>(null);
+  const stickToBottom = useRef(true);
+  const c = conversation.data;
+
+  useEffect(() => {
+    setOlder(null);
+    setReplyTo(null);
+    stickToBottom.current = true;
+  }, [conversationId]);
+
+  // Opening a conversation reads it: clear the unread count once per new unread message.
+  const unread = c?.unreadCount ?? 0;
+  useEffect(() => {
+    if (!unread || !atLeast('agent')) return;
+    api
+      .post<ConversationDto>(`/conversations/${encodeURIComponent(conversationId)}/read`)
+      .then((next) => {
+        queryClient.setQueryData(conversationQuery(conversationId).queryKey, next);
+        void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+      })
+      .catch(() => undefined);
+  }, [conversationId, unread, atLeast, queryClient]);
+
+  // Oldest first for reading; the API pages newest first.
+  const messages = useMemo(() => {
+    const byId = new Map<string, MessageView>();
+    for (const m of [...(older?.items ?? []), ...(latest.data?.items ?? [])]) byId.set(m.id, asView(m));
+    return [...byId.values()].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  }, [older, latest.data]);
+
+  const { visible, reactionsOf, byChannelId } = useMemo(() => {
+    const byChannel = new Map<string, MessageView>();
+    for (const m of messages) if (m.channelMessageId) byChannel.set(m.channelMessageId, m);
+    // Reactions decorate the message they react to; the latest reaction per sender wins.
+    const reactions = new Map<string, string[]>();
+    const orphanReactions: MessageView[] = [];
+    for (const m of messages) {
+      if (m.type !== 'reaction' || !m.reaction) continue;
+      const target = byChannel.get(m.reaction.messageId);
+      if (!target) {
+        if (m.reaction.emoji) orphanReactions.push(m);
+        continue;
+      }
+      if (m.reaction.action === 'unreact' || !m.reaction.emoji) reactions.delete(target.id);
+      else reactions.set(target.id, [m.reaction.emoji]);
+    }
+    return {
+      visible: messages.filter((m) => m.type !== 'reaction' || orphanReactions.includes(m)),
+      reactionsOf: reactions,
+      byChannelId: byChannel,
+    };
+  }, [messages]);
+
+  const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages]);
+
+  // Follow new messages when the reader is at the bottom; leave them be when they scrolled up.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
+  }, [visible.length, conversationId]);
+
+  const send = useMutation({
+    mutationFn: async (vars: { body: SendMessageRequest; key: string }) =>
+      api.post('/send-message', vars.body, {
+        schema: sendMessageResponseSchema,
+        headers: { 'Idempotency-Key': vars.key },
+      }),
+    onMutate: async (vars) => {
+      await queryClient.cancelQueries({ queryKey: ['messages', conversationId] });
+      const optimistic: MessageView = {
+        id: `local-${vars.key}`,
+        conversationId,
+        channel: c?.channel ?? 'whatsapp',
+        direction: 'outbound',
+        type: vars.body.template ? 'template' : 'text',
+        text: vars.body.text ?? (vars.body.template ? templatePreview.current : undefined),
+        template: vars.body.template ? { name: vars.body.template.name } : undefined,
+        status: 'pending',
+        timestamp: new Date().toISOString(),
+        replyTo: vars.body.replyTo,
+        optimistic: true,
+      };
+      queryClient.setQueryData<MessagePage>(['messages', conversationId], (page) =>
+        page ? { ...page, items: [optimistic, ...page.items] } : page,
+      );
+      stickToBottom.current = true;
+    },
+    onError: (_err, vars) => {
+      queryClient.setQueryData<MessagePage>(['messages', conversationId], (page) =>
+        page ? { ...page, items: page.items.filter((m) => m.id !== `local-${vars.key}`) } : page,
+      );
+    },
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: ['messages', conversationId] });
+      void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+    },
+  });
+  const templatePreview = useRef<string>('');
+
+  async function sendText(text: string): Promise<boolean> {
+    try {
+      await send.mutateAsync({
+        key: newKey(),
+        body: { conversationId, text, ...(replyTo ? { replyTo: replyTo.id } : {}) },
+      });
+      setReplyTo(null);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function sendTemplate(choice: TemplateChoice) {
+    templatePreview.current = choice.preview;
+    try {
+      await send.mutateAsync({
+        key: newKey(),
+        body: {
+          conversationId,
+          template: { name: choice.name, language: choice.language, parameters: choice.parameters },
+        },
+      });
+      setTemplatesOpen(false);
+    } catch {
+      // The error shows in the composer area.
+    }
+  }
+
+  async function loadOlder() {
+    const cursor = older ? older.nextCursor : latest.data?.nextCursor;
+    if (!cursor) return;
+    setLoadingOlder(true);
+    stickToBottom.current = false;
+    try {
+      const page = await olderMessages(conversationId, cursor);
+      setOlder((prev) => ({ items: [...(prev?.items ?? []), ...page.items], nextCursor: page.nextCursor }));
+    } finally {
+      setLoadingOlder(false);
+    }
+  }
+
+  if (conversation.isLoading) return <LoadingState label="Loading conversation…" />;
+  if (!c) {
+    return <ErrorState error={conversation.error} onRetry={() => void conversation.refetch()} what="Conversation" />;
+  }
+  const replyState = replyWindow(c.lastInboundAt);
+  const moreCursor = older ? older.nextCursor : latest.data?.nextCursor;
+  let lastDay = '';
+
+  return (
+    <div className="flex h-full min-h-0 flex-col">
+      <ThreadHeader c={c} onBack={onBack} />
+      <div
+        ref={scroller}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+        }}
+        className="min-h-0 flex-1 overflow-y-auto bg-slate-100/70 py-3"
+      >
+        {moreCursor ? (
+          <div className="flex justify-center pb-2">
+            <Button size="sm" variant="ghost" busy={loadingOlder} onClick={() => void loadOlder()}>
+              Load earlier messages
+            </Button>
+          </div>
+        ) : null}
+        {latest.isLoading ? <LoadingState label="Loading messages…" /> : null}
+        {latest.error && !latest.data ? (
+          <ErrorState error={latest.error} onRetry={() => void latest.refetch()} what="Messages" />
+        ) : null}
+        <div role="log" aria-live="polite" aria-label={`Messages with ${displayName(c.customer)}`} className="space-y-1.5">
+          {visible.map((m) => {
+            const day = dayLabel(m.timestamp);
+            const separator = day !== lastDay;
+            lastDay = day;
+            const quotedId = m.context?.messageId ?? m.replyTo;
+            const quoted = quotedId ? (byChannelId.get(quotedId) ?? byId.get(quotedId) ?? null) : null;
+            return (
+              <Fragment key={m.id}>
+                {separator ? <SystemLine>{day}</SystemLine> : null}
+                {m.type === 'reaction' ? (
+                  <SystemLine>
+                    Reacted {m.reaction?.emoji} to a message
+                  </SystemLine>
+                ) : (
+                  <div className={cx(reactionsOf.has(m.id) && 'pb-3')}>
+                    <MessageBubble
+                      m={m}
+                      quoted={quoted}
+                      reactions={reactionsOf.get(m.id)}
+                      onReply={c.channel === 'whatsapp' && replyState.open && atLeast('agent') ? setReplyTo : undefined}
+                    />
+                    <FailureNote m={m} />
+                  </div>
+                )}
+              </Fragment>
+            );
+          })}
+        </div>
+        {!latest.isLoading && visible.length === 0 && latest.data ? (
+          <p className="p-6 text-center text-sm text-slate-500">No messages in this conversation yet.</p>
+        ) : null}
+      </div>
+      <Composer
+        channel={c.channel}
+        windowOpen={replyState.open}
+        disabled={!atLeast('agent')}
+        disabledReason="Viewers can read conversations but not reply."
+        replyTo={replyTo}
+        onCancelReply={() => setReplyTo(null)}
+        onSend={sendText}
+        onTemplate={() => setTemplatesOpen(true)}
+        error={templatesOpen ? null : send.error}
+      />
+      {c.channel === 'whatsapp' ? (
+        <TemplatePicker
+          channelId={c.channelId}
+          open={templatesOpen}
+          onClose={() => setTemplatesOpen(false)}
+          onSend={(choice) => void sendTemplate(choice)}
+          sending={send.isPending}
+          error={send.error}
+        />
+      ) : null}
+    </div>
+  );
+}

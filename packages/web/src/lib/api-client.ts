@@ -1,0 +1,239 @@
+import {
+  apiErrorSchema,
+  loginResponseSchema,
+  type LoginResponse,
+} from '@switchboard/contracts';
+import type { z } from 'zod';
+import { messageForCode } from './errors';
+
+// The typed API client. The access token lives in this module's memory only (never in
+// localStorage); the refresh token is an httpOnly cookie scoped to /auth that script cannot read.
+// A reload restores the session by calling POST /auth/refresh, which the browser sends the cookie to.
+
+/** Same origin by default (the sandbox serves the app); a deployment may point at its API domain. */
+export const apiBase = (process.env.NEXT_PUBLIC_API_URL ?? '').replace(/\/$/, '');
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly serverMessage: string,
+    readonly fields: Record<string, string> = {},
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(messageForCode(code, serverMessage));
+  }
+
+  /** The route is not deployed on this server (a feature still being built). */
+  get routeMissing(): boolean {
+    return this.status === 404 && /^No route for /.test(this.serverMessage);
+  }
+}
+
+export type Session = Omit<LoginResponse, 'refreshToken' | 'refreshExpiresIn'>;
+
+// With the cookie in place a server may leave the refresh token out of the body.
+const sessionResponseSchema = loginResponseSchema.partial({
+  refreshToken: true,
+  refreshExpiresIn: true,
+});
+
+type Listener = (session: Session | null) => void;
+
+let session: Session | null = null;
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+let refreshing: Promise<Session | null> | null = null;
+const listeners = new Set<Listener>();
+
+export function currentSession(): Session | null {
+  return session;
+}
+
+export function onSessionChange(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function setSession(next: z.infer<typeof sessionResponseSchema> | null): Session | null {
+  clearTimeout(refreshTimer);
+  if (next) {
+    // The refresh token is the cookie's business; never keep the body's copy.
+    const { refreshToken: _r, refreshExpiresIn: _e, ...rest } = next;
+    session = rest;
+    // Renew a minute early so a request never carries an expired token.
+    const delay = Math.max(10, next.expiresIn - 60) * 1000;
+    refreshTimer = setTimeout(() => void refreshSession(), delay);
+  } else {
+    session = null;
+  }
+  for (const listener of listeners) listener(session);
+  return session;
+}
+
+async function parseError(res: Response): Promise<ApiError> {
+  const text = await res.text().catch(() => '');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const parsed = apiErrorSchema.safeParse(body);
+  if (!parsed.success) {
+    return new ApiError(res.status, res.status >= 500 ? 'internal_error' : 'bad_request', text);
+  }
+  const { code, message, fields } = parsed.data.error;
+  const retry = (parsed.data.error as Record<string, unknown>).retryAfterSeconds;
+  return new ApiError(
+    res.status,
+    code,
+    message,
+    fields ?? {},
+    typeof retry === 'number' ? retry : undefined,
+  );
+}
+
+async function rawFetch(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(`${apiBase}${path}`, { credentials: 'include', ...init });
+  } catch {
+    throw new ApiError(0, 'network_error', 'fetch failed');
+  }
+}
+
+async function sessionCall(path: string, body?: unknown): Promise<Session | null> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (session) headers.authorization = `Bearer ${session.accessToken}`;
+  const res = await rawFetch(path, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body ?? {}),
+  });
+  if (!res.ok) throw await parseError(res);
+  return setSession(sessionResponseSchema.parse(await res.json()));
+}
+
+/**
+ * Swaps the refresh cookie for a new access token. Refresh tokens are single use, so two tabs
+ * refreshing at once would look like a stolen token: a Web Lock serialises refreshes across tabs.
+ */
+export function refreshSession(): Promise<Session | null> {
+  refreshing ??= (async () => {
+    const run = async () => {
+      try {
+        return await sessionCall('/auth/refresh');
+      } catch (err) {
+        if (err instanceof ApiError && err.status >= 400 && err.status < 500) {
+          setSession(null);
+          return null;
+        }
+        throw err;
+      }
+    };
+    try {
+      if (typeof navigator !== 'undefined' && navigator.locks) {
+        return await navigator.locks.request('switchboard-refresh', run);
+      }
+      return await run();
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+export const auth = {
+  login: (email: string, password: string) => sessionCall('/auth/login', { email, password }),
+  switchTenant: (tenantId: string) => sessionCall('/auth/switch-tenant', { tenantId }),
+  async logout(): Promise<void> {
+    try {
+      if (session) await sessionCall('/auth/logout').catch(() => null);
+    } finally {
+      setSession(null);
+    }
+  },
+};
+
+export type RequestOptions<T> = {
+  body?: unknown;
+  /** Multipart or binary bodies go as they are. */
+  rawBody?: BodyInit;
+  query?: Record<string, string | number | boolean | undefined | null>;
+  schema?: z.ZodType<T>;
+  signal?: AbortSignal;
+  /** Public routes (the hosted form) never send the token. */
+  anonymous?: boolean;
+  headers?: Record<string, string>;
+};
+
+function withQuery(path: string, query?: RequestOptions<unknown>['query']): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return qs ? `${path}${path.includes('?') ? '&' : '?'}${qs}` : path;
+}
+
+export async function request<T = unknown>(
+  method: string,
+  path: string,
+  opts: RequestOptions<T> = {},
+): Promise<T> {
+  const url = withQuery(path, opts.query);
+  const send = async () => {
+    const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+    if (!opts.anonymous && session) headers.authorization = `Bearer ${session.accessToken}`;
+    let body: BodyInit | undefined = opts.rawBody;
+    if (opts.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(opts.body);
+    }
+    return rawFetch(url, { method, headers, body, signal: opts.signal });
+  };
+  let res = await send();
+  if (res.status === 401 && !opts.anonymous) {
+    // The access token expired under us (a sleeping laptop): renew once and replay.
+    if (await refreshSession()) res = await send();
+  }
+  if (!res.ok) throw await parseError(res);
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get('content-type') ?? '';
+  const data: unknown = type.includes('json') ? await res.json() : await res.text();
+  if (!opts.schema) return data as T;
+  const parsed = opts.schema.safeParse(data);
+  if (!parsed.success) {
+    console.error(`Unexpected response from ${method} ${path}`, parsed.error.issues);
+    throw new ApiError(res.status, 'bad_response', parsed.error.message);
+  }
+  return parsed.data;
+}
+
+export const api = {
+  get: <T>(path: string, opts?: RequestOptions<T>) => request<T>('GET', path, opts),
+  post: <T>(path: string, body?: unknown, opts?: RequestOptions<T>) =>
+    request<T>('POST', path, { ...opts, body: body ?? {} }),
+  patch: <T>(path: string, body?: unknown, opts?: RequestOptions<T>) =>
+    request<T>('PATCH', path, { ...opts, body: body ?? {} }),
+  put: <T>(path: string, body?: unknown, opts?: RequestOptions<T>) =>
+    request<T>('PUT', path, { ...opts, body: body ?? {} }),
+  delete: <T>(path: string, opts?: RequestOptions<T>) => request<T>('DELETE', path, opts),
+};
+
+/** Downloads a file through the authenticated client (CSV export) and saves it. */
+export async function download(path: string, filename: string, query?: RequestOptions<unknown>['query']) {
+  const text = await request<string>('GET', path, { query });
+  const blob = new Blob([typeof text === 'string' ? text : JSON.stringify(text)], {
+    type: 'text/csv;charset=utf-8',
+  });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -1,0 +1,104 @@
+'use client';
+
+import { useQueryClient } from '@tanstack/react-query';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from 'react';
+import {
+  auth,
+  currentSession,
+  onSessionChange,
+  refreshSession,
+  type Session,
+} from './api-client';
+
+type SessionState =
+  | { status: 'loading' }
+  | { status: 'signed-out' }
+  | { status: 'signed-in'; session: Session };
+
+type SessionApi = {
+  state: SessionState;
+  login(email: string, password: string): Promise<Session | null>;
+  logout(): Promise<void>;
+  switchTenant(tenantId: string): Promise<void>;
+};
+
+const SessionContext = createContext<SessionApi | null>(null);
+
+function stateOf(session: Session | null): SessionState {
+  return session ? { status: 'signed-in', session } : { status: 'signed-out' };
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<SessionState>(() => {
+    const existing = currentSession();
+    return existing ? stateOf(existing) : { status: 'loading' };
+  });
+
+  useEffect(() => {
+    const off = onSessionChange((next) => setState(stateOf(next)));
+    // A fresh page load has no token in memory: the refresh cookie, if any, brings the session back.
+    if (!currentSession()) {
+      refreshSession().then(
+        (s) => setState(stateOf(s)),
+        () => setState({ status: 'signed-out' }),
+      );
+    }
+    return () => {
+      off();
+    };
+  }, []);
+
+  const login = useCallback((email: string, password: string) => auth.login(email, password), []);
+  const logout = useCallback(async () => {
+    await auth.logout();
+    queryClient.clear();
+  }, [queryClient]);
+  const switchTenant = useCallback(
+    async (tenantId: string) => {
+      await auth.switchTenant(tenantId);
+      // Every cached list belongs to the previous workspace.
+      queryClient.clear();
+    },
+    [queryClient],
+  );
+
+  const value = useMemo(
+    () => ({ state, login, logout, switchTenant }),
+    [state, login, logout, switchTenant],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionApi {
+  const ctx = useContext(SessionContext);
+  if (!ctx) throw new Error('useSession needs <SessionProvider>');
+  return ctx;
+}
+
+/** The signed-in session; only call inside the app shell, which renders once signed in. */
+export function useSignedIn(): Session {
+  const { state } = useSession();
+  if (state.status !== 'signed-in') throw new Error('Not signed in');
+  return state.session;
+}
+
+const roleRank = { viewer: 0, agent: 1, admin: 2, owner: 3 } as const;
+export type Role = keyof typeof roleRank;
+
+export function useRole(): { role: Role | undefined; atLeast(role: Role): boolean } {
+  const session = useSignedIn();
+  const role = session.tenants.find((t) => t.tenantId === session.tenantId)?.role;
+  return useMemo(
+    () => ({ role, atLeast: (needed: Role) => (role ? roleRank[role] >= roleRank[needed] : false) }),
+    [role],
+  );
+}
