@@ -9,6 +9,7 @@ export default tseslint.config(
       '.data/**',
       '**/out/**',
       '**/.next/**',
+      '**/next-env.d.ts',
       'bench/results/**',
     ],
   },

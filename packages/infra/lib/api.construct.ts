@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { RequestValidator } from 'aws-cdk-lib/aws-apigateway';
 import {
   AccessLogField,
   AccessLogFormat,
@@ -7,7 +8,6 @@ import {
   LogGroupLogDestination,
   MethodLoggingLevel,
   Period,
-  RequestValidator,
   ResponseType,
   RestApi,
   type IResource,
@@ -148,7 +148,10 @@ export class Api extends Construct {
         operationName: route.id,
         requestValidator: this.validator,
         requestParameters: Object.fromEntries(
-          [...route.path.matchAll(/\{(\w+)\+?\}/g)].map((m) => [`method.request.path.${m[1]}`, true]),
+          [...route.path.matchAll(/\{(\w+)\+?\}/g)].map((m) => [
+            `method.request.path.${m[1]}`,
+            true,
+          ]),
         ),
       });
       byResource.set(resource, [...(byResource.get(resource) ?? []), route]);

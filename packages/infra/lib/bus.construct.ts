@@ -31,7 +31,7 @@ export class Bus extends Construct {
   readonly dlq: Queue;
   readonly rules: Rule[] = [];
 
-  constructor(scope: Construct, id: string, props: { key: IKey; targets: BusTargets }) {
+  constructor(scope: Construct, id: string, props: { key: IKey }) {
     super(scope, id);
     this.bus = new EventBus(this, 'Bus', { eventBusName: bus.logicalName });
     this.bus.archive('Archive', {
@@ -45,13 +45,16 @@ export class Bus extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+  }
 
+  /** One rule per topology bus rule, delivering to a function or a queue, failures to the DLQ. */
+  addRules(targets: BusTargets): void {
     for (const spec of allBusRules) {
       const retry = { deadLetterQueue: this.dlq, retryAttempts: spec.maxRetries };
       const target =
         spec.target.kind === 'function'
-          ? new LambdaFunction(props.targets.functionOf(spec.target.function), retry)
-          : new SqsQueue(props.targets.queues.get(spec.target.queue).queue, retry);
+          ? new LambdaFunction(targets.functionOf(spec.target.function), retry)
+          : new SqsQueue(targets.queues.get(spec.target.queue).queue, retry);
       this.rules.push(
         new Rule(this, `Rule${spec.name}`, {
           eventBus: this.bus,

@@ -21,7 +21,11 @@ export type SwitchboardConfig = {
   logRetentionDays: number;
   api: { rateLimit: number; burstLimit: number };
   usagePlan: { rateLimit: number; burstLimit: number; quotaPerDay: number };
-  waf: { ratePer5MinPerIp: number; publicWriteRatePer5MinPerIp: number; cdnRatePer5MinPerIp: number };
+  waf: {
+    ratePer5MinPerIp: number;
+    publicWriteRatePer5MinPerIp: number;
+    cdnRatePer5MinPerIp: number;
+  };
 };
 
 const infraDir = fileURLToPath(new URL('../', import.meta.url));
@@ -47,7 +51,12 @@ function list(node: Node, key: string): string[] {
   const value: unknown = node.tryGetContext(key);
   if (Array.isArray(value)) return value.map(String);
   const raw = text(node, key);
-  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return raw
+    ? raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /** A PEM given inline, or a path to one (relative to packages/infra). */

@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { rawWebhookPrefix } from './server';
 import type { Data } from './data.construct';
@@ -12,6 +13,7 @@ import type { FunctionAccess } from './topology-reader';
 // grant helpers, which add Scan and wildcard KMS actions (`kms:GenerateDataKey*`).
 
 export type PolicyInputs = {
+  bus: IEventBus;
   keys: Keys;
   data: Data;
   queues: Queues;
@@ -57,8 +59,11 @@ export function tableStatements(
   ];
 }
 
-export function functionStatements(access: FunctionAccess, inputs: PolicyInputs): PolicyStatement[] {
-  const { keys, queues, storage, secrets } = inputs;
+export function functionStatements(
+  access: FunctionAccess,
+  inputs: PolicyInputs,
+): PolicyStatement[] {
+  const { bus, keys, queues, storage, secrets } = inputs;
   const { region } = Stack.of(keys);
   const statements: PolicyStatement[] = [];
   const spec = access.spec;
@@ -93,7 +98,9 @@ export function functionStatements(access: FunctionAccess, inputs: PolicyInputs)
         sid: 'SecretsKey',
         actions: filled.length > 0 ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
         resources: [keys.secrets.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+        conditions: {
+          StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` },
+        },
       }),
     );
     if (filled.length > 0) {
@@ -105,6 +112,16 @@ export function functionStatements(access: FunctionAccess, inputs: PolicyInputs)
         }),
       );
     }
+  }
+
+  if (spec.publishesEvents) {
+    statements.push(
+      new PolicyStatement({
+        sid: 'PublishEvents',
+        actions: ['events:PutEvents'],
+        resources: [bus.eventBusArn],
+      }),
+    );
   }
 
   if (access.channelTokenKey) {

@@ -150,12 +150,14 @@ export class Functions extends Construct {
     for (const name of spec.sendsTo) env[envNames.queueUrl(name)] = queues.get(name).queue.queueUrl;
     for (const name of access.secrets) env[envNames.secretArn(name)] = secrets.get(name).secretArn;
     if (access.channelTokenKey) env[envNames.channelTokenKeyId] = keys.channelTokens.keyArn;
-    if (access.rawArchive !== 'none') env[envNames.rawWebhookBucket] = storage.rawWebhooks.bucketName;
-    if (access.assets !== 'none') {
-      env[envNames.assetsBucket] = storage.assets.bucketName;
+    if (access.rawArchive !== 'none')
+      env[envNames.rawWebhookBucket] = storage.rawWebhooks.bucketName;
+    if (access.assets !== 'none') env[envNames.assetsBucket] = storage.assets.bucketName;
+    if (access.secrets.includes('assetsSigningKey')) {
       env[envNames.assetsCdnDomain] = props.assetsCdn.domainName;
       env[envNames.assetsKeyPairId] = props.assetsCdn.keyPairId;
     }
+    if (spec.publishesEvents) env[envNames.eventBusName] = props.bus.eventBusName;
     if (access.dlqAdmin) {
       for (const [name, pair] of queues.byName) {
         env[envNames.queueUrl(name)] = pair.queue.queueUrl;

@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import type { Role } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
 import { Alarms } from './alarms.construct';
 import { Api } from './api.construct';
 import { Bus } from './bus.construct';
@@ -25,6 +26,8 @@ export class SwitchboardStack extends Stack {
   readonly queues: Queues;
   readonly cdn: Cdn;
   readonly webAcls: WebAcls;
+  readonly storage: Storage;
+  readonly tenantRole: Role;
 
   constructor(scope: Construct, id: string, props: SwitchboardStackProps) {
     super(scope, id, props);
@@ -35,7 +38,9 @@ export class SwitchboardStack extends Stack {
     const data = new Data(this, 'Data', { key: keys.table });
     this.queues = new Queues(this, 'Queues', { key: keys.messaging });
     const storage = new Storage(this, 'Storage', { archiveKey: keys.messaging });
+    this.storage = storage;
     const secrets = new Secrets(this, 'Secrets', { key: keys.secrets });
+    const bus = new Bus(this, 'Events', { key: keys.messaging });
     this.webAcls = new WebAcls(this, 'Waf', { config, logsKey: keys.ops });
 
     // The API exists before the CDN (its origin goes into the CSP); routes come after the
@@ -56,6 +61,7 @@ export class SwitchboardStack extends Stack {
       queues: this.queues,
       storage,
       secrets,
+      bus: bus.bus,
       webOrigin,
       assetsCdn: {
         domainName: this.cdn.assets.distributionDomainName,
@@ -72,12 +78,10 @@ export class SwitchboardStack extends Stack {
         .filter((f) => f.access.tenantRole)
         .map((f) => f.role),
     });
+    this.tenantRole = tenantRole.role;
     this.functions.allowTenantRole(tenantRole.role);
 
-    const bus = new Bus(this, 'Events', {
-      key: keys.messaging,
-      targets: { functionOf, queues: this.queues },
-    });
+    bus.addRules({ functionOf, queues: this.queues });
 
     const alarms = new Alarms(this, 'Alarms', {
       key: keys.ops,
@@ -109,6 +113,13 @@ export class SwitchboardStack extends Stack {
       output(`${name}DlqUrl`, pair.dlq.queueUrl, `${name} dead-letter queue`);
     }
 
-    acknowledgeNagFindings({ api: this.api, functions: this.functions, cdn: this.cdn, bus, secrets, storage });
+    acknowledgeNagFindings({
+      api: this.api,
+      functions: this.functions,
+      cdn: this.cdn,
+      bus,
+      secrets,
+      storage,
+    });
   }
 }

@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
+import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import {
   AccountRootPrincipal,
   ArnPrincipal,
-  CfnRole,
   PolicyDocument,
   PolicyStatement,
   Role,

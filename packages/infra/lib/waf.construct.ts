@@ -36,9 +36,7 @@ const pathMatches = (regex: string, transforms = none): Statement => ({
   },
 });
 const anyOf = (statements: Statement[]): Statement =>
-  statements.length === 1 && statements[0]
-    ? statements[0]
-    : { orStatement: { statements } };
+  statements.length === 1 && statements[0] ? statements[0] : { orStatement: { statements } };
 const not = (statement: Statement): Statement => ({ notStatement: { statement } });
 const methodIs = (method: string): Statement => ({
   byteMatchStatement: {
@@ -91,7 +89,6 @@ export class WebAcls extends Construct {
   constructor(scope: Construct, id: string, props: { config: SwitchboardConfig; logsKey: IKey }) {
     super(scope, id);
     const { config } = props;
-    const stage = config.apiStageName;
 
     this.api = new CfnWebACL(this, 'ApiAcl', {
       scope: 'REGIONAL',
@@ -132,10 +129,7 @@ export class WebAcls extends Construct {
   }
 
   private inspectionLimit(): string {
-    const largest = Math.max(
-      16 * 1024,
-      ...guardedRoutes().map((r) => r.maxBodyBytes ?? 0),
-    );
+    const largest = Math.max(16 * 1024, ...guardedRoutes().map((r) => r.maxBodyBytes ?? 0));
     return inspectionLimits[Math.ceil(largest / (16 * 1024)) - 1] ?? 'KB_64';
   }
 
@@ -195,7 +189,9 @@ export class WebAcls extends Construct {
         name,
         priority: 1 + index,
         action: {
-          block: { customResponse: { responseCode: 413, customResponseBodyKey: 'payloadTooLarge' } },
+          block: {
+            customResponse: { responseCode: 413, customResponseBodyKey: 'payloadTooLarge' },
+          },
         },
         statement: {
           andStatement: {
@@ -286,7 +282,10 @@ export class WebAcls extends Construct {
     const logging = new CfnLoggingConfiguration(this, `${which}Logging`, {
       resourceArn: acl.attrArn,
       logDestinationConfigs: [arn],
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
+      redactedFields: [
+        { singleHeader: { Name: 'authorization' } },
+        { singleHeader: { Name: 'cookie' } },
+      ],
       loggingFilter: {
         DefaultBehavior: 'DROP',
         Filters: [

@@ -27,10 +27,17 @@ describe('WAF path regexes', () => {
 
   it('covers a route tree by static prefixes, failing closed below them', () => {
     const re = new RegExp(
-      routeTreeRegex([route('/admin/tenants'), route('/admin/dlq/{queue}'), route('/admin/dlq/{queue}/redrive')], 'prod'),
+      routeTreeRegex(
+        [route('/admin/tenants'), route('/admin/dlq/{queue}'), route('/admin/dlq/{queue}/redrive')],
+        'prod',
+      ),
     );
     expect(staticPrefix('/admin/dlq/{queue}/redrive')).toBe('/admin/dlq');
-    for (const path of ['/prod/admin/tenants', '/admin/dlq/x/redrive', '/prod/admin/tenants/t1/suspend']) {
+    for (const path of [
+      '/prod/admin/tenants',
+      '/admin/dlq/x/redrive',
+      '/prod/admin/tenants/t1/suspend',
+    ]) {
       expect(re.test(path), path).toBe(true);
     }
     for (const path of ['/prod/administrator', '/prod/auth/login', '/prod/x/admin/tenants']) {

@@ -26,6 +26,11 @@ export type ErrorCode =
   | 'last_owner'
   | 'already_member'
   | 'tenant_suspended'
+  | 'invalid_submission'
+  | 'origin_not_allowed'
+  | 'unsafe_destination'
+  | 'invalid_image'
+  | 'stage_in_use'
   | 'internal_error'
   // Outbound messaging and channels (issue 4)
   | 'window_closed'
@@ -64,6 +69,11 @@ const statusOf: Record<ErrorCode, number> = {
   last_owner: 409,
   already_member: 409,
   tenant_suspended: 403,
+  invalid_submission: 422,
+  origin_not_allowed: 403,
+  unsafe_destination: 400,
+  invalid_image: 415,
+  stage_in_use: 409,
   internal_error: 500,
   window_closed: 422,
   undeliverable: 422,

@@ -13,7 +13,18 @@ export type Access =
   | { kind: 'platformAdmin' }
   | { kind: 'tenant'; role: Role; scope?: ApiKeyScope };
 
-export type FunctionName = 'WebhookReceiver' | 'MessageProcessor' | 'AuthService' | 'Api';
+export type FunctionName =
+  | 'WebhookReceiver'
+  | 'MessageProcessor'
+  | 'AuthService'
+  | 'Api'
+  | 'LeadIngest'
+  | 'LeadStore'
+  | 'LeadMerge'
+  | 'CrmSync';
+
+/** Functions that only drain a queue and serve no HTTP route. */
+export type ConsumerFunctionName = 'MessageProcessor' | 'LeadStore' | 'LeadMerge' | 'CrmSync';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -23,7 +34,7 @@ export type RouteSpec = {
   method: HttpMethod;
   /** API Gateway style path: `/conversations/{id}/messages`. */
   path: string;
-  function: Exclude<FunctionName, 'MessageProcessor'>;
+  function: Exclude<FunctionName, ConsumerFunctionName>;
   access: Access;
   /** Max request body in bytes; the edge answers 413 above it. */
   maxBodyBytes?: number;
@@ -372,6 +383,239 @@ export const routes = [
     function: 'Api',
     access: { kind: 'public' },
   },
+  // Lead forms (issue 5)
+  {
+    id: 'forms.create',
+    method: 'POST',
+    path: '/forms',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+    maxBodyBytes: 64 * KiB,
+  },
+  {
+    id: 'forms.list',
+    method: 'GET',
+    path: '/forms',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+  },
+  {
+    id: 'forms.get',
+    method: 'GET',
+    path: '/forms/{id}',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+  },
+  {
+    id: 'forms.update',
+    method: 'PUT',
+    path: '/forms/{id}',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+    maxBodyBytes: 64 * KiB,
+  },
+  {
+    id: 'forms.publish',
+    method: 'POST',
+    path: '/forms/{id}/publish',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+    maxBodyBytes: 1 * KiB,
+  },
+  {
+    id: 'forms.archive',
+    method: 'DELETE',
+    path: '/forms/{id}',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+  },
+  // Lead ingestion: landing pages (no sign-in; found by form id) and integrations (API key)
+  {
+    id: 'public-forms.get',
+    method: 'GET',
+    path: '/public/forms/{id}',
+    function: 'LeadIngest',
+    access: { kind: 'public' },
+  },
+  {
+    id: 'public-forms.embed',
+    method: 'GET',
+    path: '/public/forms/{id}/embed.js',
+    function: 'LeadIngest',
+    access: { kind: 'public' },
+  },
+  {
+    id: 'public-forms.submit',
+    method: 'POST',
+    path: '/public/forms/{id}/submissions',
+    function: 'LeadIngest',
+    access: { kind: 'public' },
+    maxBodyBytes: 64 * KiB,
+  },
+  {
+    id: 'leads.create',
+    method: 'POST',
+    path: '/leads',
+    function: 'LeadIngest',
+    access: { kind: 'tenant', role: 'agent', scope: 'leads:write' },
+    maxBodyBytes: 64 * KiB,
+  },
+  // Lead management
+  {
+    id: 'leads.list',
+    method: 'GET',
+    path: '/leads',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+  },
+  {
+    // Before /leads/{id}: the static path must win.
+    id: 'leads.export',
+    method: 'GET',
+    path: '/leads/export.csv',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+  },
+  {
+    id: 'leads.import',
+    method: 'POST',
+    path: '/leads/import',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+    maxBodyBytes: 1 * MiB,
+  },
+  {
+    id: 'leads.get',
+    method: 'GET',
+    path: '/leads/{id}',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+  },
+  {
+    id: 'leads.update',
+    method: 'PATCH',
+    path: '/leads/{id}',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'agent' },
+    maxBodyBytes: 64 * KiB,
+  },
+  {
+    id: 'leads.delete',
+    method: 'DELETE',
+    path: '/leads/{id}',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+  },
+  {
+    id: 'leads.restore',
+    method: 'POST',
+    path: '/leads/{id}/restore',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+    maxBodyBytes: 1 * KiB,
+  },
+  {
+    id: 'leads.notes.create',
+    method: 'POST',
+    path: '/leads/{id}/notes',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'agent' },
+    maxBodyBytes: 16 * KiB,
+  },
+  {
+    id: 'leads.notes.list',
+    method: 'GET',
+    path: '/leads/{id}/notes',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+  },
+  {
+    id: 'leads.sync',
+    method: 'POST',
+    path: '/leads/{id}/sync',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'agent' },
+    maxBodyBytes: 1 * KiB,
+  },
+  {
+    id: 'pipeline.get',
+    method: 'GET',
+    path: '/pipeline',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+  },
+  {
+    id: 'pipeline.update',
+    method: 'PUT',
+    path: '/pipeline',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+    maxBodyBytes: 16 * KiB,
+  },
+  // Branding and tenant assets
+  {
+    id: 'branding.get',
+    method: 'GET',
+    path: '/branding',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'viewer' },
+  },
+  {
+    id: 'branding.update',
+    method: 'PUT',
+    path: '/branding',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+    maxBodyBytes: 4 * KiB,
+  },
+  {
+    id: 'branding.logo',
+    method: 'POST',
+    path: '/branding/logo',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+    maxBodyBytes: 512 * KiB,
+  },
+  {
+    // Sandbox only (AWS serves assets from CloudFront): `{path}` is the URL-encoded object key,
+    // served only with a valid `exp` + `sig` over the full key.
+    id: 'assets.get',
+    method: 'GET',
+    path: '/assets/{path}',
+    function: 'Api',
+    access: { kind: 'public' },
+  },
+  // CRM destinations
+  {
+    id: 'crm-destinations.create',
+    method: 'POST',
+    path: '/crm-destinations',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+    maxBodyBytes: 4 * KiB,
+  },
+  {
+    id: 'crm-destinations.list',
+    method: 'GET',
+    path: '/crm-destinations',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+  },
+  {
+    id: 'crm-destinations.delete',
+    method: 'DELETE',
+    path: '/crm-destinations/{id}',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+  },
+  {
+    id: 'crm-destinations.test',
+    method: 'POST',
+    path: '/crm-destinations/{id}/test',
+    function: 'Api',
+    access: { kind: 'tenant', role: 'admin' },
+    maxBodyBytes: 1 * KiB,
+  },
 ] as const satisfies readonly RouteSpec[];
 
 export type RouteId = (typeof routes)[number]['id'];
@@ -399,6 +643,39 @@ export const queues = {
     maxBatchingWindowSeconds: 1,
     retentionDays: 14,
   },
+  // Bus rule targets of the leads flow (EventBridge -> SQS -> consumer, each with its DLQ).
+  LeadStoreQueue: {
+    logicalName: 'LeadStoreQueue',
+    consumer: 'LeadStore',
+    consumerTimeoutSeconds: 10,
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    retentionDays: 14,
+  },
+  LeadMergeQueue: {
+    logicalName: 'LeadMergeQueue',
+    consumer: 'LeadMerge',
+    consumerTimeoutSeconds: 15,
+    visibilityTimeoutSeconds: 90,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    retentionDays: 14,
+  },
+  // CRM pushes: the consumer sets each failed record's visibility to an exponential backoff with
+  // jitter (30 s doubling to 15 min), so 10 receives span about an hour before the DLQ.
+  CrmSyncQueue: {
+    logicalName: 'CrmSyncQueue',
+    consumer: 'CrmSync',
+    consumerTimeoutSeconds: 30,
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 10,
+    batchSize: 5,
+    maxBatchingWindowSeconds: 1,
+    retentionDays: 14,
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueName = keyof typeof queues;
@@ -414,7 +691,15 @@ export type FunctionSpec = {
   table: 'read' | 'readwrite' | 'none';
   sendsTo: QueueName[];
   consumes?: QueueName;
-  secrets: ('metaAppSecret' | 'metaVerifyToken' | 'jwtSigningKeys' | 'channelTokenKey')[];
+  secrets: (
+    | 'metaAppSecret'
+    | 'metaVerifyToken'
+    | 'jwtSigningKeys'
+    | 'channelTokenKey'
+    | 'assetsSigningKey'
+  )[];
+  /** Publishes to the event bus (EventBridge PutEvents on SwitchboardBus). */
+  publishesEvents?: boolean;
 };
 
 export const functions: Record<FunctionName, FunctionSpec> = {
@@ -455,7 +740,54 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     table: 'readwrite',
     sendsTo: [],
-    secrets: ['jwtSigningKeys', 'channelTokenKey'],
+    // channelTokenKey also encrypts CRM destination credentials; assetsSigningKey signs asset URLs.
+    secrets: ['jwtSigningKeys', 'channelTokenKey', 'assetsSigningKey'],
+    // Lead re-syncs, edits and imports.
+    publishesEvents: true,
+  },
+  LeadIngest: {
+    name: 'LeadIngest',
+    entry: 'lead-ingest.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    table: 'readwrite',
+    sendsTo: [],
+    secrets: ['jwtSigningKeys', 'assetsSigningKey'],
+    publishesEvents: true,
+  },
+  LeadStore: {
+    name: 'LeadStore',
+    entry: 'lead-store.ts',
+    timeoutSeconds: queues.LeadStoreQueue.consumerTimeoutSeconds,
+    memoryMb: 256,
+    table: 'readwrite',
+    sendsTo: [],
+    consumes: 'LeadStoreQueue',
+    secrets: [],
+  },
+  LeadMerge: {
+    name: 'LeadMerge',
+    entry: 'lead-merge.ts',
+    timeoutSeconds: queues.LeadMergeQueue.consumerTimeoutSeconds,
+    memoryMb: 512,
+    table: 'readwrite',
+    sendsTo: [],
+    consumes: 'LeadMergeQueue',
+    secrets: [],
+    publishesEvents: true,
+  },
+  CrmSync: {
+    name: 'CrmSync',
+    entry: 'crm-sync.ts',
+    timeoutSeconds: queues.CrmSyncQueue.consumerTimeoutSeconds,
+    memoryMb: 512,
+    // Bounded: tenants' CRMs are small servers; a backlog drains at a polite pace.
+    reservedConcurrency: 10,
+    table: 'readwrite',
+    sendsTo: [],
+    consumes: 'CrmSyncQueue',
+    // Decrypts CRM destination secrets (webhook signing secrets, HubSpot tokens).
+    secrets: ['channelTokenKey'],
   },
 };
 
@@ -470,6 +802,8 @@ export const table = {
   indexes: [
     // GSI1: ordered lists inside a tenant (inbox newest first, tenant list for admins).
     { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    // GSI2: a second ordering inside a tenant (leads by owner, newest first).
+    { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
   ] as const satisfies readonly IndexSpec[],
 } as const;
 
@@ -491,5 +825,34 @@ export type BusRuleSpec = {
 
 export const bus = { logicalName: 'SwitchboardBus', source: 'switchboard' } as const;
 
-/** Rules on the bus; the leads flow adds its own. Read by the CDK app and the sandbox's local bus. */
-export const busRules: readonly BusRuleSpec[] = [];
+/** Source of the leads flow's events (`LeadSubmitted`, `LeadUpserted`, `LeadSyncRequested`). */
+export const leadEventSource = `${bus.source}.leads`;
+
+/** Rule names double as the consumers' dedupe namespaces (`EVENT#<rule>#<eventId>`). */
+export const leadRules = {
+  store: 'StoreRawLead',
+  merge: 'MergeLead',
+  sync: 'SyncLeadToCrm',
+} as const;
+
+/** Rules on the bus. Read by the CDK app and the sandbox's local bus. */
+export const busRules: readonly BusRuleSpec[] = [
+  {
+    name: leadRules.store,
+    pattern: { source: [leadEventSource], 'detail-type': ['LeadSubmitted'] },
+    target: { kind: 'queue', queue: 'LeadStoreQueue' },
+    maxRetries: 185,
+  },
+  {
+    name: leadRules.merge,
+    pattern: { source: [leadEventSource], 'detail-type': ['LeadSubmitted'] },
+    target: { kind: 'queue', queue: 'LeadMergeQueue' },
+    maxRetries: 185,
+  },
+  {
+    name: leadRules.sync,
+    pattern: { source: [leadEventSource], 'detail-type': ['LeadUpserted', 'LeadSyncRequested'] },
+    target: { kind: 'queue', queue: 'CrmSyncQueue' },
+    maxRetries: 185,
+  },
+];

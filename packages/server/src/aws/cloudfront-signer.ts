@@ -36,7 +36,9 @@ export class CloudFrontSigner implements AssetUrlSigner {
 
 export function cannedPolicy(url: string, expiresEpochSeconds: number): string {
   return JSON.stringify({
-    Statement: [{ Resource: url, Condition: { DateLessThan: { 'AWS:EpochTime': expiresEpochSeconds } } }],
+    Statement: [
+      { Resource: url, Condition: { DateLessThan: { 'AWS:EpochTime': expiresEpochSeconds } } },
+    ],
   });
 }
 

@@ -15,6 +15,7 @@ import type { TokenCipher } from '../security/token-cipher';
 import { queues, type FunctionName, type QueueName } from '../topology';
 import { envNames, rawWebhookPrefix } from './env-names';
 import { KmsTokenCipher } from './kms-token-cipher';
+import { awsLeadDeps } from './lead-deps';
 import { prefixRoutedBlobs, S3BlobStore } from './s3-blobs';
 import { SecretsManagerStore } from './secrets-manager';
 import { SqsDeadLetterAdmin } from './sqs-dlq-admin';
@@ -34,6 +35,7 @@ const secretNames: readonly SecretName[] = [
   'jwtSigningKeys',
   'channelTokenKey',
   'adminPassword',
+  'assetsSigningKey',
 ];
 
 export type AwsRuntime = {
@@ -137,5 +139,6 @@ export async function awsAppDeps(runtime: AwsRuntime, env: Env = process.env): P
     blobs,
     meta: await loadMeta(secrets, env),
     dlq,
+    leads: awsLeadDeps(secrets, env),
   };
 }

@@ -33,7 +33,9 @@ export class EventBridgeBus implements EventBus {
     const failed = (out.Entries ?? []).filter((entry) => entry.ErrorCode);
     if ((out.FailedEntryCount ?? 0) > 0 || failed.length > 0) {
       const codes = [...new Set(failed.map((f) => f.ErrorCode))].join(',');
-      throw new BusPublishError(`EventBridge rejected ${failed.length} of ${events.length} (${codes})`);
+      throw new BusPublishError(
+        `EventBridge rejected ${failed.length} of ${events.length} (${codes})`,
+      );
     }
     return (out.Entries ?? []).map((entry, i) => {
       if (!entry.EventId) throw new BusPublishError(`EventBridge returned no id for entry ${i}`);

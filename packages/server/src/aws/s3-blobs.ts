@@ -36,7 +36,7 @@ export function prefixRoutedBlobs(
 ): BlobStore {
   const storeOf = (key: string) => routes.find((r) => key.startsWith(r.prefix))?.store ?? fallback;
   return {
-    put: (key, body, contentType) => storeOf(key).put(key, body, contentType),
-    get: (key) => storeOf(key).get(key),
+    put: async (key, body, contentType) => storeOf(key).put(key, body, contentType),
+    get: async (key) => storeOf(key).get(key),
   };
 }

@@ -30,19 +30,81 @@ function toApiKey(item: Item): ApiKey {
   };
 }
 
-/** Platform-level: resolves a presented key to its record (the key names no tenant). Auth only. */
+/** Platform-level: which tenant a presented key belongs to (the key names none). Auth only. */
 export class ApiKeyLookup {
   constructor(private readonly db: Db) {}
 
-  async get(keyId: string): Promise<ApiKeyRecord | undefined> {
-    const item = await this.db.get(keys.apiKey(keyId));
-    return item ? { ...toApiKey(item), tenantId: item.tenantId, keyHash: item.keyHash } : undefined;
+  async resolve(keyId: string): Promise<ApiKeyRecord | undefined> {
+    const pointer = await this.db.get(keys.apiKeyPointer(keyId));
+    if (!pointer) return undefined;
+    const tenantId = pointer.tenantId as string;
+    const item = await this.db.get(keys.apiKey(tenantId, keyId));
+    return item ? { ...toApiKey(item), tenantId, keyHash: item.keyHash } : undefined;
+  }
+}
+
+/** A tenant's API keys. Built only through the tenant-scoped accessor. */
+export class ApiKeyRepo {
+  constructor(
+    private readonly db: Db,
+    private readonly tenantId: string,
+  ) {}
+
+  /** Claims the key id (global pointer), then writes the key in the tenant's partition. */
+  async create(
+    input: Omit<ApiKeyRecord, 'tenantId' | 'lastUsedAt' | 'revokedAt'>,
+  ): Promise<ApiKey> {
+    const claimed = await this.db.put(
+      { ...keys.apiKeyPointer(input.id), tenantId: this.tenantId, entity: 'ApiKeyPointer' },
+      { ifNotExists: true },
+    );
+    if (!claimed) throw new Error('API key id collision');
+    await this.db.put({
+      ...keys.apiKey(this.tenantId, input.id),
+      ...input,
+      entity: 'ApiKey',
+    });
+    const { keyHash: _hash, ...view } = input;
+    return view;
+  }
+
+  async get(keyId: string): Promise<ApiKey | undefined> {
+    const item = await this.db.get(keys.apiKey(this.tenantId, keyId));
+    return item ? toApiKey(item) : undefined;
+  }
+
+  /** The tenant's keys in key-id order (a tenant has few), paginated by sort key. */
+  async list(limit: number, afterId?: string): Promise<{ items: ApiKey[]; lastId?: string }> {
+    const pk = keys.tenant(this.tenantId).PK;
+    const page = await this.db.query({
+      pk,
+      sk: { beginsWith: 'APIKEY#' },
+      limit,
+      startKey: afterId ? keys.apiKey(this.tenantId, afterId) : undefined,
+      consistent: true,
+    });
+    const items = page.items.map(toApiKey);
+    return { items, lastId: page.lastKey ? items[items.length - 1]?.id : undefined };
+  }
+
+  /** Revokes once; 'missing' also covers another tenant's key (it is not in this partition). */
+  async revoke(keyId: string, at: string): Promise<'revoked' | 'already' | 'missing'> {
+    const updated = await this.db.update(
+      keys.apiKey(this.tenantId, keyId),
+      { set: 'revokedAt = :at' },
+      {
+        condition: 'attribute_exists(PK) AND attribute_not_exists(revokedAt)',
+        values: { ':at': at },
+      },
+    );
+    if (updated) return 'revoked';
+    return (await this.get(keyId)) ? 'already' : 'missing';
   }
 
   /** Records use, at most once per `minIntervalMs`: the condition lets one writer per interval through. */
   async touch(keyId: string, now: Date, minIntervalMs: number): Promise<void> {
     await this.db.update(
-      keys.apiKey(keyId),
+      keys.apiKey(this.tenantId, keyId),
       { set: 'lastUsedAt = :now' },
       {
         condition:
@@ -53,63 +115,5 @@ export class ApiKeyLookup {
         },
       },
     );
-  }
-}
-
-/** A tenant's API keys. Built only through the tenant-scoped accessor; every write checks the tenant. */
-export class ApiKeyRepo {
-  constructor(
-    private readonly db: Db,
-    private readonly tenantId: string,
-  ) {}
-
-  async create(
-    input: Omit<ApiKeyRecord, 'tenantId' | 'lastUsedAt' | 'revokedAt'>,
-  ): Promise<ApiKey> {
-    const created = await this.db.put(
-      {
-        ...keys.apiKey(input.id),
-        ...input,
-        tenantId: this.tenantId,
-        entity: 'ApiKey',
-        GSI1PK: keys.apiKeysPk(this.tenantId),
-        GSI1SK: `${input.createdAt}#${input.id}`,
-      },
-      { ifNotExists: true },
-    );
-    if (!created) throw new Error('API key id collision');
-    const { keyHash: _hash, ...view } = input;
-    return view;
-  }
-
-  /** Another tenant's key answers undefined, exactly like a missing one. */
-  async get(keyId: string): Promise<ApiKey | undefined> {
-    const item = await this.db.get(keys.apiKey(keyId));
-    return item && item.tenantId === this.tenantId ? toApiKey(item) : undefined;
-  }
-
-  async list(limit: number, startKey?: Item): Promise<{ items: ApiKey[]; lastKey?: Item }> {
-    const page = await this.db.query({
-      pk: keys.apiKeysPk(this.tenantId),
-      index: 'GSI1',
-      newestFirst: true,
-      limit,
-      startKey,
-    });
-    return { items: page.items.map(toApiKey), lastKey: page.lastKey };
-  }
-
-  /** Revokes once; 'missing' covers another tenant's key. */
-  async revoke(keyId: string, at: string): Promise<'revoked' | 'already' | 'missing'> {
-    const updated = await this.db.update(
-      keys.apiKey(keyId),
-      { set: 'revokedAt = :at' },
-      {
-        condition: 'attribute_exists(PK) AND tenantId = :t AND attribute_not_exists(revokedAt)',
-        values: { ':at': at, ':t': this.tenantId },
-      },
-    );
-    if (updated) return 'revoked';
-    return (await this.get(keyId)) ? 'already' : 'missing';
   }
 }

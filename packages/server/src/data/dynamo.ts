@@ -38,7 +38,7 @@ export type QueryInput = {
   pk: string;
   /** Sort-key condition: begins_with, between, or comparison. */
   sk?: { beginsWith: string } | { between: [string, string] } | { gt: string } | { lt: string };
-  index?: 'GSI1';
+  index?: (typeof table.indexes)[number]['name'];
   limit?: number;
   newestFirst?: boolean;
   startKey?: Item;

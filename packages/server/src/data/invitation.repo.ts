@@ -27,37 +27,44 @@ function toInvitation(item: Item): Invitation {
   };
 }
 
-/** A tenant's invitations. Built only through the tenant-scoped accessor. Stores the token's hash only. */
+/** A tenant's invitations. Built only through the tenant-scoped accessor. Only the token's hash is kept. */
 export class InvitationRepo {
   constructor(
     private readonly db: Db,
     private readonly tenantId: string,
   ) {}
 
+  /** Claims the token's pointer, then writes the invitation in the tenant's partition. */
   async create(tokenHash: string, input: Omit<Invitation, 'tenantId'>): Promise<Invitation> {
     const invitation: Invitation = { ...input, tenantId: this.tenantId };
-    const created = await this.db.put(
-      { ...keys.invitation(tokenHash), ...invitation, entity: 'Invitation' },
+    const claimed = await this.db.put(
+      {
+        ...keys.invitationPointer(tokenHash),
+        tenantId: this.tenantId,
+        invitationId: invitation.id,
+        expiresAt: invitation.expiresAt,
+        entity: 'InvitationPointer',
+      },
       { ifNotExists: true },
     );
-    if (!created) throw new Error('invitation token collision');
+    if (!claimed) throw new Error('invitation token collision');
+    await this.db.put({
+      ...keys.invitation(this.tenantId, invitation.id),
+      ...invitation,
+      entity: 'Invitation',
+    });
     return invitation;
   }
-}
 
-/** Platform-level: accepting names no tenant, only the token. */
-export class InvitationLookup {
-  constructor(private readonly db: Db) {}
-
-  async get(tokenHash: string): Promise<Invitation | undefined> {
-    const item = await this.db.get(keys.invitation(tokenHash));
+  async get(invitationId: string): Promise<Invitation | undefined> {
+    const item = await this.db.get(keys.invitation(this.tenantId, invitationId));
     return item ? toInvitation(item) : undefined;
   }
 
   /** Single use: only the first claim of an unexpired invitation succeeds. */
-  async claim(tokenHash: string, at: Date): Promise<boolean> {
+  async claim(invitationId: string, at: Date): Promise<boolean> {
     const updated = await this.db.update(
-      keys.invitation(tokenHash),
+      keys.invitation(this.tenantId, invitationId),
       { set: 'acceptedAt = :at' },
       {
         condition: 'attribute_exists(PK) AND attribute_not_exists(acceptedAt) AND expiresAt > :now',
@@ -65,5 +72,18 @@ export class InvitationLookup {
       },
     );
     return updated !== undefined;
+  }
+}
+
+/** Platform-level: accepting names no tenant, only the token. */
+export class InvitationLookup {
+  constructor(private readonly db: Db) {}
+
+  async resolve(tokenHash: string): Promise<Invitation | undefined> {
+    const pointer = await this.db.get(keys.invitationPointer(tokenHash));
+    if (!pointer) return undefined;
+    return new InvitationRepo(this.db, pointer.tenantId as string).get(
+      pointer.invitationId as string,
+    );
   }
 }

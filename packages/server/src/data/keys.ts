@@ -8,7 +8,10 @@ import type { Key } from './dynamo';
 export const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
 
 export const keys = {
-  /** Tenant: `TENANT#<id>` / `METADATA`. GSI1 `TENANTS` / `<createdAt>#<id>` lists tenants for admins. */
+  /**
+   * Tenant: `TENANT#<id>` / `METADATA`. GSI1 `TENANTS` / `<createdAt>#<id>` lists tenants for admins.
+   * Holds `ownerCount`, the guard that a tenant never loses its last owner (data/membership.repo.ts).
+   */
   tenant: (tenantId: string): Key => ({ PK: tenantPk(tenantId), SK: 'METADATA' }),
   tenantsIndexPk: 'TENANTS',
 
@@ -16,7 +19,7 @@ export const keys = {
   user: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'PROFILE' }),
   /** Unique e-mail → user id, claimed with a conditional put: `EMAIL#<lowercased>` / `USER`. */
   userEmail: (email: string): Key => ({ PK: `EMAIL#${email.toLowerCase()}`, SK: 'USER' }),
-  /** Membership, authoritative copy in the tenant: `TENANT#<id>` / `MEMBER#<userId>`. */
+  /** Membership, authoritative copy in the tenant (its role is what authorisation trusts): `TENANT#<id>` / `MEMBER#<userId>`. */
   member: (tenantId: string, userId: string): Key => ({
     PK: tenantPk(tenantId),
     SK: `MEMBER#${userId}`,
@@ -123,18 +126,27 @@ export const keys = {
   refreshToken: (tokenHash: string): Key => ({ PK: `REFRESH#${tokenHash}`, SK: 'REFRESH' }),
 
   /**
-   * API key, global because the key names no tenant: `APIKEY#<keyId>` / `APIKEY` (`keyId` is the
-   * visible part of `sk_live_<keyId>_<secret>`); holds the tenant, scopes, SHA-256 of the whole key,
-   * `revokedAt`, `lastUsedAt`. GSI1 `TENANT#<id>#APIKEYS` / `<createdAt>#<keyId>` lists a tenant's keys.
+   * API key, owned by its tenant: `TENANT#<id>` / `APIKEY#<keyId>` holds the name, scopes, SHA-256 of
+   * the whole key, `revokedAt`, `lastUsedAt` (`keyId` is the visible part of `sk_live_<keyId>_<secret>`).
+   * A presented key names no tenant, so a global pointer finds it (like a channel's routing key):
+   * `APIKEY#<keyId>` / `APIKEY` → `tenantId`, written once, never changed.
    */
-  apiKey: (keyId: string): Key => ({ PK: `APIKEY#${keyId}`, SK: 'APIKEY' }),
-  apiKeysPk: (tenantId: string) => `${tenantPk(tenantId)}#APIKEYS`,
+  apiKey: (tenantId: string, keyId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `APIKEY#${keyId}`,
+  }),
+  apiKeyPointer: (keyId: string): Key => ({ PK: `APIKEY#${keyId}`, SK: 'APIKEY' }),
 
   /**
-   * Invitation, global because accepting it names no tenant: `INVITE#<sha256 of token>` / `INVITE`;
-   * holds the tenant, e-mail, role, inviter, `acceptedAt` (single use) and `expiresAt` (TTL, epoch s).
+   * Invitation, owned by its tenant: `TENANT#<id>` / `INVITE#<invitationId>` holds the e-mail, role,
+   * inviter, `acceptedAt` (single use) and `expiresAt` (TTL, epoch s). Accepting names only the
+   * token, so a global pointer finds it: `INVITE#<sha256 of token>` / `INVITE` → tenant and invitation.
    */
-  invitation: (tokenHash: string): Key => ({ PK: `INVITE#${tokenHash}`, SK: 'INVITE' }),
+  invitation: (tenantId: string, invitationId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `INVITE#${invitationId}`,
+  }),
+  invitationPointer: (tokenHash: string): Key => ({ PK: `INVITE#${tokenHash}`, SK: 'INVITE' }),
 
   /**
    * Audit event, newest last in sort order: tenant events `TENANT#<id>` / `AUDIT#<ISO time>#<eventId>`,
@@ -162,6 +174,90 @@ export const keys = {
     subject: string,
     windowStart: number,
   ): Key => ({ PK: `${tenantPk(tenantId)}#RATE`, SK: `${bucket}#${subject}#W#${windowStart}` }),
+  // Public lead submissions count in the global buckets: `RATE#lead-ip#<sha256 of IP>` and
+  // `RATE#lead-form#<formId>`, with the same `W#<window start>` sort keys.
+
+  // ------------------------------------------------------------------------- leads (issue 5)
+
+  /**
+   * Lead form: `TENANT#<id>` / `FORM#<formId>`: the draft definition (fields, allowedOrigins...),
+   * its `version` (bumped by every update), `publishedVersion` and `status` (draft, published,
+   * archived). Listed with begins_with `FORM#` (a tenant has tens of forms).
+   */
+  form: (tenantId: string, formId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `FORM#${formId}`,
+  }),
+  /** A published snapshot, kept per version: `TENANT#<id>` / `FORMVER#<formId>#<version, 6 digits>`. */
+  formVersion: (tenantId: string, formId: string, version: number): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `FORMVER#${formId}#${String(version).padStart(6, '0')}`,
+  }),
+  /**
+   * Form id → tenant and live published definition, global because public routes name no tenant:
+   * `FORM#<formId>` / `FORM` (tenantId, version, definition, `live`). Written on publish (monotonic
+   * version, never another tenant's), `live = false` on archive. One read per public submission.
+   */
+  formPointer: (formId: string): Key => ({ PK: `FORM#${formId}`, SK: 'FORM' }),
+  /**
+   * Raw submission, written once by the LeadStore consumer: `TENANT#<id>` / `SUBMISSION#<submissionId>`
+   * (the `fields` as received, the validated values, source, form version, request meta).
+   */
+  submission: (tenantId: string, submissionId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `SUBMISSION#${submissionId}`,
+  }),
+  /**
+   * Lead: `TENANT#<id>` / `LEAD#<leadId>`; lead ids start with the creation time (base32 ms), so
+   * the tenant partition lists leads in creation order and a created-at range is a key range.
+   * GSI1 `TENANT#<id>#LEADSTAGE#<stage>` / `<leadId>` (a pipeline column); GSI2
+   * `TENANT#<id>#LEADOWNER#<userId>` / `<leadId>` (an owner's leads). Soft-deleted leads keep
+   * `deletedAt` and leave both indexes. `search` holds folded name, e-mail, phone digits, company.
+   */
+  lead: (tenantId: string, leadId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `LEAD#${leadId}`,
+  }),
+  leadStagePk: (tenantId: string, stage: string) => `${tenantPk(tenantId)}#LEADSTAGE#${stage}`,
+  leadOwnerPk: (tenantId: string, userId: string) => `${tenantPk(tenantId)}#LEADOWNER#${userId}`,
+  /** Note on a lead: `TENANT#<id>` / `LEADNOTE#<leadId>#<ISO time>#<noteId>` (a lead's notes in time order). */
+  leadNotePrefix: (leadId: string) => `LEADNOTE#${leadId}#`,
+  leadNote: (tenantId: string, leadId: string, at: string, noteId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `LEADNOTE#${leadId}#${at}#${noteId}`,
+  }),
+  /**
+   * Contact identity → customer: `TENANT#<id>` / `CONTACTKEY#email#<sha256 of lower-cased e-mail>`
+   * (customerId), claimed with a conditional put. Phones need no key: a phone's customer is
+   * `wa-<digits>`, the id WhatsApp senders get, so leads and chats meet on one customer.
+   */
+  contactKey: (tenantId: string, kind: 'email', valueHash: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `CONTACTKEY#${kind}#${valueHash}`,
+  }),
+  /** The lead a customer's new submissions join while it is open: `TENANT#<id>` / `OPENLEAD#<customerId>` (leadId). */
+  openLead: (tenantId: string, customerId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `OPENLEAD#${customerId}`,
+  }),
+  /** Pipeline stages of a tenant: `TENANT#<id>` / `PIPELINE` (absent: the default pipeline). */
+  pipeline: (tenantId: string): Key => ({ PK: tenantPk(tenantId), SK: 'PIPELINE' }),
+  /** Branding: `TENANT#<id>` / `BRANDING` (display name, colours, logo blob key under `tenants/<id>/`). */
+  branding: (tenantId: string): Key => ({ PK: tenantPk(tenantId), SK: 'BRANDING' }),
+  /** CRM destination (webhook or HubSpot) with its encrypted secret: `TENANT#<id>` / `CRMDEST#<id>`. */
+  crmDestination: (tenantId: string, destinationId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `CRMDEST#${destinationId}`,
+  }),
+  /**
+   * "Already handled" marker of a bus event per consumer rule: `TENANT#<id>#EVENTS` /
+   * `EVENT#<rule>#<eventId>` (`expiresAt` TTL, 30 days). The CRM sync also marks each destination
+   * that took a job: `EVENT#SyncLeadToCrm:<destinationId>#<jobId>`.
+   */
+  eventMarker: (tenantId: string, rule: string, eventId: string): Key => ({
+    PK: `${tenantPk(tenantId)}#EVENTS`,
+    SK: `EVENT#${rule}#${eventId}`,
+  }),
 } as const;
 
 export type RouteKind = 'wa-phone' | 'wa-waba' | 'ig';

@@ -10,6 +10,14 @@ import { InvitationRepo } from './invitation.repo';
 import { MemberRepo } from './membership.repo';
 import { MessageRepo } from './message.repo';
 import { TemplateCacheRepo } from './template-cache.repo';
+import { BrandingRepo } from './branding.repo';
+import { ContactRepo } from './contact.repo';
+import { CrmDestinationRepo } from './crm-destination.repo';
+import { FormRepo } from './form.repo';
+import { LeadNoteRepo } from './lead-note.repo';
+import { LeadRepo } from './lead.repo';
+import { PipelineRepo } from './pipeline.repo';
+import { SubmissionRepo } from './submission.repo';
 
 /**
  * Who is acting for which tenant, built in exactly two places: the auth middleware (from a verified
@@ -20,7 +28,10 @@ export type TenantContext = {
   readonly actor:
     | { kind: 'user'; userId: string; role: Role }
     | { kind: 'apiKey'; keyId: string; scopes: ApiKeyScope[] }
-    | { kind: 'system'; reason: 'inbound-webhook' | 'sandbox' | 'test' };
+    | {
+        kind: 'system';
+        reason: 'inbound-webhook' | 'sandbox' | 'test' | 'lead-ingest' | 'lead-pipeline';
+      };
 };
 
 export type TenantData = {
@@ -35,6 +46,15 @@ export type TenantData = {
   readonly invitations: InvitationRepo;
   readonly apiKeys: ApiKeyRepo;
   readonly audit: AuditLog;
+  // Leads (issue 5)
+  readonly forms: FormRepo;
+  readonly leads: LeadRepo;
+  readonly leadNotes: LeadNoteRepo;
+  readonly submissions: SubmissionRepo;
+  readonly contacts: ContactRepo;
+  readonly pipeline: PipelineRepo;
+  readonly branding: BrandingRepo;
+  readonly crmDestinations: CrmDestinationRepo;
 };
 
 /** The tenant-scoped accessor: every tenant read and write goes through repos bound to one tenant id. */
@@ -52,5 +72,13 @@ export function tenantData(db: Db, ctx: TenantContext): TenantData {
     invitations: new InvitationRepo(db, tenantId),
     apiKeys: new ApiKeyRepo(db, tenantId),
     audit: AuditLog.forTenant(db, tenantId),
+    forms: new FormRepo(db, tenantId),
+    leads: new LeadRepo(db, tenantId),
+    leadNotes: new LeadNoteRepo(db, tenantId),
+    submissions: new SubmissionRepo(db, tenantId),
+    contacts: new ContactRepo(db, tenantId),
+    pipeline: new PipelineRepo(db, tenantId),
+    branding: new BrandingRepo(db, tenantId),
+    crmDestinations: new CrmDestinationRepo(db, tenantId),
   };
 }

@@ -92,16 +92,6 @@ export class UserRepo {
     return updated ? toUser(updated) : undefined;
   }
 
-  /** Prefer MemberRepo.add (tenant-scoped, keeps the owner count); kept for platform tooling. */
-  async addMembership(m: Membership): Promise<void> {
-    await this.db.put({ ...keys.member(m.tenantId, m.userId), ...m, entity: 'Member' });
-    await this.db.put({
-      ...keys.userMembership(m.userId, m.tenantId),
-      ...m,
-      entity: 'UserMembership',
-    });
-  }
-
   /** The authoritative membership (tenant side): what authorisation trusts. */
   async getMembership(tenantId: string, userId: string): Promise<Membership | undefined> {
     const item = await this.db.get(keys.member(tenantId, userId));

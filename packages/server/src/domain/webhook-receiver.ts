@@ -110,7 +110,17 @@ export async function receiveWebhook(
       receivedAt,
       rawRef,
     };
-    let body = JSON.stringify(inline);
+    let body: string;
+    try {
+      body = JSON.stringify(inline);
+    } catch (err) {
+      // Found by the webhook fuzzer: JSON.parse takes any depth, JSON.stringify overflows the stack
+      // at a few thousand levels. No Meta payload nests like that; answer 400, not 500.
+      if (err instanceof RangeError) {
+        throw new AppError('not_a_meta_envelope', 'The body nests deeper than a Meta envelope can.');
+      }
+      throw err;
+    }
     // An entry too big for one queue message travels by reference to the archived raw body.
     if (Buffer.byteLength(body) > maxBatchBytes) {
       const byRef: IncomingQueueMessage = {

@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { Db } from '../data/dynamo';
 import type { AuthOverrides } from '../domain/auth/settings';
+import type { LeadDeps } from '../domain/leads/lead-deps';
 import { AppError, RetryLaterError } from '../errors';
 import type { Logger } from '../log';
 import type { GraphClient } from '../meta/graph-client';
@@ -21,6 +22,7 @@ import {
 } from '../topology';
 import type { Caller } from './auth-context';
 import { authenticate } from './authenticate';
+import { assertPathParams } from './path-params';
 import { handlers } from './handlers';
 import { fieldErrors } from './validate';
 
@@ -42,6 +44,8 @@ export type AppDeps = {
   graph?: GraphClient;
   /** Per-sender send throughput (token buckets); when absent, one per process at 80 msg/s. */
   sendLimiter?: ThroughputLimiter;
+  /** Leads: the event bus, asset URL signing, CRM connector settings, submission limits. */
+  leads: LeadDeps;
 };
 
 export type RouteHandler = (c: Context, caller: Caller, deps: AppDeps) => Promise<Response>;
@@ -106,7 +110,11 @@ export function createApp(deps: AppDeps, opts: { functions?: FunctionName[] } = 
             413,
           ),
       }),
-      async (c) => handler(c, await authenticate(c, route.access, deps), deps),
+      async (c) => {
+        const caller = await authenticate(c, route.access, deps);
+        assertPathParams(c);
+        return handler(c, caller, deps);
+      },
     );
   }
   return app;

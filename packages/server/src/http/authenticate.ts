@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { ApiKeyLookup } from '../data/api-key.repo';
+import { ApiKeyLookup, ApiKeyRepo } from '../data/api-key.repo';
 import { SessionRepo, type Session } from '../data/session.repo';
 import { TenantRepo } from '../data/tenant.repo';
 import { tenantData, type TenantContext } from '../data/tenant-data';
@@ -60,8 +60,7 @@ async function authenticateApiKey(
     throw new AppError('insufficient_scope', 'This route does not accept API keys.');
   }
   const parsed = parseApiKey(key);
-  const lookup = new ApiKeyLookup(deps.db);
-  const record = parsed && (await lookup.get(parsed.keyId));
+  const record = parsed && (await new ApiKeyLookup(deps.db).resolve(parsed.keyId));
   if (!record || !sameHash(record.keyHash, hashSecret(key))) {
     throw new AppError('invalid_api_key', 'The API key is not valid.');
   }
@@ -80,7 +79,7 @@ async function authenticateApiKey(
   const settings = authSettings(deps.auth);
   const touchMs = settings.apiKeyTouchIntervalSeconds * 1000;
   if (!record.lastUsedAt || now.getTime() - Date.parse(record.lastUsedAt) >= touchMs) {
-    await lookup.touch(record.id, now, touchMs);
+    await new ApiKeyRepo(deps.db, tenant.id).touch(record.id, now, touchMs);
   }
   const ctx: TenantContext = {
     tenantId: tenant.id,

@@ -39,8 +39,8 @@ function scalarMatches(matcher: Matcher, value: unknown, present: boolean): bool
         }
         throw new UnsupportedPatternError(`anything-but ${JSON.stringify(arg)}`);
       }
-      const excluded = Array.isArray(arg) ? arg : [arg];
-      return !excluded.includes(value as Json);
+      const excluded: unknown[] = Array.isArray(arg) ? arg : [arg];
+      return !excluded.some((x) => x === value);
     }
     case 'numeric':
       return present && typeof value === 'number' && numericMatches(arg, value);

@@ -527,6 +527,15 @@ describe('errors, retries and timeouts', () => {
     );
   });
 
+  it('starts no retry that would end past the call’s time budget', async () => {
+    queue.push(waErr(130429, '(#130429) Rate limit hit', 'too many'));
+    queue.push(waOk());
+    const err = await failure(send(client({ budgetMs: 50 })));
+    expect(err).toBeInstanceOf(GraphApiError);
+    expect(seen).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
   it('times out: a POST is not sent twice, a GET is retried', async () => {
     queue.push({ ...waOk(), delayMs: 400 });
     const err = await failure(send(client({ timeoutMs: 100 })));

@@ -26,6 +26,8 @@ export type GraphConfig = {
   version: string;
   /** Per attempt. */
   timeoutMs?: number;
+  /** All attempts of one call together: no retry starts past it (the Api function times out at 15 s). */
+  budgetMs?: number;
   maxAttempts?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
@@ -210,6 +212,7 @@ type RequestOptions = {
 
 export class GraphClient {
   private readonly timeoutMs: number;
+  private readonly budgetMs: number;
   private readonly maxAttempts: number;
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
@@ -219,7 +222,8 @@ export class GraphClient {
   private readonly random: () => number;
 
   constructor(readonly config: GraphConfig) {
-    this.timeoutMs = config.timeoutMs ?? 8_000;
+    this.timeoutMs = config.timeoutMs ?? 5_000;
+    this.budgetMs = config.budgetMs ?? 10_000;
     this.maxAttempts = Math.max(1, config.maxAttempts ?? 3);
     this.backoffBaseMs = config.backoffBaseMs ?? 250;
     this.backoffMaxMs = config.backoffMaxMs ?? 2_000;
@@ -312,12 +316,15 @@ export class GraphClient {
   }
 
   private async request(opts: RequestOptions): Promise<unknown> {
+    const deadline = Date.now() + this.budgetMs;
     for (let attempt = 1; ; attempt++) {
+      const timeoutMs = Math.max(1, Math.min(this.timeoutMs, deadline - Date.now()));
       try {
-        return await this.attempt(opts);
+        return await this.attempt(opts, timeoutMs);
       } catch (err) {
         const delay = this.retryDelay(err, opts, attempt);
-        if (delay === undefined) throw err;
+        // A retry that could not finish within the budget is not started.
+        if (delay === undefined || Date.now() + delay >= deadline) throw err;
         await this.sleep(delay);
       }
     }
@@ -345,7 +352,7 @@ export class GraphClient {
     return Math.floor(this.random() * cap);
   }
 
-  private async attempt(opts: RequestOptions): Promise<unknown> {
+  private async attempt(opts: RequestOptions, timeoutMs: number): Promise<unknown> {
     const url = new URL(`${opts.base}/${this.config.version}/${opts.path}`);
     for (const [key, value] of Object.entries(opts.query ?? {})) url.searchParams.set(key, value);
     let response: Response;
@@ -358,15 +365,12 @@ export class GraphClient {
           ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
         body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
       const name = (err as Error).name;
       if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new GraphTransportError(
-          'timeout',
-          `Graph API did not answer within ${this.timeoutMs} ms`,
-        );
+        throw new GraphTransportError('timeout', `Graph API did not answer within ${timeoutMs} ms`);
       }
       throw new GraphTransportError('network', `Graph API unreachable: ${(err as Error).message}`);
     }

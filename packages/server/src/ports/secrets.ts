@@ -1,6 +1,12 @@
 /** Named secrets: Secrets Manager in AWS, files under the data dir (0600) in the sandbox. */
 export type SecretName =
-  'metaAppSecret' | 'metaVerifyToken' | 'jwtSigningKeys' | 'channelTokenKey' | 'adminPassword';
+  | 'metaAppSecret'
+  | 'metaVerifyToken'
+  | 'jwtSigningKeys'
+  | 'channelTokenKey'
+  | 'adminPassword'
+  // Signs tenant asset URLs: the sandbox's HMAC key, or CloudFront's RSA private key (PEM) in AWS.
+  | 'assetsSigningKey';
 
 export type SecretStore = {
   /** Returns the secret, creating it with `generate` the first time when the store may do so. */

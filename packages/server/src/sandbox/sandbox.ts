@@ -26,6 +26,12 @@ import { TokenService } from '../security/jwt';
 import { LocalTokenCipher } from '../security/token-cipher';
 import { queues, table } from '../topology';
 import { bootstrapPlatformAdmin } from './bootstrap-admin';
+import { HmacAssetSigner } from '../local/hmac-asset-signer';
+import { defaultHubspotBaseUrl, type CrmSettings } from '../domain/leads/crm-connectors';
+import type { Backoff } from '../domain/leads/crm-sync';
+import type { LeadLimits } from '../domain/leads/lead-deps';
+import { startLeadPipeline, type LeadPipeline, type LeadQueueName } from './lead-pipeline';
+import type { QueueName } from '../topology';
 import { withWebApp } from './web-static';
 
 // The local sandbox as a library: `startSandbox()` composes the same functions the Lambdas run, with
@@ -63,6 +69,19 @@ export type SandboxOptions = {
   metaStatusDelayMs?: number;
   /** The web app's static export served at `/` (default packages/web/out); false: the API only. */
   webDir?: string | false;
+  /**
+   * CRM connectors: loopback destinations are allowed by default in the sandbox (a developer's
+   * local receiver); the HubSpot base URL defaults to HUBSPOT_BASE_URL or api.hubapi.com.
+   */
+  crm?: Partial<CrmSettings>;
+  /** Backoff of failed CRM pushes (default 30 s doubling to 15 min); `retryDelaySeconds` overrides it. */
+  crmBackoff?: Backoff;
+  /** Public submission limits per IP and per form. */
+  leadLimits?: Partial<LeadLimits>;
+  /** The web app's origin, allowed to post to every form (its hosted form page). */
+  hostedFormOrigin?: string;
+  /** Wraps a leads-flow consumer (fault tests). */
+  wrapLeadConsumer?: (queue: LeadQueueName, handler: SqsBatchHandler) => SqsBatchHandler;
 };
 
 export type Sandbox = {
@@ -73,7 +92,9 @@ export type Sandbox = {
   meta: { appSecret: string; verifyToken: string };
   admin: { email: string; password: string };
   queues: { incoming: LocalQueue; incomingDlq: LocalQueue };
-  dlq: Record<'IncomingMessagesQueue', DeadLetterAdmin>;
+  dlq: Record<QueueName, DeadLetterAdmin>;
+  /** The leads flow: local bus, rule target queues and their DLQs. */
+  leads: LeadPipeline;
   /** Where Graph calls go: the stand-in's URL, or the configured base. */
   graphBaseUrl: string;
   /** The built-in Meta stand-in (absent when a Graph base URL is configured), with its test hooks. */
@@ -186,7 +207,30 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   });
   if (opts.processMessages !== false) poller.start();
 
-  const dlq = { IncomingMessagesQueue: localDlqAdmin(incomingDlq, incoming) };
+  const crm: CrmSettings = {
+    allowLoopback: true,
+    hubspotBaseUrl: process.env.HUBSPOT_BASE_URL ?? defaultHubspotBaseUrl,
+    ...opts.crm,
+  };
+  const leads = await startLeadPipeline({
+    dataDir,
+    db,
+    log,
+    cipher,
+    crm,
+    retryDelaySeconds: opts.retryDelaySeconds,
+    crmBackoff: opts.crmBackoff,
+    wrapConsumer: opts.wrapLeadConsumer,
+  });
+  if (opts.processMessages !== false) leads.start();
+  const assetSigningKey = await secrets.get('assetsSigningKey', () =>
+    randomBytes(32).toString('base64url'),
+  );
+
+  const dlq: Record<QueueName, DeadLetterAdmin> = {
+    IncomingMessagesQueue: localDlqAdmin(incomingDlq, incoming),
+    ...leads.dlq,
+  };
   const envGraph = graphConfigFromEnv();
   const configuredBase = (opts.metaGraphBaseUrl ?? process.env.META_GRAPH_BASE_URL)?.replace(
     /\/+$/,
@@ -228,6 +272,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     now: opts.now,
     auth: opts.auth,
     graph,
+    leads: {
+      bus: leads.bus,
+      assets: new HmacAssetSigner(async () => assetSigningKey),
+      crm,
+      limits: opts.leadLimits,
+      hostedFormOrigin: opts.hostedFormOrigin,
+    },
   });
   const app = await withWebApp(api, opts.webDir, log);
   const host = opts.host ?? '127.0.0.1';
@@ -257,6 +308,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     admin: { email: admin.email, password: admin.password },
     queues: { incoming, incomingDlq },
     dlq,
+    leads,
     graphBaseUrl,
     metaStandIn,
     async stop() {
@@ -269,6 +321,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         (server as Server).closeAllConnections?.();
       });
       await poller.stop();
+      await leads.stop();
       await incoming.close();
       await incomingDlq.close();
       db.destroy();

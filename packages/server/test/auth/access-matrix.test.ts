@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleRank } from '../../src/http/auth-context';
-import type { ApiKeyScope, Role } from '../../src/topology';
+import { routes, type ApiKeyScope, type RouteSpec, type Role } from '../../src/topology';
 import { addMember, createApiKey, onboard, startAuthSandbox, type AuthSandbox } from './helpers';
 import { routeCases, tenantRoutes, type CaseRequest, type TenantRoute } from './route-cases';
 
@@ -116,4 +116,24 @@ describe('API key matrix', () => {
       expect(res.json.error.code).toBe('insufficient_scope');
     }
   });
+});
+
+describe('path ids', () => {
+  const withIds = (routes as readonly RouteSpec[]).filter(
+    (route) =>
+      route.path.includes('{') &&
+      (route.access.kind === 'tenant' || route.access.kind === 'platformAdmin'),
+  );
+  it.each(withIds.map((route) => [route.id, route] as const))(
+    '%s: an id no object can have answers 404, never 5xx',
+    async (_id, route) => {
+      const path = route.path.replace(/\{(\w+)\}/g, 'x'.repeat(3000));
+      const token = route.access.kind === 'tenant' ? tokens.owner : t.adminToken;
+      const res = await t.api.request(route.method, path, {
+        token,
+        body: ['POST', 'PUT', 'PATCH'].includes(route.method) ? {} : undefined,
+      });
+      expect(res.status, res.text).toBe(404);
+    },
+  );
 });

@@ -43,7 +43,7 @@ describe('API keys', () => {
     const { key, id, prefix } = res.json;
     expect(key).toMatch(/^sk_live_ak_[0-9a-z]{20}_[A-Za-z0-9_-]{43}$/);
     expect(key.startsWith(`${prefix}_`)).toBe(true);
-    const stored = await t.sb.db.get(keys.apiKey(id));
+    const stored = await t.sb.db.get(keys.apiKey(tenantA.tenantId, id));
     expect(JSON.stringify(stored)).not.toContain(key.slice(prefix.length + 1));
     expect(stored?.keyHash).toMatch(/^[0-9a-f]{64}$/);
 
@@ -128,7 +128,8 @@ describe('API keys', () => {
 
   it('records its last use at most once a minute', async () => {
     const { key, id } = await createApiKey(t, ownerA(), ['read']);
-    const lastUsed = async () => (await t.sb.db.get(keys.apiKey(id)))?.lastUsedAt as string;
+    const lastUsed = async () =>
+      (await t.sb.db.get(keys.apiKey(tenantA.tenantId, id)))?.lastUsedAt as string;
     expect(await lastUsed()).toBeUndefined();
     await withKey(key);
     const first = await lastUsed();
@@ -139,6 +140,23 @@ describe('API keys', () => {
     t.clock.advance(31);
     await withKey(key);
     expect(await lastUsed()).not.toBe(first);
+  });
+
+  it('lists all keys page by page', async () => {
+    const fresh = await onboard(t, 'Paging');
+    const token = fresh.owner.session.accessToken;
+    const created = [];
+    for (let i = 0; i < 3; i++) created.push((await createApiKey(t, token, ['read'])).id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `?limit=2&cursor=${cursor}` : '?limit=2';
+      const res = await t.api.request('GET', `/api-keys${query}`, { token });
+      expect(res.json.items.length).toBeLessThanOrEqual(2);
+      seen.push(...res.json.items.map((k: { id: string }) => k.id));
+      cursor = res.json.nextCursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual(created.sort());
   });
 
   it('validates creation: name, known scopes, each once', async () => {

@@ -54,7 +54,7 @@ afterAll(async () => {
 function snapshotA(): Promise<string> {
   return tenantSnapshot(t.sb.db, a.tenantId, [
     keys.messagePk(a.tenantId, a.customerId),
-    keys.apiKey(a.apiKeyId).PK,
+    keys.apiKeyPointer(a.apiKeyId).PK,
     keys.user(a.memberUserId).PK,
   ]);
 }

@@ -1,4 +1,4 @@
-import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose';
+import { SignJWT, createLocalJWKSet, generateKeyPair, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addMember,
@@ -169,7 +169,7 @@ describe('refresh tokens', () => {
     });
     expect(unknown.status).toBe(401);
     expect(unknown.json.error.code).toBe('invalid_token');
-    const malformed = await t.api.request('POST', '/auth/refresh', { body: { refresh: 1 } });
+    const malformed = await t.api.request('POST', '/auth/refresh', { body: { refreshToken: 42 } });
     expect(malformed.status).toBe(400);
     expect(malformed.json.error.code).toBe('validation_failed');
   });

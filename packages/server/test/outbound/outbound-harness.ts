@@ -41,7 +41,9 @@ export type IgTenant = TestTenant & { accountId: string; channelId: string };
 export async function waTenant(t: TestSandbox): Promise<WaTenant> {
   const wabaId = newMetaId();
   const phoneNumberId = newMetaId();
-  const tenant = await createTenant(t.api, t.adminToken, [{ type: 'whatsapp', wabaId, phoneNumberId }]);
+  const tenant = await createTenant(t.api, t.adminToken, [
+    { type: 'whatsapp', wabaId, phoneNumberId },
+  ]);
   return { ...tenant, wabaId, phoneNumberId, channelId: tenant.channelIds[0]! };
 }
 
@@ -114,16 +116,32 @@ export async function conversationOf(t: TestSandbox, token: string, customerId: 
   );
 }
 
-export async function messagesOf(t: TestSandbox, token: string, conversationId: string): Promise<any[]> {
-  const res = await t.api.request('GET', `/conversations/${conversationId}/messages?limit=200`, { token });
+export async function messagesOf(
+  t: TestSandbox,
+  token: string,
+  conversationId: string,
+): Promise<any[]> {
+  const res = await t.api.request('GET', `/conversations/${conversationId}/messages?limit=200`, {
+    token,
+  });
   expect(res.status).toBe(200);
   return res.json.items;
 }
 
-export async function messageById(t: TestSandbox, token: string, conversationId: string, id: string) {
+export async function messageById(
+  t: TestSandbox,
+  token: string,
+  conversationId: string,
+  id: string,
+) {
   return (await messagesOf(t, token, conversationId)).find((m) => m.id === id);
 }
 
-export async function send(t: TestSandbox, token: string, body: unknown, headers?: Record<string, string>) {
+export async function send(
+  t: TestSandbox,
+  token: string,
+  body: unknown,
+  headers?: Record<string, string>,
+) {
   return t.api.request('POST', '/send-message', { token, body, headers });
 }

@@ -1,7 +1,6 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { QueryProvider } from '@/lib/query-client';
-import { SessionProvider } from '@/lib/session';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -20,9 +19,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <QueryProvider>
-          <SessionProvider>{children}</SessionProvider>
-        </QueryProvider>
+        {/* Sessions live in the app's layouts only: the public hosted form never touches auth. */}
+        <QueryProvider>{children}</QueryProvider>
       </body>
     </html>
   );

@@ -3,10 +3,18 @@
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
 import { LoadingState } from '@/components/ui';
-import { useSession } from '@/lib/session';
+import { SessionProvider, useSession } from '@/lib/session';
 
 /** `/`: the inbox when signed in, the sign-in page otherwise. */
 export default function Home() {
+  return (
+    <SessionProvider>
+      <Redirect />
+    </SessionProvider>
+  );
+}
+
+function Redirect() {
   const { state } = useSession();
   const router = useRouter();
   useEffect(() => {

@@ -120,13 +120,7 @@ export function ErrorState({
   onRetry?: () => void;
   what?: string;
 }) {
-  if (error instanceof ApiError && error.routeMissing) {
-    return (
-      <EmptyState icon={<AlertIcon />} title={`${what ?? 'This feature'} is not available yet`}>
-        This server does not offer it yet. It will appear here once it does.
-      </EmptyState>
-    );
-  }
+  if (error instanceof ApiError && error.routeMissing) return <NotAvailable what={what} />;
   return (
     <div role="alert" className="flex min-h-40 flex-col items-center justify-center gap-3 p-8 text-center">
       <div className="flex size-12 items-center justify-center rounded-full bg-red-50 text-red-600">
@@ -142,6 +136,15 @@ export function ErrorState({
         </Button>
       ) : null}
     </div>
+  );
+}
+
+/** A screen whose API route this server does not have yet. */
+export function NotAvailable({ what }: { what?: string }) {
+  return (
+    <EmptyState icon={<AlertIcon />} title={`${what ?? 'This feature'} is not available yet`}>
+      This server does not offer it yet. It will appear here once it does.
+    </EmptyState>
   );
 }
 
@@ -196,25 +199,40 @@ export function Field({ label, hint, error, required, children, className }: Fie
   );
 }
 
+/** Controls fill their container unless the caller gives a width. */
+function widthOf(className?: string): string {
+  return className && /(^|\s)(w-|max-w-|flex-1)/.test(className) ? '' : 'w-full';
+}
+
 const controlClass =
-  'w-full rounded-lg border border-slate-300 bg-white px-3 text-sm text-slate-900 shadow-sm ' +
+  'rounded-lg border border-slate-300 bg-white px-3 text-sm text-slate-900 shadow-sm ' +
   'placeholder:text-slate-400 focus:border-brand focus:outline-2 focus:outline-brand/30 ' +
   'aria-[invalid=true]:border-red-500 disabled:bg-slate-50';
 
 export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement>>(
   function Input({ className, ...props }, ref) {
-    return <input ref={ref} className={cx(controlClass, 'h-10', className)} {...props} />;
+    return (
+      <input ref={ref} className={cx(controlClass, widthOf(className), 'h-10', className)} {...props} />
+    );
   },
 );
 
 export const Textarea = forwardRef<HTMLTextAreaElement, TextareaHTMLAttributes<HTMLTextAreaElement>>(
   function Textarea({ className, ...props }, ref) {
-    return <textarea ref={ref} className={cx(controlClass, 'py-2', className)} {...props} />;
+    return (
+      <textarea
+        ref={ref}
+        className={cx(controlClass, widthOf(className), 'py-2', className)}
+        {...props}
+      />
+    );
   },
 );
 
 export function Select({ className, ...props }: SelectHTMLAttributes<HTMLSelectElement>) {
-  return <select className={cx(controlClass, 'h-10 pr-8', className)} {...props} />;
+  return (
+    <select className={cx(controlClass, widthOf(className), 'h-10 pr-8', className)} {...props} />
+  );
 }
 
 export function Badge({
@@ -373,7 +391,7 @@ export function Segmented<T extends string>({
 }: {
   value: T;
   onChange: (value: T) => void;
-  options: { value: T; label: ReactNode }[];
+  options: { value: T; label: ReactNode; title?: string }[];
   label: string;
 }) {
   return (
@@ -383,6 +401,7 @@ export function Segmented<T extends string>({
           key={option.value}
           type="button"
           aria-pressed={value === option.value}
+          title={option.title}
           onClick={() => onChange(option.value)}
           className={cx(
             'inline-flex h-7 items-center gap-1.5 rounded-md px-2.5 text-sm font-medium',

@@ -102,6 +102,10 @@ async function rawFetch(path: string, init: RequestInit): Promise<Response> {
   }
 }
 
+function authHeader(): Record<string, string> {
+  return session ? { authorization: `Bearer ${session.accessToken}` } : {};
+}
+
 async function sessionCall(path: string, body?: unknown): Promise<Session | null> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (session) headers.authorization = `Bearer ${session.accessToken}`;
@@ -147,8 +151,14 @@ export const auth = {
   login: (email: string, password: string) => sessionCall('/auth/login', { email, password }),
   switchTenant: (tenantId: string) => sessionCall('/auth/switch-tenant', { tenantId }),
   async logout(): Promise<void> {
+    // The server must revoke the session and clear the cookie, or a reload would sign back in:
+    // an expired access token is renewed once and the logout replayed.
+    const call = () => rawFetch('/auth/logout', { method: 'POST', headers: authHeader() });
     try {
-      if (session) await sessionCall('/auth/logout').catch(() => null);
+      let res = await call();
+      if (res.status === 401 && (await refreshSession())) res = await call();
+    } catch {
+      // Offline: the in-memory token goes anyway.
     } finally {
       setSession(null);
     }

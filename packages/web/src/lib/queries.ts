@@ -1,6 +1,7 @@
 import {
   channelSchema,
   conversationSchema,
+  leadSchema,
   memberSchema,
   messageSchema,
   pageOf,
@@ -8,7 +9,15 @@ import {
 } from '@switchboard/contracts';
 import { queryOptions } from '@tanstack/react-query';
 import { api, ApiError } from './api-client';
-import { brandingSchema, type Branding } from './schemas';
+import { endpoints } from './endpoints';
+import {
+  brandingSchema,
+  formViewSchema,
+  leadDetailSchema,
+  leadNoteSchema,
+  pipelineResponseSchema,
+  type Branding,
+} from './schemas';
 
 // Query definitions shared by screens: one key per resource so a mutation can invalidate it.
 
@@ -103,7 +112,7 @@ export const brandingQuery = () =>
   queryOptions({
     queryKey: ['branding'],
     queryFn: ({ signal }): Promise<Branding | null> =>
-      orNull(api.get('/branding', { schema: brandingSchema, signal })),
+      orNull(api.get(endpoints.branding, { schema: brandingSchema, signal })),
     staleTime: 60_000,
   });
 
@@ -112,4 +121,61 @@ export const membersQuery = () =>
     queryKey: ['members'],
     queryFn: ({ signal }) => api.get('/users', { schema: pageOf(memberSchema), signal }),
     staleTime: 60_000,
+  });
+
+// ---- leads, pipeline and forms
+
+const leadPage = pageOf(leadSchema);
+
+export type LeadFilters = { q?: string; ownerId?: string; formId?: string; stage?: string };
+
+export const pipelineQuery = () =>
+  queryOptions({
+    queryKey: ['pipeline'],
+    queryFn: ({ signal }) => orNull(api.get(endpoints.pipeline, { schema: pipelineResponseSchema, signal })),
+    staleTime: 60_000,
+  });
+
+/** One board column; polled so leads from forms appear without a reload. */
+export const stageLeadsQuery = (stage: string, filters: LeadFilters) =>
+  queryOptions({
+    queryKey: ['leads', 'stage', stage, filters],
+    queryFn: ({ signal }) =>
+      api.get(endpoints.leads, {
+        schema: leadPage,
+        signal,
+        query: { stage, limit: 100, q: filters.q, ownerId: filters.ownerId, formId: filters.formId },
+      }),
+    refetchInterval: 5_000,
+  });
+
+export const leadsPage = (filters: LeadFilters, cursor?: string) =>
+  api.get(endpoints.leads, {
+    schema: leadPage,
+    query: { limit: 50, cursor, ...filters },
+  });
+
+export const leadQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['lead', id],
+    queryFn: ({ signal }) => api.get(endpoints.lead(id), { schema: leadDetailSchema, signal }),
+    refetchInterval: (q) => (q.state.data?.sync.status === 'pending' || q.state.data?.sync.status === 'retrying' ? 2_000 : false),
+  });
+
+export const leadNotesQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['lead', id, 'notes'],
+    queryFn: ({ signal }) => api.get(endpoints.leadNotes(id), { schema: pageOf(leadNoteSchema), signal, query: { limit: 100 } }),
+  });
+
+export const formsQuery = () =>
+  queryOptions({
+    queryKey: ['forms'],
+    queryFn: ({ signal }) => orNull(api.get(endpoints.forms, { schema: pageOf(formViewSchema), signal })),
+  });
+
+export const formQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['form', id],
+    queryFn: ({ signal }) => api.get(endpoints.form(id), { schema: formViewSchema, signal }),
   });

@@ -1,6 +1,5 @@
 import { createApiKeyRequestSchema } from '@switchboard/contracts';
 import { z } from 'zod';
-import { keys } from '../../data/keys';
 import { hashSecret, newApiKey } from '../../domain/auth/secret-tokens';
 import { NotFoundError } from '../../errors';
 import type { HandlerTable } from '../app';
@@ -10,7 +9,7 @@ import { nowOf } from './session-deps';
 import { tenantOf } from './tenant-caller';
 
 const listQuery = z.object({ limit: pageSizeSchema, cursor: z.string().max(2048).optional() });
-const keysCursor = z.object({ id: z.string().min(1).max(64), at: z.string().min(1).max(128) });
+const keysCursor = z.object({ after: z.string().min(1).max(64) });
 
 export const apiKeyHandlers = {
   'api-keys.create': async (c, caller, deps) => {
@@ -38,20 +37,12 @@ export const apiKeyHandlers = {
   'api-keys.list': async (c, caller) => {
     const { data } = tenantOf(caller);
     const query = parseQuery(c, listQuery);
+    // The cursor carries a key id only; the tenant's partition comes from the caller.
     const cursor = decodeCursor(query.cursor, keysCursor);
-    // The cursor carries sort-key values only; the tenant's index partition is rebuilt here.
-    const startKey = cursor && {
-      ...keys.apiKey(cursor.id),
-      GSI1PK: keys.apiKeysPk(data.tenantId),
-      GSI1SK: cursor.at,
-    };
-    const page = await data.apiKeys.list(query.limit, startKey);
-    const last = page.lastKey;
+    const page = await data.apiKeys.list(query.limit, cursor?.after);
     return c.json({
       items: page.items,
-      nextCursor: last
-        ? encodeCursor({ id: String(last.PK).slice('APIKEY#'.length), at: String(last.GSI1SK) })
-        : null,
+      nextCursor: page.lastId ? encodeCursor({ after: page.lastId }) : null,
     });
   },
 

@@ -3,11 +3,10 @@ import {
   changePasswordRequestSchema,
   loginRequestSchema,
   newPasswordSchema,
-  refreshRequestSchema,
   switchTenantRequestSchema,
 } from '@switchboard/contracts';
 import type { Context } from 'hono';
-import { InvitationLookup } from '../../data/invitation.repo';
+import { InvitationLookup, InvitationRepo } from '../../data/invitation.repo';
 import { MemberRepo } from '../../data/membership.repo';
 import { SessionRepo } from '../../data/session.repo';
 import { TenantRepo } from '../../data/tenant.repo';
@@ -21,6 +20,7 @@ import type { AppDeps, HandlerTable } from '../app';
 import { audit, type AuditScope } from '../audit';
 import type { Caller, UserCaller } from '../auth-context';
 import { requestInfo } from '../client-ip';
+import { clearRefreshCookie, refreshTokenOf, setRefreshCookie } from '../refresh-cookie';
 import { parseJsonBody } from '../validate';
 import { nowOf, sessionDeps, settingsOf } from './session-deps';
 
@@ -128,13 +128,19 @@ export const authHandlers = {
       },
       await trailsOf(deps, account.id),
     );
+    setRefreshCookie(c, response);
     return c.json(response);
   },
 
   'auth.refresh': async (c, caller, deps) => {
-    const body = await parseJsonBody(c, refreshRequestSchema);
-    const outcome = await refreshSession(await sessionDeps(deps), body.refreshToken);
-    if (outcome.kind === 'ok') return c.json(outcome.response);
+    // The web app sends no body: its refresh token is the httpOnly cookie (see refresh-cookie.ts).
+    const refreshToken = await refreshTokenOf(c);
+    const outcome = await refreshSession(await sessionDeps(deps), refreshToken);
+    if (outcome.kind === 'ok') {
+      setRefreshCookie(c, outcome.response);
+      return c.json(outcome.response);
+    }
+    clearRefreshCookie(c);
     if (outcome.kind === 'reused') {
       const { session } = outcome;
       await audit(
@@ -171,6 +177,7 @@ export const authHandlers = {
       { action: 'auth.signed_out', target: { type: 'session', id: user.sessionId! } },
       user.tenantId ? { tenantIds: [user.tenantId] } : { platform: true },
     );
+    clearRefreshCookie(c);
     return c.body(null, 204);
   },
 
@@ -198,6 +205,7 @@ export const authHandlers = {
       sessionId!,
       tenant.id,
     );
+    setRefreshCookie(c, response);
     return c.json(response);
   },
 
@@ -231,8 +239,7 @@ export const authHandlers = {
     const body = await parseJsonBody(c, acceptInviteRequestSchema);
     const now = nowOf(deps);
     const tokenHash = hashSecret(body.token);
-    const invitations = new InvitationLookup(deps.db);
-    const invitation = await invitations.get(tokenHash);
+    const invitation = await new InvitationLookup(deps.db).resolve(tokenHash);
     const invalid = () =>
       new AppError('invalid_token', 'This invitation is invalid, already used or expired.');
     if (
@@ -264,7 +271,8 @@ export const authHandlers = {
       }
     }
     // Single use: claim before any account or membership is written.
-    if (!(await invitations.claim(tokenHash, now))) throw invalid();
+    const claimed = await new InvitationRepo(deps.db, tenant.id).claim(invitation.id, now);
+    if (!claimed) throw invalid();
     if (!user) {
       try {
         user = await users.create(
@@ -306,6 +314,7 @@ export const authHandlers = {
       requestInfo(c),
       tenant.id,
     );
+    setRefreshCookie(c, response);
     return c.json(response);
   },
 
@@ -319,7 +328,8 @@ export const authHandlers = {
     return c.json({
       user: { id: user.userId, email: account?.email, platformAdmin: user.platformAdmin },
       tenantId: user.tenantId,
-      role: user.role,
+      // The membership's current role, not the one the token was issued with.
+      role: memberships.find((m) => m.tenantId === user.tenantId)?.role,
       tenants: memberships.map((m) => ({ tenantId: m.tenantId, name: m.tenantName, role: m.role })),
     });
   },

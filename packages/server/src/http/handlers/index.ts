@@ -10,6 +10,11 @@ import { messagingHandlers } from './messaging';
 import { referenceHandlers } from './reference';
 import { userHandlers } from './users';
 import { webhookHandlers } from './webhooks';
+import { brandingHandlers } from './branding';
+import { crmHandlers } from './crm';
+import { formHandlers } from './forms';
+import { leadHandlers } from './leads';
+import { publicFormHandlers } from './public-forms';
 
 /** Every route id of the topology has exactly one handler: the type fails when one is missing. */
 export const handlers: HandlerTable = {
@@ -24,4 +29,9 @@ export const handlers: HandlerTable = {
   ...userHandlers,
   ...apiKeyHandlers,
   ...auditHandlers,
+  ...formHandlers,
+  ...publicFormHandlers,
+  ...leadHandlers,
+  ...brandingHandlers,
+  ...crmHandlers,
 };

@@ -57,6 +57,8 @@ export type MetaStandIn = {
   forgetId(id: string): void;
   /** The next `times` calls (any endpoint) get this error. */
   failNext(error: InjectedError, times?: number): void;
+  /** The next call is answered only after `ms` (a slow Meta). */
+  holdNext(ms: number): void;
   setTemplates(wabaId: string, templates: StandInTemplate[]): void;
   /** Sends Meta accepted, oldest first. */
   readonly sent: StandInSend[];
@@ -184,6 +186,7 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
   const revoked = new Set<string>();
   const unknownIds = new Set<string>();
   const injected: { error: InjectedError; times: number }[] = [];
+  const holds: number[] = [];
   const templates = new Map<string, StandInTemplate[]>();
   // Instagram `me`: the account a token was last seen looking up.
   const tokenAccounts = new Map<string, string>();
@@ -389,6 +392,8 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const hold = holds.shift();
+    if (hold) await new Promise((resolve) => setTimeout(resolve, hold));
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const [version, id, edge, ...rest] = parts;
@@ -467,6 +472,7 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
     revokeToken: (token) => void revoked.add(hash(token)),
     forgetId: (id) => void unknownIds.add(id),
     failNext: (error, times = 1) => void injected.push({ error, times }),
+    holdNext: (ms) => void holds.push(ms),
     setTemplates: (wabaId, list) => void templates.set(wabaId, list),
     sent,
     async idle() {

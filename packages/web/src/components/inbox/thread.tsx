@@ -102,7 +102,7 @@ function ThreadHeader({ c, onBack }: { c: ConversationDto; onBack: () => void })
           <label className="flex items-center gap-2 text-xs text-slate-500">
             Assignee
             <Select
-              className="h-8 w-48 text-sm"
+              className="h-8 w-auto max-w-56 text-sm"
               value={c.assigneeId ?? ''}
               disabled={assign.isPending}
               onChange={(e) => assign.mutate(e.target.value || null)}

@@ -54,8 +54,24 @@ function Inbox() {
               onChange={(v) => setParams({ channel: v === 'all' ? null : v })}
               options={[
                 { value: 'all', label: 'All' },
-                { value: 'whatsapp', label: <><WhatsAppIcon size={14} /> <span className="sr-only sm:not-sr-only">WhatsApp</span></> },
-                { value: 'instagram', label: <><InstagramIcon size={14} /> <span className="sr-only sm:not-sr-only">Instagram</span></> },
+                {
+                  value: 'whatsapp',
+                  title: 'WhatsApp',
+                  label: (
+                    <>
+                      <WhatsAppIcon size={14} /> <span className="sr-only">WhatsApp</span>
+                    </>
+                  ),
+                },
+                {
+                  value: 'instagram',
+                  title: 'Instagram',
+                  label: (
+                    <>
+                      <InstagramIcon size={14} /> <span className="sr-only">Instagram</span>
+                    </>
+                  ),
+                },
               ]}
             />
             <Toggle label="Unread" checked={Boolean(filters.unread)} onChange={(v) => setParams({ unread: v ? '1' : null })} />

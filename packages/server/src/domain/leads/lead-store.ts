@@ -1,0 +1,32 @@
+import type { Db } from '../../data/dynamo';
+import { SubmissionRepo } from '../../data/submission.repo';
+import type { Logger } from '../../log';
+import type { SqsBatchHandler } from '../../ports/queue';
+import { leadRules } from '../../topology';
+import { createEventConsumer } from './event-consumer';
+import { leadSubmittedSchema } from './lead-events';
+
+/** LeadStore: keeps every submission exactly as accepted (the raw leads store). */
+export function createLeadStore(deps: { db: Db; log: Logger; now?: () => Date }): SqsBatchHandler {
+  const now = deps.now ?? (() => new Date());
+  return createEventConsumer({
+    rule: leadRules.store,
+    schema: leadSubmittedSchema,
+    db: deps.db,
+    log: deps.log,
+    now,
+    async handle(event) {
+      await new SubmissionRepo(deps.db, event.tenantId).storeOnce({
+        id: event.submissionId,
+        source: event.source,
+        formId: event.formId,
+        formVersion: event.formVersion,
+        raw: event.raw,
+        values: event.values,
+        submittedAt: event.submittedAt,
+        meta: event.meta,
+        storedAt: now().toISOString(),
+      });
+    },
+  });
+}

@@ -1,0 +1,8 @@
+import { awsRuntime } from '../aws/deps';
+import { awsEventBus } from '../aws/lead-deps';
+import { createLeadMerge } from '../domain/leads/lead-merge';
+
+// Bus rule MergeLead -> LeadMergeQueue -> here: contact and lead merge, then LeadUpserted.
+const { db, log } = awsRuntime('LeadMerge');
+
+export const handler = createLeadMerge({ db, log, bus: awsEventBus(process.env) });

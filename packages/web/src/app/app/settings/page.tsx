@@ -1,0 +1,72 @@
+'use client';
+
+import { Suspense } from 'react';
+import { ApiKeysSettings } from '@/components/settings/api-keys-settings';
+import { AuditSettings } from '@/components/settings/audit-settings';
+import { BrandingSettings } from '@/components/settings/branding-settings';
+import { ChannelsSettings } from '@/components/settings/channels-settings';
+import { CrmSettings } from '@/components/settings/crm-settings';
+import { TeamSettings } from '@/components/settings/team-settings';
+import { cx, LoadingState, PageHeader } from '@/components/ui';
+import { useQueryParams } from '@/lib/use-query-param';
+
+const tabs = [
+  { id: 'branding', label: 'Branding', description: 'Your logo and colours, in the app and on your forms.' },
+  { id: 'channels', label: 'Channels', description: 'The WhatsApp numbers and Instagram accounts of this workspace.' },
+  { id: 'team', label: 'Team', description: 'Who works in this workspace, and what they may do.' },
+  { id: 'api-keys', label: 'API keys', description: 'Credentials for your website and integrations.' },
+  { id: 'crm', label: 'CRM sync', description: 'Where new leads are pushed.' },
+  { id: 'audit', label: 'Audit trail', description: 'Sign-ins and changes, newest first.' },
+] as const;
+
+type TabId = (typeof tabs)[number]['id'];
+
+function Settings() {
+  const [params, setParams] = useQueryParams();
+  const current: TabId = (tabs.find((t) => t.id === params.get('tab'))?.id ?? 'branding') as TabId;
+  const tab = tabs.find((t) => t.id === current)!;
+  return (
+    <div className="min-h-full">
+      <PageHeader title="Settings" description={tab.description} />
+      <div className="border-b border-slate-200 bg-white px-2 md:px-4">
+        <div role="tablist" aria-label="Settings sections" className="-mb-px flex gap-1 overflow-x-auto">
+          {tabs.map((t) => (
+            <button
+              key={t.id}
+              role="tab"
+              type="button"
+              id={`tab-${t.id}`}
+              aria-selected={t.id === current}
+              aria-controls="settings-panel"
+              onClick={() => setParams({ tab: t.id === 'branding' ? null : t.id })}
+              className={cx(
+                'whitespace-nowrap border-b-2 px-3 py-3 text-sm font-medium',
+                t.id === current
+                  ? 'border-brand text-brand-strong'
+                  : 'border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900',
+              )}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div id="settings-panel" role="tabpanel" aria-labelledby={`tab-${current}`} className="mx-auto max-w-5xl p-4 md:p-6">
+        {current === 'branding' ? <BrandingSettings /> : null}
+        {current === 'channels' ? <ChannelsSettings /> : null}
+        {current === 'team' ? <TeamSettings /> : null}
+        {current === 'api-keys' ? <ApiKeysSettings /> : null}
+        {current === 'crm' ? <CrmSettings /> : null}
+        {current === 'audit' ? <AuditSettings /> : null}
+      </div>
+    </div>
+  );
+}
+
+export default function SettingsPage() {
+  return (
+    <Suspense fallback={<LoadingState />}>
+      <Settings />
+    </Suspense>
+  );
+}

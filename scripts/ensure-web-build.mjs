@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// Builds the web app (packages/web, a Next.js static export) when packages/web/out is missing or
+// older than its sources, so `npm install && npm start` serves the app at http://127.0.0.1:3000/.
+// Used by the root `npm start` and by the browser tests. Safe to run concurrently: one builds,
+// the others wait for it.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const web = join(root, 'packages/web');
+const marker = join(web, 'out/index.html');
+const lockDir = join(web, '.next-build.lock');
+
+/** What the export is built from: the app, its config, and the contracts it imports. */
+const sources = [
+  join(web, 'src'),
+  join(web, 'public'),
+  join(web, 'next.config.ts'),
+  join(web, 'postcss.config.mjs'),
+  join(web, 'package.json'),
+  join(web, 'tsconfig.json'),
+  join(root, 'packages/contracts/src'),
+];
+
+function newestMtime(path) {
+  let info;
+  try {
+    info = statSync(path);
+  } catch {
+    return 0;
+  }
+  if (!info.isDirectory()) return info.mtimeMs;
+  let newest = info.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+export function webBuildIsFresh() {
+  let built;
+  try {
+    built = statSync(marker).mtimeMs;
+  } catch {
+    return false;
+  }
+  return sources.every((s) => newestMtime(s) <= built);
+}
+
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function acquireLock() {
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      return;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      // A build that died long ago left its lock behind.
+      const age = Date.now() - statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs;
+      if (age > 10 * 60_000) rmSync(lockDir, { recursive: true, force: true });
+      else sleep(500);
+    }
+  }
+}
+
+export function ensureWebBuild({ force = false, log = console.log } = {}) {
+  if (!force && webBuildIsFresh()) return false;
+  acquireLock();
+  try {
+    // Someone else may have built it while we waited for the lock.
+    if (!force && webBuildIsFresh()) return false;
+    log('web: building packages/web (next build)…');
+    const started = Date.now();
+    const result = spawnSync(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+      cwd: web,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) {
+      process.stderr.write(result.stdout ?? '');
+      process.stderr.write(result.stderr ?? '');
+      throw new Error(`web: next build failed (exit ${result.status})`);
+    }
+    log(`web: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return true;
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    ensureWebBuild({ force: process.argv.includes('--force') });
+  } catch (err) {
+    console.error(err.message);
+    process.exit(1);
+  }
+}
