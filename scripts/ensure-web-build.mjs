@@ -5,8 +5,10 @@
 // the others wait for it.
 
 import { spawnSync } from 'node:child_process';
+import console from 'node:console';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -75,12 +77,16 @@ export function ensureWebBuild({ force = false, log = console.log } = {}) {
     if (!force && webBuildIsFresh()) return false;
     log('web: building packages/web (next build)…');
     const started = Date.now();
-    const result = spawnSync(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'build'], {
-      cwd: web,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules/next/dist/bin/next'), 'build'],
+      {
+        cwd: web,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+        encoding: 'utf8',
+      },
+    );
     if (result.status !== 0) {
       process.stderr.write(result.stdout ?? '');
       process.stderr.write(result.stderr ?? '');

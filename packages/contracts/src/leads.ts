@@ -6,7 +6,10 @@ import { z } from 'zod';
 
 export const fieldKeySchema = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,39}$/, 'Use 1-40 lower-case letters, digits or _, starting with a letter.');
+  .regex(
+    /^[a-z][a-z0-9_]{0,39}$/,
+    'Use 1-40 lower-case letters, digits or _, starting with a letter.',
+  );
 
 export const fieldTypeSchema = z.enum([
   'text',
@@ -23,7 +26,14 @@ export const fieldTypeSchema = z.enum([
 export type FieldType = z.infer<typeof fieldTypeSchema>;
 
 /** Which lead attribute a field fills; email and phone fields map themselves by default. */
-export const fieldRoleSchema = z.enum(['name', 'firstName', 'lastName', 'email', 'phone', 'company']);
+export const fieldRoleSchema = z.enum([
+  'name',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'company',
+]);
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD.');
 
@@ -75,13 +85,21 @@ export const formFieldSchema = z
       ctx.addIssue({ code: 'custom', path: ['options'], message: 'A choice field needs options.' });
     }
     if (!choice && field.options) {
-      ctx.addIssue({ code: 'custom', path: ['options'], message: 'Only choice fields take options.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['options'],
+        message: 'Only choice fields take options.',
+      });
     }
     if (field.options && new Set(field.options.map((o) => o.value)).size !== field.options.length) {
       ctx.addIssue({ code: 'custom', path: ['options'], message: 'Option values must be unique.' });
     }
     if (field.consent && field.type !== 'checkbox') {
-      ctx.addIssue({ code: 'custom', path: ['consent'], message: 'Only a checkbox can be a consent.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['consent'],
+        message: 'Only a checkbox can be a consent.',
+      });
     }
     if ((field.queryParam || field.defaultValue !== undefined) && field.type !== 'hidden') {
       ctx.addIssue({
@@ -92,7 +110,11 @@ export const formFieldSchema = z
     }
     const v = field.validation;
     if (v?.minLength !== undefined && v.maxLength !== undefined && v.minLength > v.maxLength) {
-      ctx.addIssue({ code: 'custom', path: ['validation'], message: 'minLength exceeds maxLength.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['validation'],
+        message: 'minLength exceeds maxLength.',
+      });
     }
     if (v?.min !== undefined && v.max !== undefined && v.min > v.max) {
       ctx.addIssue({ code: 'custom', path: ['validation'], message: 'min exceeds max.' });
@@ -107,34 +129,39 @@ export const originSchema = z
   .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'An origin is scheme://host[:port], no path.')
   .transform((o) => o.toLowerCase());
 
-export const formDefinitionSchema = z
+/** The definition's shape without its cross-field checks (for derived schemas: omit, extend). */
+export const formDefinitionBaseSchema = z
   .object({
     name: z.string().trim().min(1).max(120),
     fields: z.array(formFieldSchema).min(1).max(50),
     allowedOrigins: z.array(originSchema).max(20).default([]),
     submitLabel: z.string().max(60).optional(),
     successMessage: z.string().max(500).optional(),
-    redirectUrl: z.url({ protocol: /^https$/ }).max(2000).optional(),
+    redirectUrl: z
+      .url({ protocol: /^https$/ })
+      .max(2000)
+      .optional(),
     /** Calling code for phone numbers typed without one (e.g. "55" for Brazil). */
     defaultCountryCode: z
       .string()
       .regex(/^[1-9]\d{0,2}$/)
       .optional(),
   })
-  .strict()
-  .superRefine((form, ctx) => {
-    const keys = form.fields.map((f) => f.key);
-    if (new Set(keys).size !== keys.length) {
-      ctx.addIssue({ code: 'custom', path: ['fields'], message: 'Field keys must be unique.' });
-    }
-    if (!form.fields.some((f) => f.type === 'email' || f.type === 'phone')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['fields'],
-        message: 'A form needs an email or a phone field: a lead must be reachable.',
-      });
-    }
-  });
+  .strict();
+
+export const formDefinitionSchema = formDefinitionBaseSchema.superRefine((form, ctx) => {
+  const keys = form.fields.map((f) => f.key);
+  if (new Set(keys).size !== keys.length) {
+    ctx.addIssue({ code: 'custom', path: ['fields'], message: 'Field keys must be unique.' });
+  }
+  if (!form.fields.some((f) => f.type === 'email' || f.type === 'phone')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['fields'],
+      message: 'A form needs an email or a phone field: a lead must be reachable.',
+    });
+  }
+});
 export type FormDefinition = z.infer<typeof formDefinitionSchema>;
 
 export const createFormRequestSchema = formDefinitionSchema;
@@ -185,7 +212,11 @@ export const pipelineSchema = z
       ctx.addIssue({ code: 'custom', path: ['stages'], message: 'Stage ids must be unique.' });
     }
     if (!p.stages.some((s) => s.kind === 'open')) {
-      ctx.addIssue({ code: 'custom', path: ['stages'], message: 'At least one stage must be open.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages'],
+        message: 'At least one stage must be open.',
+      });
     }
   });
 export type Pipeline = z.infer<typeof pipelineSchema>;

@@ -45,6 +45,9 @@ export class Api extends Construct {
   readonly api: RestApi;
   /** `https://<id>.execute-api.<region>.amazonaws.com`: no stage, for CSP `connect-src`. */
   readonly origin: string;
+  /** The origin plus the stage: what clients call. Built from the id, not the Stage, so functions
+   * can carry it without a dependency cycle (stage -> deployment -> methods -> functions). */
+  readonly publicUrl: string;
   private readonly validator: RequestValidator;
 
   constructor(
@@ -102,6 +105,7 @@ export class Api extends Construct {
       encryptionKey: props.logsKey,
     });
     this.origin = `https://${this.api.restApiId}.execute-api.${region}.${urlSuffix}`;
+    this.publicUrl = `${this.origin}/${config.apiStageName}`;
 
     // Bodies are validated by the app (Zod); API Gateway checks the declared path parameters.
     this.validator = this.api.addRequestValidator('ParameterValidator', {

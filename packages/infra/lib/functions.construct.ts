@@ -27,6 +27,8 @@ export type FunctionsProps = PolicyInputs & {
   config: SwitchboardConfig;
   /** The web app's origin, for CORS answers from the HTTP functions. */
   webOrigin: string;
+  /** The API's base URL with its stage, for links the HTTP functions hand out. */
+  apiUrl: string;
   assetsCdn: { domainName: string; keyPairId: string };
 };
 
@@ -167,7 +169,10 @@ export class Functions extends Construct {
       }
     }
     if (access.adminBootstrap) env[envNames.adminEmail] = config.adminEmail;
-    if (access.routes.length > 0) env[envNames.webOrigin] = props.webOrigin;
+    if (access.routes.length > 0) {
+      env[envNames.webOrigin] = props.webOrigin;
+      env[envNames.publicApiUrl] = props.apiUrl;
+    }
     return env;
   }
 }

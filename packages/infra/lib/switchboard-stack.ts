@@ -28,6 +28,7 @@ export class SwitchboardStack extends Stack {
   readonly webAcls: WebAcls;
   readonly storage: Storage;
   readonly tenantRole: Role;
+  readonly bus: Bus;
 
   constructor(scope: Construct, id: string, props: SwitchboardStackProps) {
     super(scope, id, props);
@@ -41,6 +42,7 @@ export class SwitchboardStack extends Stack {
     this.storage = storage;
     const secrets = new Secrets(this, 'Secrets', { key: keys.secrets });
     const bus = new Bus(this, 'Events', { key: keys.messaging });
+    this.bus = bus;
     this.webAcls = new WebAcls(this, 'Waf', { config, logsKey: keys.ops });
 
     // The API exists before the CDN (its origin goes into the CSP); routes come after the
@@ -63,6 +65,7 @@ export class SwitchboardStack extends Stack {
       secrets,
       bus: bus.bus,
       webOrigin,
+      apiUrl: this.api.publicUrl,
       assetsCdn: {
         domainName: this.cdn.assets.distributionDomainName,
         keyPairId: this.cdn.assetsPublicKey.publicKeyId,

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import type { SwitchboardConfig } from './config';
 import type { RouteSpec } from './server';
 import { allRoutes } from './topology-reader';
-import { routePathRegex, routeTreeRegex } from './waf-paths';
+import { routesRegexes, routeTreeRegex } from './waf-paths';
 
 type Rule = CfnWebACL.RuleProperty;
 type Statement = CfnWebACL.StatementProperty;
@@ -129,7 +129,7 @@ export class WebAcls extends Construct {
   }
 
   private inspectionLimit(): string {
-    const largest = Math.max(16 * 1024, ...guardedRoutes().map((r) => r.maxBodyBytes ?? 0));
+    const largest = Math.max(16 * 1024, ...bodyLimitGroups().map((g) => g.maxBodyBytes));
     return inspectionLimits[Math.ceil(largest / (16 * 1024)) - 1] ?? 'KB_64';
   }
 
@@ -155,12 +155,23 @@ export class WebAcls extends Construct {
   private apiRules(config: SwitchboardConfig): Rule[] {
     const stage = config.apiStageName;
     const rules: Rule[] = [];
-    const routeStatement = (route: RouteSpec) =>
-      ({
-        andStatement: {
-          statements: [methodIs(route.method), pathMatches(routePathRegex(route.path, stage))],
-        },
-      }) satisfies Statement;
+    // Routes by method: `method AND path in (...)`, one regex per few routes.
+    const routesStatement = (selected: RouteSpec[]): Statement =>
+      anyOf(
+        [...new Set(selected.map((r) => r.method))].map((method) => ({
+          andStatement: {
+            statements: [
+              methodIs(method),
+              anyOf(
+                routesRegexes(
+                  selected.filter((r) => r.method === method).map((r) => r.path),
+                  stage,
+                ).map((regex) => pathMatches(regex)),
+              ),
+            ],
+          },
+        })),
+      );
 
     if (config.adminAllowCidrs.length > 0) {
       const adminRoutes = allRoutes.filter((r) => r.access.kind === 'platformAdmin');
@@ -182,9 +193,10 @@ export class WebAcls extends Construct {
       });
     }
 
-    // Body-size guards for every route whose limit WAF can see (the app enforces the rest).
-    guardedRoutes().forEach((route, index) => {
-      const name = ruleName(`BodyLimit-${route.id}`);
+    // Body-size guards for every route whose limit WAF can see (the app enforces the rest): one
+    // rule per method and limit, so the rule count grows with distinct limits, not routes.
+    bodyLimitGroups().forEach((group, index) => {
+      const name = ruleName(`BodyLimit-${group.method}-${group.maxBodyBytes}`);
       rules.push({
         name,
         priority: 1 + index,
@@ -196,13 +208,13 @@ export class WebAcls extends Construct {
         statement: {
           andStatement: {
             statements: [
-              methodIs(route.method),
-              pathMatches(routePathRegex(route.path, stage)),
+              methodIs(group.method),
+              anyOf(routesRegexes(group.paths, stage).map((regex) => pathMatches(regex))),
               {
                 sizeConstraintStatement: {
                   fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
                   comparisonOperator: 'GT',
-                  size: route.maxBodyBytes ?? 0,
+                  size: group.maxBodyBytes,
                   textTransformations: none,
                 },
               },
@@ -216,7 +228,7 @@ export class WebAcls extends Construct {
     // Meta's webhooks come from few IPs in bursts and are authenticated by HMAC: they are exempt
     // from the per-IP limit and from body inspection (a customer's message may look like SQL).
     const signed = allRoutes.filter((r) => r.access.kind === 'signature');
-    const notSigned = signed.length > 0 ? not(anyOf(signed.map(routeStatement))) : undefined;
+    const notSigned = signed.length > 0 ? not(routesStatement(signed)) : undefined;
     const publicWrites = allRoutes.filter((r) => r.access.kind === 'public' && r.method !== 'GET');
 
     rules.push(this.rateRule('RatePerIp', 100, config.waf.ratePer5MinPerIp, notSigned));
@@ -226,7 +238,7 @@ export class WebAcls extends Construct {
           'PublicWriteRatePerIp',
           101,
           config.waf.publicWriteRatePer5MinPerIp,
-          anyOf(publicWrites.map(routeStatement)),
+          routesStatement(publicWrites),
         ),
       );
     }
@@ -304,9 +316,18 @@ export class WebAcls extends Construct {
   }
 }
 
-/** Routes with a body limit small enough for WAF to inspect. */
-function guardedRoutes(): RouteSpec[] {
-  return allRoutes.filter(
-    (r) => r.maxBodyBytes !== undefined && r.maxBodyBytes <= maxInspectableBytes,
-  );
+export type BodyLimitGroup = { method: string; maxBodyBytes: number; paths: string[] };
+
+/** Routes with a body limit small enough for WAF to inspect, grouped by method and limit. */
+export function bodyLimitGroups(): BodyLimitGroup[] {
+  const groups = new Map<string, BodyLimitGroup>();
+  for (const route of allRoutes) {
+    const limit = route.maxBodyBytes;
+    if (limit === undefined || limit > maxInspectableBytes) continue;
+    const key = `${route.method} ${limit}`;
+    const group = groups.get(key) ?? { method: route.method, maxBodyBytes: limit, paths: [] };
+    group.paths.push(route.path);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }

@@ -115,6 +115,39 @@ describe('functions', () => {
     }
   });
 
+  it('lets exactly the publishing functions put events on SwitchboardBus, and tells them its name', () => {
+    const busId = logicalId(stack.bus.bus);
+    const statements = identityStatements(template);
+    for (const spec of Object.values(functions)) {
+      const deployed = stack.functions.get(spec.name);
+      const props = propsOf(template.Resources[logicalId(deployed.fn)]!);
+      const roleId = logicalId(deployed.role);
+      const policyIds = resourcesOf(template, 'AWS::IAM::Policy')
+        .filter(([, p]) => asArray(propsOf(p).Roles).some((r) => referencedIds(r).has(roleId)))
+        .map(([id]) => id);
+      const puts = statements.filter(
+        (s) =>
+          policyIds.includes(s.owner) && asArray(s.statement.Action).includes('events:PutEvents'),
+      );
+      const publishes = spec.publishesEvents === true;
+      expect(puts.length > 0, spec.name).toBe(publishes);
+      for (const { statement } of puts) {
+        expect(referencedIds(statement.Resource), spec.name).toEqual(new Set([busId]));
+      }
+      expect('EVENT_BUS_NAME' in props.Environment.Variables, spec.name).toBe(publishes);
+    }
+  });
+
+  it('gives HTTP functions the web origin and the API base URL with its stage', () => {
+    for (const spec of Object.values(functions)) {
+      const vars = propsOf(template.Resources[logicalId(stack.functions.get(spec.name).fn)]!)
+        .Environment.Variables;
+      const serves = routes.some((r) => r.function === spec.name);
+      expect('WEB_ORIGIN' in vars, spec.name).toBe(serves);
+      if (serves) expect(flatten(vars.PUBLIC_API_URL)).toMatch(/\.execute-api\..*\/prod$/);
+    }
+  });
+
   it('consumes each queue with partial batch failures and the topology batch settings', () => {
     const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping').map(([, r]) =>
       propsOf(r),
@@ -298,13 +331,37 @@ describe('WAF', () => {
     }
   });
 
-  it('caps the body of every route whose limit WAF can inspect', () => {
+  it('caps the body of every route whose limit WAF can inspect, and no other route', () => {
     const acl = propsOf(template.Resources[stack.getLogicalId(stack.webAcls.api)]!);
-    const guards = (acl.Rules as any[]).filter((r) => r.Name.startsWith('BodyLimit-'));
-    const guarded = routes.filter((r) => 'maxBodyBytes' in r && r.maxBodyBytes <= 64 * 1024);
-    expect(guards).toHaveLength(guarded.length);
-    for (const guard of guards) {
-      expect(guard.Action.Block.CustomResponse.ResponseCode).toBe(413);
+    const guards = (acl.Rules as any[])
+      .filter((r) => r.Name.startsWith('BodyLimit-'))
+      .map((rule) => {
+        const [method, paths, size] = rule.Statement.AndStatement.Statements as any[];
+        const regexes = (paths.OrStatement?.Statements ?? [paths]).map(
+          (s: any) => new RegExp(s.RegexMatchStatement.RegexString),
+        );
+        expect(rule.Action.Block.CustomResponse.ResponseCode).toBe(413);
+        return {
+          method: method.ByteMatchStatement.SearchString as string,
+          size: size.SizeConstraintStatement.Size as number,
+          matches: (path: string) => regexes.some((re: RegExp) => re.test(path)),
+        };
+      });
+    const [[, stageResource]] = resourcesOf(template, 'AWS::ApiGateway::Stage') as [[string, any]];
+    const stage = propsOf(stageResource).StageName as string;
+    for (const route of routes) {
+      const sample = `/${stage}${route.path.replace(/\{\w+\+?\}/g, 'x1')}`;
+      const limit = 'maxBodyBytes' in route ? route.maxBodyBytes : undefined;
+      const hits = guards.filter((g) => g.method === route.method && g.matches(sample));
+      if (limit !== undefined && limit <= 64 * 1024) {
+        expect(
+          hits.map((g) => g.size),
+          route.id,
+        ).toEqual([limit]);
+      } else {
+        // A larger (or no) limit: WAF must not cut the body short.
+        expect(hits, route.id).toEqual([]);
+      }
     }
   });
 

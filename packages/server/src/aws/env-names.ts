@@ -22,6 +22,8 @@ export const envNames = {
   eventBusName: 'EVENT_BUS_NAME',
   adminEmail: 'ADMIN_EMAIL',
   webOrigin: 'WEB_ORIGIN',
+  /** The API's public base URL with its stage (`https://<id>.execute-api.<region>.amazonaws.com/prod`). */
+  publicApiUrl: 'PUBLIC_API_URL',
   queueUrl: (queue: QueueName) => `${screamingSnake(queue)}_URL`,
   queueArn: (queue: QueueName) => `${screamingSnake(queue)}_ARN`,
   dlqUrl: (queue: QueueName) => `${screamingSnake(queue)}_DLQ_URL`,

@@ -43,5 +43,7 @@ export function awsLeadDeps(secrets: SecretStore, env: Env): LeadDeps {
     // Deployed: https and public addresses only.
     crm: { allowLoopback: false, hubspotBaseUrl: env[hubspotBaseUrlEnv] ?? defaultHubspotBaseUrl },
     hostedFormOrigin: env[envNames.webOrigin],
+    // Behind API Gateway the request URL lacks the stage: links must use the public base URL.
+    publicApiUrl: env[envNames.publicApiUrl],
   };
 }

@@ -34,12 +34,9 @@ function toApiKey(item: Item): ApiKey {
 export class ApiKeyLookup {
   constructor(private readonly db: Db) {}
 
-  async resolve(keyId: string): Promise<ApiKeyRecord | undefined> {
+  async tenantOf(keyId: string): Promise<string | undefined> {
     const pointer = await this.db.get(keys.apiKeyPointer(keyId));
-    if (!pointer) return undefined;
-    const tenantId = pointer.tenantId as string;
-    const item = await this.db.get(keys.apiKey(tenantId, keyId));
-    return item ? { ...toApiKey(item), tenantId, keyHash: item.keyHash } : undefined;
+    return pointer?.tenantId as string | undefined;
   }
 }
 
@@ -71,6 +68,12 @@ export class ApiKeyRepo {
   async get(keyId: string): Promise<ApiKey | undefined> {
     const item = await this.db.get(keys.apiKey(this.tenantId, keyId));
     return item ? toApiKey(item) : undefined;
+  }
+
+  /** With the hash: for authentication only. */
+  async getRecord(keyId: string): Promise<ApiKeyRecord | undefined> {
+    const item = await this.db.get(keys.apiKey(this.tenantId, keyId));
+    return item ? { ...toApiKey(item), tenantId: this.tenantId, keyHash: item.keyHash } : undefined;
   }
 
   /** The tenant's keys in key-id order (a tenant has few), paginated by sort key. */

@@ -48,7 +48,12 @@ export class ContactRepo {
    * lead set (if_not_exists), never writes `identities` (the first WhatsApp message sets those),
    * and records the lead in the customer's `leadIds` set: one timeline across chats and leads.
    */
-  async upsertFromLead(customerId: string, profile: ContactProfile, leadId: string, at: string): Promise<void> {
+  async upsertFromLead(
+    customerId: string,
+    profile: ContactProfile,
+    leadId: string,
+    at: string,
+  ): Promise<void> {
     const u = new UpdateExpression()
       .setIfNotExists('id', customerId)
       .setIfNotExists('createdAt', at)
@@ -90,7 +95,10 @@ export class ContactRepo {
     return this.db.put(
       { ...keys.openLead(this.tenantId, customerId), entity: 'OpenLead', leadId },
       replacing
-        ? { condition: 'leadId = :old OR leadId = :new', values: { ':old': replacing, ':new': leadId } }
+        ? {
+            condition: 'leadId = :old OR leadId = :new',
+            values: { ':old': replacing, ':new': leadId },
+          }
         : { condition: 'attribute_not_exists(PK) OR leadId = :new', values: { ':new': leadId } },
     );
   }

@@ -54,7 +54,10 @@ export class CrmDestinationRepo {
       sk: { beginsWith: 'CRMDEST#' },
       limit: 100,
     });
-    return page.items.map((item) => ({ ...toDestination(item), encryptedSecret: item.encryptedSecret }));
+    return page.items.map((item) => ({
+      ...toDestination(item),
+      encryptedSecret: item.encryptedSecret,
+    }));
   }
 
   async list(): Promise<CrmDestination[]> {

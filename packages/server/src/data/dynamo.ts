@@ -127,7 +127,8 @@ export class Db {
           [this.tableName]: chunk.map((item) => ({ PutRequest: { Item: item } })),
         };
         for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-          if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+          if (attempt > 0)
+            await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
           this.counts.writes++;
           const out = await this.doc.send(new BatchWriteCommand({ RequestItems: request }));
           request = out.UnprocessedItems as typeof request;

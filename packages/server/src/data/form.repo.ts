@@ -105,7 +105,11 @@ export class FormRepo {
   }
 
   /** Replaces the draft and bumps its version; undefined when missing or archived. */
-  async update(formId: string, definition: FormDefinition, now: string): Promise<StoredForm | undefined> {
+  async update(
+    formId: string,
+    definition: FormDefinition,
+    now: string,
+  ): Promise<StoredForm | undefined> {
     const item = await this.db.update(
       keys.form(this.tenantId, formId),
       {
@@ -218,7 +222,12 @@ export class FormRepo {
   }
 }
 
-const optionalKeys = ['submitLabel', 'successMessage', 'redirectUrl', 'defaultCountryCode'] as const;
+const optionalKeys = [
+  'submitLabel',
+  'successMessage',
+  'redirectUrl',
+  'defaultCountryCode',
+] as const;
 
 function optionalSets(def: FormDefinition): string[] {
   return optionalKeys.filter((k) => def[k] !== undefined).map((k) => `${k} = :${k}`);

@@ -27,13 +27,21 @@ export class LeadNoteRepo {
 
   async add(note: LeadNote): Promise<void> {
     await this.db.put(
-      { ...keys.leadNote(this.tenantId, note.leadId, note.createdAt, note.id), ...note, entity: 'LeadNote' },
+      {
+        ...keys.leadNote(this.tenantId, note.leadId, note.createdAt, note.id),
+        ...note,
+        entity: 'LeadNote',
+      },
       { ifNotExists: true },
     );
   }
 
   /** Newest first. */
-  async list(leadId: string, limit: number, beforeSk?: string): Promise<{ items: LeadNote[]; lastSk?: string }> {
+  async list(
+    leadId: string,
+    limit: number,
+    beforeSk?: string,
+  ): Promise<{ items: LeadNote[]; lastSk?: string }> {
     const page = await this.db.query({
       pk: keys.tenant(this.tenantId).PK,
       sk: { beginsWith: keys.leadNotePrefix(leadId) },

@@ -198,7 +198,9 @@ export class LeadRepo {
     if (Object.keys(s.utm).length > 0) u.set('utm', s.utm);
     if (s.consents.length > 0) {
       const seen = new Set((lead.consents ?? []).map((c) => c.key));
-      const added = s.consents.filter((c) => !seen.has(c.key)).map((c) => ({ ...c, at: s.submittedAt }));
+      const added = s.consents
+        .filter((c) => !seen.has(c.key))
+        .map((c) => ({ ...c, at: s.submittedAt }));
       if (added.length > 0) u.set('consents', [...(lead.consents ?? []), ...added]);
     }
     u.set(
@@ -271,7 +273,10 @@ export class LeadRepo {
     const item = await this.db.update(
       keys.lead(this.tenantId, leadId),
       { set: 'deletedAt = :now, updatedAt = :now', remove: 'GSI1PK, GSI1SK, GSI2PK, GSI2SK' },
-      { condition: 'attribute_exists(PK) AND attribute_not_exists(deletedAt)', values: { ':now': now } },
+      {
+        condition: 'attribute_exists(PK) AND attribute_not_exists(deletedAt)',
+        values: { ':now': now },
+      },
     );
     if (item) return 'deleted';
     return (await this.get(leadId)) ? 'already' : 'missing';
@@ -322,11 +327,20 @@ export class LeadRepo {
    * form, text and deleted filters are applied to what is read, within a budget of `maxScanned`
    * items per call (the page may then be short: follow `lastId`).
    */
-  async list(filter: LeadFilter, limit: number, afterId?: string, maxScanned = 1000): Promise<LeadPage> {
+  async list(
+    filter: LeadFilter,
+    limit: number,
+    afterId?: string,
+    maxScanned = 1000,
+  ): Promise<LeadPage> {
     const source = filter.stage
       ? { index: 'GSI1' as const, pk: keys.leadStagePk(this.tenantId, filter.stage), prefix: '' }
       : filter.ownerId
-        ? { index: 'GSI2' as const, pk: keys.leadOwnerPk(this.tenantId, filter.ownerId), prefix: '' }
+        ? {
+            index: 'GSI2' as const,
+            pk: keys.leadOwnerPk(this.tenantId, filter.ownerId),
+            prefix: '',
+          }
         : { index: undefined, pk: keys.tenant(this.tenantId).PK, prefix: 'LEAD#' };
     const lower = `${source.prefix}${filter.from ? leadIdBound(filter.from, 'from') : 'ld_'}`;
     const upper = `${source.prefix}${filter.to ? leadIdBound(filter.to, 'to') : 'ld_~'}`;

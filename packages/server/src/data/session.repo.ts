@@ -8,6 +8,8 @@ export type Session = {
   tenantId?: string;
   /** SHA-256 of the one refresh token that may be used next. */
   currentHash: string;
+  /** The token `currentHash` replaced, to tell a lost race (two tabs refreshing at once) from a replay. */
+  previousHash?: string;
   generation: number;
   createdAt: string;
   refreshedAt?: string;
@@ -28,6 +30,7 @@ function toSession(item: Item): Session {
     userId: item.userId,
     tenantId: item.tenantId,
     currentHash: item.currentHash,
+    previousHash: item.previousHash,
     generation: item.generation,
     createdAt: item.createdAt,
     refreshedAt: item.refreshedAt,
@@ -80,7 +83,7 @@ export class SessionRepo {
     const updated = await this.db.update(
       keys.session(session.userId, session.id),
       {
-        set: `currentHash = :to, refreshedAt = :at${change.tenantId ? ', tenantId = :tid' : ''}`,
+        set: `currentHash = :to, previousHash = :from, refreshedAt = :at${change.tenantId ? ', tenantId = :tid' : ''}`,
         add: 'generation :one',
       },
       {

@@ -2,7 +2,7 @@ import type { SendMessageRequest, SendMessageResponse } from '@switchboard/contr
 import type { ChannelWithSecret } from '../data/channel.repo';
 import { conversationIdOf, type Conversation } from '../data/conversation.repo';
 import type { Customer } from '../data/customer.repo';
-import type { MessageRef, OutboundDraft } from '../data/message.repo';
+import type { MessageRef, OutboundDraft, StoredMessage } from '../data/message.repo';
 import type { TenantData } from '../data/tenant-data';
 import { AppError, NotFoundError } from '../errors';
 import type { MessageType } from '../meta/inbound-event';
@@ -261,6 +261,7 @@ export async function sendMessage(
         ? content.caption
         : await templateText(deps, data, channel, request.template!);
 
+  const token = await deps.cipher.decrypt(channel.tokenCiphertext, { tenantId: data.tenantId });
   const senderId = channel.type === 'whatsapp' ? channel.phoneNumberId : channel.accountId;
   await deps.limiter.acquire(`${channel.type}:${senderId}`);
 
@@ -292,7 +293,6 @@ export async function sendMessage(
     createdAt: now.toISOString(),
   };
   const ref = await storePendingOutbound(data, draft);
-  const token = await deps.cipher.decrypt(channel.tokenCiphertext, { tenantId: data.tenantId });
 
   let channelMessageId: string;
   try {
@@ -318,10 +318,22 @@ export async function sendMessage(
   }
 
   const at = deps.now().toISOString();
-  let stored = await recordAcceptance(data, ref, channel.type, channelMessageId, at);
-  // Instagram reports no `sent` status: its success response is the send.
-  if (channel.type === 'instagram') {
-    stored = (await data.messages.applyStatus(ref, 'sent', at)) ?? stored;
+  let stored: StoredMessage | undefined;
+  try {
+    stored = await recordAcceptance(data, ref, channel.type, channelMessageId, at);
+    // Instagram reports no `sent` status: its success response is the send.
+    if (channel.type === 'instagram') {
+      stored = (await data.messages.applyStatus(ref, 'sent', at)) ?? stored;
+    }
+  } catch (err) {
+    // Meta has the message; say which one, so it can be reconciled (its statuses are parked).
+    deps.log.error('message sent but not recorded', {
+      tenantId: data.tenantId,
+      messageId: draft.id,
+      channelMessageId,
+      error: (err as Error).name,
+    });
+    throw err;
   }
   deps.log.info('message sent', {
     tenantId: data.tenantId,

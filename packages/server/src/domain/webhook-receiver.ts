@@ -102,6 +102,7 @@ export async function receiveWebhook(
   const envelope = parsed.data;
   const receivedAt = (deps.now?.() ?? new Date()).toISOString();
   const rawRef = `webhooks/raw/${receivedAt.slice(0, 10)}/${sha256Hex(rawBody)}.json`;
+  let byReference = false;
   const messages: QueueMessageInput[] = envelope.entry.map((entry, entryIndex) => {
     const inline: IncomingQueueMessage = {
       v: 1,
@@ -117,7 +118,10 @@ export async function receiveWebhook(
       // Found by the webhook fuzzer: JSON.parse takes any depth, JSON.stringify overflows the stack
       // at a few thousand levels. No Meta payload nests like that; answer 400, not 500.
       if (err instanceof RangeError) {
-        throw new AppError('not_a_meta_envelope', 'The body nests deeper than a Meta envelope can.');
+        throw new AppError(
+          'not_a_meta_envelope',
+          'The body nests deeper than a Meta envelope can.',
+        );
       }
       throw err;
     }
@@ -131,11 +135,16 @@ export async function receiveWebhook(
         rawRef,
       };
       body = JSON.stringify(byRef);
+      byReference = true;
     }
     return { body, attributes: { object: envelope.object } };
   });
+  const archived = deps.archive.put(rawRef, rawBody, 'application/json');
+  // An entry sent by reference must not reach the processor before its archive exists (the
+  // webhook fuzzer caught records read from a half-written archive).
+  if (byReference) await archived;
   const [, ...sent] = await Promise.all([
-    deps.archive.put(rawRef, rawBody, 'application/json'),
+    archived,
     ...toBatches(messages).map((batch) => deps.queue.sendBatch(batch)),
   ]);
   return { entries: messages.length, messageIds: sent.flat().map((m) => m.messageId) };

@@ -59,9 +59,17 @@ async function authenticateApiKey(
   if (access.kind !== 'tenant' || !access.scope) {
     throw new AppError('insufficient_scope', 'This route does not accept API keys.');
   }
-  const parsed = parseApiKey(key);
-  const record = parsed && (await new ApiKeyLookup(deps.db).resolve(parsed.keyId));
-  if (!record || !sameHash(record.keyHash, hashSecret(key))) {
+  const keyId = parseApiKey(key)?.keyId;
+  const tenantId = keyId ? await new ApiKeyLookup(deps.db).tenantOf(keyId) : undefined;
+  // The key's record and its tenant's status in one parallel round trip.
+  const [record, tenant] =
+    keyId && tenantId
+      ? await Promise.all([
+          new ApiKeyRepo(deps.db, tenantId).getRecord(keyId),
+          new TenantRepo(deps.db).get(tenantId),
+        ])
+      : [];
+  if (!record || !tenant || !sameHash(record.keyHash, hashSecret(key))) {
     throw new AppError('invalid_api_key', 'The API key is not valid.');
   }
   if (record.revokedAt) throw new AppError('api_key_revoked', 'This API key was revoked.');
@@ -71,8 +79,6 @@ async function authenticateApiKey(
       `This route needs an API key with the ${access.scope} scope.`,
     );
   }
-  const tenant = await new TenantRepo(deps.db).get(record.tenantId);
-  if (!tenant) throw new AppError('invalid_api_key', 'The API key is not valid.');
   if (tenant.status !== 'active')
     throw new AppError('tenant_suspended', 'This tenant is suspended.');
   await countTenantRequest(deps, now, tenant.id, record.id);

@@ -36,6 +36,7 @@ import {
 } from '@switchboard/contracts';
 import { z, type ZodType } from 'zod';
 import { routes, type Access, type RouteId, type RouteSpec } from '../topology';
+import { leadRouteDocs } from './openapi-leads';
 
 // The OpenAPI 3.1 document, generated from the route table and the Zod schemas the handlers
 // validate with (zod's own JSON Schema output, draft 2020-12, which OpenAPI 3.1 uses as is).
@@ -436,6 +437,7 @@ export const routeDocs: Partial<Record<RouteId, RouteDoc>> = {
     summary: 'Human-readable API reference',
     responses: { 200: { description: 'An HTML page.', contentType: 'text/html' } },
   },
+  ...leadRouteDocs,
 };
 
 // ---------------------------------------------------------------- generation

@@ -21,7 +21,9 @@ function scalarMatches(matcher: Matcher, value: unknown, present: boolean): bool
     case 'exists':
       return arg === present;
     case 'prefix':
-      return present && typeof value === 'string' && typeof arg === 'string' && value.startsWith(arg);
+      return (
+        present && typeof value === 'string' && typeof arg === 'string' && value.startsWith(arg)
+      );
     case 'suffix':
       return present && typeof value === 'string' && typeof arg === 'string' && value.endsWith(arg);
     case 'equals-ignore-case':
@@ -57,12 +59,17 @@ function numericMatches(arg: unknown, value: number): boolean {
     const [op, bound] = [arg[i], arg[i + 1]];
     if (typeof bound !== 'number') throw new UnsupportedPatternError(`numeric bound ${bound}`);
     const ok =
-      op === '=' ? value === bound
-      : op === '<' ? value < bound
-      : op === '<=' ? value <= bound
-      : op === '>' ? value > bound
-      : op === '>=' ? value >= bound
-      : undefined;
+      op === '='
+        ? value === bound
+        : op === '<'
+          ? value < bound
+          : op === '<='
+            ? value <= bound
+            : op === '>'
+              ? value > bound
+              : op === '>='
+                ? value >= bound
+                : undefined;
     if (ok === undefined) throw new UnsupportedPatternError(`numeric operator ${String(op)}`);
     if (!ok) return false;
   }

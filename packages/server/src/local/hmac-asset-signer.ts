@@ -1,9 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AssetCheck, AssetUrlSigner } from '../ports/asset-urls';
-import { encodeAssetPath } from '../ports/asset-urls';
 
 /**
- * The sandbox's stand-in for CloudFront signed URLs: `/assets/<key>?exp=<epoch s>&sig=<base64url
+ * The sandbox's stand-in for CloudFront signed URLs: `/assets/<URL-encoded key>?exp=<epoch s>&sig=<base64url
  * HMAC-SHA256 of "GET\n<key>\n<exp>">`, verified by the API's asset route. The key comes from the
  * SecretStore (generated once, kept under the data dir).
  */
@@ -19,7 +18,8 @@ export class HmacAssetSigner implements AssetUrlSigner {
   async sign(key: string, ttlSeconds: number, now = new Date()): Promise<string> {
     const exp = String(Math.floor(now.getTime() / 1000) + ttlSeconds);
     const sig = (await this.mac(key, exp)).toString('base64url');
-    return `/assets/${encodeAssetPath(key)}?exp=${exp}&sig=${sig}`;
+    // One path segment (the route is `/assets/{path}`): the key's slashes travel as %2F.
+    return `/assets/${encodeURIComponent(key)}?exp=${exp}&sig=${sig}`;
   }
 
   async verify(key: string, exp: string, sig: string, now: Date): Promise<AssetCheck> {

@@ -24,7 +24,9 @@ export class LocalBus implements EventBus {
     for (const rule of rules) {
       // Function targets would need their own queue to be durable; the topology uses queues.
       if (rule.target.kind !== 'queue') {
-        throw new BusPublishError(`rule ${rule.name}: the local bus delivers to queue targets only`);
+        throw new BusPublishError(
+          `rule ${rule.name}: the local bus delivers to queue targets only`,
+        );
       }
       if (!targets[rule.target.queue]) {
         throw new BusPublishError(`rule ${rule.name}: no local queue for ${rule.target.queue}`);
@@ -74,7 +76,9 @@ export class LocalBus implements EventBus {
       'detail-type': event.detailType,
       source: event.source,
       account: '000000000000',
-      time: this.clock().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      time: this.clock()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
       region: 'local',
       resources: [],
       detail: event.detail,

@@ -100,8 +100,10 @@ export async function startLeadPipeline(opts: LeadPipelineOptions): Promise<Lead
       batchSize: queues[name].batchSize,
       maxConcurrency: 2,
       // The CRM sync schedules its own backoff; the others retry after a couple of seconds locally.
-      retryDelaySeconds: name === 'CrmSyncQueue' ? opts.retryDelaySeconds : (opts.retryDelaySeconds ?? 2),
-      onError: (error) => opts.log.error('lead queue poller error', { queue: name, error: String(error) }),
+      retryDelaySeconds:
+        name === 'CrmSyncQueue' ? opts.retryDelaySeconds : (opts.retryDelaySeconds ?? 2),
+      onError: (error) =>
+        opts.log.error('lead queue poller error', { queue: name, error: String(error) }),
     });
   });
   const dlq = Object.fromEntries(

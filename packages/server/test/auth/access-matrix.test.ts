@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleRank } from '../../src/http/auth-context';
 import { routes, type ApiKeyScope, type RouteSpec, type Role } from '../../src/topology';
 import { addMember, createApiKey, onboard, startAuthSandbox, type AuthSandbox } from './helpers';
-import { routeCases, tenantRoutes, type CaseRequest, type TenantRoute } from './route-cases';
+import {
+  routeCases,
+  tenantRoutes,
+  type CaseRequest,
+  type TenantFixture,
+  type TenantRoute,
+} from './route-cases';
 
 // Generated from the route table: every role against every tenant route (allowed iff its rank is at
 // least the route's role, otherwise 403 `forbidden`), and API keys against every tenant route
@@ -17,7 +23,8 @@ let t: AuthSandbox;
 const tokens = {} as Record<Role, string>;
 const keyWithScopes = {} as Record<ApiKeyScope | 'all', string>;
 
-const ghost = {
+/** Ids no object has (typed, so a new TenantFixture field needs a ghost here too). */
+const ghost: TenantFixture = {
   tenantId: 'tn_00000000000000000000',
   channelId: 'ch_00000000000000000000',
   wabaId: '1',
@@ -26,6 +33,9 @@ const ghost = {
   conversationId: 'cv_00000000000000000000',
   memberUserId: 'us_00000000000000000000',
   apiKeyId: 'ak_00000000000000000000',
+  formId: 'fm_00000000000000000000',
+  leadId: 'ld_0000000000000000000000',
+  crmDestinationId: 'crm_00000000000000000000',
 };
 
 /** A request that cannot change anything once access is granted: missing ids, or a body to reject. */

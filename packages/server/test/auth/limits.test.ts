@@ -21,8 +21,9 @@ let owner: Person;
 beforeAll(async () => {
   t = await startAuthSandbox({
     auth: {
-      signInPerAccount: { limit: 5, windowSeconds: signInWindow },
-      signInPerIp: { limit: 12, windowSeconds: signInWindow },
+      // Smaller than the defaults (5 and 50): every failed attempt costs a real scrypt run.
+      signInPerAccount: { limit: 3, windowSeconds: signInWindow },
+      signInPerIp: { limit: 6, windowSeconds: signInWindow },
       requestsPerApiKey: { limit: 3, windowSeconds: 60 },
       requestsPerTenant: { limit: 20, windowSeconds: 60 },
     },
@@ -59,9 +60,9 @@ function expectRetryLater(
 }
 
 describe('sign-in lockout', () => {
-  it('locks an account after 5 failures, even for the right password, and releases after the window', async () => {
+  it('locks an account after its failures, even for the right password, and releases after the window', async () => {
     startOfNextWindow(signInWindow);
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 3; i++) {
       expect((await login(owner.email, 'wrong password')).status).toBe(401);
     }
     const locked = await login(owner.email, password);
@@ -84,18 +85,18 @@ describe('sign-in lockout', () => {
 
   it('forgives failures after a successful sign-in', async () => {
     startOfNextWindow(signInWindow);
-    // 3 + 3 failures: over the limit of 5 only if the success in between were not a fresh start.
-    for (let i = 0; i < 3; i++) await login(owner.email, 'wrong password');
+    // 2 + 2 failures: over the limit of 3 only if the success in between were not a fresh start.
+    for (let i = 0; i < 2; i++) await login(owner.email, 'wrong password');
     expect((await login(owner.email, password)).status).toBe(200);
-    for (let i = 0; i < 3; i++) await login(owner.email, 'wrong password');
+    for (let i = 0; i < 2; i++) await login(owner.email, 'wrong password');
     expect((await login(owner.email, password)).status).toBe(200);
   });
 
   it('locks an IP that fails across many accounts, until the window ends', async () => {
     startOfNextWindow(signInWindow);
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 3; i++) {
       const email = uniqueEmail('spray');
-      for (let j = 0; j < 3; j++) expect((await login(email, 'guess')).status).toBe(401);
+      for (let j = 0; j < 2; j++) expect((await login(email, 'guess')).status).toBe(401);
     }
     const blocked = await login(uniqueEmail('fresh'), 'guess');
     expectRetryLater(blocked, 'too_many_attempts', signInWindow);
@@ -113,7 +114,7 @@ describe('sign-in lockout', () => {
         token: session.accessToken,
         body: { currentPassword: current, newPassword: 'never applied passphrase' },
       });
-    for (let i = 0; i < 5; i++) expect((await change('wrong')).status).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await change('wrong')).status).toBe(401);
     expectRetryLater(await change(password), 'too_many_attempts', signInWindow);
     startOfNextWindow(signInWindow);
   });

@@ -1,4 +1,8 @@
+import { keys } from '../../src/data/keys';
 import { routes, type RouteSpec } from '../../src/topology';
+import type { TestSandbox } from '../helpers/harness';
+import { addMember, createApiKey, seedInbox } from './helpers';
+import { contactFormBody, seedLeads } from '../leads/lead-fixtures';
 
 // How to aim each tenant-scoped route at one tenant's objects. The isolation matrix sends these
 // requests with tenant B's credentials at tenant A's objects; the role matrix sends them with every
@@ -16,7 +20,50 @@ export type TenantFixture = {
   /** A member who is not an owner (an agent). */
   memberUserId: string;
   apiKeyId: string;
+  /** Leads (issue 5): a published form, a lead through the pipeline, a CRM destination. */
+  formId: string;
+  leadId: string;
+  crmDestinationId: string;
 };
+
+/**
+ * Creates tenant A's objects for the isolation matrix. A new kind of object: add its id to
+ * TenantFixture and create it here, through the API as A's owner where a route exists.
+ */
+export async function buildTenantFixture(
+  t: TestSandbox,
+  tenantId: string,
+  ownerToken: string,
+): Promise<TenantFixture> {
+  const inbox = await seedInbox(t, tenantId, ownerToken);
+  const member = await addMember(t, ownerToken, 'agent');
+  const apiKey = await createApiKey(t, ownerToken, ['read']);
+  const leads = await seedLeads(t, ownerToken);
+  return {
+    ...leads,
+    tenantId,
+    channelId: inbox.channelId,
+    wabaId: inbox.wabaId,
+    phoneNumberId: inbox.phoneNumberId,
+    customerId: inbox.customerId,
+    conversationId: inbox.conversationId,
+    memberUserId: member.id,
+    apiKeyId: apiKey.id,
+  };
+}
+
+/**
+ * Every partition holding tenant A's items besides `TENANT#<id>` itself: the matrix compares them
+ * byte for byte before and after each request. A new partition layout: add it here.
+ */
+export function tenantPartitions(a: TenantFixture): string[] {
+  return [
+    keys.messagePk(a.tenantId, a.customerId),
+    keys.apiKeyPointer(a.apiKeyId).PK,
+    keys.user(a.memberUserId).PK,
+    keys.formPointer(a.formId).PK,
+  ];
+}
 
 export type CaseRequest = { path: string; body?: unknown };
 
@@ -132,6 +179,105 @@ export const routeCases: Record<string, RouteCase> = {
     request: (a) => ({ path: `/customers?search=${a.customerId.replace(/^wa-/, '')}` }),
     crossTenant: 'own-data',
   },
+  // ------------------------------------------------------------------ leads (issue 5)
+  'forms.create': {
+    request: () => ({ path: '/forms', body: contactFormBody() }),
+    crossTenant: 'own-data',
+  },
+  'forms.list': { request: () => ({ path: '/forms' }), crossTenant: 'own-data' },
+  'forms.get': { request: (a) => ({ path: `/forms/${a.formId}` }), crossTenant: 'hidden' },
+  'forms.update': {
+    request: (a) => ({ path: `/forms/${a.formId}`, body: contactFormBody({ name: 'Taken over' }) }),
+    crossTenant: 'hidden',
+  },
+  'forms.publish': {
+    request: (a) => ({ path: `/forms/${a.formId}/publish` }),
+    crossTenant: 'hidden',
+  },
+  'forms.archive': { request: (a) => ({ path: `/forms/${a.formId}` }), crossTenant: 'hidden' },
+  'leads.create': {
+    // A's form id with B's credentials: another tenant's form is a missing one.
+    request: (a) => ({
+      path: '/leads',
+      body: { formId: a.formId, fields: { name: 'X', email: 'x@example.com', terms: true } },
+    }),
+    crossTenant: 'hidden',
+  },
+  'leads.list': { request: () => ({ path: '/leads' }), crossTenant: 'own-data' },
+  'leads.export': { request: () => ({ path: '/leads/export.csv' }), crossTenant: 'own-data' },
+  'leads.import': {
+    request: () => ({ path: '/leads/import', body: 'name,email\n' }),
+    crossTenant: 'own-data',
+  },
+  'leads.get': { request: (a) => ({ path: `/leads/${a.leadId}` }), crossTenant: 'hidden' },
+  'leads.update': {
+    request: (a) => ({ path: `/leads/${a.leadId}`, body: { stage: 'contacted', tags: ['x'] } }),
+    crossTenant: 'hidden',
+  },
+  'leads.delete': { request: (a) => ({ path: `/leads/${a.leadId}` }), crossTenant: 'hidden' },
+  'leads.restore': {
+    request: (a) => ({ path: `/leads/${a.leadId}/restore` }),
+    crossTenant: 'hidden',
+  },
+  'leads.notes.create': {
+    request: (a) => ({ path: `/leads/${a.leadId}/notes`, body: { body: 'from B' } }),
+    crossTenant: 'hidden',
+  },
+  'leads.notes.list': {
+    request: (a) => ({ path: `/leads/${a.leadId}/notes` }),
+    crossTenant: 'hidden',
+  },
+  'leads.sync': { request: (a) => ({ path: `/leads/${a.leadId}/sync` }), crossTenant: 'hidden' },
+  'pipeline.get': { request: () => ({ path: '/pipeline' }), crossTenant: 'own-data' },
+  'pipeline.update': {
+    request: () => ({
+      path: '/pipeline',
+      body: {
+        stages: [
+          { id: 'new', name: 'New', kind: 'open' },
+          { id: 'contacted', name: 'Contacted', kind: 'open' },
+          { id: 'qualified', name: 'Qualified', kind: 'open' },
+          { id: 'won', name: 'Won', kind: 'won' },
+          { id: 'lost', name: 'Lost', kind: 'lost' },
+        ],
+      },
+    }),
+    crossTenant: 'own-data',
+    roleProbe: () => ({ path: '/pipeline', body: {} }),
+  },
+  'branding.get': { request: () => ({ path: '/branding' }), crossTenant: 'own-data' },
+  'branding.update': {
+    request: () => ({
+      path: '/branding',
+      body: { displayName: 'B', colors: { primary: '#123456' } },
+    }),
+    crossTenant: 'own-data',
+    roleProbe: () => ({ path: '/branding', body: { colors: { primary: 'not-a-colour' } } }),
+  },
+  'branding.logo': {
+    request: () => ({ path: '/branding/logo', body: {} }),
+    crossTenant: 'own-data',
+  },
+  'crm-destinations.create': {
+    request: () => ({
+      path: '/crm-destinations',
+      body: { type: 'webhook', url: 'https://crm.example.invalid/b' },
+    }),
+    crossTenant: 'own-data',
+    roleProbe: () => ({ path: '/crm-destinations', body: {} }),
+  },
+  'crm-destinations.list': {
+    request: () => ({ path: '/crm-destinations' }),
+    crossTenant: 'own-data',
+  },
+  'crm-destinations.delete': {
+    request: (a) => ({ path: `/crm-destinations/${a.crmDestinationId}` }),
+    crossTenant: 'hidden',
+  },
+  'crm-destinations.test': {
+    request: (a) => ({ path: `/crm-destinations/${a.crmDestinationId}/test` }),
+    crossTenant: 'hidden',
+  },
 };
 
 export type TenantRoute = RouteSpec & { access: { kind: 'tenant' } };
@@ -159,6 +305,6 @@ export function missingCaseMessage(route: RouteSpec): string {
     `  },`,
     `'hidden' when the route names one of the tenant's objects (it must answer 404 to another tenant),`,
     `'own-data' when it names none (lists, creates). If tenant A's object is not in TenantFixture yet,`,
-    `add it there and create it in tenant-isolation.test.ts's beforeAll.`,
+    `add its id there and create it in buildTenantFixture (same file).`,
   ].join('\n');
 }

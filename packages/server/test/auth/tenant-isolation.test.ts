@@ -1,15 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../src/data/keys';
 import {
-  addMember,
   createApiKey,
   onboard,
-  seedInbox,
   startAuthSandbox,
   tenantSnapshot,
   type AuthSandbox,
 } from './helpers';
-import { missingCaseMessage, routeCases, tenantRoutes, type TenantFixture } from './route-cases';
+import {
+  buildTenantFixture,
+  missingCaseMessage,
+  routeCases,
+  tenantPartitions,
+  tenantRoutes,
+  type TenantFixture,
+} from './route-cases';
 
 // The cross-tenant matrix, generated from the route table: for every tenant-scoped route, tenant B's
 // credentials (an owner's JWT and, where the route takes keys, an all-scope API key) aimed at tenant
@@ -29,34 +33,17 @@ beforeAll(async () => {
   aOwnerToken = aToken;
   bOwnerToken = tenantB.owner.session.accessToken;
   // B has data of its own, so "own-data" answers are not trivially empty.
-  await seedInbox(t, tenantB.tenantId, bOwnerToken);
-  const inbox = await seedInbox(t, tenantA.tenantId, aToken);
-  const member = await addMember(t, aToken, 'agent');
-  const aKey = await createApiKey(t, aToken, ['read']);
+  await buildTenantFixture(t, tenantB.tenantId, bOwnerToken);
+  a = await buildTenantFixture(t, tenantA.tenantId, aToken);
   bApiKey = (await createApiKey(t, bOwnerToken, ['read', 'messages:send', 'leads:write'])).key;
-  a = {
-    tenantId: tenantA.tenantId,
-    channelId: inbox.channelId,
-    wabaId: inbox.wabaId,
-    phoneNumberId: inbox.phoneNumberId,
-    customerId: inbox.customerId,
-    conversationId: inbox.conversationId,
-    memberUserId: member.id,
-    apiKeyId: aKey.id,
-  };
 });
 
 afterAll(async () => {
   await t?.stop();
 });
 
-/** A's partitions plus the global items that belong to A (its API key, its member's user items). */
 function snapshotA(): Promise<string> {
-  return tenantSnapshot(t.sb.db, a.tenantId, [
-    keys.messagePk(a.tenantId, a.customerId),
-    keys.apiKeyPointer(a.apiKeyId).PK,
-    keys.user(a.memberUserId).PK,
-  ]);
+  return tenantSnapshot(t.sb.db, a.tenantId, tenantPartitions(a));
 }
 
 describe('cross-tenant matrix', () => {

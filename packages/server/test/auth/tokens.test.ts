@@ -141,7 +141,8 @@ describe('refresh tokens', () => {
     const second = (
       await t.api.request('POST', '/auth/refresh', { body: { refreshToken: first.refreshToken } })
     ).json;
-    // The stolen first token is replayed.
+    // The stolen first token is replayed, later than any concurrent refresh could be.
+    t.clock.advance(11);
     const replay = await t.api.request('POST', '/auth/refresh', {
       body: { refreshToken: first.refreshToken },
     });
@@ -161,6 +162,22 @@ describe('refresh tokens', () => {
     expect(audit.json.items.map((e: { action: string }) => e.action)).toContain(
       'auth.refresh_reused',
     );
+  });
+
+  it('tells a lost race (two tabs refreshing at once) from a replay, without ending the session', async () => {
+    const first = await signIn(t, tenantA.owner.email);
+    const refresh = (refreshToken: string) =>
+      t.api.request('POST', '/auth/refresh', { body: { refreshToken } });
+    const winner = await refresh(first.refreshToken);
+    expect(winner.status).toBe(200);
+    const loser = await refresh(first.refreshToken);
+    expect(loser.status).toBe(409);
+    expect(loser.json.error.code).toBe('conflict');
+    // The session lives on with the winner's token.
+    expect((await get('/users', winner.json.accessToken)).status).toBe(200);
+    expect((await refresh(winner.json.refreshToken)).status).toBe(200);
+    // Two generations back is never a race.
+    expect((await refresh(first.refreshToken)).json.error.code).toBe('token_reused');
   });
 
   it('answers 401 invalid_token for an unknown refresh token and 400 for a malformed body', async () => {

@@ -137,16 +137,27 @@ describe('Idempotency-Key', () => {
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
   });
 
-  it('refuses a malformed key', async () => {
+  it('refuses a malformed key, and a duplicate that arrives while the first is running', async () => {
     const tenant = await waTenant(t);
     const { conversation } = await waInbound(t, tenant);
-    const res = await send(
-      t,
-      tenant.token,
-      { conversationId: conversation.id, text: 'x' },
-      { 'idempotency-key': 'has spaces' },
+    const body = { conversationId: conversation.id, text: 'x' };
+    const malformed = await send(t, tenant.token, body, { 'idempotency-key': 'has spaces' });
+    expect(malformed.status).toBe(400);
+
+    const key = `concurrent-${newMetaId()}`;
+    t.sb.metaStandIn!.holdNext(800);
+    const first = send(t, tenant.token, body, { 'idempotency-key': key });
+    await waitFor(async () =>
+      (await messagesOf(t, tenant.token, conversation.id)).some((m) => m.direction === 'outbound'),
     );
-    expect(res.status).toBe(400);
+    const duplicate = await send(t, tenant.token, body, { 'idempotency-key': key });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.json.error.code).toBe('idempotency_in_progress');
+    expect(duplicate.headers.get('retry-after')).toBe('1');
+    expect((await first).status).toBe(202);
+    expect((await send(t, tenant.token, body, { 'idempotency-key': key })).json).toEqual(
+      (await first).json,
+    );
   });
 });
 
@@ -267,10 +278,10 @@ describe('channel credentials', () => {
         },
       });
     expect((await connect()).status).toBe(409);
-    const agentLess = await t.api.request('DELETE', `/channels/${tenant.channelId}`, {
+    const notTheirs = await t.api.request('DELETE', `/channels/${tenant.channelId}`, {
       token: other.token,
     });
-    expect(agentLess.status).toBe(404);
+    expect(notTheirs.status).toBe(404);
     const removed = await t.api.request('DELETE', `/channels/${tenant.channelId}`, {
       token: tenant.token,
     });

@@ -89,9 +89,7 @@ function NavLink({
       aria-current={active ? 'page' : undefined}
       className={cx(
         'relative flex items-center rounded-lg font-medium transition-colors',
-        compact
-          ? 'flex-1 flex-col gap-0.5 px-1 py-1.5 text-[11px]'
-          : 'gap-3 px-3 py-2 text-sm',
+        compact ? 'flex-1 flex-col gap-0.5 px-1 py-1.5 text-[11px]' : 'gap-3 px-3 py-2 text-sm',
         active
           ? compact
             ? 'text-brand'
@@ -146,7 +144,9 @@ export function AppShell({ children }: { children: ReactNode }) {
   if (state.status !== 'signed-in') {
     return (
       <main className="flex min-h-full items-center justify-center">
-        <LoadingState label={state.status === 'loading' ? 'Opening Switchboard…' : 'Signing you in…'} />
+        <LoadingState
+          label={state.status === 'loading' ? 'Opening Switchboard…' : 'Signing you in…'}
+        />
       </main>
     );
   }

@@ -286,7 +286,16 @@ export function InstagramIcon({ size = 20, ...props }: IconProps) {
         </linearGradient>
       </defs>
       <rect width="24" height="24" rx="7" fill={`url(#${gradient})`} />
-      <rect x="5.5" y="5.5" width="13" height="13" rx="4" fill="none" stroke="#fff" strokeWidth="1.7" />
+      <rect
+        x="5.5"
+        y="5.5"
+        width="13"
+        height="13"
+        rx="4"
+        fill="none"
+        stroke="#fff"
+        strokeWidth="1.7"
+      />
       <circle cx="12" cy="12" r="3.1" fill="none" stroke="#fff" strokeWidth="1.7" />
       <circle cx="16.1" cy="7.9" r="0.9" fill="#fff" />
     </svg>

@@ -35,7 +35,7 @@ export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button
       disabled={disabled || busy}
       aria-busy={busy || undefined}
       className={cx(
-        'inline-flex items-center justify-center gap-2 rounded-lg font-medium transition-colors',
+        'inline-flex items-center justify-center gap-2 whitespace-nowrap rounded-lg font-medium transition-colors',
         'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand',
         'disabled:cursor-not-allowed disabled:opacity-50',
         size === 'sm' ? 'h-8 px-3 text-sm' : 'h-10 px-4 text-sm',
@@ -64,8 +64,22 @@ export function Spinner({ size = 18, label }: { size?: number; label?: string })
         className="animate-spin text-current"
         aria-hidden="true"
       >
-        <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" strokeOpacity="0.2" strokeWidth="3" />
-        <path d="M21 12a9 9 0 0 0-9-9" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round" />
+        <circle
+          cx="12"
+          cy="12"
+          r="9"
+          fill="none"
+          stroke="currentColor"
+          strokeOpacity="0.2"
+          strokeWidth="3"
+        />
+        <path
+          d="M21 12a9 9 0 0 0-9-9"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="3"
+          strokeLinecap="round"
+        />
       </svg>
       {label ? <span className="text-sm text-slate-500">{label}</span> : null}
     </span>
@@ -122,7 +136,10 @@ export function ErrorState({
 }) {
   if (error instanceof ApiError && error.routeMissing) return <NotAvailable what={what} />;
   return (
-    <div role="alert" className="flex min-h-40 flex-col items-center justify-center gap-3 p-8 text-center">
+    <div
+      role="alert"
+      className="flex min-h-40 flex-col items-center justify-center gap-3 p-8 text-center"
+    >
       <div className="flex size-12 items-center justify-center rounded-full bg-red-50 text-red-600">
         <AlertIcon />
       </div>
@@ -151,7 +168,11 @@ export function NotAvailable({ what }: { what?: string }) {
 export function InlineError({ error, id }: { error: unknown; id?: string }) {
   if (!error) return null;
   return (
-    <p id={id} role="alert" className="flex items-start gap-2 rounded-lg bg-red-50 p-3 text-sm text-red-700">
+    <p
+      id={id}
+      role="alert"
+      className="flex items-start gap-2 rounded-lg bg-red-50 p-3 text-sm text-red-700"
+    >
       <AlertIcon size={16} className="mt-0.5 shrink-0" />
       <span>{typeof error === 'string' ? error : errorText(error)}</span>
     </p>
@@ -212,22 +233,27 @@ const controlClass =
 export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement>>(
   function Input({ className, ...props }, ref) {
     return (
-      <input ref={ref} className={cx(controlClass, widthOf(className), 'h-10', className)} {...props} />
-    );
-  },
-);
-
-export const Textarea = forwardRef<HTMLTextAreaElement, TextareaHTMLAttributes<HTMLTextAreaElement>>(
-  function Textarea({ className, ...props }, ref) {
-    return (
-      <textarea
+      <input
         ref={ref}
-        className={cx(controlClass, widthOf(className), 'py-2', className)}
+        className={cx(controlClass, widthOf(className), 'h-10', className)}
         {...props}
       />
     );
   },
 );
+
+export const Textarea = forwardRef<
+  HTMLTextAreaElement,
+  TextareaHTMLAttributes<HTMLTextAreaElement>
+>(function Textarea({ className, ...props }, ref) {
+  return (
+    <textarea
+      ref={ref}
+      className={cx(controlClass, widthOf(className), 'py-2', className)}
+      {...props}
+    />
+  );
+});
 
 export function Select({ className, ...props }: SelectHTMLAttributes<HTMLSelectElement>) {
   return (
@@ -348,7 +374,9 @@ export function Dialog({
           </div>
           <div className="overflow-y-auto px-5 py-4">{children}</div>
           {footer ? (
-            <div className="flex justify-end gap-2 border-t border-slate-200 px-5 py-3">{footer}</div>
+            <div className="flex justify-end gap-2 border-t border-slate-200 px-5 py-3">
+              {footer}
+            </div>
           ) : null}
         </div>
       ) : null}
@@ -406,7 +434,9 @@ export function Segmented<T extends string>({
           className={cx(
             'inline-flex h-7 items-center gap-1.5 rounded-md px-2.5 text-sm font-medium',
             'focus-visible:outline-2 focus-visible:outline-brand',
-            value === option.value ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-600 hover:text-slate-900',
+            value === option.value
+              ? 'bg-white text-slate-900 shadow-sm'
+              : 'text-slate-600 hover:text-slate-900',
           )}
         >
           {option.label}
@@ -428,12 +458,22 @@ export function Avatar({ name, size = 40 }: { name: string; size?: number }) {
   // A stable hue per name so the same person keeps the same colour.
   let hash = 0;
   for (const ch of name) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-  const hues = ['bg-sky-100 text-sky-800', 'bg-emerald-100 text-emerald-800', 'bg-amber-100 text-amber-800', 'bg-rose-100 text-rose-800', 'bg-violet-100 text-violet-800', 'bg-teal-100 text-teal-800'];
+  const hues = [
+    'bg-sky-100 text-sky-800',
+    'bg-emerald-100 text-emerald-800',
+    'bg-amber-100 text-amber-800',
+    'bg-rose-100 text-rose-800',
+    'bg-violet-100 text-violet-800',
+    'bg-teal-100 text-teal-800',
+  ];
   return (
     <span
       aria-hidden="true"
       style={{ width: size, height: size, fontSize: size * 0.38 }}
-      className={cx('inline-flex shrink-0 items-center justify-center rounded-full font-semibold', hues[hash % hues.length])}
+      className={cx(
+        'inline-flex shrink-0 items-center justify-center rounded-full font-semibold',
+        hues[hash % hues.length],
+      )}
     >
       {initials}
     </span>

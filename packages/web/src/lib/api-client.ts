@@ -1,8 +1,4 @@
-import {
-  apiErrorSchema,
-  loginResponseSchema,
-  type LoginResponse,
-} from '@switchboard/contracts';
+import { apiErrorSchema, loginResponseSchema, type LoginResponse } from '@switchboard/contracts';
 import type { z } from 'zod';
 import { messageForCode } from './errors';
 
@@ -233,7 +229,11 @@ export const api = {
 };
 
 /** Downloads a file through the authenticated client (CSV export) and saves it. */
-export async function download(path: string, filename: string, query?: RequestOptions<unknown>['query']) {
+export async function download(
+  path: string,
+  filename: string,
+  query?: RequestOptions<unknown>['query'],
+) {
   const text = await request<string>('GET', path, { query });
   const blob = new Blob([typeof text === 'string' ? text : JSON.stringify(text)], {
     type: 'text/csv;charset=utf-8',

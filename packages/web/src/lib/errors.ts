@@ -28,7 +28,8 @@ const messages: Record<string, string> = {
     'The 24-hour reply window is closed. Send an approved template to restart the conversation.',
   meta_error: 'WhatsApp or Instagram refused the message.',
   meta_unavailable: 'WhatsApp or Instagram is not answering right now. Try again in a minute.',
-  channel_token_expired: 'The channel’s access token has expired. Reconnect it in Settings → Channels.',
+  channel_token_expired:
+    'The channel’s access token has expired. Reconnect it in Settings → Channels.',
   channel_needs_reconnect: 'This channel needs to be reconnected in Settings → Channels.',
   form_not_published: 'This form is not accepting responses.',
   invalid_submission: 'Some answers need another look.',

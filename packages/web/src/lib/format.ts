@@ -60,7 +60,8 @@ export function displayName(person: PersonLike | undefined): string {
   if (person.name) return person.name;
   if (person.phone) return formatPhone(person.phone);
   if (person.identities?.whatsapp) return formatPhone(person.identities.whatsapp);
-  if (person.identities?.instagram) return `Instagram user ${person.identities.instagram.slice(-4)}`;
+  if (person.identities?.instagram)
+    return `Instagram user ${person.identities.instagram.slice(-4)}`;
   return 'Unknown';
 }
 

@@ -18,7 +18,13 @@ export type MessageView = MessageDto & {
   attachments?: Media[];
   location?: { latitude: number; longitude: number; name?: string; address?: string; url?: string };
   contacts?: unknown[];
-  interactive?: { kind: string; id?: string; title?: string; description?: string; payload?: string };
+  interactive?: {
+    kind: string;
+    id?: string;
+    title?: string;
+    description?: string;
+    payload?: string;
+  };
   reaction?: { messageId: string; emoji?: string; action: 'react' | 'unreact' };
   context?: {
     messageId?: string;

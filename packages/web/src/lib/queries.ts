@@ -64,7 +64,8 @@ export const conversationsQuery = (filters: InboxFilters) =>
 export const conversationQuery = (id: string) =>
   queryOptions({
     queryKey: ['conversation', id],
-    queryFn: ({ signal }) => api.get(`/conversations/${encodeURIComponent(id)}`, { schema: conversationSchema, signal }),
+    queryFn: ({ signal }) =>
+      api.get(`/conversations/${encodeURIComponent(id)}`, { schema: conversationSchema, signal }),
     refetchInterval: LIVE_INTERVAL_MS,
   });
 
@@ -132,7 +133,8 @@ export type LeadFilters = { q?: string; ownerId?: string; formId?: string; stage
 export const pipelineQuery = () =>
   queryOptions({
     queryKey: ['pipeline'],
-    queryFn: ({ signal }) => orNull(api.get(endpoints.pipeline, { schema: pipelineResponseSchema, signal })),
+    queryFn: ({ signal }) =>
+      orNull(api.get(endpoints.pipeline, { schema: pipelineResponseSchema, signal })),
     staleTime: 60_000,
   });
 
@@ -144,7 +146,13 @@ export const stageLeadsQuery = (stage: string, filters: LeadFilters) =>
       api.get(endpoints.leads, {
         schema: leadPage,
         signal,
-        query: { stage, limit: 100, q: filters.q, ownerId: filters.ownerId, formId: filters.formId },
+        query: {
+          stage,
+          limit: 100,
+          q: filters.q,
+          ownerId: filters.ownerId,
+          formId: filters.formId,
+        },
       }),
     refetchInterval: 5_000,
   });
@@ -159,19 +167,28 @@ export const leadQuery = (id: string) =>
   queryOptions({
     queryKey: ['lead', id],
     queryFn: ({ signal }) => api.get(endpoints.lead(id), { schema: leadDetailSchema, signal }),
-    refetchInterval: (q) => (q.state.data?.sync.status === 'pending' || q.state.data?.sync.status === 'retrying' ? 2_000 : false),
+    refetchInterval: (q) =>
+      q.state.data?.sync.status === 'pending' || q.state.data?.sync.status === 'retrying'
+        ? 2_000
+        : false,
   });
 
 export const leadNotesQuery = (id: string) =>
   queryOptions({
     queryKey: ['lead', id, 'notes'],
-    queryFn: ({ signal }) => api.get(endpoints.leadNotes(id), { schema: pageOf(leadNoteSchema), signal, query: { limit: 100 } }),
+    queryFn: ({ signal }) =>
+      api.get(endpoints.leadNotes(id), {
+        schema: pageOf(leadNoteSchema),
+        signal,
+        query: { limit: 100 },
+      }),
   });
 
 export const formsQuery = () =>
   queryOptions({
     queryKey: ['forms'],
-    queryFn: ({ signal }) => orNull(api.get(endpoints.forms, { schema: pageOf(formViewSchema), signal })),
+    queryFn: ({ signal }) =>
+      orNull(api.get(endpoints.forms, { schema: pageOf(formViewSchema), signal })),
   });
 
 export const formQuery = (id: string) =>

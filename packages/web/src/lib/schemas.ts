@@ -27,7 +27,10 @@ export const leadNoteSchema = z
   .object({
     id: z.string(),
     body: z.string(),
-    author: z.object({ kind: z.string(), id: z.string().optional(), email: z.string().optional() }).partial().optional(),
+    author: z
+      .object({ kind: z.string(), id: z.string().optional(), email: z.string().optional() })
+      .partial()
+      .optional(),
     createdAt: z.string(),
   })
   .passthrough();
@@ -96,7 +99,9 @@ export const publishResultSchema = z
 
 export const pipelineResponseSchema = z
   .object({
-    stages: z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(['open', 'won', 'lost']) })),
+    stages: z.array(
+      z.object({ id: z.string(), name: z.string(), kind: z.enum(['open', 'won', 'lost']) }),
+    ),
   })
   .passthrough();
 export type PipelineStage = z.infer<typeof pipelineResponseSchema>['stages'][number];

@@ -10,18 +10,10 @@ import {
   useState,
   type ReactNode,
 } from 'react';
-import {
-  auth,
-  currentSession,
-  onSessionChange,
-  refreshSession,
-  type Session,
-} from './api-client';
+import { auth, currentSession, onSessionChange, refreshSession, type Session } from './api-client';
 
 type SessionState =
-  | { status: 'loading' }
-  | { status: 'signed-out' }
-  | { status: 'signed-in'; session: Session };
+  { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; session: Session };
 
 type SessionApi = {
   state: SessionState;
@@ -98,7 +90,10 @@ export function useRole(): { role: Role | undefined; atLeast(role: Role): boolea
   const session = useSignedIn();
   const role = session.tenants.find((t) => t.tenantId === session.tenantId)?.role;
   return useMemo(
-    () => ({ role, atLeast: (needed: Role) => (role ? roleRank[role] >= roleRank[needed] : false) }),
+    () => ({
+      role,
+      atLeast: (needed: Role) => (role ? roleRank[role] >= roleRank[needed] : false),
+    }),
     [role],
   );
 }

@@ -74,7 +74,9 @@ export type RefreshOutcome =
   | { kind: 'ok'; response: LoginResponse; session: Session }
   | { kind: 'invalid' }
   /** A refresh token was presented a second time: the whole family is now revoked. */
-  | { kind: 'reused'; session: Session };
+  | { kind: 'reused'; session: Session }
+  /** The previous token, moments after its rotation: a concurrent refresh won; retry with the new one. */
+  | { kind: 'raced' };
 
 /** Swaps a refresh token for a new pair; a token used twice ends its whole family. */
 export async function refreshSession(
@@ -93,7 +95,13 @@ export async function refreshSession(
     await sessions.revoke(session.userId, session.id, 'refresh_reuse', deps.now.toISOString());
     return { kind: 'reused', session };
   };
-  if (session.currentHash !== presented) return reused();
+  if (session.currentHash !== presented) {
+    const sinceRotation = deps.now.getTime() - Date.parse(session.refreshedAt ?? '');
+    const raced =
+      presented === session.previousHash &&
+      sinceRotation <= deps.settings.refreshRaceGraceSeconds * 1000;
+    return raced ? { kind: 'raced' } : reused();
+  }
 
   const users = new UserRepo(deps.db);
   const [user, memberships] = await Promise.all([

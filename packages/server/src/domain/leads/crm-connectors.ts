@@ -1,7 +1,12 @@
 import type { CrmDestinationRecord } from '../../data/crm-destination.repo';
 import type { Lead } from '../../data/lead.repo';
 import type { TokenCipher } from '../../security/token-cipher';
-import { safeRequest, UnsafeDestinationError, type HttpResult, type SafeHttpOptions } from './safe-http';
+import {
+  safeRequest,
+  UnsafeDestinationError,
+  type HttpResult,
+  type SafeHttpOptions,
+} from './safe-http';
 import { webhookHeaders } from './standard-webhooks';
 
 // Pushing a lead to a tenant's CRM: a generic webhook signed per Standard Webhooks, or HubSpot's
@@ -85,7 +90,10 @@ async function deliverWebhook(
       dest.url,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...webhookHeaders(secret, message.id, body, now) },
+        headers: {
+          'content-type': 'application/json',
+          ...webhookHeaders(secret, message.id, body, now),
+        },
         body,
       },
       settings,
@@ -95,7 +103,8 @@ async function deliverWebhook(
       ok: false,
       status: result.status,
       error: `HTTP ${result.status} from ${host}`,
-      retryAfterSeconds: result.status === 429 || result.status === 503 ? retryAfterOf(result) : undefined,
+      retryAfterSeconds:
+        result.status === 429 || result.status === 503 ? retryAfterOf(result) : undefined,
     };
   } catch (err) {
     return describeFailure(host, err);
@@ -104,8 +113,17 @@ async function deliverWebhook(
 
 function hubspotError(result: HttpResult): string {
   try {
-    const body = JSON.parse(result.body) as { message?: unknown; category?: unknown; errorType?: unknown };
-    const category = typeof body.category === 'string' ? body.category : typeof body.errorType === 'string' ? body.errorType : '';
+    const body = JSON.parse(result.body) as {
+      message?: unknown;
+      category?: unknown;
+      errorType?: unknown;
+    };
+    const category =
+      typeof body.category === 'string'
+        ? body.category
+        : typeof body.errorType === 'string'
+          ? body.errorType
+          : '';
     const text = typeof body.message === 'string' ? body.message.slice(0, 200) : '';
     return `HubSpot ${result.status}${category ? ` ${category}` : ''}${text ? `: ${text}` : ''}`;
   } catch {
@@ -125,7 +143,8 @@ async function deliverHubspot(
   settings: CrmSettings,
 ): Promise<DeliveryOutcome> {
   // HubSpot dedupes contacts by e-mail; without one an upsert would create duplicates on retry.
-  if (!lead.email) return { ok: true, skipped: 'HubSpot contacts are matched by e-mail; this lead has none.' };
+  if (!lead.email)
+    return { ok: true, skipped: 'HubSpot contacts are matched by e-mail; this lead has none.' };
   const properties: Record<string, string> = { email: lead.email, ...splitName(lead.name) };
   if (lead.phone) properties.phone = lead.phone;
   if (lead.company) properties.company = lead.company;
@@ -146,7 +165,8 @@ async function deliverHubspot(
       status: result.status,
       error: hubspotError(result),
       // HubSpot's limits are per 10 s window; wait at least that long.
-      retryAfterSeconds: result.status === 429 ? Math.max(10, retryAfterOf(result) ?? 0) : undefined,
+      retryAfterSeconds:
+        result.status === 429 ? Math.max(10, retryAfterOf(result) ?? 0) : undefined,
     };
   } catch (err) {
     return describeFailure('HubSpot', err);
@@ -179,7 +199,11 @@ export async function testDestination(
     return deliverWebhook(
       dest,
       secret,
-      { id: testId, type: 'switchboard.test', data: { message: 'Test delivery from Switchboard.' } },
+      {
+        id: testId,
+        type: 'switchboard.test',
+        data: { message: 'Test delivery from Switchboard.' },
+      },
       deps.crm,
       deps.now(),
     );

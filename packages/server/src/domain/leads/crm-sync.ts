@@ -64,12 +64,17 @@ export function createCrmSync(deps: CrmSyncDeps): SqsBatchHandler {
       const leads = new LeadRepo(deps.db, job.tenantId);
       const lead = await leads.get(job.leadId);
       if (!lead || lead.deletedAt) return;
-      const destinations = (await new CrmDestinationRepo(deps.db, job.tenantId).listRecords()).filter(
-        (d) => d.enabled,
-      );
+      const destinations = (
+        await new CrmDestinationRepo(deps.db, job.tenantId).listRecords()
+      ).filter((d) => d.enabled);
       const attemptAt = now().toISOString();
       if (destinations.length === 0) {
-        await leads.setSync(lead.id, { status: 'not_configured', attempts: 0, lastError: null, jobId: job.jobId });
+        await leads.setSync(lead.id, {
+          status: 'not_configured',
+          attempts: 0,
+          lastError: null,
+          jobId: job.jobId,
+        });
         return;
       }
       const markers = new EventDedupeRepo(deps.db, job.tenantId);
@@ -84,7 +89,10 @@ export function createCrmSync(deps: CrmSyncDeps): SqsBatchHandler {
             dest,
             { id: deliveryId(dest.id, job), type: messageType[job.reason], lead },
             { cipher: deps.cipher, crm: deps.crm, now },
-          ).catch((err: unknown) => ({ ok: false as const, error: `internal: ${(err as Error).message}` }));
+          ).catch((err: unknown) => ({
+            ok: false as const,
+            error: `internal: ${(err as Error).message}`,
+          }));
           if (outcome.ok) {
             if (outcome.skipped) skipped.push(outcome.skipped);
             await markers.mark(marker, job.jobId, now());
@@ -102,12 +110,17 @@ export function createCrmSync(deps: CrmSyncDeps): SqsBatchHandler {
         });
         return;
       }
-      const lastError = failures.map((f) => f.error).join('; ').slice(0, 500);
+      const lastError = failures
+        .map((f) => f.error)
+        .join('; ')
+        .slice(0, 500);
       const final = ctx.receiveCount >= maxReceiveCount;
       await leads.setSync(lead.id, {
         status: final ? 'failed' : 'retrying',
         attempts: ctx.receiveCount,
-        lastError: final ? `${lastError} (moved to the dead-letter queue; an admin can replay it)` : lastError,
+        lastError: final
+          ? `${lastError} (moved to the dead-letter queue; an admin can replay it)`
+          : lastError,
         lastAttemptAt: attemptAt,
         jobId: job.jobId,
       });

@@ -6,7 +6,10 @@ export class CsvError extends Error {
   override readonly name = 'CsvError';
 }
 
-export function parseCsv(text: string, limits: { maxRows: number; maxColumns: number }): string[][] {
+export function parseCsv(
+  text: string,
+  limits: { maxRows: number; maxColumns: number },
+): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -21,7 +24,8 @@ export function parseCsv(text: string, limits: { maxRows: number; maxColumns: nu
     endField();
     if (!(row.length === 1 && row[0] === '')) rows.push(row);
     row = [];
-    if (rows.length > limits.maxRows) throw new CsvError(`At most ${limits.maxRows - 1} rows per import.`);
+    if (rows.length > limits.maxRows)
+      throw new CsvError(`At most ${limits.maxRows - 1} rows per import.`);
   };
   for (; i < text.length; i++) {
     const ch = text[i];
@@ -35,7 +39,8 @@ export function parseCsv(text: string, limits: { maxRows: number; maxColumns: nu
       continue;
     }
     if (ch === '"') {
-      if (field !== '') throw new CsvError(`Line ${rows.length + 1}: a quote inside an unquoted field.`);
+      if (field !== '')
+        throw new CsvError(`Line ${rows.length + 1}: a quote inside an unquoted field.`);
       quoted = true;
     } else if (ch === ',') endField();
     else if (ch === '\n') endRow();

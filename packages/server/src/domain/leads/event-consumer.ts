@@ -31,7 +31,12 @@ export class RetryLaterError extends Error {
   }
 }
 
-export type EventContext = { eventId: string; detailType: string; record: SqsRecord; receiveCount: number };
+export type EventContext = {
+  eventId: string;
+  detailType: string;
+  record: SqsRecord;
+  receiveCount: number;
+};
 
 export type EventConsumerOptions<T extends { tenantId: string }> = {
   /** The bus rule's name: the dedupe marker's namespace. */
@@ -63,7 +68,9 @@ export function createEventConsumer<T extends { tenantId: string }>(
       detailType = envelope['detail-type'];
       detail = opts.schema.parse(envelope.detail);
     } catch (err) {
-      throw new PoisonEventError(`record ${record.messageId} is not a ${opts.rule} event: ${(err as Error).message}`);
+      throw new PoisonEventError(
+        `record ${record.messageId} is not a ${opts.rule} event: ${(err as Error).message}`,
+      );
     }
     const markers = new EventDedupeRepo(opts.db, detail.tenantId);
     if (await markers.seen(opts.rule, eventId)) return;
@@ -93,9 +100,11 @@ export function createEventConsumer<T extends { tenantId: string }>(
           detail: error?.message,
         });
         if (error instanceof RetryLaterError && opts.delayRetry) {
-          await opts.delayRetry(record, error.delaySeconds).catch((err: unknown) =>
-            opts.log.warn('could not delay a retry', { rule: opts.rule, error: String(err) }),
-          );
+          await opts
+            .delayRetry(record, error.delaySeconds)
+            .catch((err: unknown) =>
+              opts.log.warn('could not delay a retry', { rule: opts.rule, error: String(err) }),
+            );
         }
       }),
     );

@@ -26,20 +26,23 @@ export type ValidSubmission = {
 };
 
 export type SubmissionCheck =
-  | { ok: true; submission: ValidSubmission }
-  | { ok: false; fields: Record<string, string> };
+  { ok: true; submission: ValidSubmission } | { ok: false; fields: Record<string, string> };
 
 const DEFAULT_MAX = { text: 500, textarea: 5000, hidden: 500 } as const;
 const HARD_MAX = 10_000;
 const REQUIRED = 'This field is required.';
 
 // C0/C1 controls (tab and newlines allowed where multi-line), bidi overrides, lone surrogates.
-const controlChars = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const controlChars =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const newline = /[\r\n]/;
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const isEmpty = (v: unknown) =>
-  v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
+  v === undefined ||
+  v === null ||
+  (typeof v === 'string' && v.trim() === '') ||
+  (Array.isArray(v) && v.length === 0);
 
 function cleanText(multiline: boolean) {
   return z
@@ -57,7 +60,10 @@ function textSchema(field: FormField, kind: 'text' | 'textarea' | 'hidden'): Zod
   const pattern = v.pattern ? compileTenantPattern(v.pattern) : undefined;
   return cleanText(kind === 'textarea')
     .refine((s) => s.length <= max, `Must be at most ${max} characters.`)
-    .refine((s) => v.minLength === undefined || s.length >= v.minLength, `Must be at least ${v.minLength} characters.`)
+    .refine(
+      (s) => v.minLength === undefined || s.length >= v.minLength,
+      `Must be at least ${v.minLength} characters.`,
+    )
     .refine(
       (s) => !pattern || (s.length <= MAX_PATTERN_INPUT && testTenantPattern(pattern, s)),
       v.patternMessage ?? 'Has an invalid format.',
@@ -90,9 +96,18 @@ function phoneSchema(defaultCountryCode?: string): ZodType<string> {
 function numberSchema(field: FormField): ZodType<number> {
   const v = field.validation ?? {};
   return z
-    .union([z.number(), z.string().max(40).regex(/^\s*-?\d+(\.\d+)?\s*$/, 'Expected a number.')], {
-      error: 'Expected a number.',
-    })
+    .union(
+      [
+        z.number(),
+        z
+          .string()
+          .max(40)
+          .regex(/^\s*-?\d+(\.\d+)?\s*$/, 'Expected a number.'),
+      ],
+      {
+        error: 'Expected a number.',
+      },
+    )
     .transform((n) => (typeof n === 'number' ? n : Number(n)))
     .refine((n) => Number.isFinite(n), 'Expected a number.')
     .refine((n) => v.min === undefined || n >= v.min, `Must be at least ${v.min}.`)
@@ -126,26 +141,42 @@ function checkboxSchema(field: FormField): ZodType<boolean> {
       ctx.addIssue({ code: 'custom', message: 'Expected true or false.' });
       return z.NEVER;
     })
-    .refine((b) => b || !(field.required || field.consent), field.consent ? 'Consent is required.' : REQUIRED);
+    .refine(
+      (b) => b || !(field.required || field.consent),
+      field.consent ? 'Consent is required.' : REQUIRED,
+    );
 }
 
 function choiceSchema(field: FormField): ZodType<string> {
   const values = (field.options ?? []).map((o) => o.value);
-  return z.string({ error: 'Expected one of the options.' }).refine((s) => values.includes(s), 'Choose one of the options.');
+  return z
+    .string({ error: 'Expected one of the options.' })
+    .refine((s) => values.includes(s), 'Choose one of the options.');
 }
 
 function multiChoiceSchema(field: FormField): ZodType<string[]> {
   const v = field.validation ?? {};
   const values = new Set((field.options ?? []).map((o) => o.value));
   return z
-    .union([z.string(), z.array(z.string()).max(100, 'Too many choices.')], { error: 'Expected a list of options.' })
+    .union([z.string(), z.array(z.string()).max(100, 'Too many choices.')], {
+      error: 'Expected a list of options.',
+    })
     .transform((x) => [...new Set(Array.isArray(x) ? x : [x])])
     .refine((xs) => xs.every((x) => values.has(x)), 'Choose among the options.')
-    .refine((xs) => v.minItems === undefined || xs.length >= v.minItems, `Choose at least ${v.minItems}.`)
-    .refine((xs) => v.maxItems === undefined || xs.length <= v.maxItems, `Choose at most ${v.maxItems}.`);
+    .refine(
+      (xs) => v.minItems === undefined || xs.length >= v.minItems,
+      `Choose at least ${v.minItems}.`,
+    )
+    .refine(
+      (xs) => v.maxItems === undefined || xs.length <= v.maxItems,
+      `Choose at most ${v.maxItems}.`,
+    );
 }
 
-function valueSchema(field: FormField, form: Pick<FormDefinition, 'defaultCountryCode'>): ZodType<FieldValue> {
+function valueSchema(
+  field: FormField,
+  form: Pick<FormDefinition, 'defaultCountryCode'>,
+): ZodType<FieldValue> {
   switch (field.type) {
     case 'text':
     case 'textarea':
@@ -168,7 +199,10 @@ function valueSchema(field: FormField, form: Pick<FormDefinition, 'defaultCountr
   }
 }
 
-function fieldSchema(field: FormField, form: Pick<FormDefinition, 'defaultCountryCode'>): ZodType<FieldValue | undefined> {
+function fieldSchema(
+  field: FormField,
+  form: Pick<FormDefinition, 'defaultCountryCode'>,
+): ZodType<FieldValue | undefined> {
   const inner = valueSchema(field, form);
   // A consent or required checkbox left unticked arrives as false (checkboxSchema refuses it) or
   // not at all (refused here).
@@ -176,14 +210,20 @@ function fieldSchema(field: FormField, form: Pick<FormDefinition, 'defaultCountr
   return z.unknown().transform((raw, ctx): FieldValue | undefined => {
     if (isEmpty(raw)) {
       if (mustHave) {
-        ctx.addIssue({ code: 'custom', message: field.consent ? 'Consent is required.' : REQUIRED });
+        ctx.addIssue({
+          code: 'custom',
+          message: field.consent ? 'Consent is required.' : REQUIRED,
+        });
         return z.NEVER;
       }
       return undefined;
     }
     const parsed = inner.safeParse(raw);
     if (!parsed.success) {
-      ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]?.message ?? 'Invalid value.' });
+      ctx.addIssue({
+        code: 'custom',
+        message: parsed.error.issues[0]?.message ?? 'Invalid value.',
+      });
       return z.NEVER;
     }
     return parsed.data;
@@ -204,16 +244,26 @@ function roleOf(field: FormField): FormField['role'] {
 export type CompiledForm = { validate(raw: unknown): SubmissionCheck };
 
 /** Builds the submission schema of a form. Throws UnsafePatternError for an unsafe tenant pattern. */
-export function compileForm(form: Pick<FormDefinition, 'fields' | 'defaultCountryCode'>): CompiledForm {
+export function compileForm(
+  form: Pick<FormDefinition, 'fields' | 'defaultCountryCode'>,
+): CompiledForm {
   const shape: Record<string, ZodType<FieldValue | undefined>> = {};
   for (const field of form.fields) shape[field.key] = fieldSchema(field, form);
-  const schema = z.object(shape); // unknown keys are stripped
+  const schema = z.object(shape);
   return {
     validate(raw) {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
         return { ok: false, fields: { '(body)': 'Expected an object of field values.' } };
       }
-      const result = schema.safeParse(raw);
+      // Every field of the form, and only those: a missing key is null (checked like an empty
+      // value), an unknown key is dropped.
+      const input = Object.fromEntries(
+        form.fields.map((f) => [
+          f.key,
+          Object.hasOwn(raw, f.key) ? (raw as Record<string, unknown>)[f.key] : null,
+        ]),
+      );
+      const result = schema.safeParse(input);
       if (!result.success) {
         const fields: Record<string, string> = {};
         for (const issue of result.error.issues) {
@@ -235,7 +285,10 @@ export function compileForm(form: Pick<FormDefinition, 'fields' | 'defaultCountr
   };
 }
 
-function shapeSubmission(fields: FormField[], data: Record<string, FieldValue | undefined>): ValidSubmission {
+function shapeSubmission(
+  fields: FormField[],
+  data: Record<string, FieldValue | undefined>,
+): ValidSubmission {
   const out: ValidSubmission = { values: {}, contact: {}, custom: {}, utm: {}, consents: [] };
   let first: string | undefined;
   let last: string | undefined;
@@ -257,7 +310,8 @@ function shapeSubmission(fields: FormField[], data: Record<string, FieldValue | 
     }
     if (field.consent && value === true) out.consents.push({ key: field.key, label: field.label });
   }
-  if (!out.contact.name && (first || last)) out.contact.name = [first, last].filter(Boolean).join(' ');
+  if (!out.contact.name && (first || last))
+    out.contact.name = [first, last].filter(Boolean).join(' ');
   return out;
 }
 
@@ -275,7 +329,15 @@ const apiForm = compileForm({
     { key: 'message', type: 'textarea', label: 'Message', required: false },
   ],
 });
-const apiFieldKeys = new Set(['name', 'first_name', 'last_name', 'email', 'phone', 'company', 'message']);
+const apiFieldKeys = new Set([
+  'name',
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'company',
+  'message',
+]);
 const customKey = /^[a-z][a-z0-9_]{0,39}$/;
 const MAX_CUSTOM = 50;
 

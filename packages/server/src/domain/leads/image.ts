@@ -2,7 +2,11 @@ import { sanitizeSvg, UnsafeSvgError } from './svg-sanitize';
 
 // Logo uploads: the type comes from the bytes (magic numbers), never from the client's header.
 
-export type LogoImage = { contentType: 'image/png' | 'image/jpeg' | 'image/svg+xml'; ext: string; body: Uint8Array };
+export type LogoImage = {
+  contentType: 'image/png' | 'image/jpeg' | 'image/svg+xml';
+  ext: string;
+  body: Uint8Array;
+};
 
 export const MAX_LOGO_BYTES = 512 * 1024;
 const MAX_DIMENSION = 8192;
@@ -17,7 +21,11 @@ const startsWith = (bytes: Uint8Array, prefix: number[]) => prefix.every((b, i) 
 function checkPng(bytes: Uint8Array): void {
   // The first chunk must be IHDR: length 13, then width and height (big-endian).
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 33 || view.getUint32(8) !== 13 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') {
+  if (
+    bytes.length < 33 ||
+    view.getUint32(8) !== 13 ||
+    String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR'
+  ) {
     throw new InvalidImageError('The PNG is damaged.');
   }
   const width = view.getUint32(16);
@@ -35,7 +43,8 @@ export function readLogo(bytes: Uint8Array): LogoImage {
     checkPng(bytes);
     return { contentType: 'image/png', ext: 'png', body: bytes };
   }
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { contentType: 'image/jpeg', ext: 'jpg', body: bytes };
+  if (startsWith(bytes, [0xff, 0xd8, 0xff]))
+    return { contentType: 'image/jpeg', ext: 'jpg', body: bytes };
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\ufeff/, '');
@@ -47,9 +56,14 @@ export function readLogo(bytes: Uint8Array): LogoImage {
     throw new InvalidImageError('Upload a PNG, JPEG or SVG image.');
   }
   try {
-    return { contentType: 'image/svg+xml', ext: 'svg', body: new TextEncoder().encode(sanitizeSvg(text)) };
+    return {
+      contentType: 'image/svg+xml',
+      ext: 'svg',
+      body: new TextEncoder().encode(sanitizeSvg(text)),
+    };
   } catch (err) {
-    if (err instanceof UnsafeSvgError) throw new InvalidImageError(`This SVG cannot be used: ${err.message}`);
+    if (err instanceof UnsafeSvgError)
+      throw new InvalidImageError(`This SVG cannot be used: ${err.message}`);
     throw err;
   }
 }

@@ -46,7 +46,8 @@ export async function importLeads(
     throw err;
   }
   const [header, ...body] = rows;
-  if (!header || body.length === 0) throw new AppError('validation_failed', 'The file needs a header row and at least one lead.');
+  if (!header || body.length === 0)
+    throw new AppError('validation_failed', 'The file needs a header row and at least one lead.');
   const columns = header.map(columnKey);
   const stages = new Set(input.pipeline.stages.map((s) => s.id));
   const fileHash = sha256Hex(input.csv);
@@ -63,7 +64,12 @@ export async function importLeads(
       const value = cells[i]?.trim() ?? '';
       if (value === '') return;
       if (key === 'stage') stage = value;
-      else if (key === 'tags') tags = value.split(/[;,]/).map((t) => t.trim()).filter(Boolean).slice(0, 50);
+      else if (key === 'tags')
+        tags = value
+          .split(/[;,]/)
+          .map((t) => t.trim())
+          .filter(Boolean)
+          .slice(0, 50);
       else fields[key] = value;
     });
     if (stage !== undefined && !stages.has(stage)) {
@@ -87,7 +93,10 @@ export async function importLeads(
       utm: check.submission.utm,
       consents: [],
       raw: fields,
-      meta: { [input.actor.kind === 'apiKey' ? 'apiKeyId' : 'userId']: input.actor.id, importRow: String(row) },
+      meta: {
+        [input.actor.kind === 'apiKey' ? 'apiKeyId' : 'userId']: input.actor.id,
+        importRow: String(row),
+      },
       stage,
       tags,
     });

@@ -5,7 +5,12 @@ import { AppError } from '../../errors';
 import { randomId } from '../../ids';
 import type { EventBus } from '../../ports/bus';
 import { runIdempotent, type IdempotentOutcome } from '../idempotent-request';
-import { compileForm, validateApiLead, type CompiledForm, type SubmissionCheck } from './form-schema';
+import {
+  compileForm,
+  validateApiLead,
+  type CompiledForm,
+  type SubmissionCheck,
+} from './form-schema';
 import { leadSubmittedEvent, type LeadSubmitted } from './lead-events';
 
 // Ingestion, shared by the public form route and `POST /leads`: validate against the form (or the
@@ -56,11 +61,17 @@ export function checkIdempotencyKey(value: string | undefined): string | undefin
   return value;
 }
 
-export async function ingestSubmission(deps: IngestDeps, input: IngestInput): Promise<IdempotentOutcome> {
+export async function ingestSubmission(
+  deps: IngestDeps,
+  input: IngestInput,
+): Promise<IdempotentOutcome> {
   const check = checkSubmission(input.form, input.fields);
   if (!check.ok) throw invalidSubmission(check.fields);
   const submission = check.submission;
-  const ctx: TenantContext = { tenantId: input.tenantId, actor: { kind: 'system', reason: 'lead-ingest' } };
+  const ctx: TenantContext = {
+    tenantId: input.tenantId,
+    actor: { kind: 'system', reason: 'lead-ingest' },
+  };
   const data = input.data ?? tenantData(deps.db, ctx);
   return runIdempotent(
     data,

@@ -56,7 +56,8 @@ export function leadSubmittedEvent(detail: LeadSubmitted): BusEventInput {
 export function leadSyncEvent(job: LeadSyncJob): BusEventInput {
   return {
     source: leadEventSource,
-    detailType: job.reason === 'submission' ? leadDetailTypes.upserted : leadDetailTypes.syncRequested,
+    detailType:
+      job.reason === 'submission' ? leadDetailTypes.upserted : leadDetailTypes.syncRequested,
     detail: job,
   };
 }

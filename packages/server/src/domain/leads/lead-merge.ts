@@ -1,6 +1,12 @@
 import { ContactRepo } from '../../data/contact.repo';
 import type { Db } from '../../data/dynamo';
-import { leadIdFor, LeadRepo, type Lead, type NewLead, type SubmissionMerge } from '../../data/lead.repo';
+import {
+  leadIdFor,
+  LeadRepo,
+  type Lead,
+  type NewLead,
+  type SubmissionMerge,
+} from '../../data/lead.repo';
 import { entryStage, PipelineRepo } from '../../data/pipeline.repo';
 import { sha256Hex } from '../../ids';
 import type { Logger } from '../../log';
@@ -82,7 +88,12 @@ function mergeOf(event: LeadSubmitted): SubmissionMerge {
   };
 }
 
-async function newLead(db: Db, event: LeadSubmitted, id: string, customerId: string): Promise<NewLead> {
+async function newLead(
+  db: Db,
+  event: LeadSubmitted,
+  id: string,
+  customerId: string,
+): Promise<NewLead> {
   const pipeline = await new PipelineRepo(db, event.tenantId).get();
   const stage = pipeline.stages.find((s) => s.id === event.stage) ?? entryStage(pipeline);
   return {

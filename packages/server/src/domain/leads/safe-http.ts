@@ -42,7 +42,6 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96], // IPv4-mapped: checked again as IPv4 below
   ['64:ff9b::', 96],
   ['64:ff9b:1::', 48],
   ['100::', 64],
@@ -65,8 +64,10 @@ export function isAllowedAddress(address: string, allowLoopback: boolean): boole
   const family = isIP(address);
   if (family === 0) return false;
   const type = family === 4 ? 'ipv4' : 'ipv6';
+  // IPv4-mapped IPv6 is judged as the IPv4 address it carries.
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
   if (mapped) return isAllowedAddress(mapped, allowLoopback);
+  if (/^::ffff:/i.test(address)) return false;
   if (allowLoopback && loopback.check(address, type)) return true;
   return !blocked.check(address, type);
 }
@@ -79,7 +80,8 @@ export function checkDestinationUrl(raw: string, opts: SafeHttpOptions): URL {
   } catch {
     throw new UnsafeDestinationError('Not a valid URL.');
   }
-  if (url.username || url.password) throw new UnsafeDestinationError('URLs with credentials are not allowed.');
+  if (url.username || url.password)
+    throw new UnsafeDestinationError('URLs with credentials are not allowed.');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const local = host === 'localhost' || host === '127.0.0.1' || host === '::1';
   if (url.protocol !== 'https:' && !(opts.allowLoopback && local && url.protocol === 'http:')) {
@@ -98,11 +100,18 @@ function guardedLookup(allowLoopback: boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
-      const list = (addresses as unknown as LookupAddress[]).filter((a) => isAllowedAddress(a.address, allowLoopback));
+      const list = (addresses as unknown as LookupAddress[]).filter((a) =>
+        isAllowedAddress(a.address, allowLoopback),
+      );
       if (list.length === 0) {
-        return callback(new UnsafeDestinationError(`${hostname} resolves to a non-public address`), '', 0);
+        return callback(
+          new UnsafeDestinationError(`${hostname} resolves to a non-public address`),
+          '',
+          0,
+        );
       }
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
       return callback(null, list[0]!.address, list[0]!.family);
     });
   };
@@ -152,7 +161,9 @@ export function safeRequest(
         res.on('error', reject);
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${opts.timeoutMs ?? 10_000} ms`)));
+    req.on('timeout', () =>
+      req.destroy(new Error(`no answer within ${opts.timeoutMs ?? 10_000} ms`)),
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -22,7 +22,8 @@ function quantifierAt(pattern: string, i: number): { length: number; repeats: bo
   if (ch === '{') {
     const match = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(i));
     if (match) {
-      const upper = match[2] === undefined ? Number(match[1]) : match[3] ? Number(match[3]) : Infinity;
+      const upper =
+        match[2] === undefined ? Number(match[1]) : match[3] ? Number(match[3]) : Infinity;
       return { length: match[0].length, repeats: upper > 1 };
     }
   }

@@ -12,12 +12,15 @@ export function newWebhookSecret(): string {
 }
 
 function keyOf(secret: string): Buffer {
-  if (!secret.startsWith('whsec_')) throw new Error('a Standard Webhooks secret starts with whsec_');
+  if (!secret.startsWith('whsec_'))
+    throw new Error('a Standard Webhooks secret starts with whsec_');
   return Buffer.from(secret.slice('whsec_'.length), 'base64');
 }
 
 export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
-  const mac = createHmac('sha256', keyOf(secret)).update(`${id}.${timestamp}.${body}`).digest('base64');
+  const mac = createHmac('sha256', keyOf(secret))
+    .update(`${id}.${timestamp}.${body}`)
+    .digest('base64');
   return `v1,${mac}`;
 }
 
@@ -27,7 +30,12 @@ export type WebhookHeaders = {
   'webhook-signature': string;
 };
 
-export function webhookHeaders(secret: string, id: string, body: string, now: Date): WebhookHeaders {
+export function webhookHeaders(
+  secret: string,
+  id: string,
+  body: string,
+  now: Date,
+): WebhookHeaders {
   const timestamp = Math.floor(now.getTime() / 1000);
   return {
     'webhook-id': id,

@@ -10,21 +10,95 @@ export class UnsafeSvgError extends Error {
 }
 
 const elements = new Set([
-  'svg', 'g', 'path', 'rect', 'circle', 'ellipse', 'line', 'polyline', 'polygon', 'defs',
-  'linearGradient', 'radialGradient', 'stop', 'clipPath', 'mask', 'title', 'desc', 'text',
-  'tspan', 'use', 'symbol',
+  'svg',
+  'g',
+  'path',
+  'rect',
+  'circle',
+  'ellipse',
+  'line',
+  'polyline',
+  'polygon',
+  'defs',
+  'linearGradient',
+  'radialGradient',
+  'stop',
+  'clipPath',
+  'mask',
+  'title',
+  'desc',
+  'text',
+  'tspan',
+  'use',
+  'symbol',
 ]);
 
 const attributes = new Set([
-  'id', 'class', 'version', 'width', 'height', 'viewBox', 'preserveAspectRatio', 'x', 'y', 'x1',
-  'y1', 'x2', 'y2', 'cx', 'cy', 'r', 'rx', 'ry', 'fx', 'fy', 'dx', 'dy', 'd', 'points',
-  'transform', 'fill', 'fill-opacity', 'fill-rule', 'stroke', 'stroke-width', 'stroke-opacity',
-  'stroke-linecap', 'stroke-linejoin', 'stroke-miterlimit', 'stroke-dasharray',
-  'stroke-dashoffset', 'opacity', 'clip-path', 'clip-rule', 'clipPathUnits', 'mask',
-  'maskUnits', 'offset', 'stop-color', 'stop-opacity', 'gradientUnits', 'gradientTransform',
-  'spreadMethod', 'font-family', 'font-size', 'font-weight', 'font-style', 'text-anchor',
-  'dominant-baseline', 'letter-spacing', 'display', 'visibility', 'vector-effect',
-  'shape-rendering', 'color', 'href', 'xlink:href', 'xmlns', 'xmlns:xlink', 'xml:space',
+  'id',
+  'class',
+  'version',
+  'width',
+  'height',
+  'viewBox',
+  'preserveAspectRatio',
+  'x',
+  'y',
+  'x1',
+  'y1',
+  'x2',
+  'y2',
+  'cx',
+  'cy',
+  'r',
+  'rx',
+  'ry',
+  'fx',
+  'fy',
+  'dx',
+  'dy',
+  'd',
+  'points',
+  'transform',
+  'fill',
+  'fill-opacity',
+  'fill-rule',
+  'stroke',
+  'stroke-width',
+  'stroke-opacity',
+  'stroke-linecap',
+  'stroke-linejoin',
+  'stroke-miterlimit',
+  'stroke-dasharray',
+  'stroke-dashoffset',
+  'opacity',
+  'clip-path',
+  'clip-rule',
+  'clipPathUnits',
+  'mask',
+  'maskUnits',
+  'offset',
+  'stop-color',
+  'stop-opacity',
+  'gradientUnits',
+  'gradientTransform',
+  'spreadMethod',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'font-style',
+  'text-anchor',
+  'dominant-baseline',
+  'letter-spacing',
+  'display',
+  'visibility',
+  'vector-effect',
+  'shape-rendering',
+  'color',
+  'href',
+  'xlink:href',
+  'xmlns',
+  'xmlns:xlink',
+  'xml:space',
 ]);
 
 const fixedValues: Record<string, string> = {
@@ -49,9 +123,11 @@ function checkValue(name: string, value: string): void {
   if ((name === 'href' || name === 'xlink:href') && !/^#[\w.-]+$/.test(value)) {
     throw new UnsafeSvgError('Only references inside the SVG (#id) are allowed.');
   }
-  if (/[&\\]/.test(value)) throw new UnsafeSvgError(`The ${name} attribute has an escape sequence.`);
+  if (/[&\\]/.test(value))
+    throw new UnsafeSvgError(`The ${name} attribute has an escape sequence.`);
   const lower = value.toLowerCase();
-  if (/(javascript|vbscript|data)\s*:/.test(lower)) throw new UnsafeSvgError('Script or data URLs are not allowed.');
+  if (/(javascript|vbscript|data)\s*:/.test(lower))
+    throw new UnsafeSvgError('Script or data URLs are not allowed.');
   for (const match of lower.matchAll(/url\s*\(([^)]*)\)/g)) {
     if (!/^\s*#[\w.-]+\s*$/.test(match[1] ?? '')) {
       throw new UnsafeSvgError('Only url(#id) references are allowed.');
@@ -86,27 +162,32 @@ export function sanitizeSvg(source: string): string {
       continue;
     }
     if (source.startsWith('<!', i) || source.startsWith('<?', i)) {
-      throw new UnsafeSvgError('DOCTYPEs, entities, CDATA and processing instructions are not allowed.');
+      throw new UnsafeSvgError(
+        'DOCTYPEs, entities, CDATA and processing instructions are not allowed.',
+      );
     }
     if (source.startsWith('</', i)) {
       const match = at(endTag);
       if (!match) throw new UnsafeSvgError('A malformed end tag.');
       const name = match[1]!;
-      if (stack.pop() !== name) throw new UnsafeSvgError(`</${name}> does not close the open element.`);
+      if (stack.pop() !== name)
+        throw new UnsafeSvgError(`</${name}> does not close the open element.`);
       out += `</${name}>`;
       i += match[0].length;
       continue;
     }
     if (source[i] === '<') {
       const nameMatch = at(startTag);
-      if (!nameMatch || !namePattern.test(nameMatch[1]!)) throw new UnsafeSvgError('A malformed tag.');
+      if (!nameMatch || !namePattern.test(nameMatch[1]!))
+        throw new UnsafeSvgError('A malformed tag.');
       const name = nameMatch[1]!;
       if (!elements.has(name)) throw new UnsafeSvgError(`<${name}> is not allowed in a logo.`);
       if (stack.length === 0 && (sawRoot || name !== 'svg')) {
         throw new UnsafeSvgError('The document must be a single <svg> element.');
       }
       sawRoot = true;
-      if (++count > MAX_ELEMENTS || stack.length >= MAX_DEPTH) throw new UnsafeSvgError('The SVG is too complex.');
+      if (++count > MAX_ELEMENTS || stack.length >= MAX_DEPTH)
+        throw new UnsafeSvgError('The SVG is too complex.');
       i += nameMatch[0].length;
       const attrs: string[] = [];
       const seen = new Set<string>();
@@ -116,7 +197,8 @@ export function sanitizeSvg(source: string): string {
         if (!attr) break;
         const attrName = attr[1]!;
         const value = attr[3] ?? attr[4] ?? '';
-        if (!attributes.has(attrName)) throw new UnsafeSvgError(`The ${attrName} attribute is not allowed.`);
+        if (!attributes.has(attrName))
+          throw new UnsafeSvgError(`The ${attrName} attribute is not allowed.`);
         if (seen.has(attrName)) throw new UnsafeSvgError(`The ${attrName} attribute is repeated.`);
         seen.add(attrName);
         checkValue(attrName, value);
@@ -134,8 +216,10 @@ export function sanitizeSvg(source: string): string {
     // Text: no markup, only the five XML entities and numeric references.
     const next = source.indexOf('<', i);
     const text = source.slice(i, next === -1 ? source.length : next);
-    if (text.replace(textEntity, '').includes('&')) throw new UnsafeSvgError('Text has an unknown entity.');
-    if (stack.length === 0 && text.trim() !== '') throw new UnsafeSvgError('Text outside the <svg> element.');
+    if (text.replace(textEntity, '').includes('&'))
+      throw new UnsafeSvgError('Text has an unknown entity.');
+    if (stack.length === 0 && text.trim() !== '')
+      throw new UnsafeSvgError('Text outside the <svg> element.');
     out += stack.length === 0 ? '' : text;
     i += text.length;
   }

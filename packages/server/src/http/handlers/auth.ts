@@ -10,7 +10,7 @@ import { InvitationLookup, InvitationRepo } from '../../data/invitation.repo';
 import { MemberRepo } from '../../data/membership.repo';
 import { SessionRepo } from '../../data/session.repo';
 import { TenantRepo } from '../../data/tenant.repo';
-import { EmailTakenError, UserRepo, type User } from '../../data/user.repo';
+import { EmailTakenError, UserRepo, type Membership, type User } from '../../data/user.repo';
 import { hashSecret } from '../../domain/auth/secret-tokens';
 import { refreshSession, startSession, switchSessionTenant } from '../../domain/auth/sessions';
 import { guardSignIn } from '../../domain/auth/sign-in-guard';
@@ -27,7 +27,10 @@ import { nowOf, sessionDeps, settingsOf } from './session-deps';
 /** A person's account events go to every tenant they belong to (or the platform's trail). */
 async function trailsOf(deps: AppDeps, userId: string | undefined): Promise<AuditScope> {
   if (!userId) return { platform: true };
-  const memberships = await new UserRepo(deps.db).listMemberships(userId);
+  return trailsOfMemberships(await new UserRepo(deps.db).listMemberships(userId));
+}
+
+function trailsOfMemberships(memberships: Membership[]): AuditScope {
   return memberships.length > 0
     ? { tenantIds: memberships.map((m) => m.tenantId) }
     : { platform: true };
@@ -126,7 +129,7 @@ export const authHandlers = {
         actor: { kind: 'user', id: account.id, email: account.email },
         target: { type: 'session', id: session.id },
       },
-      await trailsOf(deps, account.id),
+      trailsOfMemberships(memberships),
     );
     setRefreshCookie(c, response);
     return c.json(response);
@@ -139,6 +142,13 @@ export const authHandlers = {
     if (outcome.kind === 'ok') {
       setRefreshCookie(c, outcome.response);
       return c.json(outcome.response);
+    }
+    if (outcome.kind === 'raced') {
+      // Keep the cookie: the request that won the race has just set the new one.
+      throw new AppError(
+        'conflict',
+        'This refresh token was just rotated by another request: use the newest one.',
+      );
     }
     clearRefreshCookie(c);
     if (outcome.kind === 'reused') {

@@ -18,7 +18,9 @@ async function brandingView(c: Context, deps: AppDeps, branding: Branding) {
   return {
     displayName: branding.displayName ?? null,
     colors: branding.colors,
-    logoUrl: branding.logoKey ? await signedAssetUrl(c, deps, branding.logoKey, LOGO_URL_TTL_SECONDS) : null,
+    logoUrl: branding.logoKey
+      ? await signedAssetUrl(c, deps, branding.logoKey, LOGO_URL_TTL_SECONDS)
+      : null,
     logoContentType: branding.logoContentType ?? null,
     updatedAt: branding.updatedAt ?? null,
   };
@@ -51,7 +53,10 @@ export const brandingHandlers = {
     const key = `${tenantAssetPrefix(data.tenantId)}branding/logo-${sha256Hex(logo.body).slice(0, 16)}.${logo.ext}`;
     await deps.blobs.put(key, logo.body, logo.contentType);
     const branding = await data.branding.setLogo(key, logo.contentType, nowOf(deps).toISOString());
-    await audit(c, caller, deps, { action: 'branding.logo_uploaded', details: { contentType: logo.contentType } });
+    await audit(c, caller, deps, {
+      action: 'branding.logo_uploaded',
+      details: { contentType: logo.contentType },
+    });
     return c.json(await brandingView(c, deps, branding), 201);
   },
 
@@ -67,7 +72,8 @@ export const brandingHandlers = {
     if (!verify || !assetKeyPattern.test(key)) throw new NotFoundError('Asset');
     const check = await verify.call(deps.leads.assets, key, exp, sig, nowOf(deps));
     if (check === 'invalid') throw new NotFoundError('Asset');
-    if (check === 'expired') throw new AppError('forbidden', 'This link has expired; reload the page for a new one.');
+    if (check === 'expired')
+      throw new AppError('forbidden', 'This link has expired; reload the page for a new one.');
     const blob = await deps.blobs.get(key);
     if (!blob) throw new NotFoundError('Asset');
     const remaining = Math.max(0, Number(exp) - Math.floor(nowOf(deps).getTime() / 1000));
@@ -75,7 +81,10 @@ export const brandingHandlers = {
     c.header('Cache-Control', `private, max-age=${Math.min(remaining, 3600)}`);
     c.header('X-Content-Type-Options', 'nosniff');
     // Even a sanitised SVG runs nothing: no scripts, no fetches, a unique origin.
-    c.header('Content-Security-Policy', "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox");
+    c.header(
+      'Content-Security-Policy',
+      "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox",
+    );
     c.header('Cross-Origin-Resource-Policy', 'cross-origin');
     return c.body(Buffer.from(blob.body));
   },

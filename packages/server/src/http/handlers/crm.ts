@@ -8,6 +8,7 @@ import { randomId } from '../../ids';
 import type { HandlerTable } from '../app';
 import { audit } from '../audit';
 import { parseJsonBody } from '../validate';
+import { idParam } from './lead-helpers';
 import { nowOf } from './session-deps';
 import { tenantOf } from './tenant-caller';
 
@@ -18,7 +19,10 @@ export const crmHandlers = {
     const { data } = tenantOf(caller);
     const body = await parseJsonBody(c, createCrmDestinationRequestSchema);
     if ((await data.crmDestinations.list()).length >= MAX_DESTINATIONS) {
-      throw new AppError('conflict', `A workspace has at most ${MAX_DESTINATIONS} CRM destinations.`);
+      throw new AppError(
+        'conflict',
+        `A workspace has at most ${MAX_DESTINATIONS} CRM destinations.`,
+      );
     }
     if (body.type === 'webhook') {
       try {
@@ -59,15 +63,18 @@ export const crmHandlers = {
 
   'crm-destinations.delete': async (c, caller, deps) => {
     const { data } = tenantOf(caller);
-    const id = c.req.param('id') ?? '';
+    const id = idParam(c, 'CRM destination');
     if (!(await data.crmDestinations.remove(id))) throw new NotFoundError('CRM destination');
-    await audit(c, caller, deps, { action: 'crm_destination.deleted', target: { type: 'crmDestination', id } });
+    await audit(c, caller, deps, {
+      action: 'crm_destination.deleted',
+      target: { type: 'crmDestination', id },
+    });
     return c.body(null, 204);
   },
 
   'crm-destinations.test': async (c, caller, deps) => {
     const { data } = tenantOf(caller);
-    const destination = await data.crmDestinations.get(c.req.param('id') ?? '');
+    const destination = await data.crmDestinations.get(idParam(c, 'CRM destination'));
     if (!destination) throw new NotFoundError('CRM destination');
     const outcome = await testDestination(data.tenantId, destination, randomId('msg'), {
       cipher: deps.cipher,

@@ -1,4 +1,8 @@
-import { createFormRequestSchema, updateFormRequestSchema, type FormDefinition } from '@switchboard/contracts';
+import {
+  createFormRequestSchema,
+  updateFormRequestSchema,
+  type FormDefinition,
+} from '@switchboard/contracts';
 import type { Context } from 'hono';
 import type { StoredForm } from '../../data/form.repo';
 import { compileForm } from '../../domain/leads/form-schema';
@@ -9,7 +13,7 @@ import { tenantAssetPrefix } from '../../ports/asset-urls';
 import type { AppDeps, HandlerTable } from '../app';
 import { audit } from '../audit';
 import { parseJsonBody } from '../validate';
-import { apiBaseUrl, embedSnippet } from './lead-helpers';
+import { apiBaseUrl, embedSnippet, idParam } from './lead-helpers';
 import { nowOf } from './session-deps';
 import { tenantOf } from './tenant-caller';
 
@@ -71,28 +75,32 @@ export const formHandlers = {
 
   'forms.get': async (c, caller, deps) => {
     const { data } = tenantOf(caller);
-    const form = await data.forms.get(c.req.param('id') ?? '');
+    const form = await data.forms.get(idParam(c, 'Form'));
     if (!form) throw new NotFoundError('Form');
     return c.json(formView(c, deps, form));
   },
 
   'forms.update': async (c, caller, deps) => {
     const { data } = tenantOf(caller);
+    const id = idParam(c, 'Form');
     const definition = await parseJsonBody(c, updateFormRequestSchema);
     vetPatterns(definition);
-    const form = await data.forms.update(c.req.param('id') ?? '', definition, nowOf(deps).toISOString());
+    const form = await data.forms.update(id, definition, nowOf(deps).toISOString());
     if (!form) throw new NotFoundError('Form');
     return c.json(formView(c, deps, form));
   },
 
   'forms.publish': async (c, caller, deps) => {
     const { data } = tenantOf(caller);
-    const form = await data.forms.get(c.req.param('id') ?? '');
+    const form = await data.forms.get(idParam(c, 'Form'));
     if (!form || form.status === 'archived') throw new NotFoundError('Form');
     const now = nowOf(deps).toISOString();
     const published = await data.forms.publish(form, now);
     if (!published) {
-      throw new AppError('conflict', 'The form changed while publishing; reload it and publish again.');
+      throw new AppError(
+        'conflict',
+        'The form changed while publishing; reload it and publish again.',
+      );
     }
     // The config pages can fetch (through the CDN in AWS); the API serves the same from the table.
     await deps.blobs.put(
@@ -117,7 +125,7 @@ export const formHandlers = {
 
   'forms.archive': async (c, caller, deps) => {
     const { data } = tenantOf(caller);
-    const id = c.req.param('id') ?? '';
+    const id = idParam(c, 'Form');
     if (!(await data.forms.archive(id, nowOf(deps).toISOString()))) throw new NotFoundError('Form');
     await audit(c, caller, deps, { action: 'form.archived', target: { type: 'form', id } });
     return c.body(null, 204);

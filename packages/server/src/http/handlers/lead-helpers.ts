@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { Lead } from '../../data/lead.repo';
+import { NotFoundError } from '../../errors';
 import type { AppDeps } from '../app';
 
 /** The API's public base URL: configured, or the request's own origin (the sandbox). */
@@ -36,4 +37,17 @@ export function leadView(lead: Lead) {
       syncedAt: sync.syncedAt,
     },
   };
+}
+
+const idPatterns = {
+  Form: /^fm_[0-9a-z]{20}$/,
+  Lead: /^ld_[0-9a-z]{22}$/,
+  'CRM destination': /^crm_[0-9a-z]{20}$/,
+} as const;
+
+/** A path id of the expected shape; anything else is a missing object (404), before any read. */
+export function idParam(c: Context, what: keyof typeof idPatterns): string {
+  const id = c.req.param('id') ?? '';
+  if (!idPatterns[what].test(id)) throw new NotFoundError(what);
+  return id;
 }

@@ -18,7 +18,7 @@ import type { HandlerTable } from '../app';
 import { audit } from '../audit';
 import type { TenantCaller } from '../auth-context';
 import { decodeCursor, encodeCursor, pageSizeSchema, parseJsonBody, parseQuery } from '../validate';
-import { leadView } from './lead-helpers';
+import { idParam, leadView } from './lead-helpers';
 import { nowOf } from './session-deps';
 import { tenantOf } from './tenant-caller';
 
@@ -27,7 +27,20 @@ const notesCursor = z.object({ sk: z.string().startsWith('LEADNOTE#').max(256) }
 const notesQuery = z.object({ limit: pageSizeSchema, cursor: z.string().max(2048).optional() });
 
 const EXPORT_MAX_ROWS = 10_000;
-const coreColumns = ['id', 'createdAt', 'updatedAt', 'stage', 'ownerId', 'name', 'email', 'phone', 'company', 'source', 'formId', 'tags'] as const;
+const coreColumns = [
+  'id',
+  'createdAt',
+  'updatedAt',
+  'stage',
+  'ownerId',
+  'name',
+  'email',
+  'phone',
+  'company',
+  'source',
+  'formId',
+  'tags',
+] as const;
 
 function filterOf(query: z.infer<typeof listLeadsQuerySchema>): LeadFilter {
   return {
@@ -41,15 +54,17 @@ function filterOf(query: z.infer<typeof listLeadsQuerySchema>): LeadFilter {
   };
 }
 
-async function requireLead(caller: TenantCaller, id: string | undefined): Promise<Lead> {
-  const lead = id ? await caller.data.leads.get(id) : undefined;
+async function requireLead(caller: TenantCaller, id: string): Promise<Lead> {
+  const lead = await caller.data.leads.get(id);
   if (!lead) throw new NotFoundError('Lead');
   return lead;
 }
 
 function actorRef(caller: TenantCaller): { kind: 'user' | 'apiKey'; id: string } {
   const actor = caller.ctx.actor;
-  return actor.kind === 'apiKey' ? { kind: 'apiKey', id: actor.keyId } : { kind: 'user', id: caller.userId ?? 'system' };
+  return actor.kind === 'apiKey'
+    ? { kind: 'apiKey', id: actor.keyId }
+    : { kind: 'user', id: caller.userId ?? 'system' };
 }
 
 export const leadHandlers = {
@@ -63,7 +78,11 @@ export const leadHandlers = {
       if (!published || published.tenantId !== tenant.ctx.tenantId || !published.live) {
         throw new NotFoundError('Form');
       }
-      form = { formId: published.formId, version: published.version, definition: published.definition };
+      form = {
+        formId: published.formId,
+        version: published.version,
+        definition: published.definition,
+      };
     }
     const actor = actorRef(tenant);
     const outcome = await ingestSubmission(
@@ -89,7 +108,10 @@ export const leadHandlers = {
       const ids = await data.contacts.leadIdsOf(query.customerId);
       const leads = ids.length ? await data.leads.getMany(ids.slice(0, 100)) : [];
       return c.json({
-        items: leads.filter((l) => !l.deletedAt).sort((a, b) => (a.id < b.id ? 1 : -1)).map(leadView),
+        items: leads
+          .filter((l) => !l.deletedAt)
+          .sort((a, b) => (a.id < b.id ? 1 : -1))
+          .map(leadView),
         nextCursor: null,
       });
     }
@@ -103,7 +125,7 @@ export const leadHandlers = {
 
   'leads.get': async (c, caller) => {
     const tenant = tenantOf(caller);
-    const lead = await requireLead(tenant, c.req.param('id'));
+    const lead = await requireLead(tenant, idParam(c, 'Lead'));
     const [customer, submissions] = await Promise.all([
       tenant.data.customers.get(lead.customerId),
       tenant.data.submissions.getMany(lead.submissionIds.slice(0, 25)),
@@ -125,12 +147,21 @@ export const leadHandlers = {
   'leads.update': async (c, caller, deps) => {
     const tenant = tenantOf(caller);
     const { data } = tenant;
+    const id = idParam(c, 'Lead');
     const body = await parseJsonBody(c, patchLeadRequestSchema);
-    const patch: LeadPatch = { ownerId: body.ownerId, tags: body.tags, custom: body.custom, name: body.name, company: body.company };
+    const patch: LeadPatch = {
+      ownerId: body.ownerId,
+      tags: body.tags,
+      custom: body.custom,
+      name: body.name,
+      company: body.company,
+    };
     if (body.stage !== undefined) {
       const stage = (await data.pipeline.get()).stages.find((s) => s.id === body.stage);
       if (!stage) {
-        throw new AppError('validation_failed', 'No such stage in the pipeline.', { fields: { stage: 'Unknown stage.' } });
+        throw new AppError('validation_failed', 'No such stage in the pipeline.', {
+          fields: { stage: 'Unknown stage.' },
+        });
       }
       patch.stage = { id: stage.id, kind: stage.kind };
     }
@@ -139,26 +170,32 @@ export const leadHandlers = {
         fields: { ownerId: 'Not a member.' },
       });
     }
-    const lead = await data.leads.patch(c.req.param('id') ?? '', patch, nowOf(deps).toISOString());
+    const lead = await data.leads.patch(id, patch, nowOf(deps).toISOString());
     if (!lead) throw new NotFoundError('Lead');
     await deps.leads.bus.publish([
-      leadSyncEvent({ tenantId: data.tenantId, leadId: lead.id, jobId: randomId('job'), reason: 'update' }),
+      leadSyncEvent({
+        tenantId: data.tenantId,
+        leadId: lead.id,
+        jobId: randomId('job'),
+        reason: 'update',
+      }),
     ]);
     return c.json(leadView(lead));
   },
 
   'leads.delete': async (c, caller, deps) => {
     const tenant = tenantOf(caller);
-    const id = c.req.param('id') ?? '';
+    const id = idParam(c, 'Lead');
     const outcome = await tenant.data.leads.softDelete(id, nowOf(deps).toISOString());
     if (outcome === 'missing') throw new NotFoundError('Lead');
-    if (outcome === 'deleted') await audit(c, caller, deps, { action: 'lead.deleted', target: { type: 'lead', id } });
+    if (outcome === 'deleted')
+      await audit(c, caller, deps, { action: 'lead.deleted', target: { type: 'lead', id } });
     return c.body(null, 204);
   },
 
   'leads.restore': async (c, caller, deps) => {
     const tenant = tenantOf(caller);
-    const id = c.req.param('id') ?? '';
+    const id = idParam(c, 'Lead');
     const lead = await tenant.data.leads.restore(id, nowOf(deps).toISOString());
     if (!lead) throw new NotFoundError('Lead');
     await audit(c, caller, deps, { action: 'lead.restored', target: { type: 'lead', id } });
@@ -167,7 +204,7 @@ export const leadHandlers = {
 
   'leads.notes.create': async (c, caller, deps) => {
     const tenant = tenantOf(caller);
-    const lead = await requireLead(tenant, c.req.param('id'));
+    const lead = await requireLead(tenant, idParam(c, 'Lead'));
     const body = await parseJsonBody(c, noteRequestSchema);
     const note = {
       id: randomId('nt'),
@@ -182,23 +219,28 @@ export const leadHandlers = {
 
   'leads.notes.list': async (c, caller) => {
     const tenant = tenantOf(caller);
-    const lead = await requireLead(tenant, c.req.param('id'));
+    const lead = await requireLead(tenant, idParam(c, 'Lead'));
     const query = parseQuery(c, notesQuery);
     const cursor = decodeCursor(query.cursor, notesCursor);
     if (cursor && !cursor.sk.startsWith(`LEADNOTE#${lead.id}#`)) {
       throw new AppError('bad_request', 'The cursor is not valid.', { param: 'cursor' });
     }
     const page = await tenant.data.leadNotes.list(lead.id, query.limit, cursor?.sk);
-    return c.json({ items: page.items, nextCursor: page.lastSk ? encodeCursor({ sk: page.lastSk }) : null });
+    return c.json({
+      items: page.items,
+      nextCursor: page.lastSk ? encodeCursor({ sk: page.lastSk }) : null,
+    });
   },
 
   'leads.sync': async (c, caller, deps) => {
     const tenant = tenantOf(caller);
-    const lead = await requireLead(tenant, c.req.param('id'));
+    const lead = await requireLead(tenant, idParam(c, 'Lead'));
     if (lead.deletedAt) throw new NotFoundError('Lead');
     const jobId = randomId('job');
     await tenant.data.leads.setSync(lead.id, { ...lead.sync, status: 'pending', jobId });
-    await deps.leads.bus.publish([leadSyncEvent({ tenantId: tenant.data.tenantId, leadId: lead.id, jobId, reason: 'manual' })]);
+    await deps.leads.bus.publish([
+      leadSyncEvent({ tenantId: tenant.data.tenantId, leadId: lead.id, jobId, reason: 'manual' }),
+    ]);
     return c.json({ leadId: lead.id, jobId }, 202);
   },
 
@@ -223,7 +265,10 @@ export const leadHandlers = {
         ...customKeys.map((k) => lead.custom[k]),
       ]);
     }
-    await audit(c, caller, deps, { action: 'leads.exported', details: { rows: Math.min(leads.length, EXPORT_MAX_ROWS) } });
+    await audit(c, caller, deps, {
+      action: 'leads.exported',
+      details: { rows: Math.min(leads.length, EXPORT_MAX_ROWS) },
+    });
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', 'attachment; filename="leads.csv"');
     if (leads.length > EXPORT_MAX_ROWS || after) c.header('X-Truncated', 'true');
@@ -238,9 +283,17 @@ export const leadHandlers = {
     }
     const result = await importLeads(
       { db: deps.db, bus: deps.leads.bus, now: nowOf(deps) },
-      { tenantId: tenant.data.tenantId, csv: await c.req.text(), pipeline: await tenant.data.pipeline.get(), actor: actorRef(tenant) },
+      {
+        tenantId: tenant.data.tenantId,
+        csv: await c.req.text(),
+        pipeline: await tenant.data.pipeline.get(),
+        actor: actorRef(tenant),
+      },
     );
-    await audit(c, caller, deps, { action: 'leads.imported', details: { accepted: result.accepted, rejected: result.rejected.length } });
+    await audit(c, caller, deps, {
+      action: 'leads.imported',
+      details: { accepted: result.accepted, rejected: result.rejected.length },
+    });
     return c.json(result, 202);
   },
 
@@ -256,9 +309,13 @@ export const leadHandlers = {
     const kept = new Set(body.stages.map((s) => s.id));
     for (const stage of current.stages) {
       if (!kept.has(stage.id) && (await data.leads.anyInStage(stage.id))) {
-        throw new AppError('stage_in_use', `Leads are still in stage "${stage.name}"; move them first.`, {
-          stage: stage.id,
-        });
+        throw new AppError(
+          'stage_in_use',
+          `Leads are still in stage "${stage.name}"; move them first.`,
+          {
+            stage: stage.id,
+          },
+        );
       }
     }
     await data.pipeline.put(body, nowOf(deps).toISOString());

@@ -27,7 +27,9 @@ const publicSubmissionSchema = submissionRequestSchema.extend({
 });
 
 async function liveForm(deps: AppDeps, formId: string): Promise<PublishedForm> {
-  const form = /^fm_[0-9a-z]{20}$/.test(formId) ? await new FormPointerRepo(deps.db).get(formId) : undefined;
+  const form = /^fm_[0-9a-z]{20}$/.test(formId)
+    ? await new FormPointerRepo(deps.db).get(formId)
+    : undefined;
   if (!form || !form.live) throw new NotFoundError('Form');
   return form;
 }
@@ -40,12 +42,20 @@ function allowedOrigin(c: Context, deps: AppDeps, form: PublishedForm): string {
     new URL(apiBaseUrl(c, deps)).origin.toLowerCase(),
   ]);
   if (!origin || !allowed.has(origin)) {
-    throw new AppError('origin_not_allowed', 'This form does not accept submissions from this site.');
+    throw new AppError(
+      'origin_not_allowed',
+      'This form does not accept submissions from this site.',
+    );
   }
   return origin;
 }
 
-async function countSubmission(c: Context, deps: AppDeps, formId: string, now: Date): Promise<void> {
+async function countSubmission(
+  c: Context,
+  deps: AppDeps,
+  formId: string,
+  now: Date,
+): Promise<void> {
   const limits = leadLimits(deps.leads);
   const ip = clientIp(c);
   const counters: Counter[] = [
@@ -53,7 +63,10 @@ async function countSubmission(c: Context, deps: AppDeps, formId: string, now: D
   ];
   if (ip) {
     const subject = sha256Hex(ip).slice(0, 32);
-    counters.push({ key: (start) => keys.rateWindow('lead-ip', subject, start), limit: limits.perIp });
+    counters.push({
+      key: (start) => keys.rateWindow('lead-ip', subject, start),
+      limit: limits.perIp,
+    });
   }
   const blocked = overLimit(await hit(deps.db, now, counters), now, {
     code: 'rate_limited',
@@ -116,7 +129,9 @@ export const publicFormHandlers = {
         meta: {
           origin,
           ...(ip ? { ipHash: sha256Hex(ip).slice(0, 16) } : {}),
-          ...(c.req.header('user-agent') ? { userAgent: c.req.header('user-agent')!.slice(0, 256) } : {}),
+          ...(c.req.header('user-agent')
+            ? { userAgent: c.req.header('user-agent')!.slice(0, 256) }
+            : {}),
           ...(c.req.header('referer') ? { referrer: c.req.header('referer')!.slice(0, 500) } : {}),
         },
       },

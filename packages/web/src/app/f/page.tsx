@@ -31,7 +31,9 @@ function formIdFromUrl(): string | null {
 }
 
 function newKey(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random()}`;
 }
 
 /** Tells an embedding page how tall the form is, so its iframe can fit it. */
@@ -48,7 +50,11 @@ function useReportHeight(ref: React.RefObject<HTMLElement | null>) {
 }
 
 function Centered({ children }: { children: React.ReactNode }) {
-  return <div className="flex min-h-[60vh] flex-col items-center justify-center gap-3 p-6 text-center">{children}</div>;
+  return (
+    <div className="flex min-h-[60vh] flex-col items-center justify-center gap-3 p-6 text-center">
+      {children}
+    </div>
+  );
 }
 
 export default function HostedFormPage() {
@@ -56,7 +62,8 @@ export default function HostedFormPage() {
   useEffect(() => setFormId(formIdFromUrl()), []);
   const form = useQuery({
     queryKey: ['public-form', formId],
-    queryFn: ({ signal }) => api.get(endpoints.publicForm(formId!), { schema: publicFormSchema, signal, anonymous: true }),
+    queryFn: ({ signal }) =>
+      api.get(endpoints.publicForm(formId!), { schema: publicFormSchema, signal, anonymous: true }),
     enabled: Boolean(formId),
     retry: 1,
   });
@@ -124,12 +131,16 @@ export default function HostedFormPage() {
         ) : !formId ? (
           <Centered>
             <h1 className="text-xl font-semibold">This link is incomplete</h1>
-            <p className="opacity-75">The address is missing the form id. Check the link you were given.</p>
+            <p className="opacity-75">
+              The address is missing the form id. Check the link you were given.
+            </p>
           </Centered>
         ) : form.error || !form.data ? (
           <Centered>
             <h1 className="text-xl font-semibold">
-              {form.error instanceof ApiError && form.error.status === 404 ? 'This form is not available' : 'The form could not load'}
+              {form.error instanceof ApiError && form.error.status === 404
+                ? 'This form is not available'
+                : 'The form could not load'}
             </h1>
             <p className="opacity-75">
               {form.error instanceof ApiError && form.error.status === 404
@@ -141,9 +152,15 @@ export default function HostedFormPage() {
           <div className="rounded-2xl bg-white/80 p-5 text-slate-900 shadow-sm ring-1 ring-black/5 sm:p-8">
             <header className="mb-6 space-y-3">
               {branding?.logoUrl ? (
-                <img src={branding.logoUrl} alt={branding.displayName ? `${branding.displayName} logo` : 'Logo'} className="h-10 max-w-48 object-contain" />
+                <img
+                  src={branding.logoUrl}
+                  alt={branding.displayName ? `${branding.displayName} logo` : 'Logo'}
+                  className="h-10 max-w-48 object-contain"
+                />
               ) : null}
-              {branding?.displayName ? <p className="text-sm font-medium text-brand">{branding.displayName}</p> : null}
+              {branding?.displayName ? (
+                <p className="text-sm font-medium text-brand">{branding.displayName}</p>
+              ) : null}
               <h1 className="text-2xl font-semibold">{form.data.name}</h1>
             </header>
             {done ? (
@@ -151,7 +168,9 @@ export default function HostedFormPage() {
                 <span className="flex size-12 items-center justify-center rounded-full bg-brand text-brand-ink">
                   <CheckIcon size={24} />
                 </span>
-                <p className="text-lg font-medium">{form.data.successMessage ?? 'Thank you! We will be in touch soon.'}</p>
+                <p className="text-lg font-medium">
+                  {form.data.successMessage ?? 'Thank you! We will be in touch soon.'}
+                </p>
               </div>
             ) : (
               <FormRenderer
@@ -159,7 +178,10 @@ export default function HostedFormPage() {
                 values={values}
                 onChange={(key: string, value: FieldValue) => {
                   setValues((v) => ({ ...v, [key]: value }));
-                  if (errors[key]) setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => k !== key)));
+                  if (errors[key])
+                    setErrors((e) =>
+                      Object.fromEntries(Object.entries(e).filter(([k]) => k !== key)),
+                    );
                 }}
                 errors={errors}
                 formError={formError}

@@ -26,7 +26,8 @@ export function initialValues(fields: FormField[], search?: URLSearchParams): Va
   for (const f of fields) {
     if (f.type === 'checkbox') values[f.key] = false;
     else if (f.type === 'multi-select') values[f.key] = [];
-    else if (f.type === 'hidden') values[f.key] = (f.queryParam && search?.get(f.queryParam)) || f.defaultValue || '';
+    else if (f.type === 'hidden')
+      values[f.key] = (f.queryParam && search?.get(f.queryParam)) || f.defaultValue || '';
     else values[f.key] = '';
   }
   return values;
@@ -38,23 +39,32 @@ export function validate(fields: FormField[], values: Values): Record<string, st
   for (const f of fields) {
     if (f.type === 'hidden') continue;
     const v = values[f.key];
-    const empty = v === undefined || v === '' || v === false || (Array.isArray(v) && v.length === 0);
+    const empty =
+      v === undefined || v === '' || v === false || (Array.isArray(v) && v.length === 0);
     if (empty) {
-      if (f.required || f.consent) errors[f.key] = f.consent ? 'Please tick this box to continue.' : 'This field is required.';
+      if (f.required || f.consent)
+        errors[f.key] = f.consent ? 'Please tick this box to continue.' : 'This field is required.';
       continue;
     }
     if (typeof v === 'string') {
       const rules = f.validation ?? {};
-      if (f.type === 'email' && !emailPattern.test(v.trim())) errors[f.key] = 'Enter an e-mail address like name@example.com.';
-      else if (f.type === 'phone' && v.replace(/\D/g, '').length < 7) errors[f.key] = 'Enter a phone number with its area code.';
+      if (f.type === 'email' && !emailPattern.test(v.trim()))
+        errors[f.key] = 'Enter an e-mail address like name@example.com.';
+      else if (f.type === 'phone' && v.replace(/\D/g, '').length < 7)
+        errors[f.key] = 'Enter a phone number with its area code.';
       else if (f.type === 'number' && Number.isNaN(Number(v))) errors[f.key] = 'Enter a number.';
-      else if (rules.minLength !== undefined && v.length < rules.minLength) errors[f.key] = `Use at least ${rules.minLength} characters.`;
-      else if (rules.maxLength !== undefined && v.length > rules.maxLength) errors[f.key] = `Use at most ${rules.maxLength} characters.`;
-      else if (f.type === 'number' && rules.min !== undefined && Number(v) < rules.min) errors[f.key] = `Enter ${rules.min} or more.`;
-      else if (f.type === 'number' && rules.max !== undefined && Number(v) > rules.max) errors[f.key] = `Enter ${rules.max} or less.`;
+      else if (rules.minLength !== undefined && v.length < rules.minLength)
+        errors[f.key] = `Use at least ${rules.minLength} characters.`;
+      else if (rules.maxLength !== undefined && v.length > rules.maxLength)
+        errors[f.key] = `Use at most ${rules.maxLength} characters.`;
+      else if (f.type === 'number' && rules.min !== undefined && Number(v) < rules.min)
+        errors[f.key] = `Enter ${rules.min} or more.`;
+      else if (f.type === 'number' && rules.max !== undefined && Number(v) > rules.max)
+        errors[f.key] = `Enter ${rules.max} or less.`;
       else if (rules.pattern && v.length <= 1000) {
         try {
-          if (!new RegExp(`^(?:${rules.pattern})$`).test(v)) errors[f.key] = rules.patternMessage ?? 'This value is not in the expected format.';
+          if (!new RegExp(`^(?:${rules.pattern})$`).test(v))
+            errors[f.key] = rules.patternMessage ?? 'This value is not in the expected format.';
         } catch {
           // A pattern this browser cannot compile: the server checks it.
         }
@@ -122,7 +132,12 @@ function Control({
       );
     case 'select':
       return (
-        <select {...common} value={value as string} onChange={(e) => onChange(e.target.value)} className={cx(inputClass, 'h-11')}>
+        <select
+          {...common}
+          value={value as string}
+          onChange={(e) => onChange(e.target.value)}
+          className={cx(inputClass, 'h-11')}
+        >
           <option value="">{field.placeholder ?? 'Choose…'}</option>
           {field.options?.map((o) => (
             <option key={o.value} value={o.value}>
@@ -133,7 +148,12 @@ function Control({
       );
     case 'multi-select':
       return (
-        <div className="space-y-2" role="group" aria-labelledby={`${id}-label`} aria-describedby={describedBy}>
+        <div
+          className="space-y-2"
+          role="group"
+          aria-labelledby={`${id}-label`}
+          aria-describedby={describedBy}
+        >
           {field.options?.map((o) => {
             const selected = (value as string[]).includes(o.value);
             return (
@@ -144,7 +164,11 @@ function Control({
                   checked={selected}
                   disabled={disabled}
                   onChange={(e) =>
-                    onChange(e.target.checked ? [...(value as string[]), o.value] : (value as string[]).filter((v) => v !== o.value))
+                    onChange(
+                      e.target.checked
+                        ? [...(value as string[]), o.value]
+                        : (value as string[]).filter((v) => v !== o.value),
+                    )
                   }
                 />
                 {o.label}
@@ -157,7 +181,15 @@ function Control({
       return null;
     default: {
       const type =
-        field.type === 'email' ? 'email' : field.type === 'phone' ? 'tel' : field.type === 'number' ? 'number' : field.type === 'date' ? 'date' : 'text';
+        field.type === 'email'
+          ? 'email'
+          : field.type === 'phone'
+            ? 'tel'
+            : field.type === 'number'
+              ? 'number'
+              : field.type === 'date'
+                ? 'date'
+                : 'text';
       const autoComplete =
         field.type === 'email'
           ? 'email'
@@ -176,7 +208,15 @@ function Control({
         <input
           {...common}
           type={type}
-          inputMode={field.type === 'phone' ? 'tel' : field.type === 'email' ? 'email' : field.type === 'number' ? 'decimal' : undefined}
+          inputMode={
+            field.type === 'phone'
+              ? 'tel'
+              : field.type === 'email'
+                ? 'email'
+                : field.type === 'number'
+                  ? 'decimal'
+                  : undefined
+          }
           autoComplete={autoComplete}
           placeholder={field.placeholder}
           value={value as string}
@@ -228,14 +268,24 @@ export function FormRenderer({
 
   return (
     <form onSubmit={submit} noValidate className="space-y-5" aria-label={form.name}>
+      {visible.some((f) => f.required || f.consent) ? (
+        <p className="text-sm opacity-70">
+          Fields marked <span aria-hidden="true">*</span>
+          <span className="sr-only">with an asterisk</span> are required.
+        </p>
+      ) : null}
       <div ref={summary} tabIndex={-1} aria-live="assertive" className="outline-none">
         {errorKeys.length > 0 || formError ? (
-          <div role="alert" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+          <div
+            role="alert"
+            className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-800"
+          >
             {formError ? <p className="font-medium">{formError}</p> : null}
             {errorKeys.length > 0 ? (
               <>
                 <p className="font-medium">
-                  Please fix {errorKeys.length === 1 ? 'this field' : `these ${errorKeys.length} fields`}:
+                  Please fix{' '}
+                  {errorKeys.length === 1 ? 'this field' : `these ${errorKeys.length} fields`}:
                 </p>
                 <ul className="mt-1 list-disc pl-5">
                   {errorKeys.map((key) => {
@@ -332,7 +382,13 @@ export function FormRenderer({
       <div aria-hidden="true" className="absolute -left-[10000px] h-px w-px overflow-hidden">
         <label>
           Website
-          <input tabIndex={-1} autoComplete="off" value={honeypot} onChange={(e) => setHoneypot(e.target.value)} name="website" />
+          <input
+            tabIndex={-1}
+            autoComplete="off"
+            value={honeypot}
+            onChange={(e) => setHoneypot(e.target.value)}
+            name="website"
+          />
         </label>
       </div>
       <button
@@ -343,10 +399,6 @@ export function FormRenderer({
       >
         {submitting ? 'Sending…' : (form.submitLabel ?? 'Send')}
       </button>
-      <p className="text-xs opacity-60">
-        Fields marked <span aria-hidden="true">*</span>
-        <span className="sr-only">with an asterisk</span> are required.
-      </p>
     </form>
   );
 }

@@ -37,19 +37,29 @@ export function ConversationRow({
         </span>
         <span className="min-w-0 flex-1">
           <span className="flex items-baseline justify-between gap-2">
-            <span className={cx('truncate text-[15px]', unread ? 'font-semibold text-slate-900' : 'font-medium text-slate-800')}>
+            <span
+              className={cx(
+                'truncate text-[15px]',
+                unread ? 'font-semibold text-slate-900' : 'font-medium text-slate-800',
+              )}
+            >
               {name}
             </span>
             <time
               dateTime={c.lastMessageAt}
-              className={cx('shrink-0 text-xs', unread ? 'font-semibold text-brand' : 'text-slate-500')}
+              className={cx(
+                'shrink-0 text-xs',
+                unread ? 'font-semibold text-brand' : 'text-slate-500',
+              )}
             >
               {shortTime(c.lastMessageAt)}
             </time>
           </span>
           <span className="mt-0.5 flex items-center justify-between gap-2">
             <span className={cx('truncate text-sm', unread ? 'text-slate-800' : 'text-slate-500')}>
-              {c.lastMessageDirection === 'outbound' ? <span className="text-slate-400">You: </span> : null}
+              {c.lastMessageDirection === 'outbound' ? (
+                <span className="text-slate-400">You: </span>
+              ) : null}
               {c.lastMessagePreview || 'No messages yet'}
             </span>
             {unread ? (
@@ -90,7 +100,10 @@ export function ConversationList({
   if (error && !items) return <ErrorState error={error} onRetry={onRetry} what="Conversations" />;
   if (!items?.length) {
     return (
-      <EmptyState icon={<InboxIcon />} title={filtered ? 'No conversations match' : 'No conversations yet'}>
+      <EmptyState
+        icon={<InboxIcon />}
+        title={filtered ? 'No conversations match' : 'No conversations yet'}
+      >
         {filtered
           ? 'Try another filter.'
           : 'When a customer writes to your WhatsApp number or Instagram account, the conversation shows up here.'}

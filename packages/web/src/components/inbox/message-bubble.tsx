@@ -42,13 +42,13 @@ export function StatusTicks({ status }: { status: string }) {
   return (
     <span className="inline-flex" data-status={status} title={label}>
       {status === 'pending' ? (
-        <ClockIcon {...common} className="text-slate-400" />
+        <ClockIcon {...common} className="text-slate-500" />
       ) : status === 'sent' ? (
-        <CheckIcon {...common} className="text-slate-400" />
+        <CheckIcon {...common} className="text-slate-500" />
       ) : status === 'delivered' ? (
-        <DoubleCheckIcon {...common} className="text-slate-400" />
+        <DoubleCheckIcon {...common} className="text-slate-500" />
       ) : status === 'read' ? (
-        <DoubleCheckIcon {...common} className="text-sky-500" />
+        <DoubleCheckIcon {...common} className="text-sky-600" />
       ) : status === 'failed' ? (
         <AlertIcon {...common} className="text-red-600" />
       ) : null}
@@ -83,9 +83,7 @@ function MediaCard({
             {icon}
           </span>
           <span className="min-w-0 flex-1">
-            <span className="block truncate text-sm font-medium">
-              {media?.filename ?? label}
-            </span>
+            <span className="block truncate text-sm font-medium">{media?.filename ?? label}</span>
             <span className="block truncate text-xs opacity-70">
               {[media?.mimeType?.split(';')[0], media?.id ? `media ${media.id}` : null]
                 .filter(Boolean)
@@ -123,11 +121,25 @@ function Body({ m }: { m: MessageView }) {
   }
   switch (m.type) {
     case 'image':
-      return <MediaCard media={m.media ?? m.attachments?.[0]} kind="image" icon={<ImageIcon />} label="Photo" />;
+      return (
+        <MediaCard
+          media={m.media ?? m.attachments?.[0]}
+          kind="image"
+          icon={<ImageIcon />}
+          label="Photo"
+        />
+      );
     case 'sticker':
       return <MediaCard media={m.media} kind="sticker" icon={<ImageIcon />} label="Sticker" />;
     case 'video':
-      return <MediaCard media={m.media ?? m.attachments?.[0]} kind="video" icon={<VideoIcon />} label="Video" />;
+      return (
+        <MediaCard
+          media={m.media ?? m.attachments?.[0]}
+          kind="video"
+          icon={<VideoIcon />}
+          label="Video"
+        />
+      );
     case 'audio':
       return (
         <MediaCard
@@ -169,7 +181,10 @@ function Body({ m }: { m: MessageView }) {
       return (
         <ul className="space-y-2">
           {cards.map((card, i) => (
-            <li key={i} className="flex items-start gap-3 rounded-lg border border-black/5 bg-black/[0.04] p-3">
+            <li
+              key={i}
+              className="flex items-start gap-3 rounded-lg border border-black/5 bg-black/[0.04] p-3"
+            >
               <ContactCardIcon className="mt-0.5 shrink-0 opacity-70" />
               <span className="min-w-0 text-sm">
                 <span className="block font-medium">
@@ -177,7 +192,9 @@ function Body({ m }: { m: MessageView }) {
                     [card.name?.first_name, card.name?.last_name].filter(Boolean).join(' ') ??
                     'Contact'}
                 </span>
-                {card.org?.company ? <span className="block text-xs opacity-70">{card.org.company}</span> : null}
+                {card.org?.company ? (
+                  <span className="block text-xs opacity-70">{card.org.company}</span>
+                ) : null}
                 {card.phones?.map((p, j) => (
                   <span key={j} className="block text-xs">
                     {p.phone ?? p.wa_id}
@@ -311,12 +328,17 @@ export function MessageBubble({
       data-message-id={m.id}
       data-testid="message"
     >
-      <div className={cx('flex max-w-[85%] items-end gap-1 md:max-w-[70%]', outbound && 'flex-row-reverse')}>
+      <div
+        className={cx(
+          'flex max-w-[85%] items-end gap-1 md:max-w-[70%]',
+          outbound && 'flex-row-reverse',
+        )}
+      >
         <div
           className={cx(
             'relative rounded-2xl px-3 py-2 text-[15px] leading-snug shadow-sm',
             outbound
-              ? 'rounded-br-md bg-brand text-brand-ink'
+              ? 'rounded-br-md border border-brand/20 bg-brand/10 text-slate-900'
               : 'rounded-bl-md border border-slate-200 bg-white text-slate-900',
             m.optimistic && 'opacity-80',
           )}
@@ -330,7 +352,7 @@ export function MessageBubble({
             <blockquote
               className={cx(
                 'mb-1.5 border-l-4 py-1 pl-2 text-sm',
-                outbound ? 'border-white/60 bg-black/10' : 'border-brand/60 bg-slate-50',
+                outbound ? 'border-brand/50 bg-white/60' : 'border-brand/60 bg-slate-50',
                 'rounded-r-md',
               )}
             >
@@ -340,7 +362,12 @@ export function MessageBubble({
                   {isSafeLink(m.context.storyUrl) ? (
                     <>
                       {' · '}
-                      <a href={m.context.storyUrl} target="_blank" rel="noopener noreferrer" className="underline">
+                      <a
+                        href={m.context.storyUrl}
+                        target="_blank"
+                        rel="noopener noreferrer"
+                        className="underline"
+                      >
                         open
                       </a>
                     </>
@@ -354,15 +381,16 @@ export function MessageBubble({
             </blockquote>
           ) : null}
           <Body m={m} />
-          <div className={cx('mt-1 flex items-center justify-end gap-1 text-[11px]', outbound ? 'opacity-80' : 'text-slate-500')}>
+          <div
+            className={cx(
+              'mt-1 flex items-center justify-end gap-1 text-[11px]',
+              outbound ? 'opacity-80' : 'text-slate-500',
+            )}
+          >
             <time dateTime={m.timestamp} title={fullDate(m.timestamp)}>
               {clockTime(m.timestamp)}
             </time>
-            {outbound ? (
-              <span className={cx('rounded-full px-0.5', outbound && 'bg-white/90')}>
-                <StatusTicks status={m.status} />
-              </span>
-            ) : null}
+            {outbound ? <StatusTicks status={m.status} /> : null}
           </div>
           {reactions?.length ? (
             <span

@@ -23,8 +23,7 @@ type BodyComponent = { type?: string; text?: string };
 
 function bodyOf(t: MessageTemplateDto): string {
   const body = t.components.find((c) => (c as BodyComponent).type?.toUpperCase() === 'BODY') as
-    | BodyComponent
-    | undefined;
+    BodyComponent | undefined;
   return body?.text ?? '';
 }
 
@@ -80,7 +79,8 @@ export function TemplatePicker({
   const keys = placeholders(text);
   const positional = keys.every((k) => /^\d+$/.test(k));
   const preview = keys.reduce(
-    (out, key) => out.replaceAll(new RegExp(`\\{\\{\\s*${key}\\s*\\}\\}`, 'g'), values[key] || `{{${key}}}`),
+    (out, key) =>
+      out.replaceAll(new RegExp(`\\{\\{\\s*${key}\\s*\\}\\}`, 'g'), values[key] || `{{${key}}}`),
     text,
   );
   const complete = keys.every((k) => values[k]?.trim());
@@ -113,7 +113,11 @@ export function TemplatePicker({
       {templates.isLoading ? (
         <LoadingState label="Loading approved templates…" />
       ) : templates.error ? (
-        <ErrorState error={templates.error} onRetry={() => void templates.refetch()} what="Templates" />
+        <ErrorState
+          error={templates.error}
+          onRetry={() => void templates.refetch()}
+          what="Templates"
+        />
       ) : approved.length === 0 ? (
         <EmptyState icon={<TemplateIcon />} title="No approved templates">
           Create and get a template approved in WhatsApp Manager; it appears here after approval.
@@ -132,7 +136,9 @@ export function TemplatePicker({
                   }}
                   className={cx(
                     'w-full rounded-lg border px-3 py-2 text-left text-sm',
-                    selected === t ? 'border-brand bg-brand/10' : 'border-slate-200 hover:bg-slate-50',
+                    selected === t
+                      ? 'border-brand bg-brand/10'
+                      : 'border-slate-200 hover:bg-slate-50',
                   )}
                 >
                   <span className="block font-medium">{t.name}</span>
@@ -148,7 +154,11 @@ export function TemplatePicker({
             {selected ? (
               <>
                 {keys.map((key) => (
-                  <Field key={key} label={positional ? `Value for {{${key}}}` : key.replace(/_/g, ' ')} required>
+                  <Field
+                    key={key}
+                    label={positional ? `Value for {{${key}}}` : key.replace(/_/g, ' ')}
+                    required
+                  >
                     {({ id, describedBy }) => (
                       <Input
                         id={id}
@@ -161,8 +171,10 @@ export function TemplatePicker({
                 ))}
                 <InlineError error={error} />
                 <div>
-                  <p className="mb-1 text-xs font-medium uppercase tracking-wide text-slate-500">Preview</p>
-                  <p className="whitespace-pre-wrap rounded-xl rounded-br-md bg-brand p-3 text-sm text-brand-ink">
+                  <p className="mb-1 text-xs font-medium uppercase tracking-wide text-slate-500">
+                    Preview
+                  </p>
+                  <p className="whitespace-pre-wrap rounded-xl rounded-br-md border border-brand/20 bg-brand/10 p-3 text-sm text-slate-900">
                     {preview || '(This template has no body text.)'}
                   </p>
                 </div>

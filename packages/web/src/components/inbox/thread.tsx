@@ -11,12 +11,7 @@ import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from 
 import { api } from '@/lib/api-client';
 import { dayLabel, displayName, formatPhone, replyWindow } from '@/lib/format';
 import { asView, type MessageView } from '@/lib/message-types';
-import {
-  conversationQuery,
-  membersQuery,
-  messagesQuery,
-  olderMessages,
-} from '@/lib/queries';
+import { conversationQuery, membersQuery, messagesQuery, olderMessages } from '@/lib/queries';
 import { useRole, useSignedIn } from '@/lib/session';
 import { ChannelIcon, ChevronLeftIcon, ClockIcon } from '../icons';
 import { Avatar, Badge, Button, cx, ErrorState, LoadingState, Select } from '../ui';
@@ -33,7 +28,10 @@ function WindowBadge({ c }: { c: ConversationDto }) {
     return (
       <Badge tone="green" className="whitespace-nowrap">
         <ClockIcon size={12} />
-        Reply window open · {hours >= 1 ? `${hours}h` : `${Math.ceil((w.hoursLeft ?? 0) * 60)}m`} left
+        Reply window open · {hours >= 1
+          ? `${hours}h`
+          : `${Math.ceil((w.hoursLeft ?? 0) * 60)}m`}{' '}
+        left
       </Badge>
     );
   }
@@ -119,7 +117,12 @@ function ThreadHeader({ c, onBack }: { c: ConversationDto; onBack: () => void })
             </Select>
           </label>
           {c.assigneeId !== session.user.id ? (
-            <Button size="sm" variant="ghost" onClick={() => assign.mutate(session.user.id)} disabled={assign.isPending}>
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => assign.mutate(session.user.id)}
+              disabled={assign.isPending}
+            >
               Assign to me
             </Button>
           ) : null}
@@ -128,11 +131,19 @@ function ThreadHeader({ c, onBack }: { c: ConversationDto; onBack: () => void })
           </span>
           <span className="ml-auto">
             {c.status === 'open' ? (
-              <Button size="sm" onClick={() => setStatus.mutate('close')} busy={setStatus.isPending}>
+              <Button
+                size="sm"
+                onClick={() => setStatus.mutate('close')}
+                busy={setStatus.isPending}
+              >
                 Close conversation
               </Button>
             ) : (
-              <Button size="sm" onClick={() => setStatus.mutate('reopen')} busy={setStatus.isPending}>
+              <Button
+                size="sm"
+                onClick={() => setStatus.mutate('reopen')}
+                busy={setStatus.isPending}
+              >
                 Reopen
               </Button>
             )}
@@ -189,7 +200,8 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
   // Oldest first for reading; the API pages newest first.
   const messages = useMemo(() => {
     const byId = new Map<string, MessageView>();
-    for (const m of [...(older?.items ?? []), ...(latest.data?.items ?? [])]) byId.set(m.id, asView(m));
+    for (const m of [...(older?.items ?? []), ...(latest.data?.items ?? [])])
+      byId.set(m.id, asView(m));
     return [...byId.values()].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
   }, [older, latest.data]);
 
@@ -298,7 +310,10 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
     stickToBottom.current = false;
     try {
       const page = await olderMessages(conversationId, cursor);
-      setOlder((prev) => ({ items: [...(prev?.items ?? []), ...page.items], nextCursor: page.nextCursor }));
+      setOlder((prev) => ({
+        items: [...(prev?.items ?? []), ...page.items],
+        nextCursor: page.nextCursor,
+      }));
     } finally {
       setLoadingOlder(false);
     }
@@ -306,7 +321,13 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
 
   if (conversation.isLoading) return <LoadingState label="Loading conversation…" />;
   if (!c) {
-    return <ErrorState error={conversation.error} onRetry={() => void conversation.refetch()} what="Conversation" />;
+    return (
+      <ErrorState
+        error={conversation.error}
+        onRetry={() => void conversation.refetch()}
+        what="Conversation"
+      />
+    );
   }
   const replyState = replyWindow(c.lastInboundAt);
   const moreCursor = older ? older.nextCursor : latest.data?.nextCursor;
@@ -334,27 +355,36 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
         {latest.error && !latest.data ? (
           <ErrorState error={latest.error} onRetry={() => void latest.refetch()} what="Messages" />
         ) : null}
-        <div role="log" aria-live="polite" aria-label={`Messages with ${displayName(c.customer)}`} className="space-y-1.5">
+        <div
+          role="log"
+          aria-live="polite"
+          aria-label={`Messages with ${displayName(c.customer)}`}
+          className="space-y-1.5"
+        >
           {visible.map((m) => {
             const day = dayLabel(m.timestamp);
             const separator = day !== lastDay;
             lastDay = day;
             const quotedId = m.context?.messageId ?? m.replyTo;
-            const quoted = quotedId ? (byChannelId.get(quotedId) ?? byId.get(quotedId) ?? null) : null;
+            const quoted = quotedId
+              ? (byChannelId.get(quotedId) ?? byId.get(quotedId) ?? null)
+              : null;
             return (
               <Fragment key={m.id}>
                 {separator ? <SystemLine>{day}</SystemLine> : null}
                 {m.type === 'reaction' ? (
-                  <SystemLine>
-                    Reacted {m.reaction?.emoji} to a message
-                  </SystemLine>
+                  <SystemLine>Reacted {m.reaction?.emoji} to a message</SystemLine>
                 ) : (
                   <div className={cx(reactionsOf.has(m.id) && 'pb-3')}>
                     <MessageBubble
                       m={m}
                       quoted={quoted}
                       reactions={reactionsOf.get(m.id)}
-                      onReply={c.channel === 'whatsapp' && replyState.open && atLeast('agent') ? setReplyTo : undefined}
+                      onReply={
+                        c.channel === 'whatsapp' && replyState.open && atLeast('agent')
+                          ? setReplyTo
+                          : undefined
+                      }
                     />
                     <FailureNote m={m} />
                   </div>
@@ -364,7 +394,9 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
           })}
         </div>
         {!latest.isLoading && visible.length === 0 && latest.data ? (
-          <p className="p-6 text-center text-sm text-slate-500">No messages in this conversation yet.</p>
+          <p className="p-6 text-center text-sm text-slate-500">
+            No messages in this conversation yet.
+          </p>
         ) : null}
       </div>
       <Composer

@@ -15,17 +15,30 @@ import { leadTitle, stageTone, SyncBadge } from './lead-bits';
 
 type Page = { items: LeadDto[]; nextCursor: string | null };
 
-export function useMoveLead(filters: LeadFilters, onMoved?: (lead: LeadDto, stage: PipelineStage) => void) {
+export function useMoveLead(
+  filters: LeadFilters,
+  onMoved?: (lead: LeadDto, stage: PipelineStage) => void,
+) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (v: { lead: LeadDto; to: PipelineStage }) => api.patch(endpoints.lead(v.lead.id), { stage: v.to.id }),
+    mutationFn: (v: { lead: LeadDto; to: PipelineStage }) =>
+      api.patch(endpoints.lead(v.lead.id), { stage: v.to.id }),
     onMutate: async ({ lead, to }) => {
       await queryClient.cancelQueries({ queryKey: ['leads'] });
       const from = stageLeadsQuery(lead.stage, filters).queryKey;
       const dest = stageLeadsQuery(to.id, filters).queryKey;
-      const before = { from: queryClient.getQueryData<Page>(from), dest: queryClient.getQueryData<Page>(dest) };
-      queryClient.setQueryData<Page>(from, (p) => p && { ...p, items: p.items.filter((l) => l.id !== lead.id) });
-      queryClient.setQueryData<Page>(dest, (p) => p && { ...p, items: [{ ...lead, stage: to.id }, ...p.items] });
+      const before = {
+        from: queryClient.getQueryData<Page>(from),
+        dest: queryClient.getQueryData<Page>(dest),
+      };
+      queryClient.setQueryData<Page>(
+        from,
+        (p) => p && { ...p, items: p.items.filter((l) => l.id !== lead.id) },
+      );
+      queryClient.setQueryData<Page>(
+        dest,
+        (p) => p && { ...p, items: [{ ...lead, stage: to.id }, ...p.items] },
+      );
       return { before, from, dest };
     },
     onError: (_err, _v, ctx) => {
@@ -70,7 +83,12 @@ function LeadCard({
       className="group rounded-xl border border-slate-200 bg-white p-3 shadow-sm transition-shadow hover:shadow-md"
     >
       <div className="flex items-start gap-2">
-        {canEdit ? <GripIcon size={16} className="mt-0.5 shrink-0 cursor-grab text-slate-300 group-hover:text-slate-500" /> : null}
+        {canEdit ? (
+          <GripIcon
+            size={16}
+            className="mt-0.5 shrink-0 cursor-grab text-slate-300 group-hover:text-slate-500"
+          />
+        ) : null}
         <button
           type="button"
           onClick={() => onOpen(lead.id)}
@@ -78,7 +96,9 @@ function LeadCard({
         >
           <span className="block truncate font-medium text-slate-900">{title}</span>
           <span className="block truncate text-xs text-slate-500">
-            {[lead.company, lead.name ? (lead.email ?? lead.phone) : lead.phone].filter(Boolean).join(' · ') || 'No details'}
+            {[lead.company, lead.name ? (lead.email ?? lead.phone) : lead.phone]
+              .filter(Boolean)
+              .join(' · ') || 'No details'}
           </span>
         </button>
         {ownerName ? (
@@ -89,7 +109,8 @@ function LeadCard({
       </div>
       <div className="mt-2 flex items-center justify-between gap-2">
         <span className="text-xs text-slate-500">
-          {lead.source === 'form' ? 'Form' : lead.source === 'api' ? 'API' : 'Import'} · {relativeFromNow(lead.createdAt)}
+          {lead.source === 'form' ? 'Form' : lead.source === 'api' ? 'API' : 'Import'} ·{' '}
+          {relativeFromNow(lead.createdAt)}
         </span>
         <SyncBadge status={lead.sync.status} />
       </div>
@@ -132,7 +153,9 @@ export function Board({
   const [over, setOver] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const columns = useQueries({ queries: stages.map((s) => stageLeadsQuery(s.id, filters)) });
-  const move = useMoveLead(filters, (lead, to) => setAnnouncement(`Moved ${leadTitle(lead)} to ${to.name}.`));
+  const move = useMoveLead(filters, (lead, to) =>
+    setAnnouncement(`Moved ${leadTitle(lead)} to ${to.name}.`),
+  );
   const allLeads = columns.flatMap((c) => c.data?.items ?? []);
 
   function drop(e: DragEvent, stage: PipelineStage) {
@@ -179,7 +202,10 @@ export function Board({
               )}
             >
               <header className="flex items-center gap-2 px-3 pb-2 pt-3">
-                <span className={cx('size-2.5 rounded-full', stageTone(stage.kind))} aria-hidden="true" />
+                <span
+                  className={cx('size-2.5 rounded-full', stageTone(stage.kind))}
+                  aria-hidden="true"
+                />
                 <h2 id={`stage-${stage.id}`} className="text-sm font-semibold text-slate-800">
                   {stage.name}
                 </h2>

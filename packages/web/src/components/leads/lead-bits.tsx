@@ -17,7 +17,13 @@ const syncText: Record<string, string> = {
 
 export function SyncBadge({ status }: { status: string }) {
   const tone =
-    status === 'synced' ? 'green' : status === 'failed' ? 'red' : status === 'retrying' || status === 'pending' ? 'amber' : 'slate';
+    status === 'synced'
+      ? 'green'
+      : status === 'failed'
+        ? 'red'
+        : status === 'retrying' || status === 'pending'
+          ? 'amber'
+          : 'slate';
   return <Badge tone={tone}>{syncText[status] ?? status}</Badge>;
 }
 

@@ -28,8 +28,16 @@ import {
 } from '../ui';
 
 const scopes = [
-  { value: 'leads:write', label: 'Create leads', hint: 'Landing pages and integrations posting leads.' },
-  { value: 'messages:send', label: 'Send messages', hint: 'Automations that reply on WhatsApp or Instagram.' },
+  {
+    value: 'leads:write',
+    label: 'Create leads',
+    hint: 'Landing pages and integrations posting leads.',
+  },
+  {
+    value: 'messages:send',
+    label: 'Send messages',
+    hint: 'Automations that reply on WhatsApp or Instagram.',
+  },
   { value: 'read', label: 'Read', hint: 'Conversations, contacts and channels.' },
 ] as const;
 
@@ -46,7 +54,12 @@ export function ApiKeysSettings() {
   const [chosen, setChosen] = useState<string[]>(['leads:write']);
   const [created, setCreated] = useState<CreateApiKeyResponse | null>(null);
   const create = useMutation({
-    mutationFn: () => api.post(endpoints.apiKeys, { name: name.trim(), scopes: chosen }, { schema: createApiKeyResponseSchema }),
+    mutationFn: () =>
+      api.post(
+        endpoints.apiKeys,
+        { name: name.trim(), scopes: chosen },
+        { schema: createApiKeyResponseSchema },
+      ),
     onSuccess: (res) => {
       setCreated(res);
       void queryClient.invalidateQueries({ queryKey: ['api-keys'] });
@@ -58,7 +71,11 @@ export function ApiKeysSettings() {
   });
 
   if (!atLeast('admin')) {
-    return <EmptyState icon={<ShieldIcon />} title="Admins only">Ask a workspace admin for an API key.</EmptyState>;
+    return (
+      <EmptyState icon={<ShieldIcon />} title="Admins only">
+        Ask a workspace admin for an API key.
+      </EmptyState>
+    );
   }
 
   function close() {
@@ -91,7 +108,9 @@ export function ApiKeysSettings() {
         ) : keys.error ? (
           <ErrorState error={keys.error} onRetry={() => void keys.refetch()} what="API keys" />
         ) : !keys.data?.items.length ? (
-          <EmptyState icon={<ShieldIcon />} title="No API keys yet">Create one for your landing page or integration.</EmptyState>
+          <EmptyState icon={<ShieldIcon />} title="No API keys yet">
+            Create one for your landing page or integration.
+          </EmptyState>
         ) : (
           <div className="overflow-x-auto">
             <table className="w-full text-left text-sm">
@@ -127,7 +146,12 @@ export function ApiKeysSettings() {
                           size="sm"
                           variant="ghost"
                           onClick={() => {
-                            if (window.confirm(`Revoke “${k.name}”? Anything using it stops working at once.`)) revoke.mutate(k.id);
+                            if (
+                              window.confirm(
+                                `Revoke “${k.name}”? Anything using it stops working at once.`,
+                              )
+                            )
+                              revoke.mutate(k.id);
                           }}
                         >
                           Revoke
@@ -158,7 +182,13 @@ export function ApiKeysSettings() {
           ) : (
             <>
               <Button onClick={close}>Cancel</Button>
-              <Button type="submit" form="new-key" variant="primary" busy={create.isPending} disabled={!name.trim() || !chosen.length}>
+              <Button
+                type="submit"
+                form="new-key"
+                variant="primary"
+                busy={create.isPending}
+                disabled={!name.trim() || !chosen.length}
+              >
                 Create key
               </Button>
             </>
@@ -169,21 +199,40 @@ export function ApiKeysSettings() {
           <OneTimeSecret value={created.key} what="API key" />
         ) : (
           <form id="new-key" onSubmit={submit} className="space-y-4">
-            <Field label="Name" hint="What uses it, e.g. “Website contact form”." error={fields.name} required>
+            <Field
+              label="Name"
+              hint="What uses it, e.g. “Website contact form”."
+              error={fields.name}
+              required
+            >
               {({ id, describedBy, invalid }) => (
-                <Input id={id} value={name} onChange={(e) => setName(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} autoFocus />
+                <Input
+                  id={id}
+                  value={name}
+                  onChange={(e) => setName(e.target.value)}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid}
+                  autoFocus
+                />
               )}
             </Field>
             <fieldset>
               <legend className="text-sm font-medium text-slate-700">Scopes</legend>
               <div className="mt-2 space-y-2">
                 {scopes.map((s) => (
-                  <label key={s.value} className="flex items-start gap-3 rounded-lg border border-slate-200 p-3 hover:bg-slate-50">
+                  <label
+                    key={s.value}
+                    className="flex items-start gap-3 rounded-lg border border-slate-200 p-3 hover:bg-slate-50"
+                  >
                     <input
                       type="checkbox"
                       className="mt-0.5 size-4 accent-[var(--sb-brand)]"
                       checked={chosen.includes(s.value)}
-                      onChange={(e) => setChosen((prev) => (e.target.checked ? [...prev, s.value] : prev.filter((v) => v !== s.value)))}
+                      onChange={(e) =>
+                        setChosen((prev) =>
+                          e.target.checked ? [...prev, s.value] : prev.filter((v) => v !== s.value),
+                        )
+                      }
                     />
                     <span>
                       <span className="block text-sm font-medium text-slate-900">{s.label}</span>

@@ -1,10 +1,11 @@
 'use client';
 
 import { auditEventSchema, pageOf } from '@switchboard/contracts';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import { endpoints } from '@/lib/endpoints';
 import { fullDate } from '@/lib/format';
+import { membersQuery } from '@/lib/queries';
 import { useRole } from '@/lib/session';
 import { ShieldIcon } from '../icons';
 import { Button, Card, EmptyState, ErrorState, LoadingState } from '../ui';
@@ -22,14 +23,31 @@ export function AuditSettings() {
   const events = useInfiniteQuery({
     queryKey: ['audit'],
     queryFn: ({ pageParam, signal }) =>
-      api.get(endpoints.audit, { schema: pageOf(auditEventSchema), signal, query: { limit: 50, cursor: pageParam } }),
+      api.get(endpoints.audit, {
+        schema: pageOf(auditEventSchema),
+        signal,
+        query: { limit: 50, cursor: pageParam },
+      }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     enabled: atLeast('admin'),
   });
+  const members = useQuery(membersQuery());
+  const emailOf = new Map((members.data?.items ?? []).map((m) => [m.id, m.email]));
+  const who = (actor: { kind: string; id?: string; email?: string }) =>
+    actor.email ??
+    (actor.kind === 'user' && actor.id ? (emailOf.get(actor.id) ?? 'A former member') : null) ??
+    (actor.kind === 'apiKey'
+      ? `API key ${actor.id ?? ''}`.trim()
+      : actor.kind === 'system'
+        ? 'Switchboard'
+        : 'Anonymous');
   if (!atLeast('admin')) return <EmptyState icon={<ShieldIcon />} title="Admins only" />;
   if (events.isLoading) return <LoadingState label="Loading the audit trail…" />;
-  if (events.error) return <ErrorState error={events.error} onRetry={() => void events.refetch()} what="Audit trail" />;
+  if (events.error)
+    return (
+      <ErrorState error={events.error} onRetry={() => void events.refetch()} what="Audit trail" />
+    );
   const items = events.data?.pages.flatMap((p) => p.items) ?? [];
   if (!items.length) return <EmptyState icon={<ShieldIcon />} title="Nothing recorded yet" />;
   return (
@@ -50,12 +68,14 @@ export function AuditSettings() {
             {items.map((e) => (
               <tr key={e.id} className="align-top">
                 <td className="whitespace-nowrap px-5 py-2.5 text-slate-500">{fullDate(e.at)}</td>
-                <td className="px-3 py-2.5">{e.actor.email ?? (e.actor.kind === 'apiKey' ? `API key ${e.actor.id}` : e.actor.kind)}</td>
+                <td className="px-3 py-2.5">{who(e.actor)}</td>
                 <td className="px-3 py-2.5">
                   <span className="font-medium text-slate-900">{describe(e.action)}</span>
                   <span className="block font-mono text-xs text-slate-400">{e.action}</span>
                 </td>
-                <td className="px-3 py-2.5 text-slate-600">{e.target ? `${e.target.type} ${e.target.id}` : '—'}</td>
+                <td className="px-3 py-2.5 text-slate-600">
+                  {e.target ? `${e.target.type} ${e.target.id}` : '—'}
+                </td>
                 <td className="whitespace-nowrap px-5 py-2.5 text-slate-500">{e.ip ?? '—'}</td>
               </tr>
             ))}
@@ -64,7 +84,11 @@ export function AuditSettings() {
       </div>
       {events.hasNextPage ? (
         <div className="flex justify-center border-t border-slate-200 p-3">
-          <Button size="sm" busy={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
+          <Button
+            size="sm"
+            busy={events.isFetchingNextPage}
+            onClick={() => void events.fetchNextPage()}
+          >
             Load older events
           </Button>
         </div>

@@ -21,9 +21,19 @@ import {
 } from '../ui';
 
 const colorKeys = [
-  { key: 'primary', label: 'Primary colour', hint: 'Buttons, links, your own messages.', fallback: '#4f46e5' },
+  {
+    key: 'primary',
+    label: 'Primary colour',
+    hint: 'Buttons, links, your own messages.',
+    fallback: '#4f46e5',
+  },
   { key: 'accent', label: 'Accent colour', hint: 'Highlights.', fallback: '#0ea5e9' },
-  { key: 'background', label: 'Form background', hint: 'The hosted form’s page.', fallback: '#f8fafc' },
+  {
+    key: 'background',
+    label: 'Form background',
+    hint: 'The hosted form’s page.',
+    fallback: '#f8fafc',
+  },
   { key: 'text', label: 'Form text', hint: 'Text on the form background.', fallback: '#0f172a' },
 ] as const;
 
@@ -48,7 +58,11 @@ function ColorField({
 }) {
   const invalid = value !== '' && !hex.test(value);
   return (
-    <Field label={label} hint={hint} error={invalid ? 'Use a hex colour such as #1f7a4d.' : undefined}>
+    <Field
+      label={label}
+      hint={hint}
+      error={invalid ? 'Use a hex colour such as #1f7a4d.' : undefined}
+    >
       {({ id, describedBy }) => (
         <div className="flex items-center gap-2">
           <input
@@ -82,7 +96,12 @@ export function BrandingSettings() {
   const canEdit = atLeast('admin');
   const branding = useQuery(brandingQuery());
   const [displayName, setDisplayName] = useState('');
-  const [colors, setColors] = useState<Record<ColorKey, string>>({ primary: '', accent: '', background: '', text: '' });
+  const [colors, setColors] = useState<Record<ColorKey, string>>({
+    primary: '',
+    accent: '',
+    background: '',
+    text: '',
+  });
   const [saved, setSaved] = useState(false);
 
   useEffect(() => {
@@ -126,7 +145,10 @@ export function BrandingSettings() {
   });
 
   if (branding.isLoading) return <LoadingState label="Loading branding…" />;
-  if (branding.error) return <ErrorState error={branding.error} onRetry={() => void branding.refetch()} what="Branding" />;
+  if (branding.error)
+    return (
+      <ErrorState error={branding.error} onRetry={() => void branding.refetch()} what="Branding" />
+    );
   if (branding.data === null) return <NotAvailable what="Branding" />;
 
   const previewPrimary = hex.test(colors.primary) ? colors.primary : '#4f46e5';
@@ -173,7 +195,11 @@ export function BrandingSettings() {
             <div className="mt-2 flex items-center gap-4">
               <div className="flex h-16 w-32 items-center justify-center rounded-lg border border-dashed border-slate-300 bg-slate-50">
                 {branding.data?.logoUrl ? (
-                  <img src={branding.data.logoUrl} alt="Current logo" className="max-h-14 max-w-28 object-contain" />
+                  <img
+                    src={branding.data.logoUrl}
+                    alt="Current logo"
+                    className="max-h-14 max-w-28 object-contain"
+                  />
                 ) : (
                   <ImageIcon className="text-slate-400" />
                 )}
@@ -213,7 +239,10 @@ export function BrandingSettings() {
       </Card>
       <div className="space-y-2">
         <p className="text-sm font-medium text-slate-700">Hosted form preview</p>
-        <div className="rounded-xl border border-slate-200 p-5 shadow-sm" style={{ background: previewBg, color: previewText }}>
+        <div
+          className="rounded-xl border border-slate-200 p-5 shadow-sm"
+          style={{ background: previewBg, color: previewText }}
+        >
           {branding.data?.logoUrl ? (
             <img src={branding.data.logoUrl} alt="" className="mb-3 h-8 object-contain" />
           ) : null}

@@ -37,7 +37,8 @@ function ConnectDialog({ draft, onClose }: { draft: Draft; onClose: () => void }
   const queryClient = useQueryClient();
   const [f, setForm] = useState<Draft>(draft);
   const connect = useMutation({
-    mutationFn: (body: CreateChannelRequest) => api.post(endpoints.channels, body, { schema: channelSchema }),
+    mutationFn: (body: CreateChannelRequest) =>
+      api.post(endpoints.channels, body, { schema: channelSchema }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: ['channels'] });
       onClose();
@@ -54,7 +55,12 @@ function ConnectDialog({ draft, onClose }: { draft: Draft; onClose: () => void }
     };
     connect.mutate(
       f.type === 'whatsapp'
-        ? { type: 'whatsapp', wabaId: f.wabaId.trim(), phoneNumberId: f.phoneNumberId.trim(), ...common }
+        ? {
+            type: 'whatsapp',
+            wabaId: f.wabaId.trim(),
+            phoneNumberId: f.phoneNumberId.trim(),
+            ...common,
+          }
         : { type: 'instagram', accountId: f.accountId.trim(), ...common },
     );
   }
@@ -84,33 +90,77 @@ function ConnectDialog({ draft, onClose }: { draft: Draft; onClose: () => void }
           <>
             <Field label="WhatsApp Business Account id" error={fields.wabaId} required>
               {({ id, describedBy, invalid }) => (
-                <Input id={id} inputMode="numeric" value={f.wabaId} disabled={f.reconnect} aria-describedby={describedBy} aria-invalid={invalid} onChange={(e) => set({ wabaId: e.target.value })} />
+                <Input
+                  id={id}
+                  inputMode="numeric"
+                  value={f.wabaId}
+                  disabled={f.reconnect}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid}
+                  onChange={(e) => set({ wabaId: e.target.value })}
+                />
               )}
             </Field>
             <Field label="Phone number id" error={fields.phoneNumberId} required>
               {({ id, describedBy, invalid }) => (
-                <Input id={id} inputMode="numeric" value={f.phoneNumberId} disabled={f.reconnect} aria-describedby={describedBy} aria-invalid={invalid} onChange={(e) => set({ phoneNumberId: e.target.value })} />
+                <Input
+                  id={id}
+                  inputMode="numeric"
+                  value={f.phoneNumberId}
+                  disabled={f.reconnect}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid}
+                  onChange={(e) => set({ phoneNumberId: e.target.value })}
+                />
               )}
             </Field>
           </>
         ) : (
           <Field label="Instagram account id" error={fields.accountId} required>
             {({ id, describedBy, invalid }) => (
-              <Input id={id} inputMode="numeric" value={f.accountId} disabled={f.reconnect} aria-describedby={describedBy} aria-invalid={invalid} onChange={(e) => set({ accountId: e.target.value })} />
+              <Input
+                id={id}
+                inputMode="numeric"
+                value={f.accountId}
+                disabled={f.reconnect}
+                aria-describedby={describedBy}
+                aria-invalid={invalid}
+                onChange={(e) => set({ accountId: e.target.value })}
+              />
             )}
           </Field>
         )}
-        <Field label="Access token" hint="Stored encrypted; it is never shown again." error={fields.accessToken} required>
+        <Field
+          label="Access token"
+          hint="Stored encrypted; it is never shown again."
+          error={fields.accessToken}
+          required
+        >
           {({ id, describedBy, invalid }) => (
-            <Input id={id} type="password" autoComplete="off" value={f.accessToken} aria-describedby={describedBy} aria-invalid={invalid} onChange={(e) => set({ accessToken: e.target.value })} />
+            <Input
+              id={id}
+              type="password"
+              autoComplete="off"
+              value={f.accessToken}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              onChange={(e) => set({ accessToken: e.target.value })}
+            />
           )}
         </Field>
         <Field label="Name in the app" hint="Optional, e.g. “Support line”.">
           {({ id, describedBy }) => (
-            <Input id={id} value={f.displayName} aria-describedby={describedBy} onChange={(e) => set({ displayName: e.target.value })} />
+            <Input
+              id={id}
+              value={f.displayName}
+              aria-describedby={describedBy}
+              onChange={(e) => set({ displayName: e.target.value })}
+            />
           )}
         </Field>
-        {connect.error && !Object.keys(fields).length ? <InlineError error={connect.error} /> : null}
+        {connect.error && !Object.keys(fields).length ? (
+          <InlineError error={connect.error} />
+        ) : null}
       </form>
     </Dialog>
   );
@@ -168,9 +218,16 @@ export function ChannelsSettings() {
         {channels.isLoading ? (
           <LoadingState label="Loading channels…" />
         ) : channels.error ? (
-          <ErrorState error={channels.error} onRetry={() => void channels.refetch()} what="Channels" />
+          <ErrorState
+            error={channels.error}
+            onRetry={() => void channels.refetch()}
+            what="Channels"
+          />
         ) : !channels.data?.items.length ? (
-          <EmptyState icon={<ChannelIcon channel="whatsapp" size={24} />} title="No channels connected">
+          <EmptyState
+            icon={<ChannelIcon channel="whatsapp" size={24} />}
+            title="No channels connected"
+          >
             Connect a WhatsApp number or an Instagram account to start receiving messages.
           </EmptyState>
         ) : (
@@ -180,7 +237,8 @@ export function ChannelsSettings() {
                 <ChannelIcon channel={ch.type} size={32} labelled />
                 <div className="min-w-0 flex-1">
                   <p className="font-medium text-slate-900">
-                    {ch.displayName ?? (ch.type === 'whatsapp' ? 'WhatsApp number' : 'Instagram account')}
+                    {ch.displayName ??
+                      (ch.type === 'whatsapp' ? 'WhatsApp number' : 'Instagram account')}
                   </p>
                   <p className="truncate text-xs text-slate-500">
                     {ch.type === 'whatsapp'
@@ -204,7 +262,11 @@ export function ChannelsSettings() {
                       size="sm"
                       variant="ghost"
                       onClick={() => {
-                        if (window.confirm('Disconnect this channel? New messages to it will no longer arrive here.')) {
+                        if (
+                          window.confirm(
+                            'Disconnect this channel? New messages to it will no longer arrive here.',
+                          )
+                        ) {
                           remove.mutate(ch.id);
                         }
                       }}

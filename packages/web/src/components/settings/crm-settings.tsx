@@ -43,7 +43,10 @@ function TestResult({ result }: { result: CrmTestResult | Error }) {
     );
   }
   return (
-    <p role="status" className={result.delivered ? 'text-sm text-emerald-700' : 'text-sm text-red-700'}>
+    <p
+      role="status"
+      className={result.delivered ? 'text-sm text-emerald-700' : 'text-sm text-red-700'}
+    >
       {result.delivered
         ? `Test delivery accepted${result.status ? ` (HTTP ${result.status})` : ''}.`
         : `Test delivery failed${result.status ? ` (HTTP ${result.status})` : ''}: ${result.error ?? 'no details'}`}
@@ -57,7 +60,8 @@ export function CrmSettings() {
   const canEdit = atLeast('admin');
   const destinations = useQuery({
     queryKey: ['crm-destinations'],
-    queryFn: ({ signal }) => orNull(api.get(endpoints.crmDestinations, { schema: listSchema, signal })),
+    queryFn: ({ signal }) =>
+      orNull(api.get(endpoints.crmDestinations, { schema: listSchema, signal })),
     enabled: canEdit,
   });
   const [open, setOpen] = useState(false);
@@ -69,7 +73,8 @@ export function CrmSettings() {
   const [results, setResults] = useState<Record<string, CrmTestResult | Error>>({});
 
   const create = useMutation({
-    mutationFn: (body: CreateCrmDestinationRequest) => api.post(endpoints.crmDestinations, body, { schema: crmDestinationSchema }),
+    mutationFn: (body: CreateCrmDestinationRequest) =>
+      api.post(endpoints.crmDestinations, body, { schema: crmDestinationSchema }),
     onSuccess: (res) => {
       void queryClient.invalidateQueries({ queryKey: ['crm-destinations'] });
       if (res.secret ?? res.signingSecret) setCreated(res);
@@ -81,7 +86,8 @@ export function CrmSettings() {
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['crm-destinations'] }),
   });
   const test = useMutation({
-    mutationFn: (id: string) => api.post(endpoints.crmTest(id), {}, { schema: crmTestResultSchema }),
+    mutationFn: (id: string) =>
+      api.post(endpoints.crmTest(id), {}, { schema: crmTestResultSchema }),
     onSuccess: (res, id) => setResults((r) => ({ ...r, [id]: res })),
     onError: (err, id) => setResults((r) => ({ ...r, [id]: err as Error })),
   });
@@ -97,20 +103,37 @@ export function CrmSettings() {
   function submit(e: FormEvent) {
     e.preventDefault();
     const base = name.trim() ? { name: name.trim() } : {};
-    create.mutate(type === 'webhook' ? { type, url: url.trim(), ...base } : { type, accessToken: token.trim(), ...base });
+    create.mutate(
+      type === 'webhook'
+        ? { type, url: url.trim(), ...base }
+        : { type, accessToken: token.trim(), ...base },
+    );
   }
   const fields = create.error instanceof ApiError ? create.error.fields : {};
 
-  if (!canEdit) return <EmptyState icon={<LinkIcon />} title="Admins only">Ask a workspace admin to set up CRM sync.</EmptyState>;
+  if (!canEdit)
+    return (
+      <EmptyState icon={<LinkIcon />} title="Admins only">
+        Ask a workspace admin to set up CRM sync.
+      </EmptyState>
+    );
   if (destinations.isLoading) return <LoadingState label="Loading CRM destinations…" />;
-  if (destinations.error) return <ErrorState error={destinations.error} onRetry={() => void destinations.refetch()} what="CRM destinations" />;
+  if (destinations.error)
+    return (
+      <ErrorState
+        error={destinations.error}
+        onRetry={() => void destinations.refetch()}
+        what="CRM destinations"
+      />
+    );
   if (destinations.data === null) return <NotAvailable what="CRM sync" />;
 
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p className="max-w-xl text-sm text-slate-600">
-          Every new or updated lead is pushed to these destinations, with retries. Webhooks are signed (Standard Webhooks) so your endpoint can verify them.
+          Every new or updated lead is pushed to these destinations, with retries. Webhooks are
+          signed (Standard Webhooks) so your endpoint can verify them.
         </p>
         <Button variant="primary" onClick={() => setOpen(true)}>
           <PlusIcon size={16} /> Add destination
@@ -118,29 +141,40 @@ export function CrmSettings() {
       </div>
       <Card>
         {!destinations.data?.items.length ? (
-          <EmptyState icon={<LinkIcon />} title="No CRM connected">Add a webhook or HubSpot to sync leads automatically.</EmptyState>
+          <EmptyState icon={<LinkIcon />} title="No CRM connected">
+            Add a webhook or HubSpot to sync leads automatically.
+          </EmptyState>
         ) : (
           <ul className="divide-y divide-slate-100">
             {destinations.data.items.map((d) => (
               <li key={d.id} className="space-y-2 px-5 py-4">
                 <div className="flex flex-wrap items-center gap-3">
-                  <Badge tone={d.type === 'hubspot' ? 'amber' : 'blue'}>{d.type === 'hubspot' ? 'HubSpot' : 'Webhook'}</Badge>
+                  <Badge tone={d.type === 'hubspot' ? 'amber' : 'blue'}>
+                    {d.type === 'hubspot' ? 'HubSpot' : 'Webhook'}
+                  </Badge>
                   <div className="min-w-0 flex-1">
-                    <p className="truncate font-medium text-slate-900">{d.name ?? d.url ?? 'HubSpot'}</p>
+                    <p className="truncate font-medium text-slate-900">
+                      {d.name ?? d.url ?? 'HubSpot'}
+                    </p>
                     <p className="truncate text-xs text-slate-500">
                       {d.url ?? 'Contacts API'}
                       {d.createdAt ? ` · added ${fullDate(d.createdAt)}` : ''}
                     </p>
                   </div>
                   {d.enabled ? <Badge tone="green">Active</Badge> : <Badge>Paused</Badge>}
-                  <Button size="sm" onClick={() => test.mutate(d.id)} busy={test.isPending && test.variables === d.id}>
+                  <Button
+                    size="sm"
+                    onClick={() => test.mutate(d.id)}
+                    busy={test.isPending && test.variables === d.id}
+                  >
                     Send test
                   </Button>
                   <Button
                     size="sm"
                     variant="ghost"
                     onClick={() => {
-                      if (window.confirm('Remove this destination? Leads stop syncing to it.')) remove.mutate(d.id);
+                      if (window.confirm('Remove this destination? Leads stop syncing to it.'))
+                        remove.mutate(d.id);
                     }}
                   >
                     Remove
@@ -177,7 +211,10 @@ export function CrmSettings() {
         }
       >
         {created ? (
-          <OneTimeSecret value={(created.secret ?? created.signingSecret)!} what="webhook signing secret" />
+          <OneTimeSecret
+            value={(created.secret ?? created.signingSecret)!}
+            what="webhook signing secret"
+          />
         ) : (
           <form id="new-crm" onSubmit={submit} className="space-y-4" noValidate>
             <Segmented
@@ -190,22 +227,51 @@ export function CrmSettings() {
               ]}
             />
             {type === 'webhook' ? (
-              <Field label="Endpoint URL" hint="HTTPS. We POST each lead as JSON." error={fields.url} required>
+              <Field
+                label="Endpoint URL"
+                hint="HTTPS. We POST each lead as JSON."
+                error={fields.url}
+                required
+              >
                 {({ id, describedBy, invalid }) => (
-                  <Input id={id} type="url" inputMode="url" placeholder="https://crm.example.com/hooks/leads" value={url} onChange={(e) => setUrl(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
+                  <Input
+                    id={id}
+                    type="url"
+                    inputMode="url"
+                    placeholder="https://crm.example.com/hooks/leads"
+                    value={url}
+                    onChange={(e) => setUrl(e.target.value)}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid}
+                  />
                 )}
               </Field>
             ) : (
-              <Field label="HubSpot private app token" hint="Needs crm.objects.contacts.write. Stored encrypted." error={fields.accessToken} required>
+              <Field
+                label="HubSpot private app token"
+                hint="Needs crm.objects.contacts.write. Stored encrypted."
+                error={fields.accessToken}
+                required
+              >
                 {({ id, describedBy, invalid }) => (
-                  <Input id={id} type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
+                  <Input
+                    id={id}
+                    type="password"
+                    autoComplete="off"
+                    value={token}
+                    onChange={(e) => setToken(e.target.value)}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid}
+                  />
                 )}
               </Field>
             )}
             <Field label="Name" hint="Optional.">
               {({ id }) => <Input id={id} value={name} onChange={(e) => setName(e.target.value)} />}
             </Field>
-            {create.error && !fields.url && !fields.accessToken ? <InlineError error={create.error} /> : null}
+            {create.error && !fields.url && !fields.accessToken ? (
+              <InlineError error={create.error} />
+            ) : null}
           </form>
         )}
       </Dialog>

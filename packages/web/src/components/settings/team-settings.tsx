@@ -41,7 +41,12 @@ export function TeamSettings() {
   const [invited, setInvited] = useState<InviteUserResponse | null>(null);
 
   const invite = useMutation({
-    mutationFn: () => api.post(endpoints.users, { email: email.trim(), role }, { schema: inviteUserResponseSchema }),
+    mutationFn: () =>
+      api.post(
+        endpoints.users,
+        { email: email.trim(), role },
+        { schema: inviteUserResponseSchema },
+      ),
     onSuccess: (res) => {
       setInvited(res);
       setEmail('');
@@ -49,7 +54,8 @@ export function TeamSettings() {
     },
   });
   const update = useMutation({
-    mutationFn: (v: { id: string; role: Role }) => api.patch(endpoints.user(v.id), { role: v.role }),
+    mutationFn: (v: { id: string; role: Role }) =>
+      api.patch(endpoints.user(v.id), { role: v.role }),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['members'] }),
   });
   const remove = useMutation({
@@ -63,7 +69,8 @@ export function TeamSettings() {
     invite.mutate();
   }
   const inviteLink = invited
-    ? (invited.inviteUrl ?? `${window.location.origin}/login/?invite=${encodeURIComponent(invited.inviteToken)}`)
+    ? (invited.inviteUrl ??
+      `${window.location.origin}/login/?invite=${encodeURIComponent(invited.inviteToken)}`)
     : '';
   const fields = invite.error instanceof ApiError ? invite.error.fields : {};
 
@@ -75,12 +82,25 @@ export function TeamSettings() {
           <form onSubmit={onInvite} className="mt-3 flex flex-wrap items-end gap-3" noValidate>
             <Field label="E-mail" error={fields.email} className="min-w-60 flex-1">
               {({ id, describedBy, invalid }) => (
-                <Input id={id} type="email" value={email} onChange={(e) => setEmail(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} required />
+                <Input
+                  id={id}
+                  type="email"
+                  value={email}
+                  onChange={(e) => setEmail(e.target.value)}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid}
+                  required
+                />
               )}
             </Field>
             <Field label="Role">
               {({ id }) => (
-                <Select id={id} value={role} onChange={(e) => setRole(e.target.value as Role)} className="w-40">
+                <Select
+                  id={id}
+                  value={role}
+                  onChange={(e) => setRole(e.target.value as Role)}
+                  className="w-40"
+                >
                   {roles
                     .filter((r) => r.value !== 'owner' || atLeast('owner'))
                     .map((r) => (
@@ -91,11 +111,18 @@ export function TeamSettings() {
                 </Select>
               )}
             </Field>
-            <Button type="submit" variant="primary" busy={invite.isPending} disabled={!email.trim()}>
+            <Button
+              type="submit"
+              variant="primary"
+              busy={invite.isPending}
+              disabled={!email.trim()}
+            >
               Send invite
             </Button>
           </form>
-          <p className="mt-2 text-xs text-slate-500">{roles.find((r) => r.value === role)?.description}</p>
+          <p className="mt-2 text-xs text-slate-500">
+            {roles.find((r) => r.value === role)?.description}
+          </p>
           {invite.error && !fields.email ? (
             <div className="mt-3">
               <InlineError error={invite.error} />
@@ -112,7 +139,9 @@ export function TeamSettings() {
         </Card>
       ) : null}
       <Card>
-        <h3 className="border-b border-slate-200 px-5 py-3 font-semibold text-slate-900">Members</h3>
+        <h3 className="border-b border-slate-200 px-5 py-3 font-semibold text-slate-900">
+          Members
+        </h3>
         {members.isLoading ? (
           <LoadingState label="Loading the team…" />
         ) : members.error ? (
@@ -145,7 +174,9 @@ export function TeamSettings() {
                         onChange={(e) => update.mutate({ id: m.id, role: e.target.value as Role })}
                       >
                         {roles
-                          .filter((r) => r.value !== 'owner' || atLeast('owner') || m.role === 'owner')
+                          .filter(
+                            (r) => r.value !== 'owner' || atLeast('owner') || m.role === 'owner',
+                          )
                           .map((r) => (
                             <option key={r.value} value={r.value}>
                               {r.label}
@@ -156,7 +187,10 @@ export function TeamSettings() {
                         size="sm"
                         variant="ghost"
                         onClick={() => {
-                          if (window.confirm(`Remove ${m.email ?? 'this member'} from the workspace?`)) remove.mutate(m.id);
+                          if (
+                            window.confirm(`Remove ${m.email ?? 'this member'} from the workspace?`)
+                          )
+                            remove.mutate(m.id);
                         }}
                       >
                         Remove

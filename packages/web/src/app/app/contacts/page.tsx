@@ -5,6 +5,7 @@ import {
   customerPageSchema,
   leadSchema,
   pageOf,
+  type LeadDto,
 } from '@switchboard/contracts';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
@@ -29,7 +30,13 @@ import { orNull } from '@/lib/queries';
 import { useDebounced } from '@/lib/use-debounced';
 import { useQueryParams } from '@/lib/use-query-param';
 
-function ContactList({ selected, onSelect }: { selected: string | null; onSelect: (id: string) => void }) {
+function ContactList({
+  selected,
+  onSelect,
+}: {
+  selected: string | null;
+  onSelect: (id: string) => void;
+}) {
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim());
   const customers = useQuery({
@@ -48,7 +55,10 @@ function ContactList({ selected, onSelect }: { selected: string | null; onSelect
         <h1 className="mb-3 text-lg font-semibold text-slate-900">Contacts</h1>
         <label className="relative block">
           <span className="sr-only">Search contacts</span>
-          <SearchIcon size={16} className="pointer-events-none absolute left-3 top-3 text-slate-400" />
+          <SearchIcon
+            size={16}
+            className="pointer-events-none absolute left-3 top-3 text-slate-400"
+          />
           <Input
             type="search"
             placeholder="Search by name, phone or Instagram id"
@@ -62,7 +72,11 @@ function ContactList({ selected, onSelect }: { selected: string | null; onSelect
         {customers.isLoading ? (
           <LoadingState label="Loading contacts…" />
         ) : customers.error && !customers.data ? (
-          <ErrorState error={customers.error} onRetry={() => void customers.refetch()} what="Contacts" />
+          <ErrorState
+            error={customers.error}
+            onRetry={() => void customers.refetch()}
+            what="Contacts"
+          />
         ) : !customers.data?.items.length ? (
           <EmptyState icon={<UsersIcon />} title={q ? 'No contact matches' : 'No contacts yet'}>
             {q
@@ -88,9 +102,15 @@ function ContactList({ selected, onSelect }: { selected: string | null; onSelect
                     <span className="min-w-0 flex-1">
                       <span className="block truncate font-medium text-slate-900">{name}</span>
                       <span className="flex items-center gap-1.5 text-xs text-slate-500">
-                        {c.identities.whatsapp ? <ChannelIcon channel="whatsapp" size={12} labelled /> : null}
-                        {c.identities.instagram ? <ChannelIcon channel="instagram" size={12} labelled /> : null}
-                        <span className="truncate">{c.phone ? formatPhone(c.phone) : c.identities.instagram}</span>
+                        {c.identities.whatsapp ? (
+                          <ChannelIcon channel="whatsapp" size={12} labelled />
+                        ) : null}
+                        {c.identities.instagram ? (
+                          <ChannelIcon channel="instagram" size={12} labelled />
+                        ) : null}
+                        <span className="truncate">
+                          {c.phone ? formatPhone(c.phone) : c.identities.instagram}
+                        </span>
                       </span>
                     </span>
                   </button>
@@ -106,25 +126,47 @@ function ContactList({ selected, onSelect }: { selected: string | null; onSelect
 
 type TimelineItem =
   | { kind: 'message'; at: string; id: string; m: ReturnType<typeof asView> }
-  | { kind: 'lead'; at: string; id: string; lead: import('@switchboard/contracts').LeadDto };
+  | { kind: 'lead'; at: string; id: string; lead: LeadDto };
 
 function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
   const detail = useQuery({
     queryKey: ['customer', id],
-    queryFn: ({ signal }) => api.get(endpoints.customer(id), { schema: customerDetailSchema, signal, query: { limit: 100 } }),
+    queryFn: ({ signal }) =>
+      api.get(endpoints.customer(id), {
+        schema: customerDetailSchema,
+        signal,
+        query: { limit: 100 },
+      }),
   });
   const leads = useQuery({
     queryKey: ['leads', { customerId: id }],
     queryFn: ({ signal }) =>
-      orNull(api.get(endpoints.leads, { schema: pageOf(leadSchema), signal, query: { customerId: id, limit: 50 } })),
+      orNull(
+        api.get(endpoints.leads, {
+          schema: pageOf(leadSchema),
+          signal,
+          query: { customerId: id, limit: 50 },
+        }),
+      ),
   });
   if (detail.isLoading) return <LoadingState label="Loading contact…" />;
-  if (!detail.data) return <ErrorState error={detail.error} onRetry={() => void detail.refetch()} what="Contact" />;
+  if (!detail.data)
+    return <ErrorState error={detail.error} onRetry={() => void detail.refetch()} what="Contact" />;
   const c = detail.data;
   const name = displayName(c);
   const timeline: TimelineItem[] = [
-    ...c.timeline.items.map((m) => ({ kind: 'message' as const, at: m.timestamp, id: m.id, m: asView(m) })),
-    ...(leads.data?.items ?? []).map((lead) => ({ kind: 'lead' as const, at: lead.createdAt, id: lead.id, lead })),
+    ...c.timeline.items.map((m) => ({
+      kind: 'message' as const,
+      at: m.timestamp,
+      id: m.id,
+      m: asView(m),
+    })),
+    ...(leads.data?.items ?? []).map((lead) => ({
+      kind: 'lead' as const,
+      at: lead.createdAt,
+      id: lead.id,
+      lead,
+    })),
   ].sort((a, b) => b.at.localeCompare(a.at));
 
   return (
@@ -141,7 +183,9 @@ function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
           <Avatar name={name} size={56} />
           <div className="min-w-0">
             <h2 className="truncate text-xl font-semibold text-slate-900">{name}</h2>
-            {c.createdAt ? <p className="text-sm text-slate-500">Contact since {fullDate(c.createdAt)}</p> : null}
+            {c.createdAt ? (
+              <p className="text-sm text-slate-500">Contact since {fullDate(c.createdAt)}</p>
+            ) : null}
           </div>
         </div>
         <dl className="mt-5 grid gap-3 sm:grid-cols-2">
@@ -150,7 +194,9 @@ function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
               <dt className="flex items-center gap-1.5 text-xs font-medium text-slate-500">
                 <ChannelIcon channel="whatsapp" size={14} /> WhatsApp
               </dt>
-              <dd className="mt-1 font-medium text-slate-900">{formatPhone(c.phone ?? c.identities.whatsapp ?? '')}</dd>
+              <dd className="mt-1 font-medium text-slate-900">
+                {formatPhone(c.phone ?? c.identities.whatsapp ?? '')}
+              </dd>
             </div>
           ) : null}
           {c.identities.instagram ? (
@@ -158,7 +204,9 @@ function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
               <dt className="flex items-center gap-1.5 text-xs font-medium text-slate-500">
                 <ChannelIcon channel="instagram" size={14} /> Instagram
               </dt>
-              <dd className="mt-1 break-all font-medium text-slate-900">IGSID {c.identities.instagram}</dd>
+              <dd className="mt-1 break-all font-medium text-slate-900">
+                IGSID {c.identities.instagram}
+              </dd>
             </div>
           ) : null}
           {(leads.data?.items ?? [])
@@ -189,9 +237,13 @@ function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
         ) : null}
       </Card>
       <Card>
-        <h3 className="border-b border-slate-200 px-5 py-3 font-semibold text-slate-900">Timeline</h3>
+        <h3 className="border-b border-slate-200 px-5 py-3 font-semibold text-slate-900">
+          Timeline
+        </h3>
         {timeline.length === 0 ? (
-          <EmptyState title="Nothing here yet">Messages and form submissions will appear here.</EmptyState>
+          <EmptyState title="Nothing here yet">
+            Messages and form submissions will appear here.
+          </EmptyState>
         ) : (
           <ol className="divide-y divide-slate-100">
             {timeline.map((item) =>
@@ -205,7 +257,9 @@ function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
                       {item.m.direction === 'inbound' ? `${name} wrote` : 'You replied'} ·{' '}
                       <time dateTime={item.at}>{shortTime(item.at)}</time>
                     </p>
-                    <p className="mt-0.5 line-clamp-3 whitespace-pre-wrap text-sm text-slate-800">{summarize(item.m)}</p>
+                    <p className="mt-0.5 line-clamp-3 whitespace-pre-wrap text-sm text-slate-800">
+                      {summarize(item.m)}
+                    </p>
                   </div>
                   {item.m.direction === 'outbound' ? <StatusTicks status={item.m.status} /> : null}
                 </li>
@@ -216,12 +270,17 @@ function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
                   </span>
                   <div className="min-w-0 flex-1">
                     <p className="text-xs text-slate-500">
-                      Form submission{item.lead.submissionCount > 1 ? `s (${item.lead.submissionCount})` : ''} ·{' '}
-                      <time dateTime={item.at}>{shortTime(item.at)}</time>
+                      Form submission
+                      {item.lead.submissionCount > 1
+                        ? `s (${item.lead.submissionCount})`
+                        : ''} · <time dateTime={item.at}>{shortTime(item.at)}</time>
                     </p>
                     <p className="mt-0.5 text-sm text-slate-800">
                       Became a lead{item.lead.company ? ` from ${item.lead.company}` : ''}.{' '}
-                      <Link className="font-medium text-brand hover:underline" href={`/app/leads/?lead=${encodeURIComponent(item.lead.id)}`}>
+                      <Link
+                        className="font-medium text-brand hover:underline"
+                        href={`/app/leads/?lead=${encodeURIComponent(item.lead.id)}`}
+                      >
                         Open lead
                       </Link>
                     </p>
@@ -243,17 +302,31 @@ function Contacts() {
     <div className="flex h-full min-h-0">
       <section
         aria-label="Contact list"
-        className={cx('flex min-h-0 w-full flex-col border-r border-slate-200 bg-white md:w-96 md:shrink-0', selected && 'hidden md:flex')}
+        className={cx(
+          'flex min-h-0 w-full flex-col border-r border-slate-200 bg-white md:w-96 md:shrink-0',
+          selected && 'hidden md:flex',
+        )}
       >
         <ContactList selected={selected} onSelect={(id) => setParams({ id }, { push: true })} />
       </section>
-      <section aria-label="Contact" className={cx('min-h-0 min-w-0 flex-1 overflow-y-auto', selected ? 'block' : 'hidden md:block')}>
+      <section
+        aria-label="Contact"
+        className={cx(
+          'min-h-0 min-w-0 flex-1 overflow-y-auto',
+          selected ? 'block' : 'hidden md:block',
+        )}
+      >
         {selected ? (
-          <ContactDetail key={selected} id={selected} onBack={() => setParams({ id: null }, { push: true })} />
+          <ContactDetail
+            key={selected}
+            id={selected}
+            onBack={() => setParams({ id: null }, { push: true })}
+          />
         ) : (
           <div className="flex h-full items-center justify-center">
             <EmptyState icon={<UsersIcon />} title="Pick a contact">
-              See every channel a person uses, their messages and their form submissions in one timeline.
+              See every channel a person uses, their messages and their form submissions in one
+              timeline.
             </EmptyState>
           </div>
         )}

@@ -22,7 +22,9 @@ function Inbox() {
     [params],
   );
   const conversations = useQuery(conversationsQuery(filters));
-  const filtered = Boolean(filters.channel || filters.unread || filters.mine || filters.status === 'closed');
+  const filtered = Boolean(
+    filters.channel || filters.unread || filters.mine || filters.status === 'closed',
+  );
 
   return (
     <div className="flex h-full min-h-0">
@@ -74,8 +76,16 @@ function Inbox() {
                 },
               ]}
             />
-            <Toggle label="Unread" checked={Boolean(filters.unread)} onChange={(v) => setParams({ unread: v ? '1' : null })} />
-            <Toggle label="Mine" checked={Boolean(filters.mine)} onChange={(v) => setParams({ mine: v ? '1' : null })} />
+            <Toggle
+              label="Unread"
+              checked={Boolean(filters.unread)}
+              onChange={(v) => setParams({ unread: v ? '1' : null })}
+            />
+            <Toggle
+              label="Mine"
+              checked={Boolean(filters.mine)}
+              onChange={(v) => setParams({ mine: v ? '1' : null })}
+            />
           </div>
         </div>
         <div className="min-h-0 flex-1 overflow-y-auto">
@@ -92,10 +102,17 @@ function Inbox() {
       </section>
       <section
         aria-label="Conversation"
-        className={cx('min-h-0 min-w-0 flex-1 flex-col bg-slate-50', selected ? 'flex' : 'hidden md:flex')}
+        className={cx(
+          'min-h-0 min-w-0 flex-1 flex-col bg-slate-50',
+          selected ? 'flex' : 'hidden md:flex',
+        )}
       >
         {selected ? (
-          <Thread key={selected} conversationId={selected} onBack={() => setParams({ c: null }, { push: true })} />
+          <Thread
+            key={selected}
+            conversationId={selected}
+            onBack={() => setParams({ c: null }, { push: true })}
+          />
         ) : (
           <div className="flex h-full items-center justify-center">
             <EmptyState icon={<InboxIcon />} title="Pick a conversation">

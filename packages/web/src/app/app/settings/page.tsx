@@ -11,10 +11,22 @@ import { cx, LoadingState, PageHeader } from '@/components/ui';
 import { useQueryParams } from '@/lib/use-query-param';
 
 const tabs = [
-  { id: 'branding', label: 'Branding', description: 'Your logo and colours, in the app and on your forms.' },
-  { id: 'channels', label: 'Channels', description: 'The WhatsApp numbers and Instagram accounts of this workspace.' },
+  {
+    id: 'branding',
+    label: 'Branding',
+    description: 'Your logo and colours, in the app and on your forms.',
+  },
+  {
+    id: 'channels',
+    label: 'Channels',
+    description: 'The WhatsApp numbers and Instagram accounts of this workspace.',
+  },
   { id: 'team', label: 'Team', description: 'Who works in this workspace, and what they may do.' },
-  { id: 'api-keys', label: 'API keys', description: 'Credentials for your website and integrations.' },
+  {
+    id: 'api-keys',
+    label: 'API keys',
+    description: 'Credentials for your website and integrations.',
+  },
   { id: 'crm', label: 'CRM sync', description: 'Where new leads are pushed.' },
   { id: 'audit', label: 'Audit trail', description: 'Sign-ins and changes, newest first.' },
 ] as const;
@@ -29,7 +41,11 @@ function Settings() {
     <div className="min-h-full">
       <PageHeader title="Settings" description={tab.description} />
       <div className="border-b border-slate-200 bg-white px-2 md:px-4">
-        <div role="tablist" aria-label="Settings sections" className="-mb-px flex gap-1 overflow-x-auto">
+        <div
+          role="tablist"
+          aria-label="Settings sections"
+          className="-mb-px flex gap-1 overflow-x-auto"
+        >
           {tabs.map((t) => (
             <button
               key={t.id}
@@ -51,7 +67,12 @@ function Settings() {
           ))}
         </div>
       </div>
-      <div id="settings-panel" role="tabpanel" aria-labelledby={`tab-${current}`} className="mx-auto max-w-5xl p-4 md:p-6">
+      <div
+        id="settings-panel"
+        role="tabpanel"
+        aria-labelledby={`tab-${current}`}
+        className="mx-auto max-w-5xl p-4 md:p-6"
+      >
         {current === 'branding' ? <BrandingSettings /> : null}
         {current === 'channels' ? <ChannelsSettings /> : null}
         {current === 'team' ? <TeamSettings /> : null}

@@ -1,0 +1,162 @@
+'use client';
+
+import { createTenantRequestSchema, pageOf, tenantSchema } from '@switchboard/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { BuildingIcon } from '@/components/icons';
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  ErrorState,
+  Field,
+  InlineError,
+  Input,
+  LoadingState,
+  PageHeader,
+} from '@/components/ui';
+import { api, ApiError } from '@/lib/api-client';
+import { endpoints } from '@/lib/endpoints';
+import { fullDate } from '@/lib/format';
+import { useSession, useSignedIn } from '@/lib/session';
+
+/** Platform admins onboard workspaces: a name and its first owner. */
+export default function AdminPage() {
+  const session = useSignedIn();
+  const { switchTenant } = useSession();
+  const queryClient = useQueryClient();
+  const tenants = useQuery({
+    queryKey: ['admin', 'tenants'],
+    queryFn: ({ signal }) =>
+      api.get(endpoints.adminTenants, {
+        schema: pageOf(tenantSchema),
+        signal,
+        query: { limit: 100 },
+      }),
+    enabled: session.user.platformAdmin,
+  });
+  const [name, setName] = useState('');
+  const [ownerEmail, setOwnerEmail] = useState('');
+  const [ownerPassword, setOwnerPassword] = useState('');
+  const create = useMutation({
+    mutationFn: () =>
+      api.post(
+        endpoints.adminTenants,
+        createTenantRequestSchema.parse({ name, ownerEmail, ownerPassword }),
+        {
+          schema: tenantSchema.passthrough(),
+        },
+      ),
+    onSuccess: () => {
+      setName('');
+      setOwnerEmail('');
+      setOwnerPassword('');
+      void queryClient.invalidateQueries({ queryKey: ['admin', 'tenants'] });
+    },
+  });
+  const fields = create.error instanceof ApiError ? create.error.fields : {};
+  const local = createTenantRequestSchema.safeParse({ name, ownerEmail, ownerPassword });
+
+  if (!session.user.platformAdmin) {
+    return <EmptyState icon={<BuildingIcon />} title="Platform admins only" />;
+  }
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (local.success) create.mutate();
+  }
+  return (
+    <div className="min-h-full">
+      <PageHeader title="Platform" description="Workspaces on this Switchboard installation." />
+      <div className="mx-auto grid max-w-5xl gap-6 p-4 md:p-6 lg:grid-cols-[1fr_22rem]">
+        <Card>
+          {tenants.isLoading ? (
+            <LoadingState label="Loading workspaces…" />
+          ) : tenants.error ? (
+            <ErrorState
+              error={tenants.error}
+              onRetry={() => void tenants.refetch()}
+              what="Workspaces"
+            />
+          ) : !tenants.data?.items.length ? (
+            <EmptyState icon={<BuildingIcon />} title="No workspaces yet">
+              Create the first one with its owner.
+            </EmptyState>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {tenants.data.items.map((t) => {
+                const member = session.tenants.some((m) => m.tenantId === t.id);
+                return (
+                  <li key={t.id} className="flex items-center gap-3 px-5 py-3">
+                    <BuildingIcon className="text-slate-400" />
+                    <div className="min-w-0 flex-1">
+                      <p className="truncate font-medium text-slate-900">{t.name}</p>
+                      <p className="text-xs text-slate-500">Created {fullDate(t.createdAt)}</p>
+                    </div>
+                    <Badge tone={t.status === 'active' ? 'green' : 'red'}>{t.status}</Badge>
+                    {member ? (
+                      <Button size="sm" onClick={() => void switchTenant(t.id)}>
+                        Open
+                      </Button>
+                    ) : null}
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </Card>
+        <Card className="p-5">
+          <h2 className="mb-3 font-semibold text-slate-900">New workspace</h2>
+          <form onSubmit={submit} className="space-y-3" noValidate>
+            <Field label="Name" error={fields.name}>
+              {({ id }) => <Input id={id} value={name} onChange={(e) => setName(e.target.value)} />}
+            </Field>
+            <Field label="Owner e-mail" error={fields.ownerEmail}>
+              {({ id }) => (
+                <Input
+                  id={id}
+                  type="email"
+                  value={ownerEmail}
+                  onChange={(e) => setOwnerEmail(e.target.value)}
+                />
+              )}
+            </Field>
+            <Field
+              label="Owner password"
+              hint="At least 10 characters; an existing account keeps its own."
+              error={fields.ownerPassword}
+            >
+              {({ id, describedBy }) => (
+                <Input
+                  id={id}
+                  type="password"
+                  autoComplete="new-password"
+                  aria-describedby={describedBy}
+                  value={ownerPassword}
+                  onChange={(e) => setOwnerPassword(e.target.value)}
+                />
+              )}
+            </Field>
+            {create.error && !Object.keys(fields).length ? (
+              <InlineError error={create.error} />
+            ) : null}
+            {create.isSuccess ? (
+              <p role="status" className="text-sm text-emerald-700">
+                Workspace created. Its owner can sign in now.
+              </p>
+            ) : null}
+            <Button
+              type="submit"
+              variant="primary"
+              busy={create.isPending}
+              disabled={!local.success}
+              className="w-full"
+            >
+              Create workspace
+            </Button>
+          </form>
+        </Card>
+      </div>
+    </div>
+  );
+}

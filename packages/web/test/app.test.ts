@@ -1,0 +1,328 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  envelope,
+  waImageEntry,
+  waLocationEntry,
+  waReplyEntry,
+  waTextEntry,
+} from '../../server/test/factories/meta';
+import {
+  newPage,
+  ownerTenant,
+  postWebhook,
+  screenshot,
+  signIn,
+  startWebWorld,
+  type OwnerTenant,
+  type WebWorld,
+} from './helpers/web-harness';
+
+// The web app end to end: a real sandbox (dynalite, durable queue, Meta stand-in) serving the
+// static export, driven by Debian's Chromium. One workspace walks through the agent's day; each
+// main screen is saved to packages/web/test-results/ for a human to look at.
+
+let world: WebWorld;
+let tenant: OwnerTenant;
+let page: Page;
+let base: string;
+
+const customer = { from: '5511987650001', name: 'Ana Beatriz' };
+
+async function webhook(entry: ReturnType<typeof waTextEntry>) {
+  const res = await postWebhook(
+    world.t.api,
+    world.t.sb.meta.appSecret,
+    envelope('whatsapp_business_account', [entry]),
+  );
+  expect(res.status).toBe(200);
+}
+
+function wa(extra: Record<string, unknown> = {}) {
+  return {
+    wabaId: tenant.wabaId,
+    phoneNumberId: tenant.phoneNumberId,
+    from: customer.from,
+    name: customer.name,
+    timestamp: Math.floor(Date.now() / 1000),
+    ...extra,
+  };
+}
+
+async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await world.t.api.request(method, path, { token: tenant.token, body });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
+  return res.json as T;
+}
+
+beforeAll(async () => {
+  world = await startWebWorld();
+  base = world.t.sb.url;
+  tenant = await ownerTenant(world, 'Padaria Sol');
+  ({ page } = await newPage(world));
+});
+
+afterAll(async () => {
+  await world?.stop();
+});
+
+describe('web app', () => {
+  it('serves the app with strict security headers and signs in', async () => {
+    const res = await page.goto(`${base}/login/`);
+    const headers = res!.headers();
+    const csp = headers['content-security-policy']!;
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toMatch(/script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+/);
+    expect(csp).not.toContain("'unsafe-inline' 'sha256"); // no unsafe-inline for scripts
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(headers['strict-transport-security']).toContain('max-age=');
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+    await screenshot(page, '01-sign-in');
+
+    await signIn(page, base, tenant.email, tenant.password);
+    await expect(page.getByRole('heading', { name: 'Inbox' }).isVisible()).resolves.toBe(true);
+
+    // The refresh token is an httpOnly cookie scoped to /auth; nothing sits in web storage.
+    const cookies = await page.context().cookies(`${base}/auth/refresh`);
+    const refresh = cookies.find((c) => c.name === 'sb_refresh');
+    expect(refresh).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/auth' });
+    const stored = await page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+    );
+    expect(stored).not.toMatch(/eyJ|sk_|refresh/i);
+  });
+
+  it('shows a WhatsApp message as it arrives, without a reload', async () => {
+    await page.getByText('No conversations yet').waitFor();
+    await webhook(waTextEntry(wa({ text: 'Olá! Vocês entregam bolo de cenoura em Pinheiros?' })));
+    const row = page.getByTestId('conversation-row').filter({ hasText: customer.name });
+    await row.waitFor({ timeout: 15_000 });
+    await expect(row.textContent()).resolves.toContain('bolo de cenoura');
+    await screenshot(page, '02-inbox-live');
+    await row.click();
+    await page.getByRole('log').getByText('bolo de cenoura').waitFor();
+  });
+
+  it('replies, and the ticks advance as Meta reports sent, delivered and read', async () => {
+    await page.getByRole('textbox', { name: 'Message' }).fill('Entregamos sim! Hoje até às 18h.');
+    await page.keyboard.press('Enter');
+    const bubble = page.getByTestId('message').filter({ hasText: 'Entregamos sim!' });
+    await bubble.waitFor();
+    // The built-in Meta stand-in posts signed status webhooks back: sent, delivered, read.
+    await bubble.locator('[data-status="read"]').waitFor({ timeout: 20_000 });
+    await expect(bubble.getByRole('img', { name: 'Read' }).count()).resolves.toBe(1);
+
+    // Every other message type renders as a bubble or card.
+    const [first] = (await api('GET', '/conversations')).items;
+    const msgs = (await api('GET', `/conversations/${first.id}/messages`)).items;
+    const original = msgs.find((m: any) => m.direction === 'inbound');
+    await webhook(
+      waImageEntry(
+        wa({ caption: 'Este aqui, com cobertura', timestamp: Math.floor(Date.now() / 1000) + 1 }),
+      ),
+    );
+    await webhook(waLocationEntry(wa({ timestamp: Math.floor(Date.now() / 1000) + 2 })));
+    await webhook(
+      waReplyEntry(
+        wa({
+          replyToWamid: original.channelMessageId,
+          text: 'Perfeito, vou querer dois.',
+          timestamp: Math.floor(Date.now() / 1000) + 3,
+        }),
+      ),
+    );
+    await page
+      .getByRole('log')
+      .getByText('Perfeito, vou querer dois.')
+      .waitFor({ timeout: 15_000 });
+    await page.getByRole('log').getByText('MASP').waitFor();
+    await page.getByRole('log').getByText('Este aqui, com cobertura').waitFor();
+    await screenshot(page, '03-thread-ticks');
+  });
+
+  it('keeps the session across a reload through the refresh cookie', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+    expect(page.url()).toContain('/app/inbox/');
+  });
+
+  it('builds and publishes a form with a live preview', async () => {
+    await page.getByRole('link', { name: 'Forms' }).first().click();
+    await page.getByRole('button', { name: 'New form' }).click();
+    await page.getByLabel('Form name').fill('Encomendas de bolo');
+    await page.getByLabel('Type of the new field').selectOption('select');
+    await page.getByRole('button', { name: 'Add field' }).click();
+    const editor = page
+      .locator('li')
+      .filter({ has: page.getByRole('button', { name: /Dropdown/ }) })
+      .last();
+    await editor.getByLabel('Label').fill('Sabor');
+    await editor.getByLabel('Options').fill('Cenoura\nChocolate\nLimão');
+    // The preview follows the builder as it is edited.
+    await page.getByTestId('form-preview').getByLabel(/Sabor/).waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByTestId('hosted-link').waitFor({ timeout: 15_000 });
+    await screenshot(page, '04-form-builder');
+  });
+
+  it('applies the tenant branding to the app shell and the hosted form', async () => {
+    const hosted = (await page.getByTestId('hosted-link').textContent())!.trim();
+    await page.getByRole('link', { name: 'Settings' }).first().click();
+    await page.getByLabel('Display name').fill('Padaria Sol');
+    await page.getByLabel('Primary colour', { exact: true }).fill('#0f766e');
+    await page.getByLabel('Form background', { exact: true }).fill('#fef3c7');
+    await page.getByRole('button', { name: 'Save branding' }).click();
+    await page.getByText('Saved.').waitFor();
+    const shellBrand = await page.evaluate(() =>
+      getComputedStyle(document.documentElement).getPropertyValue('--sb-brand').trim(),
+    );
+    expect(shellBrand).toBe('#0f766e');
+    await screenshot(page, '05-settings-branding');
+
+    const { context: visitor, page: form } = await newPage(world, {
+      width: 390,
+      height: 844,
+      mobile: true,
+    });
+    const res = await form.goto(hosted);
+    expect(res!.headers()['content-security-policy']).toContain('frame-ancestors *');
+    await form.getByRole('heading', { name: 'Encomendas de bolo' }).waitFor();
+    await form.getByText('Padaria Sol').first().waitFor();
+    const button = form.getByRole('button', { name: 'Send' });
+    await expect(button.evaluate((b) => getComputedStyle(b).backgroundColor)).resolves.toBe(
+      'rgb(15, 118, 110)',
+    );
+    await screenshot(form, '06-hosted-form-phone');
+
+    // Errors are announced (role=alert), tied to their fields, and focus moves to the summary.
+    await button.click();
+    await form
+      .getByRole('alert')
+      .getByText(/Please fix/)
+      .waitFor();
+    const email = form.getByLabel(/E-mail/);
+    await expect(email.getAttribute('aria-invalid')).resolves.toBe('true');
+    const describedBy = (await email.getAttribute('aria-describedby'))!;
+    await expect(
+      form.locator(`[id="${describedBy.split(' ').pop()}"]`).textContent(),
+    ).resolves.toMatch(/required/);
+    await screenshot(form, '07-hosted-form-errors');
+
+    await form.getByLabel(/Your name/).fill('Carla Mendes');
+    await email.fill('carla@example.com');
+    await form.getByLabel(/Sabor/).selectOption({ label: 'Chocolate' });
+    await button.click();
+    await form.getByText(/Thank you/).waitFor({ timeout: 15_000 });
+    await screenshot(form, '08-hosted-form-sent');
+    await visitor.close();
+  });
+
+  it('finds the submitted lead on the board and moves it across stages', async () => {
+    await page.getByRole('link', { name: 'Leads' }).first().click();
+    const card = page.getByTestId('lead-card').filter({ hasText: 'Carla Mendes' });
+    await card.waitFor({ timeout: 20_000 });
+    const leadId = (await card.getAttribute('data-lead-id'))!;
+    expect(
+      await card.evaluate((el) => el.closest('[data-stage]')?.getAttribute('data-stage')),
+    ).toBe('new');
+
+    // Native HTML5 drag and drop onto the next column.
+    await card.dragTo(page.locator('[data-stage="contacted"]'));
+    await page
+      .locator('[data-stage="contacted"]')
+      .getByTestId('lead-card')
+      .filter({ hasText: 'Carla Mendes' })
+      .waitFor();
+    await expect
+      .poll(async () => (await api('GET', `/leads/${leadId}`)).stage, { timeout: 10_000 })
+      .toBe('contacted');
+
+    // The keyboard path: the card's "move to stage" control.
+    await page.getByLabel('Move Carla Mendes to stage').selectOption('qualified');
+    await page
+      .locator('[data-stage="qualified"]')
+      .getByTestId('lead-card')
+      .filter({ hasText: 'Carla Mendes' })
+      .waitFor();
+    await expect
+      .poll(async () => (await api('GET', `/leads/${leadId}`)).stage, { timeout: 10_000 })
+      .toBe('qualified');
+    await page.getByRole('status').filter({ hasText: 'Moved Carla Mendes to Qualified' }).waitFor();
+    await screenshot(page, '09-leads-board');
+
+    // The lead's detail: submissions, notes, CRM status.
+    await page
+      .getByTestId('lead-card')
+      .filter({ hasText: 'Carla Mendes' })
+      .getByRole('button', { name: /Carla Mendes/ })
+      .click();
+    const drawer = page.getByRole('dialog', { name: 'Carla Mendes' });
+    await drawer.getByText('Chocolate').waitFor();
+    await drawer.getByLabel('Add a note').fill('Quer retirar na loja no sábado.');
+    await drawer.getByRole('button', { name: 'Add note' }).click();
+    await drawer
+      .getByRole('listitem')
+      .filter({ hasText: 'Quer retirar na loja no sábado.' })
+      .waitFor();
+    await screenshot(page, '10-lead-detail');
+    await page.keyboard.press('Escape');
+  });
+
+  it('shows the table view, contacts and the other settings screens', async () => {
+    await page.getByRole('button', { name: 'Table' }).click();
+    await page.getByRole('table').getByText('Carla Mendes').waitFor();
+    await screenshot(page, '11-leads-table');
+
+    await page.getByRole('link', { name: 'Contacts' }).first().click();
+    await page.getByLabel('Search contacts').fill('Ana');
+    await page.getByRole('button', { name: new RegExp(customer.name) }).click();
+    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+    await page.getByText('Entregamos sim!').first().waitFor();
+    await screenshot(page, '12-contact');
+
+    await page.getByRole('link', { name: 'Settings' }).first().click();
+    for (const [tab, ready, shot] of [
+      ['Channels', 'Padaria Sol WhatsApp', '13-settings-channels'],
+      ['Team', tenant.email, '14-settings-team'],
+      ['Audit trail', 'form.published', '16-settings-audit'],
+    ] as const) {
+      await page.getByRole('tab', { name: tab }).click();
+      await page.getByText(ready).first().waitFor();
+      await screenshot(page, shot);
+    }
+    await page.getByRole('tab', { name: 'API keys' }).click();
+    await page.getByRole('button', { name: 'New API key' }).click();
+    await page.getByLabel('Name').fill('Website contact form');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await expect(page.getByTestId('one-time-secret').textContent()).resolves.toMatch(/^sk_/);
+    await screenshot(page, '15-settings-api-key');
+    await page.getByRole('button', { name: 'Done' }).click();
+  });
+
+  it('collapses the inbox to list then thread on a phone', async () => {
+    const { context, page: phone } = await newPage(world, {
+      width: 390,
+      height: 844,
+      mobile: true,
+    });
+    await signIn(phone, base, tenant.email, tenant.password);
+    await phone.getByTestId('conversation-row').first().waitFor();
+    await expect(
+      phone.getByRole('region', { name: 'Conversation', exact: true }).isVisible(),
+    ).resolves.toBe(false);
+    await screenshot(phone, '17-phone-inbox');
+    await phone.getByTestId('conversation-row').first().click();
+    await phone.getByRole('button', { name: 'Back to conversations' }).waitFor();
+    await expect(
+      phone.getByRole('region', { name: 'Conversation list', exact: true }).isVisible(),
+    ).resolves.toBe(false);
+    await screenshot(phone, '18-phone-thread');
+    await context.close();
+  });
+
+  it('ran without script errors or CSP violations', () => {
+    const relevant = world.pageErrors.filter((e) => !/status of (401|404)/.test(e));
+    expect(relevant).toEqual([]);
+  });
+});
