@@ -692,11 +692,7 @@ export type FunctionSpec = {
   sendsTo: QueueName[];
   consumes?: QueueName;
   secrets: (
-    | 'metaAppSecret'
-    | 'metaVerifyToken'
-    | 'jwtSigningKeys'
-    | 'channelTokenKey'
-    | 'assetsSigningKey'
+    'metaAppSecret' | 'metaVerifyToken' | 'jwtSigningKeys' | 'channelTokenKey' | 'assetsSigningKey'
   )[];
   /** Publishes to the event bus (EventBridge PutEvents on SwitchboardBus). */
   publishesEvents?: boolean;

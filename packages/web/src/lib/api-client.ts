@@ -146,6 +146,8 @@ export function refreshSession(): Promise<Session | null> {
 export const auth = {
   login: (email: string, password: string) => sessionCall('/auth/login', { email, password }),
   switchTenant: (tenantId: string) => sessionCall('/auth/switch-tenant', { tenantId }),
+  acceptInvite: (token: string, password: string) =>
+    sessionCall('/auth/accept-invite', { token, password }),
   async logout(): Promise<void> {
     // The server must revoke the session and clear the cookie, or a reload would sign back in:
     // an expired access token is renewed once and the logout replayed.

@@ -34,6 +34,7 @@ const REQUIRED = 'This field is required.';
 
 // C0/C1 controls (tab and newlines allowed where multi-line), bidi overrides, lone surrogates.
 const controlChars =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const newline = /[\r\n]/;
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

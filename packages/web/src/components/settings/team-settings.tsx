@@ -70,7 +70,7 @@ export function TeamSettings() {
   }
   const inviteLink = invited
     ? (invited.inviteUrl ??
-      `${window.location.origin}/login/?invite=${encodeURIComponent(invited.inviteToken)}`)
+      `${window.location.origin}/invite/#token=${encodeURIComponent(invited.inviteToken)}`)
     : '';
   const fields = invite.error instanceof ApiError ? invite.error.fields : {};
 
