@@ -21,6 +21,7 @@ const sandbox = await startSandbox({
 const banner = `
   Switchboard sandbox is running
   ─────────────────────────────────────────────────────────────
+  Web app             ${sandbox.url}/  (sign in as the platform admin below)
   API                 ${sandbox.url}
   Meta webhook URL    ${sandbox.url}/webhooks/meta
   Meta verify token   ${sandbox.meta.verifyToken}

@@ -120,10 +120,17 @@ async function sessionCall(path: string, body?: unknown): Promise<Session | null
  */
 export function refreshSession(): Promise<Session | null> {
   refreshing ??= (async () => {
-    const run = async () => {
+    let retried = false;
+    const run = async (): Promise<Session | null> => {
       try {
         return await sessionCall('/auth/refresh');
       } catch (err) {
+        // 409: another tab rotated the cookie a moment ago; the browser now holds the new one.
+        if (err instanceof ApiError && err.status === 409 && !retried) {
+          retried = true;
+          await new Promise((r) => setTimeout(r, 250));
+          return run();
+        }
         if (err instanceof ApiError && err.status >= 400 && err.status < 500) {
           setSession(null);
           return null;

@@ -2,6 +2,7 @@
 
 import { createTenantRequestSchema, pageOf, tenantSchema } from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { BuildingIcon } from '@/components/icons';
 import {
@@ -16,7 +17,7 @@ import {
   LoadingState,
   PageHeader,
 } from '@/components/ui';
-import { api, ApiError } from '@/lib/api-client';
+import { api, ApiError, refreshSession } from '@/lib/api-client';
 import { endpoints } from '@/lib/endpoints';
 import { fullDate } from '@/lib/format';
 import { useSession, useSignedIn } from '@/lib/session';
@@ -26,6 +27,7 @@ export default function AdminPage() {
   const session = useSignedIn();
   const { switchTenant } = useSession();
   const queryClient = useQueryClient();
+  const router = useRouter();
   const tenants = useQuery({
     queryKey: ['admin', 'tenants'],
     queryFn: ({ signal }) =>
@@ -48,11 +50,18 @@ export default function AdminPage() {
           schema: tenantSchema.passthrough(),
         },
       ),
-    onSuccess: () => {
+    onSuccess: async (tenant) => {
+      const mine = ownerEmail.trim().toLowerCase() === session.user.email.toLowerCase();
       setName('');
       setOwnerEmail('');
       setOwnerPassword('');
       void queryClient.invalidateQueries({ queryKey: ['admin', 'tenants'] });
+      if (mine) {
+        // You own it: renew the session so it lists the new workspace, then open it.
+        await refreshSession();
+        await switchTenant(tenant.id);
+        router.push('/app/inbox/');
+      }
     },
   });
   const fields = create.error instanceof ApiError ? create.error.fields : {};
@@ -123,7 +132,7 @@ export default function AdminPage() {
             </Field>
             <Field
               label="Owner password"
-              hint="At least 10 characters; an existing account keeps its own."
+              hint="At least 10 characters. Use your own e-mail to own it yourself; an existing account keeps its password."
               error={fields.ownerPassword}
             >
               {({ id, describedBy }) => (
