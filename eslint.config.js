@@ -12,6 +12,7 @@ export default tseslint.config(
       '**/.next/**',
       '**/next-env.d.ts',
       'bench/results/**',
+      'bench/.cache/**',
     ],
   },
   js.configs.recommended,

@@ -1,26 +1,19 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { silentLogger } from '../packages/server/src/log';
-import type { SqsBatchHandler } from '../packages/server/src/ports/queue';
-import { startSandbox } from '../packages/server/src/sandbox/sandbox';
-import {
-  envelope,
-  fakeWamid,
-  metaJson,
-  signMeta,
-  waTextEntry,
-} from '../packages/server/test/factories/meta';
-import { Api, createTenant, waitFor } from '../packages/server/test/helpers/harness';
-import { closedLoop, round, summarize } from './lib';
+import { benchSecret, type BenchSandbox } from './bench-sandbox';
+import { generate, round, summarize } from './lib';
+import type { BodySpec } from './load-generator';
 
-// Webhook ingestion against the sandbox (in this process, on 127.0.0.1), next to a bare node:http
-// server doing only the same HMAC check, measured in the same run. Bounded in count and time.
+// Webhook acknowledgement: acknowledged webhooks/s and latency of the sandbox's POST /webhooks/meta
+// (signature, envelope, archive, durable enqueue with fsync) next to a bare node:http server doing
+// only the same HMAC check, in the same run, at 1, 16 and 64 concurrent senders. Both servers run
+// in this process; the load comes from a separate Node process (bench/load-generator.ts).
 
-const secret = 'bench-secret';
+export const ackMethod =
+  'closed loop; the load generator is a separate Node process (bench/load-generator.ts) with ' +
+  'keep-alive node:http sockets, bodies built and signed before the clock starts; both servers ' +
+  'run in the bench process, dynalite in its own child process';
 
 function bareHmacServer(): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
@@ -29,7 +22,7 @@ function bareHmacServer(): Promise<{ url: string; server: Server }> {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const given = Buffer.from(String(req.headers['x-hub-signature-256'] ?? '').slice(7), 'hex');
-      const expected = createHmac('sha256', secret).update(body).digest();
+      const expected = createHmac('sha256', benchSecret).update(body).digest();
       const ok = given.length === expected.length && timingSafeEqual(given, expected);
       res
         .writeHead(ok ? 200 : 401, { 'content-type': 'text/plain' })
@@ -43,153 +36,62 @@ function bareHmacServer(): Promise<{ url: string; server: Server }> {
   );
 }
 
-export async function benchWebhookIngest(
-  opts: { requestsPerLevel?: number; maxMsPerLevel?: number } = {},
-) {
-  const requestsPerLevel = opts.requestsPerLevel ?? 1500;
-  const maxMsPerLevel = opts.maxMsPerLevel ?? 15_000;
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-  const storedAt = new Map<string, number>();
-  const record: (h: SqsBatchHandler) => SqsBatchHandler = (inner) => async (event) => {
-    const result = await inner(event);
-    const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
-    const now = performance.now();
-    for (const r of event.Records) {
-      if (failed.has(r.messageId)) continue;
-      const wamid = /"id":"(wamid\.[^"]+)"/.exec(r.body)?.[1];
-      if (wamid) storedAt.set(wamid, now);
-    }
-    return result;
-  };
-  const sb = await startSandbox({
-    dataDir,
-    port: 0,
-    log: silentLogger,
-    metaAppSecret: secret,
-    adminPassword: 'bench-admin-pass',
-    wrapProcessor: record,
-  });
+export type AckRow = {
+  concurrency: number;
+  bare: { perSecond: number; p50: number; p99: number; failed: number };
+  sandbox: { perSecond: number; p50: number; p99: number; failed: number };
+  ratio: number;
+};
+
+export async function benchWebhookAck(
+  bench: BenchSandbox,
+  opts: { requestsPerLevel: number; maxMsPerLevel: number; seqStart: number; nonce: string },
+): Promise<AckRow[]> {
   const bare = await bareHmacServer();
+  let seq = opts.seqStart;
+  const spec = (): BodySpec => ({
+    secret: benchSecret,
+    wabaId: bench.wabaId,
+    phoneNumberId: bench.phoneNumberId,
+    fromPrefix: '55118',
+    customers: 500,
+    seqStart: (seq += opts.requestsPerLevel),
+    nonce: opts.nonce,
+  });
+  const rows: AckRow[] = [];
   try {
-    const api = new Api(sb.url);
-    const admin = await api.login(sb.admin.email, 'bench-admin-pass');
-    const wabaId = '104000000000777';
-    const phoneNumberId = '109000000000777';
-    const tenant = await createTenant(api, admin, [{ type: 'whatsapp', wabaId, phoneNumberId }]);
-    let seq = 0;
-    const body = () => {
-      const from = `55118${String(seq % 500).padStart(8, '0')}`;
-      const wamid = fakeWamid(from);
-      const raw = metaJson(
-        envelope('whatsapp_business_account', [
-          waTextEntry({
-            wabaId,
-            phoneNumberId,
-            from,
-            wamid,
-            timestamp: 1767225600 + seq++,
-            text: 'bench message',
-          }),
-        ]),
-      );
-      return { raw, wamid, signature: signMeta(raw, secret) };
-    };
-    const post = async (url: string, b: { raw: string; signature: string }) => {
-      const res = await fetch(`${url}/webhooks/meta`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': b.signature },
-        body: b.raw,
-      });
-      await res.text();
-      if (res.status !== 200) throw new Error(`status ${res.status}`);
-    };
-
-    const ack: Record<string, unknown>[] = [];
     for (const concurrency of [1, 16, 64]) {
-      const row: Record<string, unknown> = { concurrency };
-      for (const [name, url] of [
-        ['bare', bare.url],
-        ['sandbox', sb.url],
-      ] as const) {
-        const bodies = Array.from({ length: requestsPerLevel }, body);
-        const latencies: number[] = [];
-        const run = await closedLoop(concurrency, requestsPerLevel, maxMsPerLevel, async (i) => {
-          const t0 = performance.now();
-          await post(url, bodies[i]!);
-          latencies.push(performance.now() - t0);
+      const measure = async (url: string) => {
+        const r = await generate({
+          mode: 'closed',
+          url,
+          concurrency,
+          count: opts.requestsPerLevel,
+          maxMs: opts.maxMsPerLevel,
+          body: spec(),
         });
-        row[name] = {
-          perSecond: round((run.done / run.elapsedMs) * 1000, 0),
-          ...summarize(latencies),
-        };
-      }
-      const bareRate = (row.bare as { perSecond: number }).perSecond;
-      const sbRate = (row.sandbox as { perSecond: number }).perSecond;
-      row.ratio = round(sbRate / bareRate, 3);
-      ack.push(row);
-      // Let the processor catch up so levels do not disturb each other.
-      await waitFor(
-        async () => sb.queues.incoming.stats().visible + sb.queues.incoming.stats().inFlight === 0,
-        { timeoutMs: 300_000, intervalMs: 100 },
-      );
-    }
-
-    // End to end: POST start → stored by the processor (readable), at a modest offered rate.
-    const e2e: number[] = [];
-    const sample = Array.from({ length: 200 }, body);
-    const postedAt = new Map<string, number>();
-    await closedLoop(4, sample.length, 30_000, async (i) => {
-      const b = sample[i]!;
-      postedAt.set(b.wamid, performance.now());
-      await post(sb.url, b);
-    });
-    await waitFor(async () => sample.every((b) => storedAt.has(b.wamid)), {
-      timeoutMs: 60_000,
-      intervalMs: 20,
-    });
-    for (const b of sample) e2e.push(storedAt.get(b.wamid)! - postedAt.get(b.wamid)!);
-    // Check readability through the API for the last one.
-    const convs = await api.request('GET', '/conversations?limit=1', { token: tenant.token });
-    if (convs.status !== 200 || convs.json.items.length === 0)
-      throw new Error('inbox not readable');
-
-    // DynamoDB requests per inbound text message: new customers, then known ones.
-    const writesFor = async (fromBase: string, n: number) => {
-      const before = { ...sb.db.counts };
-      const msgs = Array.from({ length: n }, (_, i) => {
-        const from = `${fromBase}${String(i).padStart(6, '0')}`;
-        const wamid = fakeWamid(from);
+        const lat = summarize(r.samples.filter((s) => s.status === 200).map((s) => s.ackMs));
         return {
-          wamid,
-          raw: metaJson(
-            envelope('whatsapp_business_account', [
-              waTextEntry({ wabaId, phoneNumberId, from, wamid, text: 'cost' }),
-            ]),
-          ),
+          perSecond: round((r.ok / r.elapsedMs) * 1000, 0),
+          p50: lat.p50,
+          p99: lat.p99,
+          failed: r.failed,
         };
-      });
-      for (const m of msgs) await post(sb.url, { raw: m.raw, signature: signMeta(m.raw, secret) });
-      await waitFor(async () => msgs.every((m) => storedAt.has(m.wamid)), {
-        timeoutMs: 60_000,
-        intervalMs: 20,
-      });
-      const after = sb.db.counts;
-      return {
-        writesPerMessage: round((after.writes - before.writes) / n),
-        readsPerMessage: round((after.reads - before.reads + after.queries - before.queries) / n),
       };
-    };
-    const newCustomer = await writesFor('55117', 100);
-    const knownCustomer = await writesFor('55117', 100).catch(() => undefined);
-    return {
-      ack,
-      endToEndMs: summarize(e2e),
-      dynamodb: { newCustomer, knownCustomer: knownCustomer ?? null },
-    };
+      const bareResult = await measure(bare.url);
+      const sandboxResult = await measure(bench.sb.url);
+      rows.push({
+        concurrency,
+        bare: bareResult,
+        sandbox: sandboxResult,
+        ratio: round(sandboxResult.perSecond / bareResult.perSecond, 3),
+      });
+      // Let the processor catch up so levels do not disturb each other.
+      await bench.waitForDrain(300_000);
+    }
   } finally {
-    await new Promise<void>((r) => bare.server.close(() => r()));
     bare.server.closeAllConnections();
-    await sb.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await new Promise<void>((r) => bare.server.close(() => r()));
   }
+  return rows;
 }

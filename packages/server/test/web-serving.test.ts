@@ -86,9 +86,13 @@ describe('static web app', () => {
     const js = await get('/_next/static/chunks/app.js');
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    expect((await get('/_next/static/chunks/app.css')).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect((await get('/_next/static/chunks/app.css')).headers.get('content-type')).toBe(
+      'text/css; charset=utf-8',
+    );
     expect((await get('/icon.svg')).headers.get('content-type')).toBe('image/svg+xml');
-    expect((await get('/app/inbox/index.txt')).headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect((await get('/app/inbox/index.txt')).headers.get('content-type')).toBe(
+      'text/plain; charset=utf-8',
+    );
     const etag = js.headers.get('etag')!;
     const again = await get('/_next/static/chunks/app.js', { 'if-none-match': etag });
     expect(again.status).toBe(304);
@@ -120,7 +124,8 @@ describe('static web app', () => {
 });
 
 describe('refresh token cookie', () => {
-  const cookieOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('sb_refresh='));
+  const cookieOf = (res: Response) =>
+    res.headers.getSetCookie().find((c) => c.startsWith('sb_refresh='));
 
   it('is set httpOnly, SameSite=Strict, scoped to /auth, and refreshes without a body', async () => {
     const login = await fetch(`${t.sb.url}/auth/login`, {
@@ -136,7 +141,10 @@ describe('refresh token cookie', () => {
     expect(cookie).not.toMatch(/Secure/); // plain http on the laptop
     const pair = cookie.split(';')[0]!;
 
-    const refreshed = await fetch(`${t.sb.url}/auth/refresh`, { method: 'POST', headers: { cookie: pair } });
+    const refreshed = await fetch(`${t.sb.url}/auth/refresh`, {
+      method: 'POST',
+      headers: { cookie: pair },
+    });
     expect(refreshed.status).toBe(200);
     const body = await refreshed.json();
     expect(body.accessToken).toBeTruthy();
@@ -144,7 +152,10 @@ describe('refresh token cookie', () => {
     expect(rotated.split(';')[0]).not.toBe(pair);
 
     // Single use: the old cookie gets no new token (a 409 "raced" inside the grace window, else 401).
-    const reused = await fetch(`${t.sb.url}/auth/refresh`, { method: 'POST', headers: { cookie: pair } });
+    const reused = await fetch(`${t.sb.url}/auth/refresh`, {
+      method: 'POST',
+      headers: { cookie: pair },
+    });
     expect([401, 409]).toContain(reused.status);
     expect(cookieOf(reused) ?? '').not.toMatch(/sb_refresh=[^;]+;/);
   });

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -28,6 +31,10 @@ let page: Page;
 let base: string;
 
 const customer = { from: '5511987650001', name: 'Ana Beatriz' };
+const logoSvg =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="168" height="40" viewBox="0 0 168 40">' +
+  '<circle cx="20" cy="20" r="16" fill="#0f766e"/><circle cx="20" cy="20" r="7" fill="#fef3c7"/>' +
+  '<text x="44" y="27" font-family="sans-serif" font-size="19" font-weight="700" fill="#0f766e">Padaria Sol</text></svg>';
 
 async function webhook(entry: ReturnType<typeof waTextEntry>) {
   const res = await postWebhook(
@@ -174,6 +181,13 @@ describe('web app', () => {
     await page.getByLabel('Form background', { exact: true }).fill('#fef3c7');
     await page.getByRole('button', { name: 'Save branding' }).click();
     await page.getByText('Saved.').waitFor();
+    await page.getByLabel('Upload a logo').setInputFiles({
+      name: 'logo.svg',
+      mimeType: 'image/svg+xml',
+      buffer: Buffer.from(logoSvg),
+    });
+    // The logo comes back as a signed same-origin asset URL and replaces the wordmark in the shell.
+    await page.locator('aside img[alt="Padaria Sol logo"]').waitFor();
     const shellBrand = await page.evaluate(() =>
       getComputedStyle(document.documentElement).getPropertyValue('--sb-brand').trim(),
     );
@@ -188,7 +202,11 @@ describe('web app', () => {
     const res = await form.goto(hosted);
     expect(res!.headers()['content-security-policy']).toContain('frame-ancestors *');
     await form.getByRole('heading', { name: 'Encomendas de bolo' }).waitFor();
-    await form.getByText('Padaria Sol').first().waitFor();
+    await expect.poll(() => form.title()).toContain('Padaria Sol');
+    const logo = form.getByRole('img', { name: 'Padaria Sol logo' });
+    await expect
+      .poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth))
+      .toBeGreaterThan(0);
     const button = form.getByRole('button', { name: 'Send' });
     await expect(button.evaluate((b) => getComputedStyle(b).backgroundColor)).resolves.toBe(
       'rgb(15, 118, 110)',
@@ -273,6 +291,12 @@ describe('web app', () => {
     await page.getByRole('button', { name: 'Table' }).click();
     await page.getByRole('table').getByText('Carla Mendes').waitFor();
     await screenshot(page, '11-leads-table');
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toMatch(/^leads-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(readFileSync((await csv.path())!, 'utf8')).toContain('carla@example.com');
 
     await page.getByRole('link', { name: 'Contacts' }).first().click();
     await page.getByLabel('Search contacts').fill('Ana');
@@ -280,23 +304,47 @@ describe('web app', () => {
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     await page.getByText('Entregamos sim!').first().waitFor();
     await screenshot(page, '12-contact');
+    // A form-only contact: the submission is on the timeline with its answers.
+    await page.getByLabel('Search contacts').fill('Carla');
+    await page.getByRole('button', { name: /Carla Mendes/ }).click();
+    await page.getByText('Sent Encomendas de bolo').waitFor();
 
     await page.getByRole('link', { name: 'Settings' }).first().click();
     for (const [tab, ready, shot] of [
       ['Channels', 'Padaria Sol WhatsApp', '13-settings-channels'],
       ['Team', tenant.email, '14-settings-team'],
-      ['Audit trail', 'form.published', '16-settings-audit'],
+      ['Audit trail', 'form.published', '17-settings-audit'],
     ] as const) {
       await page.getByRole('tab', { name: tab }).click();
       await page.getByText(ready).first().waitFor();
       await screenshot(page, shot);
     }
+    // A CRM webhook pointed at a local receiver (the sandbox allows loopback), with a test delivery.
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      req.on('data', (chunk) => received.push(String(chunk)));
+      req.on('end', () => res.writeHead(200).end('ok'));
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const port = (receiver.address() as AddressInfo).port;
+    await page.getByRole('tab', { name: 'CRM sync' }).click();
+    await page.getByRole('button', { name: 'Add destination' }).click();
+    await page.getByLabel('Endpoint URL').fill(`http://127.0.0.1:${port}/hooks/leads`);
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByTestId('one-time-secret').waitFor();
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Send test' }).click();
+    await page.getByText(/Test delivery accepted/).waitFor({ timeout: 15_000 });
+    expect(received.join('')).toContain('{');
+    await screenshot(page, '15-settings-crm');
+    receiver.close();
+
     await page.getByRole('tab', { name: 'API keys' }).click();
     await page.getByRole('button', { name: 'New API key' }).click();
     await page.getByLabel('Name').fill('Website contact form');
     await page.getByRole('button', { name: 'Create key' }).click();
     await expect(page.getByTestId('one-time-secret').textContent()).resolves.toMatch(/^sk_/);
-    await screenshot(page, '15-settings-api-key');
+    await screenshot(page, '16-settings-api-key');
     await page.getByRole('button', { name: 'Done' }).click();
   });
 
@@ -311,13 +359,13 @@ describe('web app', () => {
     await expect(
       phone.getByRole('region', { name: 'Conversation', exact: true }).isVisible(),
     ).resolves.toBe(false);
-    await screenshot(phone, '17-phone-inbox');
+    await screenshot(phone, '18-phone-inbox');
     await phone.getByTestId('conversation-row').first().click();
     await phone.getByRole('button', { name: 'Back to conversations' }).waitFor();
     await expect(
       phone.getByRole('region', { name: 'Conversation list', exact: true }).isVisible(),
     ).resolves.toBe(false);
-    await screenshot(phone, '18-phone-thread');
+    await screenshot(phone, '19-phone-thread');
     await context.close();
   });
 

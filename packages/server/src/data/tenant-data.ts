@@ -13,6 +13,7 @@ import { TemplateCacheRepo } from './template-cache.repo';
 import { BrandingRepo } from './branding.repo';
 import { ContactRepo } from './contact.repo';
 import { CrmDestinationRepo } from './crm-destination.repo';
+import { EventDedupeRepo } from './event-dedupe.repo';
 import { FormRepo } from './form.repo';
 import { LeadNoteRepo } from './lead-note.repo';
 import { LeadRepo } from './lead.repo';
@@ -55,6 +56,7 @@ export type TenantData = {
   readonly pipeline: PipelineRepo;
   readonly branding: BrandingRepo;
   readonly crmDestinations: CrmDestinationRepo;
+  readonly eventMarkers: EventDedupeRepo;
 };
 
 /** The tenant-scoped accessor: every tenant read and write goes through repos bound to one tenant id. */
@@ -80,5 +82,6 @@ export function tenantData(db: Db, ctx: TenantContext): TenantData {
     pipeline: new PipelineRepo(db, tenantId),
     branding: new BrandingRepo(db, tenantId),
     crmDestinations: new CrmDestinationRepo(db, tenantId),
+    eventMarkers: new EventDedupeRepo(db, tenantId),
   };
 }

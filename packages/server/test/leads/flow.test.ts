@@ -376,6 +376,20 @@ describe('lead management', () => {
     });
     const inStage = await leadsOf(t.api, tenant.token, '?stage=qualified');
     expect(inStage.map((l) => l.id)).toEqual([lead.id]);
+    const me = (await t.api.request('GET', '/auth/me', { token: tenant.token })).json.user.id;
+    const owned = await t.api.request('PATCH', `/leads/${lead.id}`, {
+      token: tenant.token,
+      body: { ownerId: me },
+    });
+    expect(owned.json.ownerId).toBe(me);
+    expect((await leadsOf(t.api, tenant.token, `?ownerId=${me}`)).map((l) => l.id)).toEqual([
+      lead.id,
+    ]);
+    const stranger = await t.api.request('PATCH', `/leads/${lead.id}`, {
+      token: tenant.token,
+      body: { ownerId: 'us_00000000000000000000' },
+    });
+    expect(stranger.status).toBe(400);
     const badStage = await t.api.request('PATCH', `/leads/${lead.id}`, {
       token: tenant.token,
       body: { stage: 'nope' },

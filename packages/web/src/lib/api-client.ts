@@ -229,11 +229,11 @@ export async function request<T = unknown>(
 export const api = {
   get: <T>(path: string, opts?: RequestOptions<T>) => request<T>('GET', path, opts),
   post: <T>(path: string, body?: unknown, opts?: RequestOptions<T>) =>
-    request<T>('POST', path, { ...opts, body: body ?? {} }),
+    request<T>('POST', path, { ...opts, body: opts?.rawBody ? undefined : (body ?? {}) }),
   patch: <T>(path: string, body?: unknown, opts?: RequestOptions<T>) =>
-    request<T>('PATCH', path, { ...opts, body: body ?? {} }),
+    request<T>('PATCH', path, { ...opts, body: opts?.rawBody ? undefined : (body ?? {}) }),
   put: <T>(path: string, body?: unknown, opts?: RequestOptions<T>) =>
-    request<T>('PUT', path, { ...opts, body: body ?? {} }),
+    request<T>('PUT', path, { ...opts, body: opts?.rawBody ? undefined : (body ?? {}) }),
   delete: <T>(path: string, opts?: RequestOptions<T>) => request<T>('DELETE', path, opts),
 };
 

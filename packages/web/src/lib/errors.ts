@@ -34,7 +34,7 @@ const messages: Record<string, string> = {
   form_not_published: 'This form is not accepting responses.',
   invalid_submission: 'Some answers need another look.',
   origin_not_allowed: 'This form does not accept answers from this website.',
-  invalid_image: 'That file is not an image we can use. Try a PNG, JPEG, WebP or SVG under 1 MB.',
+  invalid_image: 'That file is not an image we can use. Try a PNG, JPEG or SVG under 512 KB.',
   unsafe_destination: 'That address cannot receive leads. Use a public HTTPS URL.',
   invalid_parameter: 'One of the values is not allowed.',
   idempotency_in_progress: 'The same request is still being processed. Wait a moment.',

@@ -1,7 +1,4 @@
-import { CrmDestinationRepo } from '../../data/crm-destination.repo';
 import type { Db } from '../../data/dynamo';
-import { EventDedupeRepo } from '../../data/event-dedupe.repo';
-import { LeadRepo } from '../../data/lead.repo';
 import { stableId } from '../../ids';
 import type { Logger } from '../../log';
 import type { SqsBatchHandler, SqsRecord } from '../../ports/queue';
@@ -61,12 +58,10 @@ export function createCrmSync(deps: CrmSyncDeps): SqsBatchHandler {
     now,
     delayRetry: deps.delayRetry,
     async handle(job, ctx) {
-      const leads = new LeadRepo(deps.db, job.tenantId);
+      const { leads, crmDestinations, eventMarkers: markers } = ctx.data;
       const lead = await leads.get(job.leadId);
       if (!lead || lead.deletedAt) return;
-      const destinations = (
-        await new CrmDestinationRepo(deps.db, job.tenantId).listRecords()
-      ).filter((d) => d.enabled);
+      const destinations = (await crmDestinations.listRecords()).filter((d) => d.enabled);
       const attemptAt = now().toISOString();
       if (destinations.length === 0) {
         await leads.setSync(lead.id, {
@@ -77,7 +72,6 @@ export function createCrmSync(deps: CrmSyncDeps): SqsBatchHandler {
         });
         return;
       }
-      const markers = new EventDedupeRepo(deps.db, job.tenantId);
       const failures: { error: string; retryAfterSeconds?: number }[] = [];
       const skipped: string[] = [];
       await Promise.all(

@@ -1,6 +1,6 @@
 import { z, type ZodType } from 'zod';
 import type { Db } from '../../data/dynamo';
-import { EventDedupeRepo } from '../../data/event-dedupe.repo';
+import { tenantData, type TenantData } from '../../data/tenant-data';
 import type { Logger } from '../../log';
 import type { SqsBatchHandler, SqsRecord } from '../../ports/queue';
 
@@ -36,6 +36,8 @@ export type EventContext = {
   detailType: string;
   record: SqsRecord;
   receiveCount: number;
+  /** The event's tenant, through the tenant-scoped accessor (the tenant id came from our own event). */
+  data: TenantData;
 };
 
 export type EventConsumerOptions<T extends { tenantId: string }> = {
@@ -72,15 +74,19 @@ export function createEventConsumer<T extends { tenantId: string }>(
         `record ${record.messageId} is not a ${opts.rule} event: ${(err as Error).message}`,
       );
     }
-    const markers = new EventDedupeRepo(opts.db, detail.tenantId);
-    if (await markers.seen(opts.rule, eventId)) return;
+    const data = tenantData(opts.db, {
+      tenantId: detail.tenantId,
+      actor: { kind: 'system', reason: 'lead-pipeline' },
+    });
+    if (await data.eventMarkers.seen(opts.rule, eventId)) return;
     await opts.handle(detail, {
       eventId,
       detailType,
       record,
       receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
+      data,
     });
-    await markers.mark(opts.rule, eventId, now());
+    await data.eventMarkers.mark(opts.rule, eventId, now());
   }
 
   return async (event) => {

@@ -1,13 +1,8 @@
-import { ContactRepo } from '../../data/contact.repo';
+import type { ContactRepo } from '../../data/contact.repo';
 import type { Db } from '../../data/dynamo';
-import {
-  leadIdFor,
-  LeadRepo,
-  type Lead,
-  type NewLead,
-  type SubmissionMerge,
-} from '../../data/lead.repo';
-import { entryStage, PipelineRepo } from '../../data/pipeline.repo';
+import { leadIdFor, type Lead, type NewLead, type SubmissionMerge } from '../../data/lead.repo';
+import { entryStage } from '../../data/pipeline.repo';
+import type { TenantData } from '../../data/tenant-data';
 import { sha256Hex } from '../../ids';
 import type { Logger } from '../../log';
 import type { EventBus } from '../../ports/bus';
@@ -59,11 +54,10 @@ export function createLeadMerge(deps: LeadMergeDeps): SqsBatchHandler {
     db: deps.db,
     log: deps.log,
     now,
-    async handle(event) {
-      const contacts = new ContactRepo(deps.db, event.tenantId);
-      const leads = new LeadRepo(deps.db, event.tenantId);
+    async handle(event, { data }) {
+      const { contacts } = data;
       const resolved = await resolveContact(contacts, event.contact, event.submittedAt);
-      const lead = await joinLead(deps.db, contacts, leads, event, resolved, now().toISOString());
+      const lead = await joinLead(data, event, resolved, now().toISOString());
       await contacts.upsertFromLead(resolved.customerId, event.contact, lead.id, event.submittedAt);
       await deps.bus.publish([
         leadSyncEvent({
@@ -89,12 +83,12 @@ function mergeOf(event: LeadSubmitted): SubmissionMerge {
 }
 
 async function newLead(
-  db: Db,
+  data: TenantData,
   event: LeadSubmitted,
   id: string,
   customerId: string,
 ): Promise<NewLead> {
-  const pipeline = await new PipelineRepo(db, event.tenantId).get();
+  const pipeline = await data.pipeline.get();
   const stage = pipeline.stages.find((s) => s.id === event.stage) ?? entryStage(pipeline);
   return {
     id,
@@ -120,17 +114,16 @@ async function newLead(
  * one lead and a redelivery changes nothing.
  */
 async function joinLead(
-  db: Db,
-  contacts: ContactRepo,
-  leads: LeadRepo,
+  data: TenantData,
   event: LeadSubmitted,
   contact: ResolvedContact,
   now: string,
 ): Promise<Lead> {
+  const { contacts, leads } = data;
   const { customerId } = contact;
   const fresh = leadIdFor(event.tenantId, event.submissionId, event.submittedAt);
   const createOrMerge = async (leadId: string): Promise<Lead> => {
-    if (!(await leads.create(await newLead(db, event, leadId, customerId)))) {
+    if (!(await leads.create(await newLead(data, event, leadId, customerId)))) {
       const existing = await leads.get(leadId);
       if (!existing) throw new Error(`lead ${leadId} vanished`);
       await leads.mergeSubmission(existing, mergeOf(event), now);

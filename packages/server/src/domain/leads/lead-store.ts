@@ -1,5 +1,4 @@
 import type { Db } from '../../data/dynamo';
-import { SubmissionRepo } from '../../data/submission.repo';
 import type { Logger } from '../../log';
 import type { SqsBatchHandler } from '../../ports/queue';
 import { leadRules } from '../../topology';
@@ -15,8 +14,8 @@ export function createLeadStore(deps: { db: Db; log: Logger; now?: () => Date })
     db: deps.db,
     log: deps.log,
     now,
-    async handle(event) {
-      await new SubmissionRepo(deps.db, event.tenantId).storeOnce({
+    async handle(event, { data }) {
+      await data.submissions.storeOnce({
         id: event.submissionId,
         source: event.source,
         formId: event.formId,

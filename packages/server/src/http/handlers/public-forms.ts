@@ -107,10 +107,11 @@ export const publicFormHandlers = {
   'public-forms.submit': async (c, _caller, deps) => {
     const now = nowOf(deps);
     const form = await liveForm(deps, c.req.param('id') ?? '');
-    await countSubmission(c, deps, form.formId, now);
+    // The origin first, so an allowed page can read every answer after it (429s included).
     const origin = allowedOrigin(c, deps, form);
     c.header('Access-Control-Allow-Origin', origin);
     c.header('Vary', 'Origin');
+    await countSubmission(c, deps, form.formId, now);
     const body = await parseJsonBody(c, publicSubmissionSchema);
     if (body.website) {
       // A bot filled the honeypot: it sees success, nothing is kept.

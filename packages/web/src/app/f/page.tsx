@@ -158,7 +158,7 @@ export default function HostedFormPage() {
                   className="h-10 max-w-48 object-contain"
                 />
               ) : null}
-              {branding?.displayName ? (
+              {branding?.displayName && !branding.logoUrl ? (
                 <p className="text-sm font-medium text-brand">{branding.displayName}</p>
               ) : null}
               <h1 className="text-2xl font-semibold">{form.data.name}</h1>

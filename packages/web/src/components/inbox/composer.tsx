@@ -136,7 +136,8 @@ export function Composer({
           value={text}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={onKeyDown}
-          placeholder="Write a reply…  (Enter to send, Shift+Enter for a new line)"
+          placeholder="Write a reply…"
+          aria-describedby="composer-hint"
           maxLength={4096}
           className="max-h-40 min-h-10 flex-1 resize-none rounded-xl border border-slate-300 bg-white px-3 py-2 text-[15px] shadow-sm placeholder:text-slate-400 focus:border-brand focus:outline-2 focus:outline-brand/30"
         />
@@ -151,6 +152,9 @@ export function Composer({
           {sending ? null : <SendIcon size={18} />}
         </Button>
       </div>
+      <p id="composer-hint" className="mt-1 hidden pl-12 text-xs text-slate-400 md:block">
+        Enter to send · Shift+Enter for a new line
+      </p>
     </form>
   );
 }

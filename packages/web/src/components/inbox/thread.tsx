@@ -90,17 +90,21 @@ function ThreadHeader({ c, onBack }: { c: ConversationDto; onBack: () => void })
             {identity}
             {c.status === 'closed' ? ' · Closed' : ''}
           </p>
+          <div className="mt-0.5 sm:hidden">
+            <WindowBadge c={c} />
+          </div>
         </div>
         <div className="hidden sm:block">
           <WindowBadge c={c} />
         </div>
       </div>
       {atLeast('agent') ? (
-        <div className="mt-2 flex flex-wrap items-center gap-2">
-          <label className="flex items-center gap-2 text-xs text-slate-500">
-            Assignee
+        <div className="mt-2 flex items-center gap-2">
+          <label className="flex min-w-0 items-center gap-2 text-xs text-slate-500">
+            <span className="sr-only sm:not-sr-only">Assignee</span>
             <Select
-              className="h-8 w-auto max-w-56 text-sm"
+              aria-label="Assignee"
+              className="h-8 w-40 text-sm sm:w-auto sm:max-w-56"
               value={c.assigneeId ?? ''}
               disabled={assign.isPending}
               onChange={(e) => assign.mutate(e.target.value || null)}
@@ -117,26 +121,26 @@ function ThreadHeader({ c, onBack }: { c: ConversationDto; onBack: () => void })
             </Select>
           </label>
           {c.assigneeId !== session.user.id ? (
-            <Button
-              size="sm"
-              variant="ghost"
-              onClick={() => assign.mutate(session.user.id)}
-              disabled={assign.isPending}
-            >
-              Assign to me
-            </Button>
+            <span className="hidden sm:block">
+              <Button
+                size="sm"
+                variant="ghost"
+                onClick={() => assign.mutate(session.user.id)}
+                disabled={assign.isPending}
+              >
+                Assign to me
+              </Button>
+            </span>
           ) : null}
-          <span className="sm:hidden">
-            <WindowBadge c={c} />
-          </span>
-          <span className="ml-auto">
+          <span className="ml-auto shrink-0">
             {c.status === 'open' ? (
               <Button
                 size="sm"
                 onClick={() => setStatus.mutate('close')}
                 busy={setStatus.isPending}
               >
-                Close conversation
+                <span className="sm:hidden">Close</span>
+                <span className="hidden sm:inline">Close conversation</span>
               </Button>
             ) : (
               <Button

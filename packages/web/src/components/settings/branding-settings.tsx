@@ -208,7 +208,7 @@ export function BrandingSettings() {
                 <span className="sr-only">Upload a logo</span>
                 <input
                   type="file"
-                  accept="image/png,image/jpeg,image/webp,image/svg+xml"
+                  accept="image/png,image/jpeg,image/svg+xml"
                   disabled={!canEdit || upload.isPending}
                   onChange={(e) => {
                     const file = e.target.files?.[0];
@@ -219,7 +219,7 @@ export function BrandingSettings() {
                 />
               </label>
             </div>
-            <p className="mt-1 text-xs text-slate-500">PNG, JPEG, WebP or SVG, up to 1 MB.</p>
+            <p className="mt-1 text-xs text-slate-500">PNG, JPEG or SVG, up to 512 KB.</p>
             <InlineError error={upload.error} />
           </div>
           <InlineError error={save.error} />

@@ -157,8 +157,16 @@ export function CrmSettings() {
                       {d.name ?? d.url ?? 'HubSpot'}
                     </p>
                     <p className="truncate text-xs text-slate-500">
-                      {d.url ?? 'Contacts API'}
-                      {d.createdAt ? ` · added ${fullDate(d.createdAt)}` : ''}
+                      {[
+                        d.type === 'hubspot'
+                          ? 'HubSpot contacts'
+                          : d.name
+                            ? d.url
+                            : 'Signed JSON webhook',
+                        d.createdAt ? `added ${fullDate(d.createdAt)}` : null,
+                      ]
+                        .filter(Boolean)
+                        .join(' · ')}
                     </p>
                   </div>
                   {d.enabled ? <Badge tone="green">Active</Badge> : <Badge>Paused</Badge>}

@@ -7,7 +7,7 @@ import {
   pageOf,
   type LeadDto,
 } from '@switchboard/contracts';
-import { useQuery } from '@tanstack/react-query';
+import { useQueries, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { Suspense, useState } from 'react';
 import { ChannelIcon, ChevronLeftIcon, FormIcon, SearchIcon, UsersIcon } from '@/components/icons';
@@ -26,7 +26,8 @@ import { api } from '@/lib/api-client';
 import { endpoints } from '@/lib/endpoints';
 import { displayName, formatPhone, fullDate, shortTime } from '@/lib/format';
 import { asView, summarize } from '@/lib/message-types';
-import { orNull } from '@/lib/queries';
+import { formsQuery, leadQuery, orNull } from '@/lib/queries';
+import type { LeadDetail } from '@/lib/schemas';
 import { useDebounced } from '@/lib/use-debounced';
 import { useQueryParams } from '@/lib/use-query-param';
 
@@ -124,9 +125,19 @@ function ContactList({
   );
 }
 
+type Submission = LeadDetail['submissions'][number];
+
 type TimelineItem =
   | { kind: 'message'; at: string; id: string; m: ReturnType<typeof asView> }
-  | { kind: 'lead'; at: string; id: string; lead: LeadDto };
+  | { kind: 'submission'; at: string; id: string; lead: LeadDto; submission?: Submission };
+
+function fieldSummary(fields: Record<string, unknown> | undefined): string {
+  return Object.entries(fields ?? {})
+    .filter(([, v]) => v !== '' && v !== null && v !== undefined)
+    .slice(0, 4)
+    .map(([k, v]) => `${k.replace(/_/g, ' ')}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+    .join(' · ');
+}
 
 function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
   const detail = useQuery({
@@ -149,6 +160,13 @@ function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
         }),
       ),
   });
+  // Each lead's detail carries its submissions: one timeline entry per form sent.
+  const details = useQueries({
+    queries: (leads.data?.items ?? []).slice(0, 10).map((l) => leadQuery(l.id)),
+  });
+  const forms = useQuery(formsQuery());
+  const formName = (formId?: string) =>
+    forms.data?.items.find((f) => f.id === formId)?.name ?? (formId ? 'a form' : 'the API');
   if (detail.isLoading) return <LoadingState label="Loading contact…" />;
   if (!detail.data)
     return <ErrorState error={detail.error} onRetry={() => void detail.refetch()} what="Contact" />;
@@ -161,12 +179,18 @@ function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
       id: m.id,
       m: asView(m),
     })),
-    ...(leads.data?.items ?? []).map((lead) => ({
-      kind: 'lead' as const,
-      at: lead.createdAt,
-      id: lead.id,
-      lead,
-    })),
+    ...(leads.data?.items ?? []).flatMap((lead): TimelineItem[] => {
+      const submissions = details.find((d) => d.data?.id === lead.id)?.data?.submissions;
+      if (!submissions?.length)
+        return [{ kind: 'submission', at: lead.createdAt, id: lead.id, lead }];
+      return submissions.map((submission) => ({
+        kind: 'submission',
+        at: submission.submittedAt,
+        id: submission.id,
+        lead,
+        submission,
+      }));
+    }),
   ].sort((a, b) => b.at.localeCompare(a.at));
 
   return (
@@ -264,19 +288,22 @@ function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
                   {item.m.direction === 'outbound' ? <StatusTicks status={item.m.status} /> : null}
                 </li>
               ) : (
-                <li key={`l:${item.id}`} className="flex gap-3 px-5 py-3">
+                <li key={`s:${item.id}`} className="flex gap-3 px-5 py-3">
                   <span className="mt-0.5 flex size-[18px] items-center justify-center text-brand">
                     <FormIcon size={18} />
                   </span>
                   <div className="min-w-0 flex-1">
                     <p className="text-xs text-slate-500">
-                      Form submission
-                      {item.lead.submissionCount > 1
-                        ? `s (${item.lead.submissionCount})`
-                        : ''} · <time dateTime={item.at}>{shortTime(item.at)}</time>
+                      Sent {formName(item.submission?.formId ?? item.lead.formId)} ·{' '}
+                      <time dateTime={item.at}>{shortTime(item.at)}</time>
                     </p>
+                    {item.submission ? (
+                      <p className="mt-0.5 line-clamp-2 text-sm text-slate-800">
+                        {fieldSummary(item.submission.fields)}
+                      </p>
+                    ) : null}
                     <p className="mt-0.5 text-sm text-slate-800">
-                      Became a lead{item.lead.company ? ` from ${item.lead.company}` : ''}.{' '}
+                      {item.submission ? '' : 'Became a lead. '}
                       <Link
                         className="font-medium text-brand hover:underline"
                         href={`/app/leads/?lead=${encodeURIComponent(item.lead.id)}`}

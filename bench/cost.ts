@@ -1,0 +1,285 @@
+import { conversationIdOf } from '../packages/server/src/data/conversation.repo';
+import type { CallCounts } from '../packages/server/src/data/dynamo';
+import { tenantData } from '../packages/server/src/data/tenant-data';
+import { storeOutboundMessage } from '../packages/server/src/domain/outbound-message';
+import { routes } from '../packages/server/src/topology';
+import { functions } from '../packages/server/src/topology';
+import {
+  envelope,
+  metaJson,
+  signMeta,
+  waStatusEntry,
+  waTextEntry,
+} from '../packages/server/test/factories/meta';
+import { benchSecret, type BenchSandbox } from './bench-sandbox';
+import { round } from './lib';
+
+// Cost per message, from the real calls: DynamoDB requests counted by data/dynamo.ts (`db.counts`),
+// queue requests and bytes counted on the sandbox's queue, for an inbound text message (new and known
+// customer), a status update, an outbound send (POST /send-message, with the status webhooks Meta's
+// stand-in sends back) and a lead (when the leads API exists). Turned into dollars per million at
+// AWS list prices (us-east-1, on-demand, no free tier, first pricing tier).
+
+export const prices = {
+  asOf: '2026-11 (list prices, us-east-1)',
+  dynamoWriteRequestUnitPerMillion: 0.625,
+  dynamoReadRequestUnitPerMillion: 0.125,
+  sqsRequestPerMillion: 0.4,
+  lambdaRequestPerMillion: 0.2,
+  lambdaArmGbSecond: 0.0000133334,
+  apiGatewayRestPerMillion: 3.5,
+  wafRequestPerMillion: 0.6,
+  s3PutPerThousand: 0.005,
+  sources: [
+    'DynamoDB on-demand: https://aws.amazon.com/dynamodb/pricing/on-demand/ ($0.625/M WRU, $0.125/M RRU since the Nov 2024 cut)',
+    'SQS: https://aws.amazon.com/sqs/pricing/ (standard $0.40/M requests; each 64 KiB chunk of a payload is one request)',
+    'Lambda: https://aws.amazon.com/lambda/pricing/ (Arm $0.0000133334/GB-s, $0.20/M requests)',
+    'API Gateway: https://aws.amazon.com/api-gateway/pricing/ (REST $3.50/M, first 333M)',
+    'WAF: https://aws.amazon.com/waf/pricing/ ($0.60/M requests inspected)',
+    'S3: https://aws.amazon.com/s3/pricing/ (Standard PUT $0.005 per 1,000; raw webhook archive)',
+  ],
+};
+
+type QueueCounts = {
+  sendRequests: number;
+  sendChunks: number;
+  bytes: number;
+  messages: number;
+  batches: number;
+  batchMs: number;
+};
+
+export type CostRow = {
+  kind: string;
+  n: number;
+  dynamoWrites: number;
+  dynamoReads: number;
+  conditionalFailures: number;
+  queueMessages: number;
+  queueBytes: number;
+  sqsRequests: number;
+  dollarsPerMillion: number;
+  breakdown: Record<string, number>;
+};
+
+/** Counts queue traffic the way SQS bills it: sends by 64 KiB chunk, plus receive + delete per batch. */
+function countQueue(bench: BenchSandbox): { counts: QueueCounts; onBatch: (ms: number) => void } {
+  const counts: QueueCounts = {
+    sendRequests: 0,
+    sendChunks: 0,
+    bytes: 0,
+    messages: 0,
+    batches: 0,
+    batchMs: 0,
+  };
+  const queue = bench.sb.queues.incoming;
+  const send = queue.sendBatch.bind(queue);
+  queue.sendBatch = async (batch) => {
+    const bytes = batch.reduce((n, m) => n + Buffer.byteLength(m.body), 0);
+    counts.sendRequests++;
+    counts.sendChunks += Math.max(1, Math.ceil(bytes / 65_536));
+    counts.bytes += bytes;
+    counts.messages += batch.length;
+    return send(batch);
+  };
+  return { counts, onBatch: (ms) => ((counts.batches += 1), (counts.batchMs += ms)) };
+}
+
+const diff = (a: CallCounts, b: CallCounts) => ({
+  writes: b.writes - a.writes,
+  reads: b.reads - a.reads + b.queries - a.queries,
+  conditionalFailures: b.conditionalFailures - a.conditionalFailures,
+});
+
+async function post(bench: BenchSandbox, entries: ReturnType<typeof waTextEntry>[]): Promise<void> {
+  const raw = metaJson(envelope('whatsapp_business_account', entries));
+  const res = await bench.api.request('POST', '/webhooks/meta', {
+    raw,
+    headers: {
+      'content-type': 'application/json',
+      'x-hub-signature-256': signMeta(raw, benchSecret),
+    },
+  });
+  if (res.status !== 200) throw new Error(`webhook ${res.status}`);
+}
+
+/**
+ * `webhookHandlerMs`: server-side time of one webhook (the ack p50 at concurrency 1), used as the
+ * WebhookReceiver Lambda's billed duration; the processor's duration is measured per batch here.
+ */
+export async function benchCost(
+  bench: BenchSandbox,
+  opts: { n: number; nonce: string; webhookHandlerMs: number },
+): Promise<CostRow[]> {
+  const { counts, onBatch } = countQueue(bench);
+  bench.batchTimer.onBatch = onBatch;
+  const rows: CostRow[] = [];
+  const receiverGb = functions.WebhookReceiver.memoryMb / 1024;
+  const processorGb = functions.MessageProcessor.memoryMb / 1024;
+  const apiGb = functions.Api.memoryMb / 1024;
+
+  const measure = async (
+    kind: string,
+    n: number,
+    act: () => Promise<void>,
+    model: { webhooks: number; apiCalls: number; apiMs: number },
+  ) => {
+    await bench.waitForDrain();
+    const db0 = { ...bench.sb.db.counts };
+    const q0 = { ...counts };
+    await act();
+    await bench.waitForDrain();
+    const d = diff(db0, bench.sb.db.counts);
+    const q = Object.fromEntries(
+      Object.entries(counts).map(([k, v]) => [k, v - q0[k as keyof QueueCounts]]),
+    ) as QueueCounts;
+    // SQS as billed on AWS: send chunks + one ReceiveMessage and one DeleteMessageBatch per batch.
+    const sqsRequests = q.sendChunks + 2 * q.batches;
+    const per = (x: number) => x / n;
+    const breakdown = {
+      dynamoWrites: per(d.writes) * prices.dynamoWriteRequestUnitPerMillion,
+      dynamoReads: per(d.reads) * prices.dynamoReadRequestUnitPerMillion,
+      sqs: per(sqsRequests) * prices.sqsRequestPerMillion,
+      apiGateway: per(model.webhooks + model.apiCalls) * prices.apiGatewayRestPerMillion,
+      waf: per(model.webhooks + model.apiCalls) * prices.wafRequestPerMillion,
+      s3Archive: per(model.webhooks) * prices.s3PutPerThousand * 1000,
+      lambdaRequests:
+        per(model.webhooks + model.apiCalls + q.batches) * prices.lambdaRequestPerMillion,
+      lambdaCompute:
+        per(
+          model.webhooks * receiverGb * (opts.webhookHandlerMs / 1000) +
+            processorGb * (q.batchMs / 1000) +
+            model.apiCalls * apiGb * (model.apiMs / 1000),
+        ) *
+        prices.lambdaArmGbSecond *
+        1e6,
+    };
+    rows.push({
+      kind,
+      n,
+      dynamoWrites: round(per(d.writes)),
+      dynamoReads: round(per(d.reads)),
+      conditionalFailures: round(per(d.conditionalFailures)),
+      queueMessages: round(per(q.messages)),
+      queueBytes: round(per(q.bytes), 0),
+      sqsRequests: round(per(sqsRequests)),
+      dollarsPerMillion: round(Object.values(breakdown).reduce((a, b) => a + b, 0)),
+      breakdown: Object.fromEntries(Object.entries(breakdown).map(([k, v]) => [k, round(v, 3)])),
+    });
+  };
+
+  const { wabaId, phoneNumberId } = bench;
+  const customers = Array.from({ length: opts.n }, (_, i) => `55116${String(i).padStart(8, '0')}`);
+  // Recent timestamps: replies are only allowed within 24 hours of the customer's last message.
+  let ts = Math.floor(Date.now() / 1000) - 7_200;
+  const texts = (tag: string) =>
+    customers.map((from, i) =>
+      waTextEntry({
+        wabaId,
+        phoneNumberId,
+        from,
+        wamid: `wamid.cost${opts.nonce}${tag}${i}`,
+        timestamp: ts++,
+        text: 'cost',
+      }),
+    );
+  // One webhook per message, as Meta mostly sends them.
+  const sendEach = async (entries: ReturnType<typeof waTextEntry>[]) => {
+    for (const e of entries) await post(bench, [e]);
+  };
+  await measure('inbound text, new customer', opts.n, () => sendEach(texts('a')), {
+    webhooks: opts.n,
+    apiCalls: 0,
+    apiMs: 0,
+  });
+  await measure('inbound text, known customer', opts.n, () => sendEach(texts('b')), {
+    webhooks: opts.n,
+    apiCalls: 0,
+    apiMs: 0,
+  });
+
+  // Status updates for outbound messages stored the way the send path stores them.
+  const channelId = bench.tenant.channelIds[0]!;
+  const data = tenantData(bench.sb.db, {
+    tenantId: bench.tenant.id,
+    actor: { kind: 'system', reason: 'test' },
+  });
+  const outbound = customers.map((from, i) => {
+    const customerId = `wa-${from}`;
+    const at = new Date((ts + i) * 1000).toISOString();
+    return {
+      id: `msg_cost_${opts.nonce}_${i}`,
+      channelMessageId: `wamid.costout${opts.nonce}${i}`,
+      customerId,
+      conversationId: conversationIdOf(channelId, customerId),
+      channel: 'whatsapp' as const,
+      channelId,
+      direction: 'outbound' as const,
+      type: 'text' as const,
+      text: 'reply',
+      status: 'sent' as const,
+      timestamp: at,
+      createdAt: at,
+    };
+  });
+  for (const m of outbound) await storeOutboundMessage(data, m);
+  await measure(
+    'status update (delivered)',
+    opts.n,
+    () =>
+      sendEach(
+        outbound.map((m, i) =>
+          waStatusEntry({
+            wabaId,
+            phoneNumberId,
+            wamid: m.channelMessageId,
+            recipientId: customers[i],
+            status: 'delivered',
+            timestamp: ts + i + 5,
+          }),
+        ),
+      ),
+    { webhooks: opts.n, apiCalls: 0, apiMs: 0 },
+  );
+
+  if (routes.some((r) => r.id === 'messages.send')) {
+    const sends = Math.min(opts.n, 50);
+    let apiMs = 0;
+    const before = counts.messages;
+    await measure(
+      'outbound send (POST /send-message + its status webhooks)',
+      sends,
+      async () => {
+        for (let i = 0; i < sends; i++) {
+          const t0 = performance.now();
+          const res = await bench.api.request('POST', '/send-message', {
+            token: bench.tenant.token,
+            body: { conversationId: outbound[i]!.conversationId, text: `bench reply ${i}` },
+          });
+          apiMs += performance.now() - t0;
+          if (res.status >= 300) throw new Error(`send-message ${res.status} ${res.text}`);
+        }
+        // The stand-in posts status webhooks back; give them a moment to arrive before draining.
+        await new Promise((r) => setTimeout(r, 1500));
+      },
+      { webhooks: 0, apiCalls: sends, apiMs: 0 },
+    );
+    const row = rows[rows.length - 1]!;
+    const statusWebhooks = counts.messages - before;
+    // Re-price with the status webhooks (each an API Gateway request, a receiver run and an S3 PUT).
+    const perSend = statusWebhooks / sends;
+    row.breakdown.apiGateway = round((1 + perSend) * prices.apiGatewayRestPerMillion, 3);
+    row.breakdown.waf = round((1 + perSend) * prices.wafRequestPerMillion, 3);
+    row.breakdown.s3Archive = round(perSend * prices.s3PutPerThousand * 1000, 3);
+    row.breakdown.lambdaCompute = round(
+      row.breakdown.lambdaCompute! +
+        ((apiMs / sends / 1000) * apiGb + perSend * receiverGb * (opts.webhookHandlerMs / 1000)) *
+          prices.lambdaArmGbSecond *
+          1e6,
+      3,
+    );
+    row.dollarsPerMillion = round(Object.values(row.breakdown).reduce((a, b) => a + b, 0));
+    row.kind += ` (${round(perSend, 1)} status webhooks each)`;
+  }
+  return rows;
+}
