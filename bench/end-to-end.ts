@@ -31,6 +31,7 @@ export type StepRow = {
   backlogAtHalf: number;
   backlogAtEnd: number;
   growthPerSecond: number;
+  failed: number;
   growing: boolean;
 };
 
@@ -209,13 +210,16 @@ export async function benchEndToEnd(
     const end = at(opts.stepDurationMs);
     const growthPerSecond = round((end - half) / (opts.stepDurationMs / 2000), 1);
     // Growing: the backlog rose by more than 5% of the offered rate per second over the second half.
+    // Or more than 1% of the sends went unanswered.
+    const failed = result.failed + result.skipped;
     const growing =
-      result.failed + result.skipped > 0 ||
+      failed > result.sent * 0.01 ||
       (growthPerSecond > Math.max(5, rate * 0.05) && end > rate * 0.2);
     steps.push({
       offeredPerSecond: rate,
       backlogAtHalf: half,
       backlogAtEnd: end,
+      failed,
       growthPerSecond,
       growing,
     });

@@ -137,7 +137,7 @@ try {
       email: bench.tenant.email,
       password: bench.tenant.password,
       reloads: quick ? 3 : 10,
-    });
+    }).catch((err: unknown) => ({ skipped: `failed: ${String(err).split('\n')[0]}` }));
     if ('skipped' in web) log(`skipped: ${web.skipped}`);
     else console.table([web]);
     results.web = web;

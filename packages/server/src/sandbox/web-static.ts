@@ -172,9 +172,29 @@ async function send(c: Context, file: WebFile, status = 200): Promise<Response> 
   return new Response(await readFile(file.path), { status, headers });
 }
 
-/** Mounts the static files after the API: GET and HEAD for whatever no API route matched. */
-export function mountWebApp(app: Hono, web: WebApp): void {
+/**
+ * Mounts the static files after the API: GET and HEAD for whatever no API route matched. A rebuild
+ * of the export while the sandbox runs is picked up (checked at most once a second).
+ */
+export function mountWebApp(app: Hono, initial: WebApp): void {
+  let web = initial;
+  let checkedAt = 0;
+  let reloading: Promise<void> | null = null;
+  const refresh = async () => {
+    if (Date.now() - checkedAt < 1000) return;
+    checkedAt = Date.now();
+    const info = await stat(join(web.dir, 'index.html')).catch(() => null);
+    if (info && info.mtimeMs !== web.builtAt.getTime()) {
+      reloading ??= loadWebApp(web.dir)
+        .then((next) => {
+          if (next) web = next;
+        })
+        .finally(() => (reloading = null));
+      await reloading;
+    }
+  };
   const handler = async (c: Context) => {
+    await refresh();
     let path: string;
     try {
       path = decodeURIComponent(c.req.path);

@@ -40,6 +40,12 @@ type Listener = (session: Session | null) => void;
 let session: Session | null = null;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 let refreshing: Promise<Session | null> | null = null;
+/** This page already learned there is no session: later screens need not ask again. */
+let knownSignedOut = false;
+
+export function isKnownSignedOut(): boolean {
+  return knownSignedOut;
+}
 const listeners = new Set<Listener>();
 
 export function currentSession(): Session | null {
@@ -53,6 +59,7 @@ export function onSessionChange(listener: Listener): () => void {
 
 function setSession(next: z.infer<typeof sessionResponseSchema> | null): Session | null {
   clearTimeout(refreshTimer);
+  knownSignedOut = !next;
   if (next) {
     // The refresh token is the cookie's business; never keep the body's copy.
     const { refreshToken: _r, refreshExpiresIn: _e, ...rest } = next;

@@ -10,7 +10,14 @@ import {
   useState,
   type ReactNode,
 } from 'react';
-import { auth, currentSession, onSessionChange, refreshSession, type Session } from './api-client';
+import {
+  auth,
+  currentSession,
+  isKnownSignedOut,
+  onSessionChange,
+  refreshSession,
+  type Session,
+} from './api-client';
 
 type SessionState =
   { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; session: Session };
@@ -38,7 +45,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const off = onSessionChange((next) => setState(stateOf(next)));
     // A fresh page load has no token in memory: the refresh cookie, if any, brings the session back.
-    if (!currentSession()) {
+    if (!currentSession() && isKnownSignedOut()) {
+      setState({ status: 'signed-out' });
+    } else if (!currentSession()) {
       refreshSession().then(
         (s) => setState(stateOf(s)),
         () => setState({ status: 'signed-out' }),
