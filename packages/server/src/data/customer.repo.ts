@@ -6,6 +6,11 @@ export type Customer = {
   name?: string;
   phone?: string;
   identities: { whatsapp?: string; instagram?: string };
+  /** From lead forms (the leads flow merges them into the same record). */
+  email?: string;
+  company?: string;
+  /** Set when an e-mail-only contact was merged into a phone contact: where it lives now. */
+  mergedInto?: string;
   createdAt: string;
   updatedAt: string;
 };
@@ -23,6 +28,9 @@ function toCustomer(item: Item): Customer {
     name: item.name,
     phone: item.phone,
     identities: item.identities ?? {},
+    email: item.email,
+    company: item.company,
+    mergedInto: item.mergedInto,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
   };

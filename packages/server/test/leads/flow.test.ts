@@ -133,6 +133,15 @@ describe('a landing-page submission', () => {
     expect(lead.contact).toMatchObject({ id: 'wa-5511999990001', phone: '+5511999990001' });
     const ofCustomer = await leadsOf(t.api, tenant.token, '?customerId=wa-5511999990001');
     expect(ofCustomer.map((l) => l.id)).toEqual([lead.id]);
+    // The customer record shows the chat identity, the form's e-mail and the lead.
+    const customer = await t.api.request('GET', '/customers/wa-5511999990001', {
+      token: tenant.token,
+    });
+    expect(customer.json).toMatchObject({
+      identities: { whatsapp: '5511999990001' },
+      email: 'maria.silva@example.com',
+      leadIds: [lead.id],
+    });
 
     // The CRM got one delivery, verified with the destination's secret.
     const deliveries = receiver.deliveries.filter((d) => d.body?.data?.lead?.id === lead.id);

@@ -80,12 +80,14 @@ export const inboxHandlers = {
     const customer = await data.customers.get(c.req.param('id') ?? '');
     if (!customer) throw new NotFoundError('Customer');
     const channels = await data.channels.list();
-    const [conversations, timeline] = await Promise.all([
+    const [conversations, timeline, leadIds] = await Promise.all([
       data.conversations.getMany(channels.map((ch) => conversationIdOf(ch.id, customer.id))),
       data.messages.listForCustomer(customer.id, query.limit, cursor?.before),
+      data.contacts.leadIdsOf(customer.id),
     ]);
     return c.json({
       ...customer,
+      leadIds,
       conversations: conversations
         .sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt))
         .map((conv) => {
