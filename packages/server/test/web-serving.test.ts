@@ -113,6 +113,14 @@ describe('static web app', () => {
     }
   });
 
+  it('picks up a rebuilt export without a restart', async () => {
+    expect((await get('/_next/static/chunks/new.js')).status).toBe(404);
+    put('_next/static/chunks/new.js', 'console.log(2)');
+    put('index.html', page('home rebuilt'));
+    expect((await get('/_next/static/chunks/new.js')).status).toBe(200);
+    expect(await (await get('/')).text()).toContain('home rebuilt');
+  });
+
   it('keeps API routes first, with the same security headers', async () => {
     const res = await get('/conversations', { accept: 'text/html' });
     expect(res.status).toBe(401);

@@ -82,7 +82,8 @@ type WebFile = {
   csp?: string;
 };
 
-export type WebApp = { dir: string; files: Map<string, WebFile>; builtAt: Date };
+/** `builtAtMs`: the export's index.html mtime, to notice a rebuild. */
+export type WebApp = { dir: string; files: Map<string, WebFile>; builtAtMs: number };
 
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -125,7 +126,7 @@ export async function loadWebApp(dir: string = defaultWebDir): Promise<WebApp | 
     }
     files.set(urlPath, file);
   }
-  return { dir, files, builtAt: info.mtime };
+  return { dir, files, builtAtMs: info.mtimeMs };
 }
 
 function wantsHtml(c: Context): boolean {
@@ -174,24 +175,20 @@ async function send(c: Context, file: WebFile, status = 200): Promise<Response> 
 
 /**
  * Mounts the static files after the API: GET and HEAD for whatever no API route matched. A rebuild
- * of the export while the sandbox runs is picked up (checked at most once a second).
+ * of the export while the sandbox runs is picked up: one stat of index.html per request notices it.
  */
 export function mountWebApp(app: Hono, initial: WebApp): void {
   let web = initial;
-  let checkedAt = 0;
   let reloading: Promise<void> | null = null;
-  const refresh = async () => {
-    if (Date.now() - checkedAt < 1000) return;
-    checkedAt = Date.now();
+  const refresh = async (force = false) => {
     const info = await stat(join(web.dir, 'index.html')).catch(() => null);
-    if (info && info.mtimeMs !== web.builtAt.getTime()) {
-      reloading ??= loadWebApp(web.dir)
-        .then((next) => {
-          if (next) web = next;
-        })
-        .finally(() => (reloading = null));
-      await reloading;
-    }
+    if (!info || (!force && info.mtimeMs === web.builtAtMs)) return;
+    reloading ??= loadWebApp(web.dir)
+      .then((next) => {
+        if (next) web = next;
+      })
+      .finally(() => (reloading = null));
+    await reloading;
   };
   const handler = async (c: Context) => {
     await refresh();
@@ -201,7 +198,14 @@ export function mountWebApp(app: Hono, initial: WebApp): void {
     } catch {
       return c.json(errorBody('bad_request', 'The path is not valid.'), 400);
     }
-    const found = resolve(web, path);
+    let found = resolve(web, path);
+    // A bundle written after the last index (a build still running then): look again once.
+    if (!found && path.startsWith('/_next/') && !path.split('/').includes('..')) {
+      if (await stat(join(web.dir, path)).catch(() => null)) {
+        await refresh(true);
+        found = resolve(web, path);
+      }
+    }
     if (found === 'redirect') {
       const url = new URL(c.req.url);
       return c.redirect(`${path}/${url.search}`, 308);
