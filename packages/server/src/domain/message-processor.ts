@@ -21,7 +21,7 @@ export type MessageProcessorDeps = {
   /** Where the receiver archived raw bodies: entries too large for a queue message are read from it. */
   archive: BlobStore;
   log: Logger;
-  /** How long a resolved route or tenant status is trusted in memory (0 disables the cache). */
+  /** How long a tenant's active/suspended status is trusted in memory (0 disables the cache). */
   cacheTtlMs?: number;
   now?: () => number;
 };
@@ -41,24 +41,19 @@ export class PoisonRecordError extends Error {
 export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHandler {
   const { db, log } = deps;
   const now = deps.now ?? Date.now;
-  const ttl = deps.cacheTtlMs ?? 30_000;
+  const ttl = deps.cacheTtlMs ?? 10_000;
   const routes = new RouteRepo(db);
   const tenants = new TenantRepo(db);
   const unrouted = new UnroutedRepo(db);
-  // Only hits are cached: a channel connected a moment ago must route its very next message.
-  const routeCache = new Map<string, { target: RouteTarget; until: number }>();
+  // Routes are never cached: a number disconnected from one tenant and connected to another must
+  // not deliver a single message to the old tenant (one strongly consistent read per entry).
   const activeCache = new Map<string, { active: boolean; until: number }>();
 
   async function lookup(
     kind: 'wa-phone' | 'wa-waba' | 'ig',
     id: string,
   ): Promise<RouteTarget | undefined> {
-    const cacheKey = `${kind}#${id}`;
-    const cached = routeCache.get(cacheKey);
-    if (cached && cached.until > now()) return cached.target;
-    const target = await routes.resolve(kind, id);
-    if (target && ttl > 0) routeCache.set(cacheKey, { target, until: now() + ttl });
-    return target;
+    return routes.resolve(kind, id);
   }
 
   async function tenantActive(tenantId: string): Promise<boolean> {
