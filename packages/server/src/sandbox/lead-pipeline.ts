@@ -6,7 +6,8 @@ import { createLeadMerge } from '../domain/leads/lead-merge';
 import { createLeadStore } from '../domain/leads/lead-store';
 import type { Logger } from '../log';
 import { LocalBus } from '../local/local-bus';
-import { LocalQueue } from '../local/local-queue';
+import type { LocalQueue } from '../local/local-queue';
+import { localDlqAdmin, openQueueWithDlq } from '../local/queue-pair';
 import { QueuePoller } from '../local/queue-poller';
 import type { DeadLetterAdmin } from '../ports/dlq';
 import type { SqsBatchHandler } from '../ports/queue';
@@ -42,36 +43,11 @@ export type LeadPipeline = {
 
 const leadQueueNames: LeadQueueName[] = ['LeadStoreQueue', 'LeadMergeQueue', 'CrmSyncQueue'];
 
-function dlqAdmin(dlq: LocalQueue, source: LocalQueue): DeadLetterAdmin {
-  return {
-    list: async (limit) =>
-      dlq.list({ limit }).map((m) => ({
-        id: m.messageId,
-        body: m.body,
-        receiveCount: m.receiveCount,
-        sentAt: new Date(m.sentAt).toISOString(),
-      })),
-    redrive: async (ids) => dlq.redrive(source, ids),
-  };
-}
-
 export async function startLeadPipeline(opts: LeadPipelineOptions): Promise<LeadPipeline> {
   const dir = join(opts.dataDir, 'queues');
   const pairs = {} as LeadPipeline['queues'];
   for (const name of leadQueueNames) {
-    const spec = queues[name];
-    const dlq = await LocalQueue.open({
-      dir,
-      name: `${spec.logicalName}-dlq`,
-      visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
-    });
-    const queue = await LocalQueue.open({
-      dir,
-      name: spec.logicalName,
-      visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
-      maxReceiveCount: spec.maxReceiveCount,
-      deadLetterQueue: dlq,
-    });
+    const { queue, dlq } = await openQueueWithDlq(dir, queues[name]);
     pairs[name] = { queue, dlq };
   }
   const bus = new LocalBus(busRules, {
@@ -107,7 +83,7 @@ export async function startLeadPipeline(opts: LeadPipelineOptions): Promise<Lead
     });
   });
   const dlq = Object.fromEntries(
-    leadQueueNames.map((name) => [name, dlqAdmin(pairs[name].dlq, pairs[name].queue)]),
+    leadQueueNames.map((name) => [name, localDlqAdmin(pairs[name])]),
   ) as Record<LeadQueueName, DeadLetterAdmin>;
 
   return {

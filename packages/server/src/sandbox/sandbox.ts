@@ -15,8 +15,9 @@ import { createApp } from '../http/app';
 import { createLogger, type Logger } from '../log';
 import { FileBlobStore } from '../local/file-blobs';
 import { FileSecretStore } from '../local/file-secrets';
-import { LocalQueue } from '../local/local-queue';
+import type { LocalQueue } from '../local/local-queue';
 import type { DynamoFaultInjector } from '../local/fault-injection';
+import { localDlqAdmin, openQueueWithDlq } from '../local/queue-pair';
 import { QueuePoller } from '../local/queue-poller';
 import { GraphClient, graphConfigFromEnv, type GraphConfig } from '../meta/graph-client';
 import { startMetaStandIn, type MetaStandIn } from '../meta/standin/server';
@@ -130,19 +131,6 @@ async function startDynalite(path: string): Promise<Dynalite> {
   };
 }
 
-function localDlqAdmin(dlq: LocalQueue, source: LocalQueue): DeadLetterAdmin {
-  return {
-    list: async (limit) =>
-      dlq.list({ limit }).map((m) => ({
-        id: m.messageId,
-        body: m.body,
-        receiveCount: m.receiveCount,
-        sentAt: new Date(m.sentAt).toISOString(),
-      })),
-    redrive: async (ids) => dlq.redrive(source, ids),
-  };
-}
-
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = resolve(opts.dataDir);
@@ -183,18 +171,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
 
   const spec = queues.IncomingMessagesQueue;
   const queueDir = join(dataDir, 'queues');
-  const incomingDlq = await LocalQueue.open({
-    dir: queueDir,
-    name: `${spec.logicalName}-dlq`,
-    visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
-  });
-  const incoming = await LocalQueue.open({
-    dir: queueDir,
-    name: spec.logicalName,
-    visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
-    maxReceiveCount: spec.maxReceiveCount,
-    deadLetterQueue: incomingDlq,
-  });
+  const incomingPair = await openQueueWithDlq(queueDir, spec);
+  const { queue: incoming, dlq: incomingDlq } = incomingPair;
 
   const baseProcessor = createMessageProcessor({ db, log, archive: blobs });
   const processor = opts.wrapProcessor ? opts.wrapProcessor(baseProcessor) : baseProcessor;
@@ -228,7 +206,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   );
 
   const dlq: Record<QueueName, DeadLetterAdmin> = {
-    IncomingMessagesQueue: localDlqAdmin(incomingDlq, incoming),
+    IncomingMessagesQueue: localDlqAdmin(incomingPair),
     ...leads.dlq,
   };
   const envGraph = graphConfigFromEnv();
