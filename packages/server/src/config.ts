@@ -1,10 +1,16 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 
 // Everything read from the environment, validated once at start.
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
-  DATA_DIR: z.string().default('./.data'),
+  // Relative to where the command was typed: `npm start` at the repo root keeps data in ./.data,
+  // not in the workspace folder npm runs the script from (npm sets INIT_CWD to the former).
+  DATA_DIR: z
+    .string()
+    .default('./.data')
+    .transform((dir) => resolve(process.env.INIT_CWD ?? process.cwd(), dir)),
   META_APP_SECRET: z.string().min(1).optional(),
   META_VERIFY_TOKEN: z.string().min(1).optional(),
   ADMIN_EMAIL: z.email().default('admin@switchboard.local'),
