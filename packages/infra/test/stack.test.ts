@@ -409,6 +409,18 @@ describe('tenant isolation in IAM', () => {
     expect(referencedIds(trust.Principal)).toEqual(new Set(expected));
   });
 
+  it('tells every function that touches the table the role to assume for tenant data', () => {
+    const roleId = logicalId(stack.tenantRole);
+    for (const spec of Object.values(functions)) {
+      const vars = propsOf(template.Resources[logicalId(stack.functions.get(spec.name).fn)]!)
+        .Environment.Variables;
+      const touches = spec.table !== 'none';
+      expect('TENANT_DATA_ROLE_ARN' in vars, spec.name).toBe(touches);
+      if (touches)
+        expect(referencedIds(vars.TENANT_DATA_ROLE_ARN), spec.name).toEqual(new Set([roleId]));
+    }
+  });
+
   it('grants no identity dynamodb:Scan and no wildcard action', () => {
     const statements = identityStatements(template);
     expect(statements.length).toBeGreaterThan(0);

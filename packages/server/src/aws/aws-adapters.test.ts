@@ -190,4 +190,20 @@ describe('composition', () => {
     // Awaiting a stand-in is harmless: it is not a thenable.
     expect(await Promise.resolve(unavailable<object>('thing'))).toBeDefined();
   });
+
+  it('gives tenants their own Db only when the tenant role is granted', () => {
+    expect(
+      awsRuntime('Api', { AWS_REGION: 'us-east-1', TABLE_NAME: 'T' }).tenantDb,
+    ).toBeUndefined();
+    const runtime = awsRuntime('Api', {
+      AWS_REGION: 'us-east-1',
+      TABLE_NAME: 'T',
+      TENANT_DATA_ROLE_ARN: 'arn:aws:iam::123456789012:role/TenantDataAccessRole',
+    });
+    const tenantDb = runtime.tenantDb!;
+    expect(tenantDb('t1')).toBe(tenantDb('t1'));
+    expect(tenantDb('t1')).not.toBe(tenantDb('t2'));
+    expect(tenantDb('t1')).not.toBe(runtime.db);
+    expect(tenantDb('t1').tableName).toBe('T');
+  });
 });

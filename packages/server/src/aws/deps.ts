@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Db } from '../data/dynamo';
+import type { TenantDbFactory } from '../data/tenant-data';
 import type { AppDeps } from '../http/app';
 import { lazy } from '../lazy';
 import { createLogger, type LogLevel, type Logger } from '../log';
@@ -20,6 +21,7 @@ import { prefixRoutedBlobs, S3BlobStore } from './s3-blobs';
 import { SecretsManagerStore } from './secrets-manager';
 import { SqsDeadLetterAdmin } from './sqs-dlq-admin';
 import { SqsQueueSender } from './sqs-queue';
+import { tenantScopedDbs } from './tenant-credentials';
 import { unavailable } from './unavailable';
 
 // Composes the ports from the environment the stack sets per function (names in env-names.ts).
@@ -42,6 +44,8 @@ export type AwsRuntime = {
   fn: FunctionName;
   log: Logger;
   db: Db;
+  /** Tenant partitions on TenantDataAccessRole credentials; absent without the role's ARN. */
+  tenantDb?: TenantDbFactory;
   secrets: SecretStore;
   blobs: BlobStore;
   cipher: TokenCipher;
@@ -61,6 +65,11 @@ export function awsRuntime(fn: FunctionName, env: Env = process.env): AwsRuntime
 
   const tableName = env[envNames.tableName];
   const db = tableName ? Db.connect({ tableName }) : unavailable<Db>('The table');
+  // The IAM second wall: tenant partitions are reached with credentials of TenantDataAccessRole
+  // tagged with the tenant's id (dynamodb:LeadingKeys). `db` keeps the function's own role, for
+  // platform items and the global pointers a tenant action writes (see data/tenant-data.ts).
+  const roleArn = env[envNames.tenantDataRoleArn];
+  const tenantDb = tableName && roleArn ? tenantScopedDbs({ roleArn, tableName }) : undefined;
 
   const secretArns: Partial<Record<SecretName, string>> = {};
   for (const name of secretNames) {
@@ -105,7 +114,7 @@ export function awsRuntime(fn: FunctionName, env: Env = process.env): AwsRuntime
     }),
   ) as Record<QueueName, DeadLetterAdmin>;
 
-  return { fn, log, db, secrets, blobs, cipher, incomingQueue, dlq };
+  return { fn, log, db, tenantDb, secrets, blobs, cipher, incomingQueue, dlq };
 }
 
 /**
@@ -129,9 +138,10 @@ async function loadMeta(secrets: SecretStore, env: Env): Promise<AppDeps['meta']
 
 /** Everything `createApp` needs for one function: the AWS side of the sandbox's composition. */
 export async function awsAppDeps(runtime: AwsRuntime, env: Env = process.env): Promise<AppDeps> {
-  const { db, log, secrets, blobs, cipher, incomingQueue, dlq } = runtime;
+  const { db, tenantDb, log, secrets, blobs, cipher, incomingQueue, dlq } = runtime;
   return {
     db,
+    tenantDb,
     log,
     tokens: lazy(() => TokenService.fromSecrets(secrets)),
     cipher,

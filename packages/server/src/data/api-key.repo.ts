@@ -45,13 +45,15 @@ export class ApiKeyRepo {
   constructor(
     private readonly db: Db,
     private readonly tenantId: string,
+    /** For the global pointers outside the tenant's partitions (see tenant-data.ts). */
+    private readonly platformDb: Db = db,
   ) {}
 
   /** Claims the key id (global pointer), then writes the key in the tenant's partition. */
   async create(
     input: Omit<ApiKeyRecord, 'tenantId' | 'lastUsedAt' | 'revokedAt'>,
   ): Promise<ApiKey> {
-    const claimed = await this.db.put(
+    const claimed = await this.platformDb.put(
       { ...keys.apiKeyPointer(input.id), tenantId: this.tenantId, entity: 'ApiKeyPointer' },
       { ifNotExists: true },
     );

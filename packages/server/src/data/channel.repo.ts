@@ -69,11 +69,16 @@ export class RouteRepo {
   }
 }
 
-/** A tenant's channels. Built only through the tenant-scoped accessor. */
+/**
+ * A tenant's channels. Built only through the tenant-scoped accessor. The routing keys
+ * (`ROUTE#...`) are global, so they go through `platformDb`; the channel items through `db`.
+ */
 export class ChannelRepo {
   constructor(
     private readonly db: Db,
     private readonly tenantId: string,
+    /** For the global pointers outside the tenant's partitions (see tenant-data.ts). */
+    private readonly platformDb: Db = db,
   ) {}
 
   /**
@@ -86,7 +91,7 @@ export class ChannelRepo {
     const claimed: [RouteKind, string][] = [];
     for (const [kind, externalId] of routeKeysOf(input)) {
       const shared = kind === 'wa-waba';
-      const ok = await this.db.put(
+      const ok = await this.platformDb.put(
         {
           ...keys.route(kind, externalId),
           tenantId: this.tenantId,
@@ -126,7 +131,7 @@ export class ChannelRepo {
 
   private async releaseRoutes(claimed: [RouteKind, string][], channelId: string): Promise<void> {
     for (const [kind, externalId] of claimed) {
-      await this.db.delete(keys.route(kind, externalId), {
+      await this.platformDb.delete(keys.route(kind, externalId), {
         condition: 'channelId = :c',
         values: { ':c': channelId },
       });
@@ -210,12 +215,12 @@ export class ChannelRepo {
       );
       const wabaKey = keys.route('wa-waba', channel.wabaId);
       if (sibling) {
-        await this.db.put(
+        await this.platformDb.put(
           { ...wabaKey, tenantId: this.tenantId, channelId: sibling.id, entity: 'Route' },
           { condition: 'tenantId = :t', values: { ':t': this.tenantId } },
         );
       } else {
-        await this.db.delete(wabaKey, {
+        await this.platformDb.delete(wabaKey, {
           condition: 'tenantId = :t',
           values: { ':t': this.tenantId },
         });

@@ -72,6 +72,8 @@ export class FormRepo {
   constructor(
     private readonly db: Db,
     private readonly tenantId: string,
+    /** For the global pointers outside the tenant's partitions (see tenant-data.ts). */
+    private readonly platformDb: Db = db,
   ) {}
 
   async create(form: StoredForm): Promise<void> {
@@ -186,7 +188,7 @@ export class FormRepo {
       publishedAt: now,
       live: true,
     };
-    await this.db.put(
+    await this.platformDb.put(
       { ...keys.formPointer(form.id), ...published, entity: 'FormPointer' },
       {
         condition: 'attribute_not_exists(PK) OR (tenantId = :t AND #version < :v)',
@@ -209,7 +211,7 @@ export class FormRepo {
       },
     );
     if (!updated) return false;
-    await this.db.update(
+    await this.platformDb.update(
       keys.formPointer(formId),
       { set: '#live = :false' },
       {

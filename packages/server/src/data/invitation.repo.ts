@@ -32,12 +32,14 @@ export class InvitationRepo {
   constructor(
     private readonly db: Db,
     private readonly tenantId: string,
+    /** For the global pointers outside the tenant's partitions (see tenant-data.ts). */
+    private readonly platformDb: Db = db,
   ) {}
 
   /** Claims the token's pointer, then writes the invitation in the tenant's partition. */
   async create(tokenHash: string, input: Omit<Invitation, 'tenantId'>): Promise<Invitation> {
     const invitation: Invitation = { ...input, tenantId: this.tenantId };
-    const claimed = await this.db.put(
+    const claimed = await this.platformDb.put(
       {
         ...keys.invitationPointer(tokenHash),
         tenantId: this.tenantId,

@@ -18,7 +18,8 @@ function toMembership(tenantId: string, item: Item): Membership {
 
 /**
  * A tenant's members. The tenant-side item (`TENANT#<id>` / `MEMBER#<userId>`) is authoritative;
- * the user-side copy (`USER#<id>` / `MEMBERSHIP#<tenantId>`) feeds sign-in and tenant switching.
+ * the user-side copy (`USER#<id>` / `MEMBERSHIP#<tenantId>`) feeds sign-in and tenant switching;
+ * it is outside the tenant's partitions, so it goes through `platformDb`.
  *
  * A tenant never loses its last owner. Without transactions, the guard is a counter on the tenant's
  * METADATA item (`ownerCount`): taking an owner away first decrements it on the condition that
@@ -28,6 +29,8 @@ export class MemberRepo {
   constructor(
     private readonly db: Db,
     private readonly tenantId: string,
+    /** For the global pointers outside the tenant's partitions (see tenant-data.ts). */
+    private readonly platformDb: Db = db,
   ) {}
 
   async get(userId: string): Promise<Membership | undefined> {
@@ -113,11 +116,11 @@ export class MemberRepo {
       if (role === 'owner') await this.addOwnerSeat(1);
       throw new MembershipChangedError('membership changed concurrently');
     }
-    await this.db.delete(keys.userMembership(userId, this.tenantId));
+    await this.platformDb.delete(keys.userMembership(userId, this.tenantId));
   }
 
   private async putUserSide(m: Membership): Promise<void> {
-    await this.db.put({
+    await this.platformDb.put({
       ...keys.userMembership(m.userId, this.tenantId),
       ...m,
       entity: 'UserMembership',

@@ -59,22 +59,38 @@ export type TenantData = {
   readonly eventMarkers: EventDedupeRepo;
 };
 
-/** The tenant-scoped accessor: every tenant read and write goes through repos bound to one tenant id. */
-export function tenantData(db: Db, ctx: TenantContext): TenantData {
+/** A tenant's own `Db` (deployed: credentials of TenantDataAccessRole tagged with its id). */
+export type TenantDbFactory = (tenantId: string) => Db;
+
+/** The `Db` for one tenant's partitions: its own when the deployment has one, else the shared one. */
+export function dbForTenant(deps: { db: Db; tenantDb?: TenantDbFactory }, tenantId: string): Db {
+  return deps.tenantDb?.(tenantId) ?? deps.db;
+}
+
+/**
+ * The tenant-scoped accessor: every tenant read and write goes through repos bound to one tenant id.
+ *
+ * `db` reaches the tenant's partitions (`TENANT#<id>...`); deployed, it runs on credentials that
+ * IAM limits to them (dynamodb:LeadingKeys). `platformDb` is the function's own, unscoped one, for
+ * the few global items a tenant action writes outside its partitions: routing keys (`ROUTE#...`),
+ * the API key, invitation and form pointers (`APIKEY#`, `INVITE#`, `FORM#`) and the user-side
+ * membership copy (`USER#<id>` / `MEMBERSHIP#<tenant>`). Without a scoped Db both are the same.
+ */
+export function tenantData(db: Db, ctx: TenantContext, platformDb: Db = db): TenantData {
   const { tenantId } = ctx;
   return {
     tenantId,
-    channels: new ChannelRepo(db, tenantId),
+    channels: new ChannelRepo(db, tenantId, platformDb),
     customers: new CustomerRepo(db, tenantId),
     messages: new MessageRepo(db, tenantId),
     conversations: new ConversationRepo(db, tenantId),
     idempotency: new IdempotencyRepo(db, tenantId),
     templates: new TemplateCacheRepo(db, tenantId),
-    members: new MemberRepo(db, tenantId),
-    invitations: new InvitationRepo(db, tenantId),
-    apiKeys: new ApiKeyRepo(db, tenantId),
+    members: new MemberRepo(db, tenantId, platformDb),
+    invitations: new InvitationRepo(db, tenantId, platformDb),
+    apiKeys: new ApiKeyRepo(db, tenantId, platformDb),
     audit: AuditLog.forTenant(db, tenantId),
-    forms: new FormRepo(db, tenantId),
+    forms: new FormRepo(db, tenantId, platformDb),
     leads: new LeadRepo(db, tenantId),
     leadNotes: new LeadNoteRepo(db, tenantId),
     submissions: new SubmissionRepo(db, tenantId),

@@ -4,7 +4,12 @@ import { conversationIdOf } from '../data/conversation.repo';
 import { customerIdOf } from '../data/customer.repo';
 import type { StoredMessage } from '../data/message.repo';
 import { TenantRepo } from '../data/tenant.repo';
-import { tenantData, type TenantData } from '../data/tenant-data';
+import {
+  dbForTenant,
+  tenantData,
+  type TenantData,
+  type TenantDbFactory,
+} from '../data/tenant-data';
 import { UnroutedRepo } from '../data/unrouted.repo';
 import { stableId } from '../ids';
 import type { Logger } from '../log';
@@ -18,6 +23,8 @@ import { incomingQueueMessageSchema, type IncomingQueueMessage } from './queue-m
 
 export type MessageProcessorDeps = {
   db: Db;
+  /** A tenant's partitions on tenant-scoped credentials (deployed); absent, `db` serves them. */
+  tenantDb?: TenantDbFactory;
   /** Where the receiver archived raw bodies: entries too large for a queue message are read from it. */
   archive: BlobStore;
   log: Logger;
@@ -75,10 +82,11 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     if (!(await tenantActive(target.tenantId))) return { unrouted: 'tenant_suspended' };
     return {
       target,
-      data: tenantData(db, {
-        tenantId: target.tenantId,
-        actor: { kind: 'system', reason: 'inbound-webhook' },
-      }),
+      data: tenantData(
+        dbForTenant(deps, target.tenantId),
+        { tenantId: target.tenantId, actor: { kind: 'system', reason: 'inbound-webhook' } },
+        db,
+      ),
     };
   }
 

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { Db } from '../data/dynamo';
+import type { TenantDbFactory } from '../data/tenant-data';
 import type { AuthOverrides } from '../domain/auth/settings';
 import type { LeadDeps } from '../domain/leads/lead-deps';
 import { AppError, RetryLaterError } from '../errors';
@@ -27,7 +28,13 @@ import { handlers } from './handlers';
 import { fieldErrors } from './validate';
 
 export type AppDeps = {
+  /** The function's own table access: platform items and global pointers. */
   db: Db;
+  /**
+   * A tenant's partitions, on credentials IAM limits to them (aws/deps.ts); absent, `db` serves
+   * tenants too (the sandbox: dynalite has no IAM).
+   */
+  tenantDb?: TenantDbFactory;
   log: Logger;
   /** Lazy: a function whose routes never verify tokens (the webhook receiver) never loads the keys. */
   tokens: () => Promise<TokenService>;

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { ApiKeyLookup, ApiKeyRepo } from '../data/api-key.repo';
 import { SessionRepo, type Session } from '../data/session.repo';
 import { TenantRepo } from '../data/tenant.repo';
-import { tenantData, type TenantContext } from '../data/tenant-data';
+import { dbForTenant, tenantData, type TenantContext } from '../data/tenant-data';
 import type { Membership } from '../data/user.repo';
 import { UserRepo } from '../data/user.repo';
 import {
@@ -91,7 +91,12 @@ async function authenticateApiKey(
     tenantId: tenant.id,
     actor: { kind: 'apiKey', keyId: record.id, scopes: record.scopes },
   };
-  return { kind: 'tenant', ctx, data: tenantData(deps.db, ctx) };
+  return { kind: 'tenant', ctx, data: tenantDataOf(deps, ctx) };
+}
+
+/** The caller's accessor: its tenant's own Db for tenant partitions, the function's for pointers. */
+function tenantDataOf(deps: AppDeps, ctx: TenantContext) {
+  return tenantData(dbForTenant(deps, ctx.tenantId), ctx, deps.db);
 }
 
 function sessionLive(session: Session | undefined, now: Date): session is Session {
@@ -167,5 +172,5 @@ function tenantCaller(
     tenantId,
     actor: { kind: 'user', userId, role: membership.role },
   };
-  return { kind: 'tenant', ctx, data: tenantData(deps.db, ctx), userId, role: membership.role };
+  return { kind: 'tenant', ctx, data: tenantDataOf(deps, ctx), userId, role: membership.role };
 }

@@ -6,10 +6,11 @@ import { createCrmSync } from '../domain/leads/crm-sync';
 
 // Bus rule SyncLeadToCrm -> CrmSyncQueue -> here: pushes leads to tenants' CRMs, with backoff set
 // on each failed record's visibility and the queue's DLQ after maxReceiveCount.
-const { db, log, cipher, secrets } = awsRuntime('CrmSync');
+const { db, tenantDb, log, cipher, secrets } = awsRuntime('CrmSync');
 
 export const handler = createCrmSync({
   db,
+  tenantDb,
   log,
   cipher,
   crm: awsLeadDeps(secrets, process.env).crm,

@@ -3,6 +3,6 @@ import { awsEventBus } from '../aws/lead-deps';
 import { createLeadMerge } from '../domain/leads/lead-merge';
 
 // Bus rule MergeLead -> LeadMergeQueue -> here: contact and lead merge, then LeadUpserted.
-const { db, log } = awsRuntime('LeadMerge');
+const { db, tenantDb, log } = awsRuntime('LeadMerge');
 
-export const handler = createLeadMerge({ db, log, bus: awsEventBus(process.env) });
+export const handler = createLeadMerge({ db, tenantDb, log, bus: awsEventBus(process.env) });

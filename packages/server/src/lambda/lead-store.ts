@@ -2,6 +2,6 @@ import { awsRuntime } from '../aws/deps';
 import { createLeadStore } from '../domain/leads/lead-store';
 
 // Bus rule StoreRawLead -> LeadStoreQueue -> here: the raw leads store (partial batch failures).
-const { db, log } = awsRuntime('LeadStore');
+const { db, tenantDb, log } = awsRuntime('LeadStore');
 
-export const handler = createLeadStore({ db, log });
+export const handler = createLeadStore({ db, tenantDb, log });

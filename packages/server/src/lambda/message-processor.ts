@@ -2,6 +2,6 @@ import { awsRuntime } from '../aws/deps';
 import { createMessageProcessor } from '../domain/message-processor';
 
 // SQS consumer with partial batch failures (the event source maps ReportBatchItemFailures).
-const { db, log, blobs } = awsRuntime('MessageProcessor');
+const { db, tenantDb, log, blobs } = awsRuntime('MessageProcessor');
 
-export const handler = createMessageProcessor({ db, log, archive: blobs });
+export const handler = createMessageProcessor({ db, tenantDb, log, archive: blobs });

@@ -138,6 +138,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   await mkdir(dataDir, { recursive: true });
 
   const dyn = await startDynalite(join(dataDir, 'dynamodb'));
+  // One Db for platform and tenant data alike: dynalite has no IAM, so there is no tenant-scoped
+  // session to assume (deployed, aws/deps.ts gives each tenant its own `tenantDb`).
   const db = Db.connect({
     endpoint: dyn.endpoint,
     region: 'local',

@@ -1,4 +1,5 @@
 import type { Db } from '../../data/dynamo';
+import type { TenantDbFactory } from '../../data/tenant-data';
 import { stableId } from '../../ids';
 import type { Logger } from '../../log';
 import type { SqsBatchHandler, SqsRecord } from '../../ports/queue';
@@ -20,6 +21,7 @@ export const defaultCrmBackoff: Backoff = { baseSeconds: 30, maxSeconds: 900 };
 
 export type CrmSyncDeps = {
   db: Db;
+  tenantDb?: TenantDbFactory;
   log: Logger;
   cipher: TokenCipher;
   crm: CrmSettings;
@@ -54,6 +56,7 @@ export function createCrmSync(deps: CrmSyncDeps): SqsBatchHandler {
     rule: leadRules.sync,
     schema: leadSyncJobSchema,
     db: deps.db,
+    tenantDb: deps.tenantDb,
     log: deps.log,
     now,
     delayRetry: deps.delayRetry,

@@ -1,6 +1,11 @@
 import { z, type ZodType } from 'zod';
 import type { Db } from '../../data/dynamo';
-import { tenantData, type TenantData } from '../../data/tenant-data';
+import {
+  dbForTenant,
+  tenantData,
+  type TenantData,
+  type TenantDbFactory,
+} from '../../data/tenant-data';
 import type { Logger } from '../../log';
 import type { SqsBatchHandler, SqsRecord } from '../../ports/queue';
 
@@ -45,6 +50,8 @@ export type EventConsumerOptions<T extends { tenantId: string }> = {
   rule: string;
   schema: ZodType<T>;
   db: Db;
+  /** A tenant's partitions on tenant-scoped credentials (deployed); absent, `db` serves them. */
+  tenantDb?: TenantDbFactory;
   log: Logger;
   now?: () => Date;
   handle(detail: T, ctx: EventContext): Promise<void>;
@@ -74,10 +81,11 @@ export function createEventConsumer<T extends { tenantId: string }>(
         `record ${record.messageId} is not a ${opts.rule} event: ${(err as Error).message}`,
       );
     }
-    const data = tenantData(opts.db, {
-      tenantId: detail.tenantId,
-      actor: { kind: 'system', reason: 'lead-pipeline' },
-    });
+    const data = tenantData(
+      dbForTenant(opts, detail.tenantId),
+      { tenantId: detail.tenantId, actor: { kind: 'system', reason: 'lead-pipeline' } },
+      opts.db,
+    );
     if (await data.eventMarkers.seen(opts.rule, eventId)) return;
     await opts.handle(detail, {
       eventId,

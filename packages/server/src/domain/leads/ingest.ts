@@ -1,6 +1,12 @@
 import type { FormDefinition } from '@switchboard/contracts';
 import type { Db } from '../../data/dynamo';
-import { tenantData, type TenantContext, type TenantData } from '../../data/tenant-data';
+import {
+  dbForTenant,
+  tenantData,
+  type TenantContext,
+  type TenantData,
+  type TenantDbFactory,
+} from '../../data/tenant-data';
 import { AppError } from '../../errors';
 import { randomId } from '../../ids';
 import type { EventBus } from '../../ports/bus';
@@ -17,7 +23,7 @@ import { leadSubmittedEvent, type LeadSubmitted } from './lead-events';
 // built-in API fields), then publish `LeadSubmitted` and answer 202 only once the bus holds it.
 // An `Idempotency-Key` makes a retried submission answer with the first one's submissionId.
 
-export type IngestDeps = { db: Db; bus: EventBus; now: Date };
+export type IngestDeps = { db: Db; tenantDb?: TenantDbFactory; bus: EventBus; now: Date };
 
 export type IngestForm = { formId: string; version: number; definition: FormDefinition };
 
@@ -72,7 +78,7 @@ export async function ingestSubmission(
     tenantId: input.tenantId,
     actor: { kind: 'system', reason: 'lead-ingest' },
   };
-  const data = input.data ?? tenantData(deps.db, ctx);
+  const data = input.data ?? tenantData(dbForTenant(deps, ctx.tenantId), ctx, deps.db);
   return runIdempotent(
     data,
     {

@@ -2,7 +2,7 @@ import type { ContactRepo } from '../../data/contact.repo';
 import type { Db } from '../../data/dynamo';
 import { leadIdFor, type Lead, type NewLead, type SubmissionMerge } from '../../data/lead.repo';
 import { entryStage } from '../../data/pipeline.repo';
-import type { TenantData } from '../../data/tenant-data';
+import type { TenantData, TenantDbFactory } from '../../data/tenant-data';
 import { sha256Hex } from '../../ids';
 import type { Logger } from '../../log';
 import type { EventBus } from '../../ports/bus';
@@ -12,7 +12,13 @@ import { createEventConsumer } from './event-consumer';
 import { leadSubmittedSchema, leadSyncEvent, type LeadSubmitted } from './lead-events';
 import { whatsappCustomerIdOf } from './phone';
 
-export type LeadMergeDeps = { db: Db; log: Logger; bus: EventBus; now?: () => Date };
+export type LeadMergeDeps = {
+  db: Db;
+  tenantDb?: TenantDbFactory;
+  log: Logger;
+  bus: EventBus;
+  now?: () => Date;
+};
 
 type ResolvedContact = { customerId: string; mergedFrom?: string };
 
@@ -52,6 +58,7 @@ export function createLeadMerge(deps: LeadMergeDeps): SqsBatchHandler {
     rule: leadRules.merge,
     schema: leadSubmittedSchema,
     db: deps.db,
+    tenantDb: deps.tenantDb,
     log: deps.log,
     now,
     async handle(event, { data }) {

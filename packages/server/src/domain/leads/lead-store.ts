@@ -1,4 +1,5 @@
 import type { Db } from '../../data/dynamo';
+import type { TenantDbFactory } from '../../data/tenant-data';
 import type { Logger } from '../../log';
 import type { SqsBatchHandler } from '../../ports/queue';
 import { leadRules } from '../../topology';
@@ -6,12 +7,18 @@ import { createEventConsumer } from './event-consumer';
 import { leadSubmittedSchema } from './lead-events';
 
 /** LeadStore: keeps every submission exactly as accepted (the raw leads store). */
-export function createLeadStore(deps: { db: Db; log: Logger; now?: () => Date }): SqsBatchHandler {
+export function createLeadStore(deps: {
+  db: Db;
+  tenantDb?: TenantDbFactory;
+  log: Logger;
+  now?: () => Date;
+}): SqsBatchHandler {
   const now = deps.now ?? (() => new Date());
   return createEventConsumer({
     rule: leadRules.store,
     schema: leadSubmittedSchema,
     db: deps.db,
+    tenantDb: deps.tenantDb,
     log: deps.log,
     now,
     async handle(event, { data }) {

@@ -120,7 +120,7 @@ export const publicFormHandlers = {
     }
     const ip = clientIp(c);
     const outcome = await ingestSubmission(
-      { db: deps.db, bus: deps.leads.bus, now },
+      { db: deps.db, tenantDb: deps.tenantDb, bus: deps.leads.bus, now },
       {
         tenantId: form.tenantId,
         source: 'form',
