@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../packages/server/src/log';
 import type { SqsBatchHandler } from '../packages/server/src/ports/queue';
+import type { LeadQueueName } from '../packages/server/src/sandbox/lead-pipeline';
 import { startSandbox, type Sandbox } from '../packages/server/src/sandbox/sandbox';
 import { Api } from '../packages/server/test/helpers/harness';
 import { epochNow } from './lib';
@@ -32,6 +33,8 @@ export type BenchSandbox = {
   storedAt: Map<string, number>;
   /** Called with each processor batch's duration (the cost bench bills it as Lambda time). */
   batchTimer: { onBatch?: (ms: number) => void };
+  /** Called with each leads-flow consumer batch's duration (LeadStore, LeadMerge, CrmSync). */
+  leadBatchTimer: { onBatch?: (queue: LeadQueueName, ms: number) => void };
   queueDepth(): number;
   waitForDrain(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -43,6 +46,17 @@ export async function startBenchSandbox(
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const storedAt = new Map<string, number>();
   const batchTimer: BenchSandbox['batchTimer'] = {};
+  const leadBatchTimer: BenchSandbox['leadBatchTimer'] = {};
+  const timeLead =
+    (queue: LeadQueueName, inner: SqsBatchHandler): SqsBatchHandler =>
+    async (event) => {
+      const t0 = performance.now();
+      try {
+        return await inner(event);
+      } finally {
+        leadBatchTimer.onBatch?.(queue, performance.now() - t0);
+      }
+    };
   const record =
     (inner: SqsBatchHandler): SqsBatchHandler =>
     async (event) => {
@@ -65,6 +79,12 @@ export async function startBenchSandbox(
     metaAppSecret: benchSecret,
     adminPassword: benchAdminPassword,
     wrapProcessor: record,
+    wrapLeadConsumer: timeLead,
+    // Every bench request comes from 127.0.0.1: no per-IP limit on public form submissions.
+    leadLimits: {
+      perIp: { limit: 1_000_000, windowSeconds: 60 },
+      perForm: { limit: 1_000_000, windowSeconds: 60 },
+    },
   });
   const api = new Api(sb.url);
   const admin = await api.login(sb.admin.email, benchAdminPassword);
@@ -102,6 +122,7 @@ export async function startBenchSandbox(
     phoneNumberId,
     storedAt,
     batchTimer,
+    leadBatchTimer,
     queueDepth,
     async waitForDrain(timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;

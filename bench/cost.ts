@@ -11,13 +11,20 @@ import {
   waStatusEntry,
   waTextEntry,
 } from '../packages/server/test/factories/meta';
+import type { LeadQueueName } from '../packages/server/src/sandbox/lead-pipeline';
+import {
+  contactFormBody,
+  publishedForm,
+  startWebhookReceiver,
+} from '../packages/server/test/leads/lead-fixtures';
 import { benchSecret, type BenchSandbox } from './bench-sandbox';
 import { round } from './lib';
 
 // Cost per message, from the real calls: DynamoDB requests counted by data/dynamo.ts (`db.counts`),
 // queue requests and bytes counted on the sandbox's queue, for an inbound text message (new and known
 // customer), a status update, an outbound send (POST /send-message, with the status webhooks Meta's
-// stand-in sends back) and a lead (when the leads API exists). Turned into dollars per million at
+// stand-in sends back) and a lead (a public form submission: LeadIngest, the bus, LeadStore,
+// LeadMerge and one CRM webhook delivery to a local Standard Webhooks receiver). Turned into dollars per million at
 // AWS list prices (us-east-1, on-demand, no free tier, first pricing tier).
 
 export const prices = {
@@ -30,6 +37,7 @@ export const prices = {
   apiGatewayRestPerMillion: 3.5,
   wafRequestPerMillion: 0.6,
   s3PutPerThousand: 0.005,
+  eventBridgeEventPerMillion: 1.0,
   sources: [
     'DynamoDB on-demand: https://aws.amazon.com/dynamodb/pricing/on-demand/ ($0.625/M WRU, $0.125/M RRU since the Nov 2024 cut)',
     'SQS: https://aws.amazon.com/sqs/pricing/ (standard $0.40/M requests; each 64 KiB chunk of a payload is one request)',
@@ -37,6 +45,7 @@ export const prices = {
     'API Gateway: https://aws.amazon.com/api-gateway/pricing/ (REST $3.50/M, first 333M)',
     'WAF: https://aws.amazon.com/waf/pricing/ ($0.60/M requests inspected)',
     'S3: https://aws.amazon.com/s3/pricing/ (Standard PUT $0.005 per 1,000; raw webhook archive)',
+    'EventBridge: https://aws.amazon.com/eventbridge/pricing/ (custom events $1.00/M; each 64 KB chunk of an event is one event)',
   ],
 };
 
@@ -281,5 +290,141 @@ export async function benchCost(
     row.dollarsPerMillion = round(Object.values(row.breakdown).reduce((a, b) => a + b, 0));
     row.kind += ` (${round(perSend, 1)} status webhooks each)`;
   }
+
+  if (routes.some((r) => r.id === 'public-forms.submit')) {
+    rows.push(await measureLead(bench, { n: opts.n, nonce: opts.nonce }));
+  }
   return rows;
+}
+
+const leadQueues: LeadQueueName[] = ['LeadStoreQueue', 'LeadMergeQueue', 'CrmSyncQueue'];
+const leadConsumer: Record<LeadQueueName, keyof typeof functions> = {
+  LeadStoreQueue: 'LeadStore',
+  LeadMergeQueue: 'LeadMerge',
+  CrmSyncQueue: 'CrmSync',
+};
+
+/**
+ * Per lead: `n` public form submissions (name, e-mail, phone, consent), each through LeadIngest, the
+ * bus (LeadSubmitted → LeadStoreQueue + LeadMergeQueue, LeadUpserted → CrmSyncQueue), the three
+ * consumers and one delivery to a webhook CRM destination. Counted from the real calls: DynamoDB
+ * requests (db.counts), bus events and their bytes (the bus's publish), queue messages and bytes
+ * (the lead queues' sends), consumer batches and their duration.
+ */
+async function measureLead(
+  bench: BenchSandbox,
+  opts: { n: number; nonce: string },
+): Promise<CostRow> {
+  const { sb, api } = bench;
+  const token = bench.tenant.token;
+  const origin = 'https://landing.example.com';
+  const receiver = await startWebhookReceiver();
+  try {
+    const destination = await api.request('POST', '/crm-destinations', {
+      token,
+      body: { type: 'webhook', url: receiver.url },
+    });
+    if (destination.status !== 201) throw new Error(`destination ${destination.status}`);
+    receiver.setSecret(destination.json.secret);
+    const formId = await publishedForm(api, token, contactFormBody({ allowedOrigins: [origin] }));
+
+    const q = { sends: 0, sendChunks: 0, messages: 0, bytes: 0, events: 0, eventChunks: 0 };
+    const restore: (() => void)[] = [];
+    for (const name of leadQueues) {
+      const queue = sb.leads.queues[name].queue;
+      const send = queue.sendBatch.bind(queue);
+      queue.sendBatch = async (batch) => {
+        q.sends++;
+        for (const m of batch) {
+          const bytes = Buffer.byteLength(m.body);
+          // EventBridge delivers each event to an SQS target with its own SendMessage.
+          q.sendChunks += Math.max(1, Math.ceil(bytes / 65_536));
+          q.bytes += bytes;
+          q.messages++;
+        }
+        return send(batch);
+      };
+      restore.push(() => (queue.sendBatch = send));
+    }
+    const bus = sb.leads.bus;
+    const publish = bus.publish.bind(bus);
+    bus.publish = async (events) => {
+      for (const e of events) {
+        q.events++;
+        q.eventChunks += Math.max(1, Math.ceil(Buffer.byteLength(JSON.stringify(e)) / 65_536));
+      }
+      return publish(events);
+    };
+    restore.push(() => (bus.publish = publish));
+    const batches = { count: 0, gbSeconds: 0 };
+    bench.leadBatchTimer.onBatch = (queue, ms) => {
+      batches.count++;
+      batches.gbSeconds += (functions[leadConsumer[queue]].memoryMb / 1024) * (ms / 1000);
+    };
+    const idle = () =>
+      leadQueues.every((name) => {
+        const s = sb.leads.queues[name].queue.stats();
+        return s.visible + s.inFlight === 0;
+      });
+
+    const db0 = { ...sb.db.counts };
+    let apiMs = 0;
+    try {
+      for (let i = 0; i < opts.n; i++) {
+        const t0 = performance.now();
+        const res = await api.request('POST', `/public/forms/${formId}/submissions`, {
+          headers: { origin },
+          body: {
+            fields: {
+              name: `Cost Lead ${i}`,
+              email: `cost-${opts.nonce}-${i}@bench.example.com`,
+              phone: `+55117${String(i).padStart(8, '0')}`,
+              interest: 'demo',
+              terms: true,
+              utm_source: 'bench',
+            },
+          },
+        });
+        apiMs += performance.now() - t0;
+        if (res.status !== 202) throw new Error(`lead submission ${res.status} ${res.text}`);
+      }
+      const deadline = Date.now() + 120_000;
+      while (!(idle() && receiver.accepted.size >= opts.n)) {
+        if (Date.now() > deadline) throw new Error(`leads not drained: ${receiver.accepted.size}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      restore.forEach((r) => r());
+      bench.leadBatchTimer.onBatch = undefined;
+    }
+    const d = diff(db0, sb.db.counts);
+    const per = (x: number) => x / opts.n;
+    const sqsRequests = q.sendChunks + 2 * batches.count;
+    const ingestGb = functions.LeadIngest.memoryMb / 1024;
+    const breakdown = {
+      dynamoWrites: per(d.writes) * prices.dynamoWriteRequestUnitPerMillion,
+      dynamoReads: per(d.reads) * prices.dynamoReadRequestUnitPerMillion,
+      eventBridge: per(q.eventChunks) * prices.eventBridgeEventPerMillion,
+      sqs: per(sqsRequests) * prices.sqsRequestPerMillion,
+      apiGateway: prices.apiGatewayRestPerMillion,
+      waf: prices.wafRequestPerMillion,
+      lambdaRequests: per(opts.n + batches.count) * prices.lambdaRequestPerMillion,
+      lambdaCompute:
+        per(ingestGb * (apiMs / 1000) + batches.gbSeconds) * prices.lambdaArmGbSecond * 1e6,
+    };
+    return {
+      kind: `lead (public form submission → stored, merged, 1 CRM webhook; ${round(per(q.events), 1)} bus events each)`,
+      n: opts.n,
+      dynamoWrites: round(per(d.writes)),
+      dynamoReads: round(per(d.reads)),
+      conditionalFailures: round(per(d.conditionalFailures)),
+      queueMessages: round(per(q.messages)),
+      queueBytes: round(per(q.bytes), 0),
+      sqsRequests: round(per(sqsRequests)),
+      dollarsPerMillion: round(Object.values(breakdown).reduce((a, b) => a + b, 0)),
+      breakdown: Object.fromEntries(Object.entries(breakdown).map(([k, v]) => [k, round(v, 3)])),
+    };
+  } finally {
+    await receiver.close();
+  }
 }

@@ -105,7 +105,9 @@ try {
   }
 
   if (want('cost')) {
-    section('Cost per message, from the real calls, at AWS list prices (USD per million)');
+    section(
+      'Cost per message and per lead, from the real calls, at AWS list prices (USD per million)',
+    );
     const cost = await benchCost(bench, { n: quick ? 40 : 200, nonce, webhookHandlerMs });
     console.table(
       cost.map((r) => ({
@@ -120,12 +122,13 @@ try {
       })),
     );
     console.table(Object.fromEntries(cost.map((r) => [r.kind, r.breakdown])));
-    log('lead: skipped (the leads API landed while this bench was written; not yet measured)');
     log(
       'Assumptions: each write request = 1 WRU and each read/query = 1 RRU (items < 1 KB, strongly consistent reads, ' +
         'no transactions); SQS = send requests by 64 KiB chunk + one ReceiveMessage and one DeleteMessageBatch per processor batch ' +
         '(idle long polls not counted); Lambda Arm at topology memory, WebhookReceiver billed for the sandbox ack p50 at 1 sender, ' +
-        'MessageProcessor for the measured batch time; every webhook = 1 API Gateway REST request + 1 WAF request + 1 S3 PUT (raw archive).',
+        'MessageProcessor for the measured batch time; every webhook = 1 API Gateway REST request + 1 WAF request + 1 S3 PUT (raw archive). ' +
+        'Lead: 1 API Gateway + 1 WAF request, LeadIngest billed for the measured request time, LeadStore/LeadMerge/CrmSync for their measured ' +
+        'batch times; each bus event = 1 EventBridge event, each event delivered to a queue = 1 SendMessage, plus receive + delete per consumer batch.',
     );
     log(`Prices ${prices.asOf}:\n  ${prices.sources.join('\n  ')}`);
     results.cost = { rows: cost, prices };

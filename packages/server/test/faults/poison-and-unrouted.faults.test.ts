@@ -11,6 +11,12 @@ import {
   type TestSandbox,
   type TestTenant,
 } from '../helpers/harness';
+import {
+  leadsOf,
+  startWebhookReceiver,
+  unique,
+  type WebhookReceiver,
+} from '../leads/lead-fixtures';
 import { allMessages, countById, delivery, faultSeed, flood, seeded, shuffle } from './flood';
 
 // Two failures in the middle of a flood: a poison record (a processor bug that one entry triggers)
@@ -233,7 +239,115 @@ describe('a poison record and a channel deleted mid-flood', () => {
 });
 
 describe('CRM destination outage', () => {
-  it.todo(
-    'CRM destination down for a while, then back: every lead delivered once by webhook id (needs the leads + CRM sync flow, issue 5)',
-  );
+  // Its own sandbox: a 1 s CRM backoff (instead of 30 s doubling), so a lead submitted early in the
+  // outage spends its 10 attempts and reaches the DLQ while later ones are still retrying.
+  let crm: TestSandbox;
+  let receiver: WebhookReceiver;
+  beforeAll(async () => {
+    [crm, receiver] = await Promise.all([
+      startTestSandbox({ crmBackoff: { baseSeconds: 1, maxSeconds: 1 } }),
+      startWebhookReceiver(),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([crm?.stop(), receiver?.close()]);
+  });
+
+  it('CRM destination down for a while, then back: every lead delivered once by webhook id', async () => {
+    const leadCount = 30;
+    const outageMs = 14_000;
+    const tenant = await createTenant(crm.api, crm.adminToken, []);
+    const destination = await crm.api.request('POST', '/crm-destinations', {
+      token: tenant.token,
+      body: { type: 'webhook', url: receiver.url },
+    });
+    expect(destination.status, destination.text).toBe(201);
+    receiver.setSecret(destination.json.secret);
+
+    // Act 1: the CRM answers 503 for `outageMs`; the leads arrive during the first half of it.
+    receiver.respondWith(503);
+    const outageEnds = Date.now() + outageMs;
+    const back = setTimeout(() => receiver.respondWith(200), outageMs);
+    const emails = new Set<string>();
+    for (let i = 0; i < leadCount; i++) {
+      const email = `outage-${i}-${unique('crm')}@example.com`.toLowerCase();
+      emails.add(email);
+      const res = await crm.api.request('POST', '/leads', {
+        token: tenant.token,
+        body: { fields: { name: `Outage ${i}`, email } },
+      });
+      expect(res.status, res.text).toBe(202);
+      await new Promise((r) => setTimeout(r, outageMs / 2 / leadCount));
+    }
+
+    try {
+      // Every lead settles: synced by a retry after the outage, or failed into the DLQ.
+      const settled = await waitFor(
+        async () => {
+          if (Date.now() < outageEnds) return undefined;
+          const items = await leadsOf(crm.api, tenant.token, '?limit=100');
+          const ours = items.filter((l) => emails.has(l.email));
+          return ours.length === leadCount &&
+            ours.every((l) => l.sync.status === 'synced' || l.sync.status === 'failed')
+            ? ours
+            : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 250, what: 'every lead synced or dead-lettered' },
+      );
+      const failed = settled.filter((l) => l.sync.status === 'failed');
+      const refusedDuringOutage = receiver.deliveries.filter((d) => d.status === 503).length;
+
+      // Act 2: replay whatever reached the DLQ.
+      const dlq = await crm.api.request('GET', '/admin/dlq/CrmSyncQueue', {
+        token: crm.adminToken,
+      });
+      expect(dlq.status).toBe(200);
+      expect(dlq.json.items).toHaveLength(failed.length);
+      const redrive = await crm.api.request('POST', '/admin/dlq/CrmSyncQueue/redrive', {
+        token: crm.adminToken,
+      });
+      expect(redrive.status, redrive.text).toBe(200);
+      expect(redrive.json.moved).toBe(failed.length);
+
+      // Assess: every lead synced, one accepted delivery per lead, and every attempt for a lead
+      // (retries, the replay) under the same webhook-id.
+      const ids = settled.map((l) => l.id as string);
+      await waitFor(
+        async () => {
+          const items = await leadsOf(crm.api, tenant.token, '?limit=100');
+          const ours = items.filter((l) => ids.includes(l.id));
+          return ours.every((l) => l.sync.status === 'synced') || undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 250, what: 'every lead synced after the replay' },
+      );
+      for (const id of ids) {
+        const lead = await crm.api.request('GET', `/leads/${id}`, { token: tenant.token });
+        expect(lead.json.sync, id).toMatchObject({ status: 'synced', lastError: null });
+        const attempts = receiver.deliveries.filter((d) => d.body?.data?.lead?.id === id);
+        expect(attempts.length, id).toBeGreaterThanOrEqual(2); // at least one 503, then the 200
+        expect(
+          attempts.every((d) => d.verified),
+          id,
+        ).toBe(true);
+        expect(new Set(attempts.map((d) => d.id)).size, id).toBe(1);
+        const accepted = [...receiver.accepted.values()].filter((b) => b.data.lead.id === id);
+        expect(accepted, id).toHaveLength(1);
+      }
+      expect(receiver.accepted.size).toBe(leadCount);
+      // A second replay finds nothing, and delivers nothing again.
+      const again = await crm.api.request('POST', '/admin/dlq/CrmSyncQueue/redrive', {
+        token: crm.adminToken,
+      });
+      expect(again.json.moved).toBe(0);
+      expect(receiver.accepted.size).toBe(leadCount);
+      console.info(
+        `CRM outage: ${leadCount} leads, ${refusedDuringOutage} deliveries refused with 503, ` +
+          `${settled.length - failed.length} synced by a retry, ${failed.length} dead-lettered ` +
+          `and replayed; ${receiver.deliveries.length} deliveries in all, ` +
+          `${receiver.accepted.size} accepted`,
+      );
+    } finally {
+      clearTimeout(back);
+    }
+  });
 });
