@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../packages/server/src/log';
-import type { SqsBatchHandler } from '../packages/server/src/ports/queue';
-import type { LeadQueueName } from '../packages/server/src/sandbox/lead-pipeline';
-import { startSandbox, type Sandbox } from '../packages/server/src/sandbox/sandbox';
+import { silentLogger } from '../packages/server/src/engine/log';
+import type { SqsBatchHandler } from '../packages/server/src/engine/ports/queue';
+import type { LeadQueueName } from '../packages/server/src/engine/sandbox/lead-pipeline';
+import { startSandbox, type Sandbox } from '../packages/server/src/engine/sandbox/sandbox';
 import { Api } from '../packages/server/test/helpers/harness';
 import { epochNow } from './lib';
 

@@ -3,10 +3,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { functions } from '../packages/server/src/topology';
+import { functions } from '../packages/server/src/engine/topology';
 import { round } from './lib';
 
-// Cold start, per Lambda: each entry point in packages/server/src/lambda bundled with esbuild the way
+// Cold start, per Lambda: each entry point in packages/server/src/engine/lambda bundled with esbuild the way
 // the CDK app does (packages/infra/lib/functions.construct.ts: ESM, node22, mainFields module,main,
 // the createRequire banner, the AWS SDK bundled, minified, with a separate source map), its size
 // (raw and gzipped, close to the deployed zip), and its module init time: the bundle imported in a
@@ -14,7 +14,7 @@ import { round } from './lib';
 // The entry points do no network I/O at import without their environment; AWS_ENDPOINT_URL points
 // at 127.0.0.1 all the same, so nothing could leave the machine.
 
-const lambdaDir = join(import.meta.dirname, '../packages/server/src/lambda');
+const lambdaDir = join(import.meta.dirname, '../packages/server/src/engine/lambda');
 const outDir = join(import.meta.dirname, '.cache/bundles');
 const requireShim =
   "import { createRequire as __sbCreateRequire } from 'node:module'; const require = __sbCreateRequire(import.meta.url);";
@@ -58,7 +58,7 @@ export async function benchColdStart(
 ): Promise<{ rows: ColdStartRow[]; notes: string[] }> {
   const notes: string[] = [];
   if (!existsSync(lambdaDir))
-    return { rows: [], notes: ['skipped: packages/server/src/lambda is missing'] };
+    return { rows: [], notes: ['skipped: packages/server/src/engine/lambda is missing'] };
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const byEntry = new Map(Object.values(functions).map((f) => [f.entry, f.name as string]));

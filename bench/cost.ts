@@ -1,9 +1,9 @@
-import { conversationIdOf } from '../packages/server/src/data/conversation.repo';
-import type { CallCounts } from '../packages/server/src/data/dynamo';
-import { tenantData } from '../packages/server/src/data/tenant-data';
-import { storeOutboundMessage } from '../packages/server/src/domain/outbound-message';
-import { routes } from '../packages/server/src/topology';
-import { functions } from '../packages/server/src/topology';
+import { conversationIdOf } from '../packages/server/src/modules/messaging/conversation.repo';
+import type { CallCounts } from '../packages/server/src/engine/data/dynamo';
+import { tenantData } from '../packages/server/src/engine/data/tenant-data';
+import { storeOutboundMessage } from '../packages/server/src/modules/messaging/outbound-message.service';
+import { routes } from '../packages/server/src/engine/topology';
+import { functions } from '../packages/server/src/engine/topology';
 import {
   envelope,
   metaJson,
@@ -11,7 +11,7 @@ import {
   waStatusEntry,
   waTextEntry,
 } from '../packages/server/test/factories/meta';
-import type { LeadQueueName } from '../packages/server/src/sandbox/lead-pipeline';
+import type { LeadQueueName } from '../packages/server/src/engine/sandbox/lead-pipeline';
 import {
   contactFormBody,
   publishedForm,

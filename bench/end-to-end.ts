@@ -1,4 +1,4 @@
-import { conversationIdOf } from '../packages/server/src/data/conversation.repo';
+import { conversationIdOf } from '../packages/server/src/modules/messaging/conversation.repo';
 import type { BenchSandbox } from './bench-sandbox';
 import { benchSecret } from './bench-sandbox';
 import { epochNow, generate, round, summarize } from './lib';

@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { conversationIdOf } from '../packages/server/src/data/conversation.repo';
-import type { Item, Key } from '../packages/server/src/data/dynamo';
-import { keys } from '../packages/server/src/data/keys';
-import { tenantData } from '../packages/server/src/data/tenant-data';
-import { silentLogger } from '../packages/server/src/log';
-import { startSandbox, type Sandbox } from '../packages/server/src/sandbox/sandbox';
+import { conversationIdOf } from '../packages/server/src/modules/messaging/conversation.repo';
+import type { Item, Key } from '../packages/server/src/engine/data/dynamo';
+import { keys } from '../packages/server/src/engine/data/keys';
+import { tenantData } from '../packages/server/src/engine/data/tenant-data';
+import { silentLogger } from '../packages/server/src/engine/log';
+import { startSandbox, type Sandbox } from '../packages/server/src/engine/sandbox/sandbox';
 import { Api } from '../packages/server/test/helpers/harness';
 import { benchAdminPassword, benchSecret } from './bench-sandbox';
 import { round, summarize } from './lib';

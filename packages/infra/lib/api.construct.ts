@@ -64,7 +64,7 @@ export class Api extends Construct {
 
     this.api = new RestApi(this, 'RestApi', {
       restApiName: `${Stack.of(this).stackName}-api`,
-      description: 'Switchboard HTTP API (routes from packages/server/src/topology.ts)',
+      description: 'Switchboard HTTP API (routes from packages/server/src/engine/topology.ts)',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
       // Execution logs need the account-level CloudWatch role.
       cloudWatchRole: true,

@@ -1,10 +1,16 @@
 // The one path into @switchboard/server for the CDK app: the topology both runtimes read and the
 // environment variable names both sides share. (Relative, so tsc and tsx resolve it the same way.)
-export * from '../../server/src/topology';
-export { envNames, pendingSecretKey, rawWebhookPrefix } from '../../server/src/aws/env-names';
-export type { SecretName } from '../../server/src/ports/secrets';
+export * from '../../server/src/engine/topology';
+export {
+  envNames,
+  pendingSecretKey,
+  rawWebhookPrefix,
+} from '../../server/src/engine/aws/env-names';
+export type { SecretName } from '../../server/src/engine/ports/secrets';
 
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const lambdaEntryDir = fileURLToPath(new URL('../../server/src/lambda/', import.meta.url));
+export const lambdaEntryDir = fileURLToPath(
+  new URL('../../server/src/engine/lambda/', import.meta.url),
+);

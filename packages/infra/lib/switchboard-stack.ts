@@ -19,7 +19,7 @@ import { WebAcls } from './waf.construct';
 
 export type SwitchboardStackProps = StackProps & { config: SwitchboardConfig };
 
-/** The whole product on AWS, built from packages/server/src/topology.ts. */
+/** The whole product on AWS, built from packages/server/src/engine/topology.ts. */
 export class SwitchboardStack extends Stack {
   readonly api: Api;
   readonly functions: Functions;

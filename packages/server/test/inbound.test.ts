@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SqsBatchHandler } from '../src/ports/queue';
+import type { SqsBatchHandler } from '../src/engine/ports/queue';
 import {
   envelope,
   fakeMid,
@@ -74,7 +74,9 @@ beforeAll(async () => {
   t = await startTestSandbox({
     wrapProcessor,
     retryDelaySeconds: 0,
-    ...(process.env.TEST_LOG ? { log: (await import('../src/log')).createLogger('warn') } : {}),
+    ...(process.env.TEST_LOG
+      ? { log: (await import('../src/engine/log')).createLogger('warn') }
+      : {}),
   });
 });
 afterAll(async () => {
@@ -446,8 +448,9 @@ describe('idempotency and ordering', () => {
       }),
     ]);
     // The outbound messages are recorded after their statuses (as a slow send path would).
-    const { tenantData } = await import('../src/data/tenant-data');
-    const { storeOutboundMessage } = await import('../src/domain/outbound-message');
+    const { tenantData } = await import('../src/engine/data/tenant-data');
+    const { storeOutboundMessage } =
+      await import('../src/modules/messaging/outbound-message.service');
     const data = tenantData(t.sb.db, {
       tenantId: tenant.id,
       actor: { kind: 'system', reason: 'test' },

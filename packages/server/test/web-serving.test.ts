@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inlineScriptHashes } from '../src/sandbox/web-static';
+import { inlineScriptHashes } from '../src/engine/sandbox/web-static';
 import { startTestSandbox, type TestSandbox } from './helpers/harness';
 
 // The sandbox serving the web app next to the API: static files with the right types and caching,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { roleRank } from '../../src/http/auth-context';
-import { routes, type ApiKeyScope, type RouteSpec, type Role } from '../../src/topology';
+import { roleRank } from '../../src/engine/http/auth-context';
+import { routes, type ApiKeyScope, type RouteSpec, type Role } from '../../src/engine/topology';
 import { addMember, createApiKey, onboard, startAuthSandbox, type AuthSandbox } from './helpers';
 import {
   routeCases,

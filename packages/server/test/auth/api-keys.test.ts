@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../src/data/keys';
+import { keys } from '../../src/engine/data/keys';
 import {
   createApiKey,
   onboard,

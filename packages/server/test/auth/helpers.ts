@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, importJWK, type JWTPayload } from 'jose';
-import type { Db, Item } from '../../src/data/dynamo';
-import { keys, tenantPk } from '../../src/data/keys';
-import { tenantData } from '../../src/data/tenant-data';
-import type { Sandbox, SandboxOptions } from '../../src/sandbox/sandbox';
-import { LocalTokenCipher } from '../../src/security/token-cipher';
-import type { Role } from '../../src/topology';
+import type { Db, Item } from '../../src/engine/data/dynamo';
+import { keys, tenantPk } from '../../src/engine/data/keys';
+import { tenantData } from '../../src/engine/data/tenant-data';
+import type { Sandbox, SandboxOptions } from '../../src/engine/sandbox/sandbox';
+import { LocalTokenCipher } from '../../src/engine/security/token-cipher';
+import type { Role } from '../../src/engine/topology';
 import { envelope, waTextEntry } from '../factories/meta';
 import { postWebhook, startTestSandbox, waitForDrain, type TestSandbox } from '../helpers/harness';
 

@@ -1,5 +1,5 @@
-import { keys } from '../../src/data/keys';
-import { routes, type RouteSpec } from '../../src/topology';
+import { keys } from '../../src/engine/data/keys';
+import { routes, type RouteSpec } from '../../src/engine/topology';
 import type { TestSandbox } from '../helpers/harness';
 import { addMember, createApiKey, seedInbox } from './helpers';
 import { contactFormBody, seedLeads } from '../leads/lead-fixtures';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DynamoFaultInjector } from '../../src/local/fault-injection';
-import type { SqsBatchHandler } from '../../src/ports/queue';
+import { DynamoFaultInjector } from '../../src/engine/local/fault-injection';
+import type { SqsBatchHandler } from '../../src/engine/ports/queue';
 import { createTenant, startTestSandbox, waitFor, type TestSandbox } from '../helpers/harness';
 import { faultSeed, flood, seeded, withDuplicates } from './flood';
 import { assertWorkloadStored, buildWorkload, storeOutbound } from './workload';

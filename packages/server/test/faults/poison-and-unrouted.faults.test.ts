@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../src/data/keys';
-import { tenantData } from '../../src/data/tenant-data';
-import type { SqsBatchHandler } from '../../src/ports/queue';
-import { routes } from '../../src/topology';
+import { keys } from '../../src/engine/data/keys';
+import { tenantData } from '../../src/engine/data/tenant-data';
+import type { SqsBatchHandler } from '../../src/engine/ports/queue';
+import { routes } from '../../src/engine/topology';
 import { fakeWamid, waTextEntry } from '../factories/meta';
 import {
   createTenant,

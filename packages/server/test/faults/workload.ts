@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
-import { conversationIdOf } from '../../src/data/conversation.repo';
-import type { Db } from '../../src/data/dynamo';
-import type { StoredMessage } from '../../src/data/message.repo';
-import { tenantData } from '../../src/data/tenant-data';
-import { storeOutboundMessage } from '../../src/domain/outbound-message';
+import { conversationIdOf } from '../../src/modules/messaging/conversation.repo';
+import type { Db } from '../../src/engine/data/dynamo';
+import type { StoredMessage } from '../../src/modules/messaging/message.repo';
+import { tenantData } from '../../src/engine/data/tenant-data';
+import { storeOutboundMessage } from '../../src/modules/messaging/outbound-message.service';
 import {
   fakeMid,
   fakeWamid,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes, type RouteSpec } from '../../src/topology';
+import { routes, type RouteSpec } from '../../src/engine/topology';
 import { envelope, igTextEntry, waTextEntry } from '../factories/meta';
 import { postWebhook, startTestSandbox, waitFor, type TestSandbox } from '../helpers/harness';
 import {

@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import type { Logger } from '../../src/log';
+import type { Logger } from '../../src/engine/log';
 
 // Fuzz runs are reproducible: a fixed seed unless FUZZ_SEED says otherwise, and a default number of
 // runs sized for a few minutes; FUZZ_RUNS=5000 (say) for a longer run on demand. A failure prints the

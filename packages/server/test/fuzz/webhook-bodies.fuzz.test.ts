@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { routes } from '../../src/topology';
+import { routes } from '../../src/engine/topology';
 import * as meta from '../factories/meta';
 import { createTenant, startTestSandbox, waitFor, type TestSandbox } from '../helpers/harness';
 import {

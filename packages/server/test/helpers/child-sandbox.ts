@@ -9,9 +9,9 @@ export type ChildSandbox = {
   kill(signal?: NodeJS.Signals): Promise<void>;
 };
 
-/** Starts `src/sandbox/main.ts` (what `npm start` runs) as a separate process on a free port. */
+/** Starts `src/engine/sandbox/main.ts` (what `npm start` runs) as a separate process on a free port. */
 export async function startChildSandbox(env: Record<string, string>): Promise<ChildSandbox> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/engine/sandbox/main.ts'], {
     cwd: serverDir,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

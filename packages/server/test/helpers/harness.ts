@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../../src/log';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox';
+import { silentLogger } from '../../src/engine/log';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/engine/sandbox/sandbox';
 import { metaJson, signMeta, type MetaEnvelopeBody } from '../factories/meta';
 
 export type ApiResponse<T = unknown> = { status: number; json: T; text: string; headers: Headers };

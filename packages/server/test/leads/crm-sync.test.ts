@@ -5,7 +5,7 @@ import {
   type TestSandbox,
   type TestTenant,
 } from '../helpers/harness';
-import { queues } from '../../src/topology';
+import { queues } from '../../src/engine/topology';
 import {
   startHubspotStandIn,
   startWebhookReceiver,

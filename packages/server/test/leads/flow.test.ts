@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileBlobStore } from '../../src/local/file-blobs';
+import { FileBlobStore } from '../../src/engine/local/file-blobs';
 import { envelope, waTextEntry } from '../factories/meta';
 import {
   createTenant,

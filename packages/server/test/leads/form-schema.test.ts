@@ -2,7 +2,7 @@ import type { FormField } from '@switchboard/contracts';
 import { formDefinitionSchema } from '@switchboard/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileForm, validateApiLead } from '../../src/domain/leads/form-schema';
+import { compileForm, validateApiLead } from '../../src/modules/leads/form-schema';
 
 // The submission schema derived from a tenant's form: one block per field type, then hostile input.
 

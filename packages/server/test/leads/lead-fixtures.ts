@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhook } from '../../src/domain/leads/standard-webhooks';
+import { verifyWebhook } from '../../src/modules/leads/standard-webhooks';
 import { waitFor, type Api, type TestSandbox } from '../helpers/harness';
 
 // Factories and stand-ins for the leads tests: complete form definitions, a published form, a

@@ -1,24 +1,24 @@
 import { createPublicKey, createVerify, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cannedPolicy, CloudFrontSigner } from '../../src/aws/cloudfront-signer';
-import { queueUrlOfArn } from '../../src/aws/sqs-visibility';
-import { backoffSeconds } from '../../src/domain/leads/crm-sync';
-import { csvCell, parseCsv } from '../../src/domain/leads/csv';
-import { readLogo } from '../../src/domain/leads/image';
-import { normalisePhone } from '../../src/domain/leads/phone';
-import { checkDestinationUrl, isAllowedAddress } from '../../src/domain/leads/safe-http';
-import { compileTenantPattern } from '../../src/domain/leads/safe-regex';
+import { cannedPolicy, CloudFrontSigner } from '../../src/engine/aws/cloudfront-signer';
+import { queueUrlOfArn } from '../../src/engine/aws/sqs-visibility';
+import { backoffSeconds } from '../../src/modules/leads/crm-sync.service';
+import { csvCell, parseCsv } from '../../src/modules/leads/csv';
+import { readLogo } from '../../src/modules/leads/image';
+import { normalisePhone } from '../../src/modules/leads/phone';
+import { checkDestinationUrl, isAllowedAddress } from '../../src/modules/leads/safe-http';
+import { compileTenantPattern } from '../../src/modules/leads/safe-regex';
 import {
   signWebhook,
   verifyWebhook,
   webhookHeaders,
-} from '../../src/domain/leads/standard-webhooks';
-import { sanitizeSvg } from '../../src/domain/leads/svg-sanitize';
-import { matchesPattern } from '../../src/local/event-pattern';
-import { HmacAssetSigner } from '../../src/local/hmac-asset-signer';
-import { LocalBus } from '../../src/local/local-bus';
-import type { QueueMessageInput } from '../../src/ports/queue';
-import { busRules, leadEventSource } from '../../src/topology';
+} from '../../src/modules/leads/standard-webhooks';
+import { sanitizeSvg } from '../../src/modules/leads/svg-sanitize';
+import { matchesPattern } from '../../src/engine/local/event-pattern';
+import { HmacAssetSigner } from '../../src/engine/local/hmac-asset-signer';
+import { LocalBus } from '../../src/engine/local/local-bus';
+import type { QueueMessageInput } from '../../src/engine/ports/queue';
+import { busRules, leadEventSource } from '../../src/engine/topology';
 
 describe('tenant patterns (ReDoS guard)', () => {
   it('accepts everyday patterns', () => {

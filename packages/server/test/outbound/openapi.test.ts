@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createApp, type AppDeps } from '../../src/http/app';
-import { openApiDocument, routeDocs } from '../../src/http/openapi';
-import { silentLogger } from '../../src/log';
-import { routes } from '../../src/topology';
+import { createApp, type AppDeps } from '../../src/engine/http/app';
+import { openApiDocument, routeDocs } from '../../src/engine/http/openapi';
+import { silentLogger } from '../../src/engine/log';
+import { routes } from '../../src/engine/topology';
 
 // Every route of the topology is in the OpenAPI document, with its request schemas: a route added
 // without docs fails here. The document and the reference page are served without credentials.

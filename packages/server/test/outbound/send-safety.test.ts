@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tenantData } from '../../src/data/tenant-data';
-import { recordAcceptance, storePendingOutbound } from '../../src/domain/outbound-message';
+import { tenantData } from '../../src/engine/data/tenant-data';
+import {
+  recordAcceptance,
+  storePendingOutbound,
+} from '../../src/modules/messaging/outbound-message.service';
 import { waStatusEntry } from '../factories/meta';
 import { createTenant, waitFor, type TestSandbox } from '../helpers/harness';
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ThroughputLimiter } from '../../src/domain/throughput-limiter';
-import { AppError } from '../../src/errors';
+import { ThroughputLimiter } from '../../src/modules/messaging/throughput-limiter';
+import { AppError } from '../../src/engine/errors';
 
 // The per-sender token bucket, on a fake clock.
 

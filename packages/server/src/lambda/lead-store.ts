@@ -1,7 +1,0 @@
-import { awsRuntime } from '../aws/deps';
-import { createLeadStore } from '../domain/leads/lead-store';
-
-// Bus rule StoreRawLead -> LeadStoreQueue -> here: the raw leads store (partial batch failures).
-const { db, tenantDb, log } = awsRuntime('LeadStore');
-
-export const handler = createLeadStore({ db, tenantDb, log });

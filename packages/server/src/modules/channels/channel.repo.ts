@@ -1,0 +1,234 @@
+import { randomId } from '../../engine/ids';
+import type { Db, Item } from '../../engine/data/dynamo';
+import { keys, type RouteKind } from '../../engine/data/keys';
+
+export type ChannelType = 'whatsapp' | 'instagram';
+export type ChannelStatus = 'active' | 'needs_reconnect';
+
+/** A connected channel as the API shows it: never the token. */
+export type Channel = {
+  id: string;
+  tenantId: string;
+  type: ChannelType;
+  status: ChannelStatus;
+  wabaId?: string;
+  phoneNumberId?: string;
+  accountId?: string;
+  displayName?: string;
+  createdAt: string;
+};
+
+export type ChannelWithSecret = Channel & { tokenCiphertext: string };
+
+export type RouteTarget = { tenantId: string; channelId: string };
+
+export type NewChannel =
+  | {
+      type: 'whatsapp';
+      wabaId: string;
+      phoneNumberId: string;
+      tokenCiphertext: string;
+      displayName?: string;
+    }
+  | { type: 'instagram'; accountId: string; tokenCiphertext: string; displayName?: string };
+
+export class RouteTakenError extends Error {
+  override readonly name = 'RouteTakenError';
+}
+
+function toChannel(item: Item): Channel {
+  return {
+    id: item.id,
+    tenantId: item.tenantId,
+    type: item.channelType,
+    status: item.status,
+    wabaId: item.wabaId,
+    phoneNumberId: item.phoneNumberId,
+    accountId: item.accountId,
+    displayName: item.displayName,
+    createdAt: item.createdAt,
+  };
+}
+
+function routeKeysOf(channel: NewChannel): [RouteKind, string][] {
+  return channel.type === 'whatsapp'
+    ? [
+        ['wa-phone', channel.phoneNumberId],
+        ['wa-waba', channel.wabaId],
+      ]
+    : [['ig', channel.accountId]];
+}
+
+/** Global routing lookups: which tenant owns this number or account (inbound webhooks name no tenant). */
+export class RouteRepo {
+  constructor(private readonly db: Db) {}
+
+  async resolve(kind: RouteKind, externalId: string): Promise<RouteTarget | undefined> {
+    const item = await this.db.get(keys.route(kind, externalId));
+    return item ? { tenantId: item.tenantId, channelId: item.channelId } : undefined;
+  }
+}
+
+/**
+ * A tenant's channels. Built only through the tenant-scoped accessor. The routing keys
+ * (`ROUTE#...`) are global, so they go through `platformDb`; the channel items through `db`.
+ */
+export class ChannelRepo {
+  constructor(
+    private readonly db: Db,
+    private readonly tenantId: string,
+    /** For the global pointers outside the tenant's partitions (see tenant-data.ts). */
+    private readonly platformDb: Db = db,
+  ) {}
+
+  /**
+   * Claims the routing keys, then writes the channel. A WABA may hold several numbers of one tenant,
+   * so its key is shared within a tenant but never across tenants; a phone number or an Instagram
+   * account belongs to one channel.
+   */
+  async create(input: NewChannel, now = new Date()): Promise<Channel> {
+    const id = randomId('ch');
+    const claimed: [RouteKind, string][] = [];
+    for (const [kind, externalId] of routeKeysOf(input)) {
+      const shared = kind === 'wa-waba';
+      const ok = await this.platformDb.put(
+        {
+          ...keys.route(kind, externalId),
+          tenantId: this.tenantId,
+          channelId: id,
+          entity: 'Route',
+        },
+        shared
+          ? {
+              condition: 'attribute_not_exists(PK) OR tenantId = :t',
+              values: { ':t': this.tenantId },
+            }
+          : { ifNotExists: true },
+      );
+      if (!ok) {
+        await this.releaseRoutes(claimed, id);
+        throw new RouteTakenError(`${kind} ${externalId} is already connected`);
+      }
+      if (!shared) claimed.push([kind, externalId]);
+    }
+    const { tokenCiphertext, ...fields } = input;
+    const channel: Channel = {
+      ...fields,
+      id,
+      tenantId: this.tenantId,
+      status: 'active',
+      createdAt: now.toISOString(),
+    };
+    await this.db.put({
+      ...keys.channel(this.tenantId, id),
+      ...channel,
+      channelType: input.type,
+      tokenCiphertext,
+      entity: 'Channel',
+    });
+    return channel;
+  }
+
+  private async releaseRoutes(claimed: [RouteKind, string][], channelId: string): Promise<void> {
+    for (const [kind, externalId] of claimed) {
+      await this.platformDb.delete(keys.route(kind, externalId), {
+        condition: 'channelId = :c',
+        values: { ':c': channelId },
+      });
+    }
+  }
+
+  async get(channelId: string): Promise<Channel | undefined> {
+    const item = await this.db.get(keys.channel(this.tenantId, channelId));
+    return item ? toChannel(item) : undefined;
+  }
+
+  async getWithSecret(channelId: string): Promise<ChannelWithSecret | undefined> {
+    const item = await this.db.get(keys.channel(this.tenantId, channelId));
+    return item ? { ...toChannel(item), tokenCiphertext: item.tokenCiphertext } : undefined;
+  }
+
+  async list(): Promise<Channel[]> {
+    const page = await this.db.query({
+      pk: keys.tenant(this.tenantId).PK,
+      sk: { beginsWith: 'CHANNEL#' },
+    });
+    return page.items.map(toChannel);
+  }
+
+  /** `needs_reconnect` once Meta rejects the token; `active` again after a reconnect. */
+  async setStatus(channelId: string, status: ChannelStatus, at = new Date()): Promise<void> {
+    await this.db.update(
+      keys.channel(this.tenantId, channelId),
+      { set: '#status = :s, statusChangedAt = :at' },
+      {
+        condition: 'attribute_exists(PK)',
+        names: { '#status': 'status' },
+        values: { ':s': status, ':at': at.toISOString() },
+      },
+    );
+  }
+
+  /** Reconnect: a new (verified) token for an existing channel, which becomes active again. */
+  async replaceToken(
+    channelId: string,
+    tokenCiphertext: string,
+    displayName: string | undefined,
+    at = new Date(),
+  ): Promise<Channel | undefined> {
+    const item = await this.db.update(
+      keys.channel(this.tenantId, channelId),
+      {
+        set: `tokenCiphertext = :t, #status = :active, statusChangedAt = :at${displayName ? ', displayName = :dn' : ''}`,
+      },
+      {
+        condition: 'attribute_exists(PK)',
+        names: { '#status': 'status' },
+        values: {
+          ':t': tokenCiphertext,
+          ':active': 'active',
+          ':at': at.toISOString(),
+          ...(displayName ? { ':dn': displayName } : {}),
+        },
+      },
+    );
+    return item ? toChannel(item) : undefined;
+  }
+
+  /**
+   * Disconnects a channel: releases its routing keys first (so a crash midway leaves a channel that
+   * a retried DELETE finishes, never routes pointing at nothing), then deletes the channel and its
+   * template cache. A WABA key shared with another of the tenant's numbers moves to that number.
+   */
+  async remove(channelId: string): Promise<boolean> {
+    const channel = await this.get(channelId);
+    if (!channel) return false;
+    if (channel.type === 'whatsapp' && channel.phoneNumberId) {
+      await this.releaseRoutes([['wa-phone', channel.phoneNumberId]], channelId);
+    }
+    if (channel.type === 'instagram' && channel.accountId) {
+      await this.releaseRoutes([['ig', channel.accountId]], channelId);
+    }
+    if (channel.type === 'whatsapp' && channel.wabaId) {
+      const sibling = (await this.list()).find(
+        (other) => other.id !== channelId && other.wabaId === channel.wabaId,
+      );
+      const wabaKey = keys.route('wa-waba', channel.wabaId);
+      if (sibling) {
+        await this.platformDb.put(
+          { ...wabaKey, tenantId: this.tenantId, channelId: sibling.id, entity: 'Route' },
+          { condition: 'tenantId = :t', values: { ':t': this.tenantId } },
+        );
+      } else {
+        await this.platformDb.delete(wabaKey, {
+          condition: 'tenantId = :t',
+          values: { ':t': this.tenantId },
+        });
+      }
+    }
+    await this.db.delete(keys.templateCache(this.tenantId, channelId));
+    return this.db.delete(keys.channel(this.tenantId, channelId), {
+      condition: 'attribute_exists(PK)',
+    });
+  }
+}

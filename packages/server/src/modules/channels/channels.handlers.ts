@@ -1,0 +1,26 @@
+import { createChannelRequestSchema } from '@switchboard/contracts';
+import { connectChannel } from './channel-connect.service';
+import { outboundDepsOf } from '../messaging/outbound-deps';
+import type { HandlerTable } from '../../engine/http/app';
+import { audit } from '../../engine/http/audit';
+import { parseJsonBody } from '../../engine/http/validate';
+import { tenantOf } from '../../engine/http/tenant-caller';
+
+export const channelHandlers = {
+  'channels.create': async (c, caller, deps) => {
+    const { data } = tenantOf(caller);
+    const body = await parseJsonBody(c, createChannelRequestSchema);
+    // Meta checks the token and id first; connecting a number the workspace has is a reconnect.
+    const { channel, created } = await connectChannel(outboundDepsOf(deps), data, body);
+    await audit(c, caller, deps, {
+      action: created ? 'channel.connected' : 'channel.reconnected',
+      target: { type: 'channel', id: channel.id },
+      details: { type: channel.type },
+    });
+    return c.json(channel, created ? 201 : 200);
+  },
+  'channels.list': async (c, caller) => {
+    const { data } = tenantOf(caller);
+    return c.json({ items: await data.channels.list(), nextCursor: null });
+  },
+} satisfies Partial<HandlerTable>;

@@ -1,0 +1,37 @@
+import type { HandlerTable } from '../engine/http/app';
+import { adminHandlers } from './platform/admin.handlers';
+import { apiKeyHandlers } from './identity/api-keys.handlers';
+import { auditHandlers } from './platform/audit.handlers';
+import { authHandlers } from './identity/auth.handlers';
+import { channelHandlers } from './channels/channels.handlers';
+import { conversationHandlers } from './messaging/conversations.handlers';
+import { inboxHandlers } from './messaging/inbox.handlers';
+import { messagingHandlers } from './messaging/send-message.handlers';
+import { referenceHandlers } from './platform/reference.handlers';
+import { userHandlers } from './identity/users.handlers';
+import { webhookHandlers } from './messaging/webhooks.handlers';
+import { brandingHandlers } from './leads/branding.handlers';
+import { crmHandlers } from './leads/crm.handlers';
+import { formHandlers } from './leads/forms.handlers';
+import { leadHandlers } from './leads/leads.handlers';
+import { publicFormHandlers } from './leads/public-forms.handlers';
+
+/** Every route id of the topology has exactly one handler: the type fails when one is missing. */
+export const handlers: HandlerTable = {
+  ...webhookHandlers,
+  ...authHandlers,
+  ...adminHandlers,
+  ...channelHandlers,
+  ...conversationHandlers,
+  ...inboxHandlers,
+  ...messagingHandlers,
+  ...referenceHandlers,
+  ...userHandlers,
+  ...apiKeyHandlers,
+  ...auditHandlers,
+  ...formHandlers,
+  ...publicFormHandlers,
+  ...leadHandlers,
+  ...brandingHandlers,
+  ...crmHandlers,
+};

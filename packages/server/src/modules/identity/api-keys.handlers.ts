@@ -1,0 +1,68 @@
+import { createApiKeyRequestSchema } from '@switchboard/contracts';
+import { z } from 'zod';
+import { hashSecret, newApiKey } from './secret-tokens';
+import { NotFoundError } from '../../engine/errors';
+import type { HandlerTable } from '../../engine/http/app';
+import { audit } from '../../engine/http/audit';
+import {
+  decodeCursor,
+  encodeCursor,
+  pageSizeSchema,
+  parseJsonBody,
+  parseQuery,
+} from '../../engine/http/validate';
+import { nowOf } from '../../engine/http/session-deps';
+import { tenantOf } from '../../engine/http/tenant-caller';
+
+const listQuery = z.object({ limit: pageSizeSchema, cursor: z.string().max(2048).optional() });
+const keysCursor = z.object({ after: z.string().min(1).max(64) });
+
+export const apiKeyHandlers = {
+  'api-keys.create': async (c, caller, deps) => {
+    const { data, userId } = tenantOf(caller);
+    const body = await parseJsonBody(c, createApiKeyRequestSchema);
+    const { keyId, key, prefix } = newApiKey();
+    const created = await data.apiKeys.create({
+      id: keyId,
+      name: body.name,
+      prefix,
+      scopes: body.scopes,
+      keyHash: hashSecret(key),
+      createdAt: nowOf(deps).toISOString(),
+      createdBy: userId,
+    });
+    await audit(c, caller, deps, {
+      action: 'api_key.created',
+      target: { type: 'apiKey', id: keyId },
+      details: { name: body.name, scopes: body.scopes.join(' ') },
+    });
+    // The only time the key is shown: only its SHA-256 is stored.
+    return c.json({ ...created, key }, 201);
+  },
+
+  'api-keys.list': async (c, caller) => {
+    const { data } = tenantOf(caller);
+    const query = parseQuery(c, listQuery);
+    // The cursor carries a key id only; the tenant's partition comes from the caller.
+    const cursor = decodeCursor(query.cursor, keysCursor);
+    const page = await data.apiKeys.list(query.limit, cursor?.after);
+    return c.json({
+      items: page.items,
+      nextCursor: page.lastId ? encodeCursor({ after: page.lastId }) : null,
+    });
+  },
+
+  'api-keys.revoke': async (c, caller, deps) => {
+    const { data } = tenantOf(caller);
+    const keyId = c.req.param('id') ?? '';
+    const outcome = await data.apiKeys.revoke(keyId, nowOf(deps).toISOString());
+    if (outcome === 'missing') throw new NotFoundError('API key');
+    if (outcome === 'revoked') {
+      await audit(c, caller, deps, {
+        action: 'api_key.revoked',
+        target: { type: 'apiKey', id: keyId },
+      });
+    }
+    return c.body(null, 204);
+  },
+} satisfies Partial<HandlerTable>;

@@ -1,0 +1,355 @@
+import {
+  acceptInviteRequestSchema,
+  changePasswordRequestSchema,
+  loginRequestSchema,
+  newPasswordSchema,
+  switchTenantRequestSchema,
+} from '@switchboard/contracts';
+import type { Context } from 'hono';
+import { InvitationLookup, InvitationRepo } from './invitation.repo';
+import { MemberRepo } from './membership.repo';
+import { SessionRepo } from './session.repo';
+import { TenantRepo } from '../platform/tenant.repo';
+import { EmailTakenError, UserRepo, type Membership, type User } from './user.repo';
+import { hashSecret } from './secret-tokens';
+import { refreshSession, startSession, switchSessionTenant } from './sessions.service';
+import { guardSignIn } from './sign-in-guard';
+import { AppError } from '../../engine/errors';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../../engine/security/password';
+import type { AppDeps, HandlerTable } from '../../engine/http/app';
+import { audit, type AuditScope } from '../../engine/http/audit';
+import type { Caller, UserCaller } from '../../engine/http/auth-context';
+import { requestInfo } from '../../engine/http/client-ip';
+import {
+  clearRefreshCookie,
+  refreshTokenOf,
+  setRefreshCookie,
+} from '../../engine/http/refresh-cookie';
+import { parseJsonBody } from '../../engine/http/validate';
+import { nowOf, sessionDeps, settingsOf } from '../../engine/http/session-deps';
+
+/** A person's account events go to every tenant they belong to (or the platform's trail). */
+async function trailsOf(deps: AppDeps, userId: string | undefined): Promise<AuditScope> {
+  if (!userId) return { platform: true };
+  return trailsOfMemberships(await new UserRepo(deps.db).listMemberships(userId));
+}
+
+function trailsOfMemberships(memberships: Membership[]): AuditScope {
+  return memberships.length > 0
+    ? { tenantIds: memberships.map((m) => m.tenantId) }
+    : { platform: true };
+}
+
+/**
+ * Checks a password under the brute-force guard. Throws 429 `too_many_attempts` once the account or
+ * the client IP is over its window, 401 `invalid_credentials` for a wrong password or unknown account
+ * (hashing anyway, so timing does not tell which e-mails exist). Every failure is audited.
+ */
+async function checkPassword(
+  c: Context,
+  caller: Caller,
+  deps: AppDeps,
+  email: string,
+  password: string,
+  user: User | undefined,
+  via: string,
+): Promise<void> {
+  const attempt = await guardSignIn(
+    deps.db,
+    settingsOf(deps),
+    nowOf(deps),
+    email,
+    requestInfo(c).ip,
+  );
+  const actor = user
+    ? { kind: 'user' as const, id: user.id, email: user.email }
+    : { kind: 'anonymous' as const, email: email.slice(0, 254) };
+  if (attempt.blocked) {
+    if (attempt.lockoutStarted) {
+      await audit(
+        c,
+        caller,
+        deps,
+        { action: 'auth.locked_out', actor, details: { via } },
+        {
+          ...(await trailsOf(deps, user?.id)),
+          platform: true,
+        },
+      );
+    }
+    throw attempt.blocked;
+  }
+  const ok = await verifyPassword(password, user?.passwordHash ?? dummyPasswordHash);
+  if (!user || !ok) {
+    await audit(
+      c,
+      caller,
+      deps,
+      {
+        action: 'auth.sign_in_failed',
+        actor,
+        details: { via, reason: user ? 'wrong_password' : 'unknown_account' },
+      },
+      await trailsOf(deps, user?.id),
+    );
+    throw new AppError('invalid_credentials', 'The e-mail or password is not right.');
+  }
+  await attempt.succeeded();
+}
+
+function userOf(caller: Caller): UserCaller {
+  if (caller.kind !== 'user' || !caller.sessionId) {
+    throw new AppError('unauthenticated', 'Sign in first.');
+  }
+  return caller;
+}
+
+export const authHandlers = {
+  'auth.login': async (c, caller, deps) => {
+    const body = await parseJsonBody(c, loginRequestSchema);
+    const users = new UserRepo(deps.db);
+    const user = await users.getByEmail(body.email);
+    await checkPassword(c, caller, deps, body.email, body.password, user, 'login');
+    const account = user!;
+    if (account.disabled) {
+      throw new AppError(
+        'account_disabled',
+        'This account is disabled. Contact your administrator.',
+      );
+    }
+    const memberships = await users.listMemberships(account.id);
+    const { response, session } = await startSession(
+      await sessionDeps(deps),
+      account,
+      memberships,
+      requestInfo(c),
+    );
+    await audit(
+      c,
+      caller,
+      deps,
+      {
+        action: 'auth.signed_in',
+        actor: { kind: 'user', id: account.id, email: account.email },
+        target: { type: 'session', id: session.id },
+      },
+      trailsOfMemberships(memberships),
+    );
+    setRefreshCookie(c, response);
+    return c.json(response);
+  },
+
+  'auth.refresh': async (c, caller, deps) => {
+    // The web app sends no body: its refresh token is the httpOnly cookie (see refresh-cookie.ts).
+    const refreshToken = await refreshTokenOf(c);
+    const outcome = await refreshSession(await sessionDeps(deps), refreshToken);
+    if (outcome.kind === 'ok') {
+      setRefreshCookie(c, outcome.response);
+      return c.json(outcome.response);
+    }
+    if (outcome.kind === 'raced') {
+      // Keep the cookie: the request that won the race has just set the new one.
+      throw new AppError(
+        'conflict',
+        'This refresh token was just rotated by another request: use the newest one.',
+      );
+    }
+    clearRefreshCookie(c);
+    if (outcome.kind === 'reused') {
+      const { session } = outcome;
+      await audit(
+        c,
+        caller,
+        deps,
+        {
+          action: 'auth.refresh_reused',
+          actor: { kind: 'user', id: session.userId },
+          target: { type: 'session', id: session.id },
+        },
+        session.tenantId ? { tenantIds: [session.tenantId], platform: true } : { platform: true },
+      );
+      throw new AppError(
+        'token_reused',
+        'This refresh token was already used: the session is ended. Sign in again.',
+      );
+    }
+    throw new AppError('invalid_token', 'The refresh token is invalid, expired or revoked.');
+  },
+
+  'auth.logout': async (c, caller, deps) => {
+    const user = userOf(caller);
+    await new SessionRepo(deps.db).revoke(
+      user.userId,
+      user.sessionId!,
+      'logout',
+      nowOf(deps).toISOString(),
+    );
+    await audit(
+      c,
+      caller,
+      deps,
+      { action: 'auth.signed_out', target: { type: 'session', id: user.sessionId! } },
+      user.tenantId ? { tenantIds: [user.tenantId] } : { platform: true },
+    );
+    clearRefreshCookie(c);
+    return c.body(null, 204);
+  },
+
+  'auth.switchTenant': async (c, caller, deps) => {
+    const { userId, sessionId } = userOf(caller);
+    const body = await parseJsonBody(c, switchTenantRequestSchema);
+    const users = new UserRepo(deps.db);
+    const [membership, tenant, user, memberships] = await Promise.all([
+      users.getMembership(body.tenantId, userId),
+      new TenantRepo(deps.db).get(body.tenantId),
+      users.get(userId),
+      users.listMemberships(userId),
+    ]);
+    // The tenant side is authoritative; a tenant you are not in answers like one that does not exist.
+    if (!membership || !tenant || !user) {
+      throw new AppError('forbidden', 'You are not a member of this tenant.');
+    }
+    if (tenant.status !== 'active') {
+      throw new AppError('tenant_suspended', 'This tenant is suspended.');
+    }
+    const response = await switchSessionTenant(
+      await sessionDeps(deps),
+      user,
+      memberships,
+      sessionId!,
+      tenant.id,
+    );
+    setRefreshCookie(c, response);
+    return c.json(response);
+  },
+
+  'auth.password': async (c, caller, deps) => {
+    const { userId, sessionId } = userOf(caller);
+    const body = await parseJsonBody(c, changePasswordRequestSchema);
+    const users = new UserRepo(deps.db);
+    const user = await users.get(userId);
+    if (!user) throw new AppError('unauthenticated', 'Sign in first.');
+    await checkPassword(c, caller, deps, user.email, body.currentPassword, user, 'password_change');
+    const now = nowOf(deps);
+    await users.setPasswordHash(user.id, await hashPassword(body.newPassword), now);
+    // Whoever else holds a session (maybe the reason for the change) is signed out everywhere.
+    const ended = await new SessionRepo(deps.db).revokeAll(
+      user.id,
+      'password_changed',
+      now.toISOString(),
+      sessionId,
+    );
+    await audit(
+      c,
+      caller,
+      deps,
+      { action: 'auth.password_changed', details: { sessionsEnded: ended } },
+      await trailsOf(deps, user.id),
+    );
+    return c.body(null, 204);
+  },
+
+  'auth.acceptInvite': async (c, caller, deps) => {
+    const body = await parseJsonBody(c, acceptInviteRequestSchema);
+    const now = nowOf(deps);
+    const tokenHash = hashSecret(body.token);
+    const invitation = await new InvitationLookup(deps.db).resolve(tokenHash);
+    const invalid = () =>
+      new AppError('invalid_token', 'This invitation is invalid, already used or expired.');
+    if (
+      !invitation ||
+      invitation.acceptedAt ||
+      invitation.expiresAt <= Math.floor(now.getTime() / 1000)
+    ) {
+      throw invalid();
+    }
+    const tenant = await new TenantRepo(deps.db).get(invitation.tenantId);
+    if (!tenant) throw invalid();
+    if (tenant.status !== 'active') {
+      throw new AppError('tenant_suspended', 'This tenant is suspended.');
+    }
+    const users = new UserRepo(deps.db);
+    let user = await users.getByEmail(invitation.email);
+    if (user) {
+      // An existing account joins with its own password, which this does not change.
+      await checkPassword(c, caller, deps, user.email, body.password, user, 'accept_invite');
+      if (user.disabled) {
+        throw new AppError('account_disabled', 'This account is disabled.');
+      }
+    } else {
+      const password = newPasswordSchema.safeParse(body.password);
+      if (!password.success) {
+        throw new AppError('validation_failed', 'The request body is invalid.', {
+          fields: { password: password.error.issues[0]?.message ?? 'Invalid password.' },
+        });
+      }
+    }
+    // Single use: claim before any account or membership is written.
+    const claimed = await new InvitationRepo(deps.db, tenant.id).claim(invitation.id, now);
+    if (!claimed) throw invalid();
+    if (!user) {
+      try {
+        user = await users.create(
+          { email: invitation.email, passwordHash: await hashPassword(body.password) },
+          now,
+        );
+      } catch (err) {
+        if (!(err instanceof EmailTakenError)) throw err;
+        // The account appeared meanwhile: it joins only with its own password.
+        user = await users.getByEmail(invitation.email);
+        if (!user || !(await verifyPassword(body.password, user.passwordHash))) {
+          throw new AppError('invalid_credentials', 'The e-mail or password is not right.');
+        }
+      }
+    }
+    // The tenant comes from the invitation record, never from the request.
+    await new MemberRepo(deps.db, tenant.id).add({
+      userId: user.id,
+      role: invitation.role,
+      tenantName: tenant.name,
+    });
+    await audit(
+      c,
+      caller,
+      deps,
+      {
+        action: 'member.joined',
+        actor: { kind: 'user', id: user.id, email: user.email },
+        target: { type: 'user', id: user.id },
+        details: { role: invitation.role, invitationId: invitation.id },
+      },
+      { tenantIds: [tenant.id] },
+    );
+    const memberships = await users.listMemberships(user.id);
+    const { response } = await startSession(
+      await sessionDeps(deps),
+      user,
+      memberships,
+      requestInfo(c),
+      tenant.id,
+    );
+    setRefreshCookie(c, response);
+    return c.json(response);
+  },
+
+  'auth.me': async (c, caller, deps) => {
+    const user = userOf(caller);
+    const users = new UserRepo(deps.db);
+    const [account, memberships] = await Promise.all([
+      users.get(user.userId),
+      users.listMemberships(user.userId),
+    ]);
+    return c.json({
+      user: { id: user.userId, email: account?.email, platformAdmin: user.platformAdmin },
+      tenantId: user.tenantId,
+      // The membership's current role, not the one the token was issued with.
+      role: memberships.find((m) => m.tenantId === user.tenantId)?.role,
+      tenants: memberships.map((m) => ({ tenantId: m.tenantId, name: m.tenantName, role: m.role })),
+    });
+  },
+
+  jwks: async (c, _caller, deps) => {
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.json(await (await deps.tokens()).currentJwks());
+  },
+} satisfies Partial<HandlerTable>;

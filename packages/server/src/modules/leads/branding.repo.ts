@@ -1,0 +1,62 @@
+import type { Db, Item } from '../../engine/data/dynamo';
+import { keys } from '../../engine/data/keys';
+import { UpdateExpression } from '../../engine/data/update-expression';
+
+export type Branding = {
+  displayName?: string;
+  colors: { primary?: string; background?: string; text?: string; accent?: string };
+  /** Blob key of the logo, under the tenant's prefix. */
+  logoKey?: string;
+  logoContentType?: string;
+  updatedAt?: string;
+};
+
+function toBranding(item: Item | undefined): Branding {
+  return {
+    displayName: item?.displayName,
+    colors: item?.colors ?? {},
+    logoKey: item?.logoKey,
+    logoContentType: item?.logoContentType,
+    updatedAt: item?.updatedAt,
+  };
+}
+
+export class BrandingRepo {
+  constructor(
+    private readonly db: Db,
+    private readonly tenantId: string,
+  ) {}
+
+  async get(): Promise<Branding> {
+    return toBranding(await this.db.get(keys.branding(this.tenantId), false));
+  }
+
+  /** Sets the name and colours; the logo is kept (it has its own route). */
+  async put(input: Pick<Branding, 'displayName' | 'colors'>, now: string): Promise<Branding> {
+    const u = new UpdateExpression()
+      .set('entity', 'Branding')
+      .set('colors', input.colors)
+      .set('updatedAt', now);
+    if (input.displayName === undefined) u.remove('displayName');
+    else u.set('displayName', input.displayName);
+    const item = await this.db.update(keys.branding(this.tenantId), u.parts(), {
+      names: u.names,
+      values: u.values,
+    });
+    return toBranding(item);
+  }
+
+  async setLogo(logoKey: string, contentType: string, now: string): Promise<Branding> {
+    const u = new UpdateExpression()
+      .set('entity', 'Branding')
+      .setIfNotExists('colors', {})
+      .set('logoKey', logoKey)
+      .set('logoContentType', contentType)
+      .set('updatedAt', now);
+    const item = await this.db.update(keys.branding(this.tenantId), u.parts(), {
+      names: u.names,
+      values: u.values,
+    });
+    return toBranding(item);
+  }
+}

@@ -1,0 +1,111 @@
+import type { Pipeline } from '@switchboard/contracts';
+import type { Db } from '../../engine/data/dynamo';
+import { AppError } from '../../engine/errors';
+import { sha256Hex, stableId } from '../../engine/ids';
+import { BUS_MAX_BATCH_ENTRIES, type EventBus } from '../../engine/ports/bus';
+import { CsvError, parseCsv } from './csv';
+import { validateApiLead } from './form-schema';
+import { leadSubmittedEvent, type LeadSubmitted } from './lead-events';
+
+// `POST /leads/import` (text/csv): each row goes through the same pipeline as a form submission
+// (raw store, merge into contact and lead, CRM sync). Submission ids derive from the file's hash
+// and the row number, so uploading the same file again changes nothing.
+
+export const IMPORT_MAX_ROWS = 1000;
+
+const headerAliases: Record<string, string> = {
+  'full name': 'name',
+  'e-mail': 'email',
+  'email address': 'email',
+  mobile: 'phone',
+  telephone: 'phone',
+  'first name': 'first_name',
+  'last name': 'last_name',
+};
+
+function columnKey(header: string): string {
+  const lower = header.trim().toLowerCase();
+  return headerAliases[lower] ?? lower.replace(/[\s-]+/g, '_');
+}
+
+export type ImportResult = {
+  accepted: number;
+  rejected: { row: number; fields: Record<string, string> }[];
+  submissionIds: string[];
+};
+
+export async function importLeads(
+  deps: { db: Db; bus: EventBus; now: Date },
+  input: { tenantId: string; csv: string; pipeline: Pipeline; actor: { kind: string; id: string } },
+): Promise<ImportResult> {
+  let rows: string[][];
+  try {
+    rows = parseCsv(input.csv, { maxRows: IMPORT_MAX_ROWS + 1, maxColumns: 60 });
+  } catch (err) {
+    if (err instanceof CsvError) throw new AppError('validation_failed', err.message);
+    throw err;
+  }
+  const [header, ...body] = rows;
+  if (!header || body.length === 0)
+    throw new AppError('validation_failed', 'The file needs a header row and at least one lead.');
+  const columns = header.map(columnKey);
+  const stages = new Set(input.pipeline.stages.map((s) => s.id));
+  const fileHash = sha256Hex(input.csv);
+  const result: ImportResult = { accepted: 0, rejected: [], submissionIds: [] };
+  const events: LeadSubmitted[] = [];
+  const submittedAt = deps.now.toISOString();
+
+  body.forEach((cells, index) => {
+    const row = index + 2; // 1-based, after the header
+    const fields: Record<string, unknown> = {};
+    let stage: string | undefined;
+    let tags: string[] | undefined;
+    columns.forEach((key, i) => {
+      const value = cells[i]?.trim() ?? '';
+      if (value === '') return;
+      if (key === 'stage') stage = value;
+      else if (key === 'tags')
+        tags = value
+          .split(/[;,]/)
+          .map((t) => t.trim())
+          .filter(Boolean)
+          .slice(0, 50);
+      else fields[key] = value;
+    });
+    if (stage !== undefined && !stages.has(stage)) {
+      result.rejected.push({ row, fields: { stage: 'Unknown stage.' } });
+      return;
+    }
+    const check = validateApiLead(fields);
+    if (!check.ok) {
+      result.rejected.push({ row, fields: check.fields });
+      return;
+    }
+    const submissionId = stableId('sub', input.tenantId, 'import', fileHash, String(row));
+    events.push({
+      tenantId: input.tenantId,
+      submissionId,
+      source: 'import',
+      submittedAt,
+      contact: check.submission.contact,
+      values: check.submission.values,
+      custom: check.submission.custom,
+      utm: check.submission.utm,
+      consents: [],
+      raw: fields,
+      meta: {
+        [input.actor.kind === 'apiKey' ? 'apiKeyId' : 'userId']: input.actor.id,
+        importRow: String(row),
+      },
+      stage,
+      tags,
+    });
+    result.submissionIds.push(submissionId);
+  });
+
+  for (let i = 0; i < events.length; i += BUS_MAX_BATCH_ENTRIES) {
+    await deps.bus.publish(events.slice(i, i + BUS_MAX_BATCH_ENTRIES).map(leadSubmittedEvent));
+    result.accepted += Math.min(BUS_MAX_BATCH_ENTRIES, events.length - i);
+  }
+  return result;
+}

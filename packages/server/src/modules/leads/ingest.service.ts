@@ -1,0 +1,111 @@
+import type { FormDefinition } from '@switchboard/contracts';
+import type { Db } from '../../engine/data/dynamo';
+import {
+  dbForTenant,
+  tenantData,
+  type TenantContext,
+  type TenantData,
+  type TenantDbFactory,
+} from '../../engine/data/tenant-data';
+import { AppError } from '../../engine/errors';
+import { randomId } from '../../engine/ids';
+import type { EventBus } from '../../engine/ports/bus';
+import { runIdempotent, type IdempotentOutcome } from '../../engine/data/idempotent-request';
+import {
+  compileForm,
+  validateApiLead,
+  type CompiledForm,
+  type SubmissionCheck,
+} from './form-schema';
+import { leadSubmittedEvent, type LeadSubmitted } from './lead-events';
+
+// Ingestion, shared by the public form route and `POST /leads`: validate against the form (or the
+// built-in API fields), then publish `LeadSubmitted` and answer 202 only once the bus holds it.
+// An `Idempotency-Key` makes a retried submission answer with the first one's submissionId.
+
+export type IngestDeps = { db: Db; tenantDb?: TenantDbFactory; bus: EventBus; now: Date };
+
+export type IngestForm = { formId: string; version: number; definition: FormDefinition };
+
+export type IngestInput = {
+  tenantId: string;
+  source: 'form' | 'api';
+  form?: IngestForm;
+  fields: Record<string, unknown>;
+  idempotencyKey?: string;
+  meta: Record<string, string>;
+  /** The caller's accessor when it has one (API keys, users); public forms get a system one. */
+  data?: TenantData;
+};
+
+// Compiled submission schemas by form version: published versions never change.
+const compiled = new Map<string, CompiledForm>();
+function compiledForm(form: IngestForm): CompiledForm {
+  const key = `${form.formId}#${form.version}`;
+  let hit = compiled.get(key);
+  if (!hit) {
+    hit = compileForm(form.definition);
+    if (compiled.size >= 500) compiled.delete(compiled.keys().next().value!);
+    compiled.set(key, hit);
+  }
+  return hit;
+}
+
+export function checkSubmission(form: IngestForm | undefined, fields: unknown): SubmissionCheck {
+  return form ? compiledForm(form).validate(fields) : validateApiLead(fields);
+}
+
+export function invalidSubmission(fields: Record<string, string>): AppError {
+  return new AppError('invalid_submission', 'Some fields are missing or invalid.', { fields });
+}
+
+export function checkIdempotencyKey(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(value)) {
+    throw new AppError('bad_request', 'Idempotency-Key must be 1-255 visible ASCII characters.');
+  }
+  return value;
+}
+
+export async function ingestSubmission(
+  deps: IngestDeps,
+  input: IngestInput,
+): Promise<IdempotentOutcome> {
+  const check = checkSubmission(input.form, input.fields);
+  if (!check.ok) throw invalidSubmission(check.fields);
+  const submission = check.submission;
+  const ctx: TenantContext = {
+    tenantId: input.tenantId,
+    actor: { kind: 'system', reason: 'lead-ingest' },
+  };
+  const data = input.data ?? tenantData(dbForTenant(deps, ctx.tenantId), ctx, deps.db);
+  return runIdempotent(
+    data,
+    {
+      operation: `lead-submit:${input.form?.formId ?? 'api'}`,
+      key: input.idempotencyKey,
+      request: input.fields,
+      reservation: { id: randomId('sub'), at: deps.now.toISOString() },
+      now: deps.now,
+    },
+    async (reservation) => {
+      const detail: LeadSubmitted = {
+        tenantId: input.tenantId,
+        submissionId: reservation.id,
+        source: input.source,
+        formId: input.form?.formId,
+        formVersion: input.form?.version,
+        submittedAt: reservation.at,
+        contact: submission.contact,
+        values: submission.values,
+        custom: submission.custom,
+        utm: submission.utm,
+        consents: submission.consents,
+        raw: input.fields,
+        meta: input.meta,
+      };
+      await deps.bus.publish([leadSubmittedEvent(detail)]);
+      return { status: 202, body: { submissionId: reservation.id } };
+    },
+  );
+}

@@ -1,0 +1,171 @@
+import type { ContactRepo } from './contact.repo';
+import type { Db } from '../../engine/data/dynamo';
+import { leadIdFor, type Lead, type NewLead, type SubmissionMerge } from './lead.repo';
+import { entryStage } from './pipeline.repo';
+import type { TenantData, TenantDbFactory } from '../../engine/data/tenant-data';
+import { sha256Hex } from '../../engine/ids';
+import type { Logger } from '../../engine/log';
+import type { EventBus } from '../../engine/ports/bus';
+import type { SqsBatchHandler } from '../../engine/ports/queue';
+import { leadRules } from '../../engine/topology';
+import { createEventConsumer } from './event-consumer';
+import { leadSubmittedSchema, leadSyncEvent, type LeadSubmitted } from './lead-events';
+import { whatsappCustomerIdOf } from './phone';
+
+export type LeadMergeDeps = {
+  db: Db;
+  tenantDb?: TenantDbFactory;
+  log: Logger;
+  bus: EventBus;
+  now?: () => Date;
+};
+
+type ResolvedContact = { customerId: string; mergedFrom?: string };
+
+/**
+ * Who the submission is. A phone number decides (`wa-<digits>`, shared with WhatsApp); an e-mail
+ * alone finds its claimed owner or claims a deterministic `em-` id, so concurrent first
+ * submissions agree. An e-mail-only contact that turns out to have a phone is folded into it.
+ */
+export async function resolveContact(
+  contacts: ContactRepo,
+  contact: LeadSubmitted['contact'],
+  at: string,
+): Promise<ResolvedContact> {
+  const { email, phone } = contact;
+  if (phone) {
+    const customerId = whatsappCustomerIdOf(phone);
+    if (!email) return { customerId };
+    const owner = await contacts.claimEmail(email, customerId);
+    if (owner !== customerId && owner.startsWith('em-')) {
+      if (await contacts.repointEmail(email, owner, customerId)) {
+        await contacts.markMerged(owner, customerId, at);
+        return { customerId, mergedFrom: owner };
+      }
+    }
+    return { customerId };
+  }
+  if (!email) throw new Error('a submission without e-mail or phone passed validation');
+  return { customerId: await contacts.claimEmail(email, `em-${sha256Hex(email).slice(0, 24)}`) };
+}
+
+const isOpen = (lead: Lead) => !lead.deletedAt && lead.stageKind === 'open';
+
+/** LeadMerge: the submission joins its contact and the contact's open lead (or starts one). */
+export function createLeadMerge(deps: LeadMergeDeps): SqsBatchHandler {
+  const now = deps.now ?? (() => new Date());
+  return createEventConsumer({
+    rule: leadRules.merge,
+    schema: leadSubmittedSchema,
+    db: deps.db,
+    tenantDb: deps.tenantDb,
+    log: deps.log,
+    now,
+    async handle(event, { data }) {
+      const { contacts } = data;
+      const resolved = await resolveContact(contacts, event.contact, event.submittedAt);
+      const lead = await joinLead(data, event, resolved, now().toISOString());
+      await contacts.upsertFromLead(resolved.customerId, event.contact, lead.id, event.submittedAt);
+      await deps.bus.publish([
+        leadSyncEvent({
+          tenantId: event.tenantId,
+          leadId: lead.id,
+          jobId: event.submissionId,
+          reason: 'submission',
+        }),
+      ]);
+    },
+  });
+}
+
+function mergeOf(event: LeadSubmitted): SubmissionMerge {
+  return {
+    submissionId: event.submissionId,
+    submittedAt: event.submittedAt,
+    contact: event.contact,
+    custom: event.custom,
+    utm: event.utm,
+    consents: event.consents,
+  };
+}
+
+async function newLead(
+  data: TenantData,
+  event: LeadSubmitted,
+  id: string,
+  customerId: string,
+): Promise<NewLead> {
+  const pipeline = await data.pipeline.get();
+  const stage = pipeline.stages.find((s) => s.id === event.stage) ?? entryStage(pipeline);
+  return {
+    id,
+    customerId,
+    ...event.contact,
+    stage: stage.id,
+    stageKind: stage.kind,
+    tags: event.tags ?? [],
+    custom: event.custom,
+    utm: Object.keys(event.utm).length > 0 ? event.utm : undefined,
+    formId: event.formId,
+    source: event.source,
+    submissionIds: [event.submissionId],
+    consents: event.consents.map((c) => ({ ...c, at: event.submittedAt })),
+    createdAt: event.submittedAt,
+    lastSubmittedAt: event.submittedAt,
+  };
+}
+
+/**
+ * The contact's open lead, found through its `OPENLEAD#<customerId>` pointer. Every step is a
+ * conditional put or an idempotent update, so concurrent submissions of one person converge on
+ * one lead and a redelivery changes nothing.
+ */
+async function joinLead(
+  data: TenantData,
+  event: LeadSubmitted,
+  contact: ResolvedContact,
+  now: string,
+): Promise<Lead> {
+  const { contacts, leads } = data;
+  const { customerId } = contact;
+  const fresh = leadIdFor(event.tenantId, event.submissionId, event.submittedAt);
+  const createOrMerge = async (leadId: string): Promise<Lead> => {
+    if (!(await leads.create(await newLead(data, event, leadId, customerId)))) {
+      const existing = await leads.get(leadId);
+      if (!existing) throw new Error(`lead ${leadId} vanished`);
+      await leads.mergeSubmission(existing, mergeOf(event), now);
+    }
+    const lead = await leads.get(leadId);
+    if (!lead) throw new Error(`lead ${leadId} vanished`);
+    return lead;
+  };
+
+  let carried = false;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const pointer = await contacts.openLead(customerId);
+    if (pointer) {
+      const lead = await leads.get(pointer);
+      // Pointer claimed but its lead not written yet (a crash, or a racing first submission).
+      if (!lead) return createOrMerge(pointer);
+      if (isOpen(lead) || lead.submissionIds.includes(event.submissionId)) {
+        await leads.mergeSubmission(lead, mergeOf(event), now);
+        return (await leads.get(lead.id)) ?? lead;
+      }
+      // Won, lost or deleted: this submission starts a new lead.
+      if (await contacts.claimOpenLead(customerId, fresh, pointer)) return createOrMerge(fresh);
+      continue;
+    }
+    if (contact.mergedFrom && !carried) {
+      // The e-mail-only contact's open lead moves with it.
+      carried = true;
+      const previous = await contacts.openLead(contact.mergedFrom);
+      const lead = previous ? await leads.get(previous) : undefined;
+      if (lead && isOpen(lead) && (await contacts.claimOpenLead(customerId, lead.id))) {
+        await leads.setCustomer(lead.id, customerId, now);
+      }
+      continue;
+    }
+    if (await contacts.claimOpenLead(customerId, fresh)) return createOrMerge(fresh);
+  }
+  throw new Error(`the open lead of ${customerId} kept changing`);
+}

@@ -1,0 +1,262 @@
+import type { Db } from '../../engine/data/dynamo';
+import { RouteRepo, type RouteTarget } from '../channels/channel.repo';
+import { conversationIdOf } from './conversation.repo';
+import { customerIdOf } from './customer.repo';
+import type { StoredMessage } from './message.repo';
+import { TenantRepo } from '../platform/tenant.repo';
+import {
+  dbForTenant,
+  tenantData,
+  type TenantData,
+  type TenantDbFactory,
+} from '../../engine/data/tenant-data';
+import { UnroutedRepo } from './unrouted.repo';
+import { stableId } from '../../engine/ids';
+import type { Logger } from '../../engine/log';
+import type { InboundEvent, Routing } from './meta/inbound-event';
+import { normalizeEntry } from './meta/normalize';
+import type { BlobStore } from '../../engine/ports/blobs';
+import type { SqsBatchHandler, SqsRecord } from '../../engine/ports/queue';
+import { previewOf } from './message-preview';
+import { applyParkedStatus } from './outbound-message.service';
+import { incomingQueueMessageSchema, type IncomingQueueMessage } from './queue-message';
+
+export type MessageProcessorDeps = {
+  db: Db;
+  /** A tenant's partitions on tenant-scoped credentials (deployed); absent, `db` serves them. */
+  tenantDb?: TenantDbFactory;
+  /** Where the receiver archived raw bodies: entries too large for a queue message are read from it. */
+  archive: BlobStore;
+  log: Logger;
+  /** How long a tenant's active/suspended status is trusted in memory (0 disables the cache). */
+  cacheTtlMs?: number;
+  now?: () => number;
+};
+
+type Resolved = { target: RouteTarget; data: TenantData } | { unrouted: string };
+
+/** Raised for a record that can never succeed as it is; it goes back to the queue and on to the DLQ. */
+export class PoisonRecordError extends Error {
+  override readonly name = 'PoisonRecordError';
+}
+
+/**
+ * The MessageProcessor: a batch consumer with partial batch failures. Every step is idempotent and
+ * order-tolerant (conditional puts, monotonic updates), so SQS redelivery and Meta's retries are safe
+ * and no transaction is needed.
+ */
+export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHandler {
+  const { db, log } = deps;
+  const now = deps.now ?? Date.now;
+  const ttl = deps.cacheTtlMs ?? 10_000;
+  const routes = new RouteRepo(db);
+  const tenants = new TenantRepo(db);
+  const unrouted = new UnroutedRepo(db);
+  // Routes are never cached: a number disconnected from one tenant and connected to another must
+  // not deliver a single message to the old tenant (one strongly consistent read per entry).
+  const activeCache = new Map<string, { active: boolean; until: number }>();
+
+  async function lookup(
+    kind: 'wa-phone' | 'wa-waba' | 'ig',
+    id: string,
+  ): Promise<RouteTarget | undefined> {
+    return routes.resolve(kind, id);
+  }
+
+  async function tenantActive(tenantId: string): Promise<boolean> {
+    const cached = activeCache.get(tenantId);
+    if (cached && cached.until > now()) return cached.active;
+    const tenant = await tenants.get(tenantId);
+    const active = tenant?.status === 'active';
+    if (ttl > 0) activeCache.set(tenantId, { active, until: now() + ttl });
+    return active;
+  }
+
+  async function resolve(routing: Routing): Promise<Resolved> {
+    const target =
+      routing.channel === 'whatsapp'
+        ? ((await lookup('wa-phone', routing.phoneNumberId)) ??
+          (await lookup('wa-waba', routing.wabaId)))
+        : await lookup('ig', routing.accountId);
+    if (!target) return { unrouted: 'no_tenant_for_routing_key' };
+    if (!(await tenantActive(target.tenantId))) return { unrouted: 'tenant_suspended' };
+    return {
+      target,
+      data: tenantData(
+        dbForTenant(deps, target.tenantId),
+        { tenantId: target.tenantId, actor: { kind: 'system', reason: 'inbound-webhook' } },
+        db,
+      ),
+    };
+  }
+
+  async function applyStatusOrPark(
+    data: TenantData,
+    event: Extract<InboundEvent, { kind: 'status' }>,
+  ): Promise<void> {
+    const channel = event.routing.channel;
+    const ref = await data.messages.findRef(channel, event.channelMessageId);
+    if (ref) {
+      await data.messages.applyStatus(ref, event.status, event.timestamp, event.errors);
+      return;
+    }
+    // The message is not stored yet (Meta does not promise order): park the status, then look
+    // again, so that either this writer or the message's writer sees the other.
+    await data.messages.parkStatus(
+      channel,
+      event.channelMessageId,
+      event.status,
+      event.timestamp,
+      event.errors,
+    );
+    const late = await data.messages.findRef(channel, event.channelMessageId);
+    if (late) await data.messages.applyStatus(late, event.status, event.timestamp, event.errors);
+  }
+
+  async function applyMessage(
+    data: TenantData,
+    channelId: string,
+    event: Extract<InboundEvent, { kind: 'message' }>,
+  ): Promise<void> {
+    const { message, customer, routing } = event;
+    const channel = routing.channel;
+    const existing = await data.messages.findRef(channel, message.channelMessageId);
+    const customerId =
+      existing?.customerId ?? customerIdOf({ channel, externalId: customer.externalId });
+    const conversationId = existing?.conversationId ?? conversationIdOf(channelId, customerId);
+    if (message.direction === 'inbound') {
+      await data.customers.upsertFromInbound(
+        { channel, externalId: customer.externalId },
+        { name: customer.name, phone: customer.phone },
+        message.timestamp,
+      );
+    }
+    let ref = existing;
+    let stored: StoredMessage | undefined;
+    if (!ref) {
+      stored = {
+        ...message,
+        id: stableId('msg', channel, message.channelMessageId),
+        customerId,
+        conversationId,
+        channel,
+        channelId,
+        status: message.direction === 'inbound' ? 'received' : 'sent',
+        createdAt: new Date(now()).toISOString(),
+      };
+      ref = (await data.messages.storeOnce(stored)).ref;
+    }
+    // Re-applied on redelivery as well: the summary update is idempotent, and this heals a crash
+    // that happened after the message was stored but before the summary was.
+    await data.conversations.applyMessage({
+      conversationId,
+      customerId,
+      channel,
+      channelId,
+      messageId: stableId('msg', channel, message.channelMessageId),
+      timestamp: message.timestamp,
+      preview: previewOf(message),
+      direction: message.direction,
+    });
+    if (stored && message.direction === 'outbound') await applyParkedStatus(data, stored, ref);
+  }
+
+  async function applyEvent(
+    data: TenantData,
+    channelId: string,
+    event: InboundEvent,
+  ): Promise<void> {
+    switch (event.kind) {
+      case 'message':
+        return applyMessage(data, channelId, event);
+      case 'status':
+        return applyStatusOrPark(data, event);
+      case 'unsend': {
+        const ref = await data.messages.findRef(event.routing.channel, event.channelMessageId);
+        if (ref) await data.messages.markDeleted(ref, event.timestamp);
+        return;
+      }
+      case 'ignored':
+        log.debug('webhook event ignored', { reason: event.reason });
+        return;
+    }
+  }
+
+  async function entryOf(body: IncomingQueueMessage): Promise<unknown> {
+    if (body.entryIndex === undefined) return body.entry;
+    const raw = body.rawRef ? await deps.archive.get(body.rawRef) : undefined;
+    if (!raw) throw new Error(`archived body ${body.rawRef} is missing`);
+    const envelope = JSON.parse(Buffer.from(raw.body).toString('utf8')) as { entry?: unknown[] };
+    return envelope.entry?.[body.entryIndex];
+  }
+
+  async function processRecord(record: SqsRecord): Promise<void> {
+    let body: IncomingQueueMessage;
+    let events: InboundEvent[];
+    try {
+      body = incomingQueueMessageSchema.parse(JSON.parse(record.body));
+    } catch (err) {
+      throw new PoisonRecordError(
+        `record ${record.messageId} is not a queue message: ${(err as Error).message}`,
+      );
+    }
+    const entry = await entryOf(body);
+    try {
+      events = normalizeEntry(body.object, entry);
+    } catch (err) {
+      throw new PoisonRecordError(
+        `record ${record.messageId} is not a processable entry: ${(err as Error).message}`,
+      );
+    }
+    const byRouting = new Map<string, { routing: Routing; events: InboundEvent[] }>();
+    for (const event of events) {
+      if (!('routing' in event) || !event.routing) continue;
+      const routingKey = JSON.stringify(event.routing);
+      const group = byRouting.get(routingKey) ?? { routing: event.routing, events: [] };
+      group.events.push(event);
+      byRouting.set(routingKey, group);
+    }
+    for (const { routing, events: group } of byRouting.values()) {
+      const resolved = await resolve(routing);
+      if ('unrouted' in resolved) {
+        await unrouted.record({
+          object: body.object,
+          reason: resolved.unrouted,
+          routingKeys: routingKeysOf(routing),
+          entry,
+          receivedAt: body.receivedAt,
+        });
+        log.warn('webhook entry matched no active tenant', {
+          reason: resolved.unrouted,
+          ...routingKeysOf(routing),
+        });
+        continue;
+      }
+      for (const event of group) await applyEvent(resolved.data, resolved.target.channelId, event);
+    }
+  }
+
+  return async (event) => {
+    const results = await Promise.allSettled(event.Records.map((record) => processRecord(record)));
+    const batchItemFailures: { itemIdentifier: string }[] = [];
+    results.forEach((result, i) => {
+      const record = event.Records[i];
+      if (result.status === 'rejected' && record) {
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+        log.error('webhook entry failed', {
+          messageId: record.messageId,
+          receiveCount: record.attributes.ApproximateReceiveCount,
+          error: (result.reason as Error)?.name,
+          detail: (result.reason as Error)?.message,
+        });
+      }
+    });
+    return { batchItemFailures };
+  };
+}
+
+function routingKeysOf(routing: Routing): Record<string, string> {
+  return routing.channel === 'whatsapp'
+    ? { channel: 'whatsapp', phoneNumberId: routing.phoneNumberId, wabaId: routing.wabaId }
+    : { channel: 'instagram', accountId: routing.accountId };
+}

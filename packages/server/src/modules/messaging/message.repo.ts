@@ -1,0 +1,304 @@
+import type { Channel, MessageStatus, MetaError, NormalizedMessage } from './meta/inbound-event';
+import type { Db, Item, Key } from '../../engine/data/dynamo';
+import { keys } from '../../engine/data/keys';
+
+export type StoredStatus = MessageStatus | 'received';
+
+export type StoredMessage = NormalizedMessage & {
+  id: string;
+  customerId: string;
+  conversationId: string;
+  channel: Channel;
+  channelId: string;
+  status: StoredStatus;
+  statusAt?: string;
+  deletedAt?: string;
+  createdAt: string;
+};
+
+export type MessageRef = { key: Key; customerId: string; conversationId: string };
+
+/** An outbound message before Meta gave it an id; `sentBy` says who sent it. */
+export type OutboundDraft = Omit<StoredMessage, 'channelMessageId'> & {
+  channelMessageId?: string;
+  sentBy?: { kind: 'user'; userId: string } | { kind: 'apiKey'; keyId: string };
+  /** Our id of the quoted message (`context.messageId` holds Meta's). */
+  replyTo?: string;
+  template?: { name: string; language: string; parameters?: string[] | Record<string, string> };
+};
+
+// Forward only: sent < delivered < read; failed outranks all, so it is terminal and keeps its error.
+const statusRank: Record<StoredStatus, number> = {
+  received: 0,
+  pending: 0,
+  sent: 1,
+  delivered: 2,
+  read: 3,
+  failed: 4,
+};
+
+const metaFields = ['PK', 'SK', 'entity', 'statusRank'] as const;
+
+function toMessage(item: Item): StoredMessage {
+  const out: Item = { ...item };
+  for (const field of metaFields) delete out[field];
+  return out as StoredMessage;
+}
+
+export class MessageRepo {
+  constructor(
+    private readonly db: Db,
+    private readonly tenantId: string,
+  ) {}
+
+  keyOf(message: Pick<StoredMessage, 'customerId' | 'timestamp' | 'id'>): Key {
+    return keys.message(this.tenantId, message.customerId, message.timestamp, message.id);
+  }
+
+  async findRef(channel: Channel, channelMessageId: string): Promise<MessageRef | undefined> {
+    const item = await this.db.get(keys.messageRef(this.tenantId, channel, channelMessageId));
+    if (!item) return undefined;
+    return {
+      key: { PK: item.messagePk, SK: item.messageSk },
+      customerId: item.customerId,
+      conversationId: item.conversationId,
+    };
+  }
+
+  /**
+   * Stores the message once (conditional put on its deterministic key), then its channel-id ref.
+   * Both steps are idempotent, so a crash between them is healed by Meta's or the queue's redelivery.
+   */
+  async storeOnce(message: StoredMessage): Promise<{ created: boolean; ref: MessageRef }> {
+    const key = this.keyOf(message);
+    const created = await this.db.put(
+      { ...key, ...message, statusRank: statusRank[message.status], entity: 'Message' },
+      { ifNotExists: true },
+    );
+    const ref: MessageRef = {
+      key,
+      customerId: message.customerId,
+      conversationId: message.conversationId,
+    };
+    await this.putRef(message.channel, message.channelMessageId, ref);
+    return { created, ref };
+  }
+
+  async putRef(channel: Channel, channelMessageId: string, ref: MessageRef): Promise<void> {
+    await this.db.put({
+      ...keys.messageRef(this.tenantId, channel, channelMessageId),
+      messagePk: ref.key.PK,
+      messageSk: ref.key.SK,
+      customerId: ref.customerId,
+      conversationId: ref.conversationId,
+      entity: 'MessageRef',
+    });
+  }
+
+  /** Applies a status only when it moves the message forward. Returns the updated message, or undefined. */
+  async applyStatus(
+    ref: MessageRef,
+    status: Exclude<MessageStatus, 'pending'>,
+    at: string,
+    errors?: MetaError[],
+  ): Promise<StoredMessage | undefined> {
+    const item = await this.db.update(
+      ref.key,
+      {
+        set: `#status = :status, statusRank = :rank, statusAt = :at${errors ? ', errors = :errors' : ''}`,
+      },
+      {
+        condition: 'attribute_exists(PK) AND statusRank < :rank',
+        names: { '#status': 'status' },
+        values: {
+          ':status': status,
+          ':rank': statusRank[status],
+          ':at': at,
+          ...(errors ? { ':errors': errors } : {}),
+        },
+      },
+    );
+    return item ? toMessage(item) : undefined;
+  }
+
+  /** Keeps a status whose message is not stored yet; only the furthest status is kept. */
+  async parkStatus(
+    channel: Channel,
+    channelMessageId: string,
+    status: Exclude<MessageStatus, 'pending'>,
+    at: string,
+    errors?: MetaError[],
+  ): Promise<void> {
+    await this.db.put(
+      {
+        ...keys.parkedStatus(this.tenantId, channel, channelMessageId),
+        status,
+        statusRank: statusRank[status],
+        at,
+        errors,
+        entity: 'ParkedStatus',
+      },
+      {
+        condition: 'attribute_not_exists(PK) OR statusRank < :rank',
+        values: { ':rank': statusRank[status] },
+      },
+    );
+  }
+
+  async getParkedStatus(
+    channel: Channel,
+    channelMessageId: string,
+  ): Promise<
+    { status: Exclude<MessageStatus, 'pending'>; at: string; errors?: MetaError[] } | undefined
+  > {
+    const item = await this.db.get(keys.parkedStatus(this.tenantId, channel, channelMessageId));
+    return item ? { status: item.status, at: item.at, errors: item.errors } : undefined;
+  }
+
+  async markDeleted(ref: MessageRef, at: string): Promise<void> {
+    await this.db.update(
+      ref.key,
+      { set: 'deletedAt = :at', remove: '#text, media' },
+      { condition: 'attribute_exists(PK)', names: { '#text': 'text' }, values: { ':at': at } },
+    );
+  }
+
+  async get(key: Key): Promise<StoredMessage | undefined> {
+    const item = await this.db.get(key);
+    return item ? toMessage(item) : undefined;
+  }
+
+  /** A customer's messages on one channel, newest first, paginated by the message sort key. */
+  async listForConversation(
+    customerId: string,
+    channelId: string,
+    limit: number,
+    before?: string,
+  ): Promise<{ items: StoredMessage[]; nextBefore?: string }> {
+    const items: StoredMessage[] = [];
+    let startKey: Item | undefined;
+    const pk = keys.messagePk(this.tenantId, customerId);
+    // The filter drops other channels' messages of the same customer; loop until the page is full.
+    do {
+      const page = await this.db.query({
+        pk,
+        sk: before ? { between: ['MSG#', before] } : { beginsWith: 'MSG#' },
+        newestFirst: true,
+        limit: limit + 1,
+        startKey,
+        filter: { expression: 'channelId = :ch', values: { ':ch': channelId } },
+      });
+      for (const item of page.items) {
+        if (item.SK === before) continue;
+        items.push(toMessage(item));
+      }
+      startKey = page.lastKey;
+    } while (startKey && items.length <= limit);
+    const pageItems = items.slice(0, limit);
+    const last = pageItems[pageItems.length - 1];
+    return {
+      items: pageItems,
+      nextBefore: items.length > limit && last ? this.keyOf(last).SK : undefined,
+    };
+  }
+
+  // ---- outbound: stored pending before Meta is called, then given Meta's id or marked failed
+
+  /** Stores an outbound message before it is sent (no channel id yet, so no ref). Idempotent. */
+  async putPending(message: OutboundDraft): Promise<MessageRef> {
+    const key = this.keyOf(message);
+    await this.db.put(
+      { ...key, ...message, statusRank: statusRank[message.status], entity: 'Message' },
+      { ifNotExists: true },
+    );
+    return { key, customerId: message.customerId, conversationId: message.conversationId };
+  }
+
+  /** Records Meta's id on a sent message and writes its ref, so status webhooks find it. */
+  async markAccepted(
+    ref: MessageRef,
+    channel: Channel,
+    channelMessageId: string,
+    at: string,
+  ): Promise<StoredMessage | undefined> {
+    const item = await this.db.update(
+      ref.key,
+      { set: 'channelMessageId = :cmid, acceptedAt = :at' },
+      { condition: 'attribute_exists(PK)', values: { ':cmid': channelMessageId, ':at': at } },
+    );
+    await this.putRef(channel, channelMessageId, ref);
+    return item ? toMessage(item) : undefined;
+  }
+
+  /** Marks a send that Meta (or the network) refused: terminal, with Meta's error and our API code. */
+  async markSendFailed(
+    ref: MessageRef,
+    at: string,
+    errors: MetaError[],
+    failure: { code: string; message: string },
+  ): Promise<StoredMessage | undefined> {
+    const item = await this.db.update(
+      ref.key,
+      {
+        set: '#status = :status, statusRank = :rank, statusAt = :at, errors = :errors, failure = :failure',
+      },
+      {
+        condition: 'attribute_exists(PK) AND statusRank < :rank',
+        names: { '#status': 'status' },
+        values: {
+          ':status': 'failed',
+          ':rank': statusRank.failed,
+          ':at': at,
+          ':errors': errors,
+          ':failure': failure,
+        },
+      },
+    );
+    return item ? toMessage(item) : undefined;
+  }
+
+  /**
+   * Finds one of a customer's messages by our id, newest first. Bounded: replies are almost always
+   * to recent messages, so at most `maxScanned` items are read.
+   */
+  async findByIdForCustomer(
+    customerId: string,
+    messageId: string,
+    maxScanned = 2_000,
+  ): Promise<StoredMessage | undefined> {
+    let startKey: Item | undefined;
+    let scanned = 0;
+    do {
+      const page = await this.db.query({
+        pk: keys.messagePk(this.tenantId, customerId),
+        sk: { beginsWith: 'MSG#' },
+        newestFirst: true,
+        limit: 200,
+        startKey,
+        filter: { expression: '#id = :id', names: { '#id': 'id' }, values: { ':id': messageId } },
+      });
+      const found = page.items[0];
+      if (found) return toMessage(found);
+      scanned += 200;
+      startKey = page.lastKey;
+    } while (startKey && scanned < maxScanned);
+    return undefined;
+  }
+
+  /** A customer's timeline across channels, newest first, paginated by the message sort key. */
+  async listForCustomer(
+    customerId: string,
+    limit: number,
+    before?: string,
+  ): Promise<{ items: StoredMessage[]; nextBefore?: string }> {
+    const page = await this.db.query({
+      pk: keys.messagePk(this.tenantId, customerId),
+      sk: before ? { lt: before } : { beginsWith: 'MSG#' },
+      newestFirst: true,
+      limit,
+    });
+    const items = page.items.filter((item) => String(item.SK).startsWith('MSG#')).map(toMessage);
+    const last = items[items.length - 1];
+    return { items, nextBefore: page.lastKey && last ? this.keyOf(last).SK : undefined };
+  }
+}

@@ -1,0 +1,600 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../../engine/errors';
+import { GraphClient, graphConfigFromEnv, type GraphConfig } from './graph-client';
+import {
+  GraphApiError,
+  GraphTransportError,
+  graphFailureToAppError,
+  type GraphFailure,
+} from './graph-errors';
+
+// Contract tests: the Graph client against a tiny 127.0.0.1 server answering Meta's documented
+// request/response bodies (WhatsApp Cloud API messages, Instagram messaging, phone number, message
+// templates) and error bodies, including every error the API maps.
+
+type Canned = { status: number; body: unknown; headers?: Record<string, string>; delayMs?: number };
+type Seen = {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: any;
+};
+
+let server: Server;
+let base: string;
+let queue: Canned[] = [];
+let seen: Seen[] = [];
+let sleeps: number[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const text = Buffer.concat(chunks).toString('utf8');
+      seen.push({
+        method: req.method ?? '',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: text ? JSON.parse(text) : undefined,
+      });
+      const next = queue.shift() ?? {
+        status: 500,
+        body: { error: { message: 'no canned answer', code: 1 } },
+      };
+      const send = () => {
+        if (res.destroyed) return;
+        res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
+        res.end(typeof next.body === 'string' ? next.body : JSON.stringify(next.body));
+      };
+      if (next.delayMs) setTimeout(send, next.delayMs);
+      else send();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+beforeEach(() => {
+  queue = [];
+  seen = [];
+  sleeps = [];
+});
+
+function client(overrides: Partial<GraphConfig> = {}): GraphClient {
+  return new GraphClient({
+    baseUrl: base,
+    instagramBaseUrl: `${base}/ig-host`,
+    version: 'v26.0',
+    timeoutMs: 1_000,
+    maxAttempts: 3,
+    sleep: async (ms) => void sleeps.push(ms),
+    random: () => 0.5,
+    ...overrides,
+  });
+}
+
+const token = 'EAAGm0PX4ZCpsBAFakeTokenForTests';
+const waOk = (wamid = 'wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA') => ({
+  status: 200,
+  body: {
+    messaging_product: 'whatsapp',
+    contacts: [{ input: '16505551234', wa_id: '16505551234' }],
+    messages: [{ id: wamid }],
+  },
+});
+
+function metaError(
+  status: number,
+  error: Record<string, unknown>,
+  headers?: Record<string, string>,
+): Canned {
+  return { status, body: { error: { fbtrace_id: 'AbCdEfGhIjK', ...error } }, headers };
+}
+
+async function failure(promise: Promise<unknown>): Promise<GraphFailure> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof GraphApiError || err instanceof GraphTransportError) return err;
+    throw err;
+  }
+  throw new Error('expected a Graph failure');
+}
+
+describe('WhatsApp Cloud API: POST /{version}/{phone-number-id}/messages', () => {
+  const send = (content: Parameters<GraphClient['sendWhatsApp']>[1]['content'], reply?: string) =>
+    client().sendWhatsApp(token, {
+      phoneNumberId: '106540352242922',
+      to: '16505551234',
+      content,
+      replyToChannelMessageId: reply,
+    });
+
+  it('sends text with the bearer token and reads the wamid', async () => {
+    queue.push(waOk());
+    const out = await send({
+      kind: 'text',
+      text: 'Olá! Seu pedido saiu 🚚 https://example.com/t/1',
+    });
+    expect(out).toEqual({
+      channelMessageId: 'wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA',
+      waId: '16505551234',
+      messageStatus: undefined,
+    });
+    const [req] = seen;
+    expect(req?.method).toBe('POST');
+    expect(req?.path).toBe('/v26.0/106540352242922/messages');
+    expect(req?.headers.authorization).toBe(`Bearer ${token}`);
+    expect(req?.headers['content-type']).toBe('application/json');
+    expect(req?.query.has('access_token')).toBe(false);
+    expect(req?.body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '16505551234',
+      type: 'text',
+      text: { preview_url: true, body: 'Olá! Seu pedido saiu 🚚 https://example.com/t/1' },
+    });
+  });
+
+  it('quotes a message with context.message_id', async () => {
+    queue.push(waOk());
+    await send({ kind: 'text', text: 'Sim!' }, 'wamid.QUOTED');
+    expect(seen[0]?.body.context).toEqual({ message_id: 'wamid.QUOTED' });
+    expect(seen[0]?.body.text).toEqual({ preview_url: false, body: 'Sim!' });
+  });
+
+  it.each([
+    ['image', { link: 'https://cdn.example.com/p.jpg', caption: 'Foto' }],
+    ['video', { link: 'https://cdn.example.com/v.mp4', caption: 'Foto' }],
+    ['document', { link: 'https://cdn.example.com/p.jpg', caption: 'Foto', filename: 'nota.pdf' }],
+    ['audio', { link: 'https://cdn.example.com/p.jpg' }],
+  ] as const)('sends %s by link', async (mediaType, expected) => {
+    queue.push(waOk());
+    const url =
+      mediaType === 'video' ? 'https://cdn.example.com/v.mp4' : 'https://cdn.example.com/p.jpg';
+    await send({ kind: 'media', mediaType, url, caption: 'Foto', filename: 'nota.pdf' });
+    expect(seen[0]?.body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '16505551234',
+      type: mediaType,
+      [mediaType]: expected,
+    });
+  });
+
+  it('sends templates with positional and named body parameters', async () => {
+    queue.push({
+      status: 200,
+      body: { ...waOk().body, messages: [{ id: 'wamid.T1', message_status: 'accepted' }] },
+    });
+    queue.push(waOk('wamid.T2'));
+    const first = await send({
+      kind: 'template',
+      name: 'order_update',
+      language: 'pt_BR',
+      parameters: ['Ana', '#1042'],
+    });
+    expect(first.messageStatus).toBe('accepted');
+    await send({
+      kind: 'template',
+      name: 'appointment_reminder',
+      language: 'en_US',
+      parameters: { first_name: 'Ana', date: 'Friday' },
+    });
+    expect(seen[0]?.body.template).toEqual({
+      name: 'order_update',
+      language: { code: 'pt_BR', policy: 'deterministic' },
+      components: [
+        {
+          type: 'body',
+          parameters: [
+            { type: 'text', text: 'Ana' },
+            { type: 'text', text: '#1042' },
+          ],
+        },
+      ],
+    });
+    expect(seen[1]?.body.template.components[0].parameters).toEqual([
+      { type: 'text', parameter_name: 'first_name', text: 'Ana' },
+      { type: 'text', parameter_name: 'date', text: 'Friday' },
+    ]);
+    queue.push(waOk());
+    await send({ kind: 'template', name: 'hello_world', language: 'en_US' });
+    expect(seen[2]?.body.template).toEqual({
+      name: 'hello_world',
+      language: { code: 'en_US', policy: 'deterministic' },
+    });
+  });
+});
+
+describe('Instagram: POST /{version}/{ig-id}/messages', () => {
+  it('sends text and media by link to the Instagram host and reads message_id', async () => {
+    queue.push({
+      status: 200,
+      body: { recipient_id: '7362514098123456', message_id: 'aWdfZAG1faXRlbToxOklH' },
+    });
+    queue.push({
+      status: 200,
+      body: { recipient_id: '7362514098123456', message_id: 'aWdfZAG1faXRlbToxOklI' },
+    });
+    const ig = client();
+    const out = await ig.sendInstagram(token, {
+      accountId: '17841455566677788',
+      recipientId: '7362514098123456',
+      content: { kind: 'text', text: 'Temos sim!' },
+    });
+    expect(out).toEqual({
+      channelMessageId: 'aWdfZAG1faXRlbToxOklH',
+      recipientId: '7362514098123456',
+    });
+    await ig.sendInstagram(token, {
+      accountId: '17841455566677788',
+      recipientId: '7362514098123456',
+      content: { kind: 'media', mediaType: 'document', url: 'https://cdn.example.com/a.pdf' },
+    });
+    expect(seen[0]?.path).toBe('/ig-host/v26.0/17841455566677788/messages');
+    expect(seen[0]?.body).toEqual({
+      recipient: { id: '7362514098123456' },
+      message: { text: 'Temos sim!' },
+    });
+    expect(seen[1]?.body).toEqual({
+      recipient: { id: '7362514098123456' },
+      message: { attachment: { type: 'file', payload: { url: 'https://cdn.example.com/a.pdf' } } },
+    });
+  });
+});
+
+describe('reads', () => {
+  it('looks up a phone number with the fields it needs', async () => {
+    queue.push({
+      status: 200,
+      body: {
+        verified_name: 'Lucky Shrub',
+        display_phone_number: '+1 555-010-9988',
+        quality_rating: 'GREEN',
+        id: '106540352242922',
+      },
+    });
+    const number = await client().getPhoneNumber(token, '106540352242922');
+    expect(number.verified_name).toBe('Lucky Shrub');
+    expect(seen[0]?.method).toBe('GET');
+    expect(seen[0]?.path).toBe('/v26.0/106540352242922');
+    expect(seen[0]?.query.get('fields')).toBe(
+      'id,display_phone_number,verified_name,quality_rating',
+    );
+  });
+
+  it('lists templates page by page with the after cursor, staying on the configured base', async () => {
+    const template = (name: string, status: string) => ({
+      name,
+      parameter_format: 'POSITIONAL',
+      components: [{ type: 'BODY', text: 'Hi {{1}}' }],
+      language: 'en_US',
+      status,
+      category: 'UTILITY',
+      id: `id-${name}`,
+    });
+    queue.push({
+      status: 200,
+      body: {
+        data: [template('a', 'APPROVED'), template('b', 'REJECTED')],
+        paging: {
+          cursors: { before: 'QVFIUk', after: 'QVFIUm' },
+          next: 'https://graph.facebook.com/v26.0/102290129340398/message_templates?after=QVFIUm',
+        },
+      },
+    });
+    queue.push({
+      status: 200,
+      body: { data: [template('c', 'APPROVED')], paging: { cursors: { before: 'x', after: 'y' } } },
+    });
+    const list = await client().listTemplates(token, '102290129340398');
+    expect(list.map((t) => `${t.name}:${t.status}`)).toEqual([
+      'a:APPROVED',
+      'b:REJECTED',
+      'c:APPROVED',
+    ]);
+    expect(seen.map((s) => s.path)).toEqual([
+      '/v26.0/102290129340398/message_templates',
+      '/v26.0/102290129340398/message_templates',
+    ]);
+    expect(seen[1]?.query.get('after')).toBe('QVFIUm');
+  });
+});
+
+describe('errors, retries and timeouts', () => {
+  const send = (c = client()) =>
+    c.sendWhatsApp(token, {
+      phoneNumberId: '106540352242922',
+      to: '16505551234',
+      content: { kind: 'text', text: 'hi' },
+    });
+  const waErr = (code: number, message: string, details: string, status = 400, subcode?: number) =>
+    metaError(status, {
+      message,
+      type: 'OAuthException',
+      code,
+      ...(subcode ? { error_subcode: subcode } : {}),
+      error_data: { messaging_product: 'whatsapp', details },
+    });
+
+  const mapped: [string, Canned, string, number, number][] = [
+    [
+      '131047 re-engagement',
+      waErr(
+        131047,
+        '(#131047) Re-engagement message',
+        'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+      ),
+      'window_closed',
+      422,
+      1,
+    ],
+    [
+      'Instagram 10/2534022 outside window',
+      metaError(403, {
+        message: 'This message is sent outside of allowed window.',
+        type: 'IGApiException',
+        code: 10,
+        error_subcode: 2534022,
+      }),
+      'window_closed',
+      422,
+      1,
+    ],
+    [
+      'Messenger-platform 10/2018278 outside window',
+      metaError(400, {
+        message: '(#10) This message is sent outside of allowed window.',
+        type: 'OAuthException',
+        code: 10,
+        error_subcode: 2018278,
+      }),
+      'window_closed',
+      422,
+      1,
+    ],
+    [
+      '131026 undeliverable',
+      waErr(131026, '(#131026) Message Undeliverable.', 'Message Undeliverable.'),
+      'undeliverable',
+      422,
+      1,
+    ],
+    [
+      'Instagram 551 unavailable',
+      metaError(400, {
+        message: 'This person isn’t available right now.',
+        type: 'OAuthException',
+        code: 551,
+        error_subcode: 1545041,
+      }),
+      'undeliverable',
+      422,
+      1,
+    ],
+    [
+      '100 invalid parameter',
+      waErr(100, '(#100) Invalid parameter', "Param text['body'] is required."),
+      'invalid_parameter',
+      400,
+      1,
+    ],
+    [
+      '190 expired token',
+      metaError(401, {
+        message: 'Error validating access token: Session has expired on Friday, 02-Jan-26.',
+        type: 'OAuthException',
+        code: 190,
+        error_subcode: 463,
+      }),
+      'channel_token_invalid',
+      422,
+      1,
+    ],
+    [
+      '132001 template missing',
+      waErr(
+        132001,
+        '(#132001) Template name does not exist in the translation',
+        'template name (x) does not exist in en_US',
+        404,
+      ),
+      'template_not_found',
+      422,
+      1,
+    ],
+    [
+      '130429 throughput',
+      waErr(
+        130429,
+        '(#130429) Rate limit hit',
+        'Message failed to send because there were too many messages sent from this phone number in a short period of time',
+      ),
+      'rate_limited',
+      429,
+      3,
+    ],
+    [
+      '131056 pair rate limit',
+      waErr(
+        131056,
+        '(#131056) (Business Account, Consumer Account) pair rate limit hit',
+        'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+      ),
+      'rate_limited',
+      429,
+      3,
+    ],
+    [
+      '80007 WABA rate limit',
+      waErr(
+        80007,
+        '(#80007) Rate limit issues',
+        'The WhatsApp Business Account has reached its rate limit.',
+      ),
+      'rate_limited',
+      429,
+      3,
+    ],
+    [
+      '4 app rate limit',
+      metaError(400, {
+        message: '(#4) Application request limit reached',
+        type: 'OAuthException',
+        code: 4,
+        is_transient: true,
+      }),
+      'rate_limited',
+      429,
+      3,
+    ],
+    [
+      '5xx without a body',
+      { status: 502, body: '<html>Sorry, something went wrong.</html>' },
+      'meta_unavailable',
+      503,
+      3,
+    ],
+  ];
+
+  it.each(mapped)(
+    '%s → %s (HTTP %i) after %i attempt(s)',
+    async (_name, canned, code, status, attempts) => {
+      for (let i = 0; i < 3; i++) queue.push(canned);
+      const err = await failure(send());
+      const appError = graphFailureToAppError(err, {
+        channel: 'whatsapp',
+        extra: { messageId: 'msg_1' },
+      });
+      expect(appError).toBeInstanceOf(AppError);
+      expect(appError.code).toBe(code);
+      expect(appError.status).toBe(status);
+      expect(appError.details?.messageId).toBe('msg_1');
+      expect(seen).toHaveLength(attempts);
+      if (code === 'rate_limited') expect(appError.details?.retryAfterSeconds).toBeGreaterThan(0);
+    },
+  );
+
+  it('retries a rate limit with jittered exponential backoff, then succeeds', async () => {
+    queue.push(waErr(130429, '(#130429) Rate limit hit', 'too many messages'));
+    queue.push({
+      status: 500,
+      body: {
+        error: {
+          message: 'An unexpected error has occurred.',
+          type: 'OAuthException',
+          code: 2,
+          is_transient: true,
+        },
+      },
+    });
+    queue.push(waOk('wamid.AFTER_RETRY'));
+    const out = await send();
+    expect(out.channelMessageId).toBe('wamid.AFTER_RETRY');
+    expect(seen).toHaveLength(3);
+    // random() = 0.5 of min(2000, 250 * 2^(n-1)): 125 then 250.
+    expect(sleeps).toEqual([125, 250]);
+  });
+
+  it('waits out a short Retry-After, and hands back a long one instead of waiting', async () => {
+    queue.push({
+      ...waErr(130429, '(#130429) Rate limit hit', 'too many'),
+      headers: { 'retry-after': '1' },
+    });
+    queue.push(waOk());
+    await send();
+    expect(sleeps).toEqual([1000]);
+    sleeps = [];
+    seen = [];
+    queue.push({
+      ...waErr(80007, '(#80007) Rate limit issues', 'WABA limit'),
+      headers: { 'retry-after': '30' },
+    });
+    const err = await failure(send());
+    expect(seen).toHaveLength(1);
+    expect(graphFailureToAppError(err, { channel: 'whatsapp' }).details?.retryAfterSeconds).toBe(
+      30,
+    );
+  });
+
+  it('starts no retry that would end past the call’s time budget', async () => {
+    queue.push(waErr(130429, '(#130429) Rate limit hit', 'too many'));
+    queue.push(waOk());
+    const err = await failure(send(client({ budgetMs: 50 })));
+    expect(err).toBeInstanceOf(GraphApiError);
+    expect(seen).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('times out: a POST is not sent twice, a GET is retried', async () => {
+    queue.push({ ...waOk(), delayMs: 400 });
+    const err = await failure(send(client({ timeoutMs: 100 })));
+    expect(err).toBeInstanceOf(GraphTransportError);
+    expect((err as GraphTransportError).reason).toBe('timeout');
+    expect(seen).toHaveLength(1);
+    expect(graphFailureToAppError(err, { channel: 'whatsapp' }).code).toBe('meta_unavailable');
+    await new Promise((r) => setTimeout(r, 400));
+    seen = [];
+    queue.push({ status: 200, body: { id: '1' }, delayMs: 400 });
+    queue.push({ status: 200, body: { id: '106540352242922' } });
+    const number = await client({ timeoutMs: 100 }).getPhoneNumber(token, '106540352242922');
+    expect(number.id).toBe('106540352242922');
+    expect(seen).toHaveLength(2);
+  });
+
+  it('retries an unreachable Graph API, then reports it', async () => {
+    const closed = new GraphClient({
+      baseUrl: 'http://127.0.0.1:1',
+      instagramBaseUrl: 'http://127.0.0.1:1',
+      version: 'v26.0',
+      sleep: async (ms) => void sleeps.push(ms),
+      random: () => 0.5,
+    });
+    const err = await failure(closed.getPhoneNumber(token, '1'));
+    expect((err as GraphTransportError).reason).toBe('network');
+    expect(sleeps).toHaveLength(2);
+  });
+
+  it('rejects a success body that is not Meta’s shape', async () => {
+    queue.push({
+      status: 200,
+      body: { messaging_product: 'whatsapp', contacts: [], messages: [] },
+    });
+    const err = await failure(send());
+    expect(graphFailureToAppError(err, { channel: 'whatsapp' }).code).toBe('meta_error');
+  });
+});
+
+describe('configuration', () => {
+  it('defaults to graph.facebook.com / graph.instagram.com and a current version', () => {
+    const config = graphConfigFromEnv({});
+    expect(config).toEqual({
+      baseUrl: 'https://graph.facebook.com',
+      instagramBaseUrl: 'https://graph.instagram.com',
+      version: 'v26.0',
+    });
+  });
+
+  it('sends every call to META_GRAPH_BASE_URL with META_GRAPH_VERSION when set', () => {
+    expect(
+      graphConfigFromEnv({
+        META_GRAPH_BASE_URL: 'http://127.0.0.1:9999/',
+        META_GRAPH_VERSION: 'v25.0',
+      }),
+    ).toEqual({
+      baseUrl: 'http://127.0.0.1:9999',
+      instagramBaseUrl: 'http://127.0.0.1:9999',
+      version: 'v25.0',
+    });
+  });
+});

@@ -1,0 +1,493 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import type { Logger } from '../../../../engine/log';
+import { graphError, standInErrors, type StandInError } from './errors';
+import { defaultTemplates, expectedBodyParameters, type StandInTemplate } from './templates';
+import { WebhookPoster, igReadWebhook, waStatusWebhook } from './webhooks';
+
+// The sandbox's Meta: a real HTTP server on 127.0.0.1 that honours the Graph API's contract for
+// the calls Switchboard makes — WhatsApp Cloud API sends, Instagram sends, phone number and account
+// lookups, message templates — with Meta's success and error bodies, and that posts signed status
+// webhooks (sent → delivered → read) back to the sandbox a few hundred ms apart, so the whole loop
+// runs without Meta. Tokens are accepted by shape (`EAA…`/`IGAA…`, ≥ 16 chars), the way a real
+// token is opaque; the hooks below let tests and demos make Meta refuse things.
+
+export type MetaStandInOptions = {
+  appSecret: string;
+  /** The sandbox's `/webhooks/meta`; settable later, since the sandbox's port is known after it listens. */
+  webhookUrl?: string;
+  /** A phone number's WABA, for the `entry.id` of status webhooks (the sandbox reads its routing keys). */
+  wabaIdOf?: (phoneNumberId: string) => Promise<string | undefined>;
+  /** Gap between sent, delivered and read. */
+  statusDelayMs?: number;
+  log: Logger;
+};
+
+export type StandInSend = {
+  channel: 'whatsapp' | 'instagram';
+  senderId: string;
+  recipientId: string;
+  channelMessageId: string;
+  body: Record<string, unknown>;
+};
+
+export type InjectedError = {
+  httpStatus: number;
+  code: number;
+  message: string;
+  subcode?: number;
+  details?: string;
+  type?: string;
+  retryAfterSeconds?: number;
+};
+
+export type MetaStandIn = {
+  baseUrl: string;
+  setWebhookUrl(url: string): void;
+  /** The recipient's 24-hour window is closed: WhatsApp answers 131047, Instagram code 10. */
+  closeWindow(recipientId: string): void;
+  openWindow(recipientId: string): void;
+  /** WhatsApp: accepted, then a `failed` status with 131026; Instagram: 551 at once. */
+  markUndeliverable(recipientId: string): void;
+  /** From now on this token gets 190 (expired or revoked). */
+  revokeToken(token: string): void;
+  /** Meta no longer knows this phone number or account id (100 / subcode 33). */
+  forgetId(id: string): void;
+  /** The next `times` calls (any endpoint) get this error. */
+  failNext(error: InjectedError, times?: number): void;
+  /** The next call is answered only after `ms` (a slow Meta). */
+  holdNext(ms: number): void;
+  setTemplates(wabaId: string, templates: StandInTemplate[]): void;
+  /** Sends Meta accepted, oldest first. */
+  readonly sent: StandInSend[];
+  /** Resolves once every scheduled webhook has been delivered. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+const tokenShape = /^(EAA|IGAA)\S{13,}$/;
+
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+const waMediaSchema = z
+  .object({
+    link: z.url({ protocol: /^https?$/ }).optional(),
+    id: z.string().optional(),
+    caption: z.string().max(1024).optional(),
+    filename: z.string().optional(),
+  })
+  .refine((m) => m.link || m.id, 'Param link or id is required.');
+
+const waSendSchema = z.object({
+  messaging_product: z.literal('whatsapp'),
+  recipient_type: z.literal('individual').optional(),
+  to: z.string().regex(/^\+?\d{6,20}$/, 'Param to must be a phone number.'),
+  type: z
+    .enum(['text', 'image', 'document', 'video', 'audio', 'template'])
+    .optional()
+    .default('text'),
+  context: z.object({ message_id: z.string().min(1) }).optional(),
+  text: z
+    .object({ body: z.string().min(1).max(4096), preview_url: z.boolean().optional() })
+    .optional(),
+  image: waMediaSchema.optional(),
+  document: waMediaSchema.optional(),
+  video: waMediaSchema.optional(),
+  audio: waMediaSchema.optional(),
+  template: z
+    .object({
+      name: z.string().min(1),
+      language: z.object({ code: z.string().min(2), policy: z.string().optional() }),
+      components: z
+        .array(
+          z.object({
+            type: z.string(),
+            parameters: z
+              .array(
+                z.object({
+                  type: z.string(),
+                  text: z.string().optional(),
+                  parameter_name: z.string().optional(),
+                }),
+              )
+              .optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
+
+const igSendSchema = z.object({
+  recipient: z.object({ id: z.string().min(1) }),
+  message: z.union([
+    z.object({ text: z.string().min(1) }),
+    z.object({
+      attachment: z.object({
+        type: z.enum(['image', 'video', 'audio', 'file']),
+        payload: z.object({ url: z.url({ protocol: /^https?$/ }) }),
+      }),
+    }),
+  ]),
+  messaging_type: z.string().optional(),
+});
+
+function issueDetails(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'Invalid parameter';
+  const path = issue.path.map(String);
+  const param = path.length
+    ? `${path[0]}${path
+        .slice(1)
+        .map((p) => `['${p}']`)
+        .join('')}`
+    : 'body';
+  return issue.code === 'invalid_type' && issue.message.includes('undefined')
+    ? `Param ${param} is required.`
+    : `Param ${param} is invalid: ${issue.message}`;
+}
+
+function displayNumberOf(phoneNumberId: string): string {
+  return `1555${phoneNumberId.slice(-7).padStart(7, '0')}`;
+}
+
+function newWamid(to: string): string {
+  const blob = Buffer.concat([
+    Buffer.from(`\u0018\u000c${to}\u0015\u0002\u0000\u0011\u0018\u0012`),
+    randomBytes(9),
+  ]);
+  return `wamid.${blob.toString('base64')}`;
+}
+
+function newMid(accountId: string): string {
+  return Buffer.from(`ig_item:1:IGMessageThread:${accountId}:${randomBytes(12).toString('hex')}`)
+    .toString('base64')
+    .replace(/=+$/, '');
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 1024 * 1024) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaStandIn> {
+  const delay = opts.statusDelayMs ?? 300;
+  const poster = new WebhookPoster(opts.appSecret, opts.log, opts.webhookUrl);
+  const closed = new Set<string>();
+  const undeliverable = new Set<string>();
+  const revoked = new Set<string>();
+  const unknownIds = new Set<string>();
+  const injected: { error: InjectedError; times: number }[] = [];
+  const holds: number[] = [];
+  const templates = new Map<string, StandInTemplate[]>();
+  // Instagram `me`: the account a token was last seen looking up.
+  const tokenAccounts = new Map<string, string>();
+  const sent: StandInSend[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
+
+  function later(ms: number, run: () => Promise<void>): void {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!stopped)
+        void run().catch((err: unknown) =>
+          opts.log.warn('meta stand-in webhook failed', { error: String(err) }),
+        );
+    }, ms);
+    timers.add(timer);
+  }
+
+  async function wabaOf(phoneNumberId: string): Promise<string> {
+    return (await opts.wabaIdOf?.(phoneNumberId).catch(() => undefined)) ?? phoneNumberId;
+  }
+
+  function reply(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  function fail(res: ServerResponse, error: StandInError, headers?: Record<string, string>) {
+    reply(res, error.httpStatus, error.body, headers);
+  }
+
+  function lookup(res: ServerResponse, id: string, fields: string[], token: string) {
+    if (unknownIds.has(id)) return fail(res, standInErrors.unknownObject(id));
+    const values: Record<string, unknown> = {
+      id,
+      display_phone_number: `+1 555-${id.slice(-7, -4).padStart(3, '0')}-${id.slice(-4).padStart(4, '0')}`,
+      verified_name: 'Sandbox Business',
+      quality_rating: 'GREEN',
+      platform_type: 'CLOUD_API',
+      username: `sandbox_${id.slice(-6)}`,
+      name: 'Sandbox Account',
+    };
+    if (fields.includes('username')) tokenAccounts.set(hash(token), id);
+    const out: Record<string, unknown> = { id };
+    for (const field of fields) if (field in values) out[field] = values[field];
+    reply(res, 200, out);
+  }
+
+  async function listTemplates(res: ServerResponse, wabaId: string, url: URL) {
+    if (unknownIds.has(wabaId)) return fail(res, standInErrors.unknownObject(wabaId));
+    const all = templates.get(wabaId) ?? defaultTemplates;
+    const limit = Math.min(Number(url.searchParams.get('limit') ?? 25) || 25, 100);
+    const start = Number(
+      Buffer.from(url.searchParams.get('after') ?? '', 'base64url').toString() || 0,
+    );
+    const data = all.slice(start, start + limit);
+    const next = start + limit < all.length;
+    const cursor = (n: number) => Buffer.from(String(n)).toString('base64url');
+    reply(res, 200, {
+      data,
+      paging: {
+        cursors: { before: cursor(start), after: cursor(start + data.length) },
+        ...(next
+          ? {
+              next: `${url.origin}${url.pathname}?limit=${limit}&after=${cursor(start + data.length)}`,
+            }
+          : {}),
+      },
+    });
+  }
+
+  async function sendWhatsApp(res: ServerResponse, phoneNumberId: string, raw: unknown) {
+    if (unknownIds.has(phoneNumberId)) return fail(res, standInErrors.unknownObject(phoneNumberId));
+    const parsed = waSendSchema.safeParse(raw);
+    if (!parsed.success)
+      return fail(res, standInErrors.invalidParameter(issueDetails(parsed.error)));
+    const body = parsed.data;
+    const to = body.to.replace(/^\+/, '');
+    const wabaId = await wabaOf(phoneNumberId);
+    let category = 'service';
+    if (body.type === 'template') {
+      const t = body.template;
+      if (!t) return fail(res, standInErrors.invalidParameter('Param template is required.'));
+      const template = (templates.get(wabaId) ?? defaultTemplates).find(
+        (x) => x.name === t.name && x.language === t.language.code && x.status === 'APPROVED',
+      );
+      if (!template) return fail(res, standInErrors.templateMissing(t.name, t.language.code));
+      const given = (t.components ?? [])
+        .filter((c) => c.type.toLowerCase() === 'body')
+        .flatMap((c) => c.parameters ?? []);
+      const expected = expectedBodyParameters(template);
+      const mismatch =
+        template.parameter_format === 'NAMED'
+          ? given.length !== expected.length ||
+            given.some((p) => !p.parameter_name || !expected.includes(p.parameter_name))
+          : given.length !== expected.length;
+      if (mismatch) {
+        return fail(
+          res,
+          standInErrors.templateParams(
+            `body: number of localizable_params (${given.length}) does not match the expected number of params (${expected.length})`,
+          ),
+        );
+      }
+      category = template.category.toLowerCase();
+    } else {
+      const content = body[body.type];
+      if (!content)
+        return fail(res, standInErrors.invalidParameter(`Param ${body.type} is required.`));
+      if (closed.has(to)) return fail(res, standInErrors.reEngagement());
+    }
+    const wamid = newWamid(to);
+    sent.push({
+      channel: 'whatsapp',
+      senderId: phoneNumberId,
+      recipientId: to,
+      channelMessageId: wamid,
+      body: raw as Record<string, unknown>,
+    });
+    reply(res, 200, {
+      messaging_product: 'whatsapp',
+      contacts: [{ input: body.to, wa_id: to }],
+      messages: [
+        { id: wamid, ...(body.type === 'template' ? { message_status: 'accepted' } : {}) },
+      ],
+    });
+    const base = {
+      wabaId,
+      phoneNumberId,
+      displayPhoneNumber: displayNumberOf(phoneNumberId),
+      wamid,
+      recipientId: to,
+      category,
+      conversationId: createHash('md5').update(`${phoneNumberId}:${to}`).digest('hex'),
+    };
+    const now = () => Math.floor(Date.now() / 1000);
+    const steps: {
+      status: 'sent' | 'delivered' | 'read' | 'failed';
+      errors?: Parameters<typeof waStatusWebhook>[0]['errors'];
+    }[] = undeliverable.has(to)
+      ? [
+          { status: 'sent' },
+          {
+            status: 'failed',
+            errors: [
+              {
+                code: 131026,
+                title: 'Message undeliverable',
+                message: 'Message undeliverable',
+                details: 'Message Undeliverable.',
+              },
+            ],
+          },
+        ]
+      : [{ status: 'sent' }, { status: 'delivered' }, { status: 'read' }];
+    // One chain, so the statuses leave in order, each `delay` after the previous one.
+    let chain = Promise.resolve();
+    steps.forEach((step, i) =>
+      later(delay * (i + 1), async () => {
+        chain = chain.then(() =>
+          poster.post(waStatusWebhook({ ...base, ...step, timestamp: now() })),
+        );
+        await chain;
+      }),
+    );
+  }
+
+  function sendInstagram(res: ServerResponse, accountId: string, raw: unknown) {
+    if (unknownIds.has(accountId)) return fail(res, standInErrors.unknownObject(accountId));
+    const parsed = igSendSchema.safeParse(raw);
+    if (!parsed.success)
+      return fail(res, standInErrors.igInvalidParameter(issueDetails(parsed.error)));
+    const body = parsed.data;
+    if ('text' in body.message && Buffer.byteLength(body.message.text) > 1000) {
+      return fail(
+        res,
+        standInErrors.igInvalidParameter('Message text must be 1000 bytes or less.'),
+      );
+    }
+    const recipient = body.recipient.id;
+    if (closed.has(recipient)) return fail(res, standInErrors.igOutsideWindow());
+    if (undeliverable.has(recipient)) return fail(res, standInErrors.igUnavailable());
+    const mid = newMid(accountId);
+    sent.push({
+      channel: 'instagram',
+      senderId: accountId,
+      recipientId: recipient,
+      channelMessageId: mid,
+      body: raw as Record<string, unknown>,
+    });
+    reply(res, 200, { recipient_id: recipient, message_id: mid });
+    // Instagram reports no sent/delivered: the customer reading it is the next event.
+    later(delay * 2, () =>
+      poster.post(
+        igReadWebhook({ accountId, customerId: recipient, mid, timestampMs: Date.now() }),
+      ),
+    );
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const hold = holds.shift();
+    if (hold) await new Promise((resolve) => setTimeout(resolve, hold));
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const [version, id, edge, ...rest] = parts;
+    if (!version || !/^v\d+\.\d+$/.test(version) || !id || rest.length > 0) {
+      return fail(res, standInErrors.unknownPath(url.pathname));
+    }
+    const token =
+      /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ??
+      url.searchParams.get('access_token') ??
+      undefined;
+    if (!token) return fail(res, standInErrors.missingToken());
+    if (!tokenShape.test(token)) return fail(res, standInErrors.invalidToken());
+    if (revoked.has(hash(token))) return fail(res, standInErrors.expiredToken());
+    const injection = injected[0];
+    if (injection) {
+      if (--injection.times <= 0) injected.shift();
+      const e = injection.error;
+      return fail(
+        res,
+        graphError(e.httpStatus, e.code, e.message, {
+          subcode: e.subcode,
+          details: e.details,
+          type: e.type,
+          whatsapp: e.code >= 130000,
+        }),
+        e.retryAfterSeconds !== undefined ? { 'retry-after': String(e.retryAfterSeconds) } : {},
+      );
+    }
+    if (req.method === 'GET' && edge === undefined) {
+      const fields = (url.searchParams.get('fields') ?? 'id').split(',').map((f) => f.trim());
+      return lookup(res, id, fields, token);
+    }
+    if (req.method === 'GET' && edge === 'message_templates') return listTemplates(res, id, url);
+    if (req.method === 'POST' && edge === 'messages') {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(await readBody(req));
+      } catch {
+        return fail(res, standInErrors.invalidParameter('The request body is not valid JSON.'));
+      }
+      const isWhatsApp = (raw as { messaging_product?: unknown })?.messaging_product !== undefined;
+      if (isWhatsApp) return sendWhatsApp(res, id, raw);
+      const accountId = id === 'me' ? tokenAccounts.get(hash(token)) : id;
+      if (!accountId) return fail(res, standInErrors.unknownObject(id));
+      return sendInstagram(res, accountId, raw);
+    }
+    return fail(res, standInErrors.unknownPath(url.pathname));
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      opts.log.error('meta stand-in failed', { error: String(err) });
+      if (!res.headersSent)
+        reply(res, 500, {
+          error: {
+            message: 'An unexpected error has occurred. Please retry your request later.',
+            type: 'OAuthException',
+            code: 2,
+            is_transient: true,
+          },
+        });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    setWebhookUrl: (webhookUrl) => poster.setUrl(webhookUrl),
+    closeWindow: (recipient) => void closed.add(recipient),
+    openWindow: (recipient) => void closed.delete(recipient),
+    markUndeliverable: (recipient) => void undeliverable.add(recipient),
+    revokeToken: (token) => void revoked.add(hash(token)),
+    forgetId: (id) => void unknownIds.add(id),
+    failNext: (error, times = 1) => void injected.push({ error, times }),
+    holdNext: (ms) => void holds.push(ms),
+    setTemplates: (wabaId, list) => void templates.set(wabaId, list),
+    sent,
+    async idle() {
+      while (timers.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      await poster.idle();
+    },
+    async stop() {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await poster.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import type { Db } from '../../engine/data/dynamo';
+import type { Logger } from '../../engine/log';
+import { GraphClient, graphConfigFromEnv } from './meta/graph-client';
+import type { TokenCipher } from '../../engine/security/token-cipher';
+import { ThroughputLimiter } from './throughput-limiter';
+
+/** What the outbound paths (send, templates, channel connect) need. */
+export type OutboundDeps = {
+  db: Db;
+  graph: GraphClient;
+  limiter: ThroughputLimiter;
+  cipher: TokenCipher;
+  log: Logger;
+  now: () => Date;
+};
+
+type Source = {
+  db: Db;
+  cipher: TokenCipher;
+  log: Logger;
+  graph?: GraphClient;
+  sendLimiter?: ThroughputLimiter;
+  now?: () => Date;
+};
+
+// One Graph client and one limiter per process when the composition root supplies none (a Lambda
+// entry point reads the env): the limiter only works if every request of the process shares it.
+let fallback: { graph: GraphClient; limiter: ThroughputLimiter } | undefined;
+
+export function outboundDepsOf(source: Source): OutboundDeps {
+  fallback ??= {
+    graph: new GraphClient(graphConfigFromEnv()),
+    limiter: new ThroughputLimiter(),
+  };
+  return {
+    db: source.db,
+    cipher: source.cipher,
+    log: source.log,
+    graph: source.graph ?? fallback.graph,
+    limiter: source.sendLimiter ?? fallback.limiter,
+    now: source.now ?? (() => new Date()),
+  };
+}

@@ -1,0 +1,90 @@
+import {
+  listTemplatesQuerySchema,
+  sendMessageRequestSchema,
+  type SendMessageResponse,
+} from '@switchboard/contracts';
+import type { Context } from 'hono';
+import type { TenantContext } from '../../engine/data/tenant-data';
+import { approvedTemplates } from './message-templates.service';
+import { outboundDepsOf } from './outbound-deps';
+import { runIdempotent } from '../../engine/data/idempotent-request';
+import { sendMessage, type SentBy } from './send-message.service';
+import { AppError, NotFoundError } from '../../engine/errors';
+import { randomId } from '../../engine/ids';
+import type { HandlerTable } from '../../engine/http/app';
+import { audit } from '../../engine/http/audit';
+import { parseJsonBody, parseQuery } from '../../engine/http/validate';
+import { tenantOf } from '../../engine/http/tenant-caller';
+
+/** `Idempotency-Key`: optional, 1–255 printable ASCII characters (a UUID is typical). */
+function idempotencyKeyOf(c: Context): string | undefined {
+  const key = c.req.header('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw new AppError(
+      'bad_request',
+      'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.',
+      { param: 'Idempotency-Key' },
+    );
+  }
+  return key;
+}
+
+function sentByOf(ctx: TenantContext): SentBy | undefined {
+  switch (ctx.actor.kind) {
+    case 'user':
+      return { kind: 'user', userId: ctx.actor.userId };
+    case 'apiKey':
+      return { kind: 'apiKey', keyId: ctx.actor.keyId };
+    default:
+      return undefined;
+  }
+}
+
+export const messagingHandlers = {
+  'messages.send': async (c, caller, deps) => {
+    const { data, ctx } = tenantOf(caller);
+    const request = await parseJsonBody(c, sendMessageRequestSchema);
+    const key = idempotencyKeyOf(c);
+    const outbound = outboundDepsOf(deps);
+    const now = outbound.now();
+    const outcome = await runIdempotent(
+      data,
+      {
+        operation: 'send-message',
+        key,
+        request,
+        reservation: { id: randomId('msg'), at: now.toISOString() },
+        now,
+      },
+      async (reservation) => ({
+        status: 202,
+        body: await sendMessage(outbound, data, request, sentByOf(ctx), reservation),
+      }),
+    );
+    if (outcome.replayed) c.header('Idempotent-Replayed', 'true');
+    return c.json(outcome.body as SendMessageResponse, outcome.status as 202);
+  },
+  'channels.delete': async (c, caller, deps) => {
+    const { data } = tenantOf(caller);
+    const channelId = c.req.param('id') ?? '';
+    const channel = await data.channels.get(channelId);
+    if (!channel || !(await data.channels.remove(channelId))) throw new NotFoundError('Channel');
+    await audit(c, caller, deps, {
+      action: 'channel.disconnected',
+      target: { type: 'channel', id: channelId },
+      details: { type: channel.type },
+    });
+    return c.body(null, 204);
+  },
+  'channels.templates': async (c, caller, deps) => {
+    const { data } = tenantOf(caller);
+    const query = parseQuery(c, listTemplatesQuerySchema);
+    const channel = await data.channels.getWithSecret(c.req.param('id') ?? '');
+    if (!channel) throw new NotFoundError('Channel');
+    const entry = await approvedTemplates(outboundDepsOf(deps), data, channel, {
+      refresh: query.refresh === 'true',
+    });
+    return c.json({ items: entry.templates, fetchedAt: entry.fetchedAt, nextCursor: null });
+  },
+} satisfies Partial<HandlerTable>;

@@ -1,0 +1,24 @@
+import { receiveWebhook, verifySubscription } from './webhook-receiver.service';
+import type { HandlerTable } from '../../engine/http/app';
+
+export const webhookHandlers = {
+  'webhook.verify': async (c, _caller, deps) => {
+    const challenge = verifySubscription(c.req.query(), deps.meta.verifyToken);
+    return c.text(challenge, 200);
+  },
+  'webhook.receive': async (c, _caller, deps) => {
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    await receiveWebhook(
+      {
+        appSecret: deps.meta.appSecret,
+        verifyToken: deps.meta.verifyToken,
+        queue: deps.incomingQueue,
+        archive: deps.blobs,
+      },
+      raw,
+      c.req.header('x-hub-signature-256'),
+    );
+    // Meta only needs a 200; the body is for people reading logs.
+    return c.text('EVENT_RECEIVED', 200);
+  },
+} satisfies Partial<HandlerTable>;

@@ -1,0 +1,28 @@
+import { listAuditEventsQuerySchema } from '@switchboard/contracts';
+import { z } from 'zod';
+import { AuditLog } from './audit.repo';
+import type { HandlerTable } from '../../engine/http/app';
+import { decodeCursor, encodeCursor, parseQuery } from '../../engine/http/validate';
+import { tenantOf } from '../../engine/http/tenant-caller';
+
+const auditCursor = z.object({ before: z.string().startsWith('AUDIT#').max(256) });
+
+async function page(trail: AuditLog, query: { limit: number; cursor?: string }) {
+  const cursor = decodeCursor(query.cursor, auditCursor);
+  const result = await trail.list(query.limit, cursor?.before);
+  return {
+    items: result.items,
+    nextCursor: result.nextBefore ? encodeCursor({ before: result.nextBefore }) : null,
+  };
+}
+
+export const auditHandlers = {
+  'audit.list': async (c, caller) => {
+    const { data } = tenantOf(caller);
+    return c.json(await page(data.audit, parseQuery(c, listAuditEventsQuerySchema)));
+  },
+  'admin.audit.list': async (c, _caller, deps) => {
+    const trail = AuditLog.forPlatform(deps.db);
+    return c.json(await page(trail, parseQuery(c, listAuditEventsQuerySchema)));
+  },
+} satisfies Partial<HandlerTable>;

@@ -1,0 +1,17 @@
+import type { HandlerTable } from '../../engine/http/app';
+import { openApiDocument } from '../../engine/http/openapi';
+import { renderApiReference } from '../../engine/http/openapi-html';
+
+let page: string | undefined;
+
+export const referenceHandlers = {
+  'openapi.json': async (c) => c.json(openApiDocument()),
+  docs: async (c) => {
+    page ??= renderApiReference(openApiDocument());
+    c.header(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
+    return c.html(page);
+  },
+} satisfies Partial<HandlerTable>;
