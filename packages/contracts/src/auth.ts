@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const roleSchema = z.enum(['owner', 'admin', 'agent', 'viewer']);
+import { apiKeyScopeSchema, roleSchema } from './access';
 
 export const loginRequestSchema = z.object({
   email: z.email().max(254),
@@ -80,7 +80,6 @@ export const memberSchema = z.object({
 export type MemberDto = z.infer<typeof memberSchema>;
 
 // API keys
-export const apiKeyScopeSchema = z.enum(['leads:write', 'messages:send', 'read']);
 
 export const createApiKeyRequestSchema = z.object({
   name: z.string().trim().min(1).max(120),

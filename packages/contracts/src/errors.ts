@@ -1,5 +1,128 @@
 import { z } from 'zod';
 
+// The API's error vocabulary: every code the server may answer, its HTTP status, and a sentence a
+// person can read. The server raises only these codes (`AppError` is typed by this union), the
+// OpenAPI document lists them per route, and the web shows `message` instead of the server's
+// developer-facing text. Adding a code here is the one place a new failure is named.
+
+export const errorCatalog = {
+  bad_request: {
+    status: 400,
+    message: 'That request did not look right. Check the values and try again.',
+  },
+  invalid_json: {
+    status: 400,
+    message: 'The app sent something the server could not read. Reload the page and retry.',
+  },
+  validation_failed: { status: 400, message: 'Some fields need another look.' },
+  not_a_meta_envelope: { status: 400, message: 'That is not a Meta webhook delivery.' },
+  invalid_parameter: { status: 400, message: 'One of the values is not allowed.' },
+  unsafe_destination: {
+    status: 400,
+    message: 'That address cannot receive leads. Use a public HTTPS URL.',
+  },
+  unauthenticated: { status: 401, message: 'Your session has ended. Please sign in again.' },
+  invalid_signature: { status: 401, message: 'The webhook signature does not match.' },
+  invalid_credentials: { status: 401, message: 'The e-mail or password is not right.' },
+  invalid_token: {
+    status: 401,
+    message: 'This link or session is no longer valid. Please sign in again.',
+  },
+  token_reused: {
+    status: 401,
+    message: 'For your safety this session was ended. Please sign in again.',
+  },
+  invalid_api_key: { status: 401, message: 'The API key is not valid.' },
+  api_key_revoked: { status: 401, message: 'This API key was revoked.' },
+  account_disabled: {
+    status: 403,
+    message: 'This account is disabled. Ask your workspace owner for help.',
+  },
+  forbidden: { status: 403, message: 'Your role does not allow this. Ask a workspace admin.' },
+  insufficient_scope: { status: 403, message: 'This key is not allowed to do that.' },
+  tenant_suspended: { status: 403, message: 'This workspace is suspended. Contact support.' },
+  origin_not_allowed: {
+    status: 403,
+    message: 'This form does not accept answers from this website.',
+  },
+  not_found: { status: 404, message: 'We could not find that. It may have been deleted.' },
+  conflict: {
+    status: 409,
+    message: 'Someone else changed this at the same time. Reload and try again.',
+  },
+  channel_already_connected: {
+    status: 409,
+    message: 'This number or account is already connected to a workspace.',
+  },
+  last_owner: {
+    status: 409,
+    message: 'A workspace needs at least one owner. Make someone else owner first.',
+  },
+  already_member: { status: 409, message: 'That person is already in this workspace.' },
+  stage_in_use: {
+    status: 409,
+    message: 'Leads are still in that stage. Move them to another stage first.',
+  },
+  idempotency_key_reused: {
+    status: 409,
+    message: 'That retry key was already used for a different request.',
+  },
+  idempotency_in_progress: {
+    status: 409,
+    message: 'The same request is still being processed. Wait a moment.',
+  },
+  payload_too_large: { status: 413, message: 'That is too large to upload.' },
+  unsupported_media_type: { status: 415, message: 'That file type is not supported.' },
+  invalid_image: {
+    status: 415,
+    message: 'That file is not an image we can use. Try a PNG, JPEG or SVG under 512 KB.',
+  },
+  invalid_submission: { status: 422, message: 'Some answers need another look.' },
+  window_closed: {
+    status: 422,
+    message:
+      'The 24-hour reply window is closed. Send an approved template to restart the conversation.',
+  },
+  undeliverable: {
+    status: 422,
+    message: 'WhatsApp or Instagram could not deliver this message to that person.',
+  },
+  template_not_found: {
+    status: 422,
+    message: 'That template is not approved for this number. Refresh the template list.',
+  },
+  channel_token_invalid: {
+    status: 422,
+    message: 'The channel’s access token no longer works. Reconnect it in Settings → Channels.',
+  },
+  channel_not_found: {
+    status: 422,
+    message: 'No connected channel can send this. Connect one in Settings → Channels.',
+  },
+  rate_limited: {
+    status: 429,
+    message: 'Too many requests right now. Wait a moment and try again.',
+  },
+  too_many_attempts: {
+    status: 429,
+    message: 'Too many attempts. Wait a few minutes before trying again.',
+  },
+  internal_error: { status: 500, message: 'Something went wrong on our side. Please retry.' },
+  meta_error: { status: 502, message: 'WhatsApp or Instagram refused the message.' },
+  meta_unavailable: {
+    status: 503,
+    message: 'WhatsApp or Instagram is not answering right now. Try again in a minute.',
+  },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+export const errorCodes = Object.keys(errorCatalog) as ErrorCode[];
+export const errorCodeSchema = z.enum(errorCodes as [ErrorCode, ...ErrorCode[]]);
+
+export function errorStatus(code: ErrorCode): number {
+  return errorCatalog[code].status;
+}
+
 /** Every error the API returns: `{ error: { code, message, ...details } }`. */
 export const apiErrorSchema = z.object({
   error: z
@@ -7,6 +130,8 @@ export const apiErrorSchema = z.object({
       code: z.string(),
       message: z.string(),
       fields: z.record(z.string(), z.string()).optional(),
+      /** `no_route` on a 404: no route has that method and path (as opposed to a missing object). */
+      reason: z.literal('no_route').optional(),
     })
     .passthrough(),
 });

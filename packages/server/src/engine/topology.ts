@@ -2,16 +2,9 @@
 // and the table. The CDK app (packages/infra) and the local sandbox both read it, so the cloud
 // and the laptop cannot drift. Handlers never see physical names: they get logical names.
 
-export type Role = 'owner' | 'admin' | 'agent' | 'viewer';
-export type ApiKeyScope = 'leads:write' | 'messages:send' | 'read';
+import type { Access, ApiKeyScope, Role } from '@switchboard/contracts';
 
-/** Who may call a route. `tenant` routes take a JWT with at least `role`, or an API key with `scope`. */
-export type Access =
-  | { kind: 'public' }
-  | { kind: 'signature' } // Meta webhooks: X-Hub-Signature-256
-  | { kind: 'user' } // any signed-in user, tenant not required (e.g. switch-tenant, logout)
-  | { kind: 'platformAdmin' }
-  | { kind: 'tenant'; role: Role; scope?: ApiKeyScope };
+export type { Access, ApiKeyScope, Role };
 
 export type FunctionName =
   | 'WebhookReceiver'

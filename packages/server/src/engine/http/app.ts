@@ -97,7 +97,10 @@ export function createApp(deps: AppDeps, opts: { functions?: FunctionName[] } = 
     );
   });
   app.notFound((c) =>
-    c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404),
+    c.json(
+      errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`, { reason: 'no_route' }),
+      404,
+    ),
   );
 
   const selected: readonly RouteSpec[] = routes.filter(

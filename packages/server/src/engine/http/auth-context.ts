@@ -1,7 +1,7 @@
 import type { TenantContext, TenantData } from '../data/tenant-data';
 import type { Role } from '../topology';
 
-export const roleRank: Record<Role, number> = { viewer: 1, agent: 2, admin: 3, owner: 4 };
+export { roleRank } from '@switchboard/contracts';
 
 /** What a handler knows about its caller, produced only by the access middleware. */
 export type Caller =

@@ -215,7 +215,10 @@ export function mountWebApp(app: Hono, initial: WebApp): void {
     if (page) return send(c, page);
     const notFound = web.files.get('/404.html');
     if (notFound && wantsHtml(c)) return send(c, notFound, 404);
-    return c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404);
+    return c.json(
+      errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`, { reason: 'no_route' }),
+      404,
+    );
   };
   app.on(['GET', 'HEAD'], '*', handler);
 }
@@ -240,7 +243,10 @@ export async function withWebApp(
     });
   }
   root.notFound((c) =>
-    c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404),
+    c.json(
+      errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`, { reason: 'no_route' }),
+      404,
+    ),
   );
   return root;
 }
