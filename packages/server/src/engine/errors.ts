@@ -27,8 +27,8 @@ export class NotFoundError extends AppError {
 }
 
 /** A 429: the edge adds `Retry-After` (whole seconds) next to the JSON body. */
-export class RetryLaterError extends AppError {
-  override readonly name = 'RetryLaterError';
+export class TooManyRequestsError extends AppError {
+  override readonly name = 'TooManyRequestsError';
   constructor(
     code: 'rate_limited' | 'too_many_attempts',
     message: string,

@@ -5,7 +5,7 @@ import type { Db } from '../data/dynamo';
 import type { TenantDbFactory } from '../data/tenant-data';
 import type { AuthOverrides } from '../../modules/identity/settings';
 import type { LeadDeps } from '../../modules/leads/lead-deps';
-import { AppError, RetryLaterError } from '../errors';
+import { AppError, TooManyRequestsError } from '../errors';
 import type { Logger } from '../log';
 import type { GraphClient } from '../../modules/messaging/meta/graph-client';
 import type { ThroughputLimiter } from '../../modules/messaging/throughput-limiter';
@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps, opts: { functions?: FunctionName[] } = 
   app.onError((err, c) => {
     if (err instanceof AppError) {
       const retryAfter =
-        err instanceof RetryLaterError ? err.retryAfterSeconds : err.details?.retryAfterSeconds;
+        err instanceof TooManyRequestsError ? err.retryAfterSeconds : err.details?.retryAfterSeconds;
       if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
       return c.json(errorBody(err.code, err.message, err.details), err.status as 400);
     }

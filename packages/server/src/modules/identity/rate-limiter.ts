@@ -1,7 +1,7 @@
 import type { Db, Key } from '../../engine/data/dynamo';
 import { keys } from '../../engine/data/keys';
 import { RateLimitRepo } from './rate-limit.repo';
-import { RetryLaterError } from '../../engine/errors';
+import { TooManyRequestsError } from '../../engine/errors';
 import { sha256Hex } from '../../engine/ids';
 import type { Limit } from './settings';
 
@@ -44,11 +44,11 @@ export function overLimit(
   hits: Hit[],
   now: Date,
   error: { code: 'rate_limited' | 'too_many_attempts'; message: string },
-): RetryLaterError | undefined {
+): TooManyRequestsError | undefined {
   const over = hits.filter((h) => h.count > h.limit);
   if (over.length === 0) return undefined;
   const wait = Math.max(...over.map((h) => retryAfter(now, h.window)));
-  return new RetryLaterError(error.code, `${error.message} Retry in ${wait} s.`, wait);
+  return new TooManyRequestsError(error.code, `${error.message} Retry in ${wait} s.`, wait);
 }
 
 /** Takes back one counted event (e.g. a sign-in attempt that turned out to succeed). */

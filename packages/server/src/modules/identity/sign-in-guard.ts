@@ -1,5 +1,5 @@
 import type { Db } from '../../engine/data/dynamo';
-import type { RetryLaterError } from '../../engine/errors';
+import type { TooManyRequestsError } from '../../engine/errors';
 import {
   hit,
   overLimit,
@@ -13,7 +13,7 @@ import type { AuthSettings } from './settings';
 
 export type SignInAttempt = {
   /** Set when a limit is exceeded: throw it (after auditing) without checking the password. */
-  blocked?: RetryLaterError;
+  blocked?: TooManyRequestsError;
   /** True for the attempt that just crossed a limit: worth one audit event, not one per retry. */
   lockoutStarted: boolean;
   /** The password was right: the account's failures are forgiven and the IP's slot is given back. */
