@@ -1,6 +1,14 @@
 import { z } from 'zod';
+import {
+  channelTypes,
+  messageContentSchema,
+  messageDirectionSchema,
+  messageTypeSchema,
+  sentTemplateSchema,
+  storedMessageStatusSchema,
+} from './message-types';
 
-export const channelTypeSchema = z.enum(['whatsapp', 'instagram']);
+export const channelTypeSchema = z.enum(channelTypes);
 
 export const listConversationsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25),
@@ -34,7 +42,7 @@ export const conversationSchema = z.object({
   status: z.enum(['open', 'closed']),
   lastMessageAt: z.string(),
   lastMessagePreview: z.string().optional(),
-  lastMessageDirection: z.enum(['inbound', 'outbound']).optional(),
+  lastMessageDirection: messageDirectionSchema.optional(),
   lastInboundAt: z.string().optional(),
   unreadCount: z.number(),
   lastReadAt: z.string().optional(),
@@ -45,6 +53,10 @@ export const conversationSchema = z.object({
 });
 export type ConversationDto = z.infer<typeof conversationSchema>;
 
+/**
+ * A stored message as the API returns it: the normalised message (message-types.ts) with our ids,
+ * its status, and who sent it. Fields the server adds for itself pass through untyped.
+ */
 export const messageSchema = z
   .object({
     id: z.string(),
@@ -54,12 +66,13 @@ export const messageSchema = z
       .optional()
       .describe('Meta’s id (wamid / mid); absent while an outbound message is pending.'),
     channel: channelTypeSchema,
-    direction: z.enum(['inbound', 'outbound']),
-    type: z.string(),
-    text: z.string().optional(),
-    status: z.enum(['received', 'pending', 'sent', 'delivered', 'read', 'failed']),
+    direction: messageDirectionSchema,
+    type: messageTypeSchema,
+    ...messageContentSchema.shape,
+    status: storedMessageStatusSchema,
     timestamp: z.string(),
     replyTo: z.string().optional().describe('Outbound: id of the quoted message.'),
+    template: sentTemplateSchema.optional().describe('Outbound templates: what was sent.'),
     sentBy: z
       .object({
         kind: z.enum(['user', 'apiKey']),
@@ -68,6 +81,7 @@ export const messageSchema = z
       })
       .optional(),
     failure: z.object({ code: z.string(), message: z.string() }).optional(),
+    deletedAt: z.string().optional().describe('The customer unsent it; its content is gone.'),
   })
   .passthrough();
 export type MessageDto = z.infer<typeof messageSchema>;

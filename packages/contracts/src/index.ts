@@ -5,4 +5,7 @@ export * from './conversations';
 export * from './errors';
 export * from './leads';
 export * from './messaging';
+export * from './message-types';
 export * from './tenants';
+export * from './route-contract';
+export * from './routes';

@@ -254,8 +254,18 @@ export const listLeadsQuerySchema = z.object({
   deleted: z.enum(['true', 'false']).optional(),
 });
 
+/** Where a lead's CRM sync stands: `not_configured` when the workspace has no destination. */
+export const leadSyncStatusSchema = z.enum([
+  'pending',
+  'synced',
+  'retrying',
+  'failed',
+  'not_configured',
+]);
+export type LeadSyncStatus = z.infer<typeof leadSyncStatusSchema>;
+
 export const leadSyncSchema = z.object({
-  status: z.enum(['pending', 'synced', 'retrying', 'failed', 'not_configured']),
+  status: leadSyncStatusSchema,
   attempts: z.number(),
   lastError: z.string().nullable(),
   lastAttemptAt: z.string().optional(),

@@ -130,6 +130,11 @@ export const searchCustomersQuerySchema = z.object({
 });
 
 export const customerSchema = customerSummarySchema.extend({
+  /** From lead forms: the leads flow merges them into the same record. */
+  email: z.string().optional(),
+  company: z.string().optional(),
+  /** An e-mail-only contact merged into a phone contact: where it lives now. */
+  mergedInto: z.string().optional(),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
 });
@@ -145,6 +150,8 @@ export const customerDetailQuerySchema = z.object({
 });
 
 export const customerDetailSchema = customerSchema.extend({
+  /** The contact's leads, across forms and imports. */
+  leadIds: z.array(z.string()),
   conversations: z.array(conversationSchema.omit({ customer: true })),
   timeline: z.object({ items: z.array(messageSchema), nextCursor: z.string().nullable() }),
 });

@@ -2,7 +2,15 @@
 // and the table. The CDK app (packages/infra) and the local sandbox both read it, so the cloud
 // and the laptop cannot drift. Handlers never see physical names: they get logical names.
 
-import type { Access, ApiKeyScope, Role } from '@switchboard/contracts';
+import {
+  routeList,
+  type Access,
+  type ApiKeyScope,
+  type HttpMethod,
+  type Role,
+  type RouteContract,
+  type RouteId,
+} from '@switchboard/contracts';
 
 export type { Access, ApiKeyScope, Role };
 
@@ -19,599 +27,115 @@ export type FunctionName =
 /** Functions that only drain a queue and serve no HTTP route. */
 export type ConsumerFunctionName = 'MessageProcessor' | 'LeadStore' | 'LeadMerge' | 'CrmSync';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type { HttpMethod };
 
+/** A route as the deployment sees it (API Gateway, WAF, the sandbox's router). */
 export type RouteSpec = {
-  /** Stable id: the key handlers are registered under. */
   id: string;
   method: HttpMethod;
   /** API Gateway style path: `/conversations/{id}/messages`. */
   path: string;
-  function: Exclude<FunctionName, ConsumerFunctionName>;
+  function: HttpFunctionName;
   access: Access;
   /** Max request body in bytes; the edge answers 413 above it. */
   maxBodyBytes?: number;
 };
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
+/** A route with its whole contract and the function serving it. */
+export type DeployedRoute = RouteContract & { id: RouteId; function: HttpFunctionName };
 
-export const routes = [
-  // Meta webhooks
-  {
-    id: 'webhook.verify',
-    method: 'GET',
-    path: '/webhooks/meta',
-    function: 'WebhookReceiver',
-    access: { kind: 'public' },
-  },
-  {
-    id: 'webhook.receive',
-    method: 'POST',
-    path: '/webhooks/meta',
-    function: 'WebhookReceiver',
-    access: { kind: 'signature' },
-    maxBodyBytes: 4 * MiB,
-  },
-  // Auth
-  {
-    id: 'auth.login',
-    method: 'POST',
-    path: '/auth/login',
-    function: 'AuthService',
-    access: { kind: 'public' },
-    maxBodyBytes: 16 * KiB,
-  },
-  {
-    id: 'auth.me',
-    method: 'GET',
-    path: '/auth/me',
-    function: 'AuthService',
-    access: { kind: 'user' },
-  },
-  {
-    id: 'jwks',
-    method: 'GET',
-    path: '/.well-known/jwks.json',
-    function: 'AuthService',
-    access: { kind: 'public' },
-  },
-  {
-    id: 'auth.refresh',
-    method: 'POST',
-    path: '/auth/refresh',
-    function: 'AuthService',
-    access: { kind: 'public' },
-    maxBodyBytes: 4 * KiB,
-  },
-  {
-    id: 'auth.logout',
-    method: 'POST',
-    path: '/auth/logout',
-    function: 'AuthService',
-    access: { kind: 'user' },
-    maxBodyBytes: 4 * KiB,
-  },
-  {
-    id: 'auth.switchTenant',
-    method: 'POST',
-    path: '/auth/switch-tenant',
-    function: 'AuthService',
-    access: { kind: 'user' },
-    maxBodyBytes: 4 * KiB,
-  },
-  {
-    id: 'auth.password',
-    method: 'POST',
-    path: '/auth/password',
-    function: 'AuthService',
-    access: { kind: 'user' },
-    maxBodyBytes: 16 * KiB,
-  },
-  {
-    id: 'auth.acceptInvite',
-    method: 'POST',
-    path: '/auth/accept-invite',
-    function: 'AuthService',
-    access: { kind: 'public' },
-    maxBodyBytes: 16 * KiB,
-  },
-  // Platform admin
-  {
-    id: 'admin.tenants.create',
-    method: 'POST',
-    path: '/admin/tenants',
-    function: 'AuthService',
-    access: { kind: 'platformAdmin' },
-    maxBodyBytes: 16 * KiB,
-  },
-  {
-    id: 'admin.tenants.list',
-    method: 'GET',
-    path: '/admin/tenants',
-    function: 'AuthService',
-    access: { kind: 'platformAdmin' },
-  },
-  {
-    id: 'admin.unrouted.list',
-    method: 'GET',
-    path: '/admin/unrouted',
-    function: 'Api',
-    access: { kind: 'platformAdmin' },
-  },
-  {
-    id: 'admin.dlq.list',
-    method: 'GET',
-    path: '/admin/dlq/{queue}',
-    function: 'Api',
-    access: { kind: 'platformAdmin' },
-  },
-  {
-    id: 'admin.dlq.redrive',
-    method: 'POST',
-    path: '/admin/dlq/{queue}/redrive',
-    function: 'Api',
-    access: { kind: 'platformAdmin' },
-    maxBodyBytes: 64 * KiB,
-  },
-  {
-    id: 'admin.tenants.suspend',
-    method: 'POST',
-    path: '/admin/tenants/{id}/suspend',
-    function: 'AuthService',
-    access: { kind: 'platformAdmin' },
-    maxBodyBytes: 4 * KiB,
-  },
-  {
-    id: 'admin.tenants.resume',
-    method: 'POST',
-    path: '/admin/tenants/{id}/resume',
-    function: 'AuthService',
-    access: { kind: 'platformAdmin' },
-    maxBodyBytes: 4 * KiB,
-  },
-  {
-    id: 'admin.users.disable',
-    method: 'POST',
-    path: '/admin/users/{id}/disable',
-    function: 'AuthService',
-    access: { kind: 'platformAdmin' },
-    maxBodyBytes: 4 * KiB,
-  },
-  {
-    id: 'admin.users.enable',
-    method: 'POST',
-    path: '/admin/users/{id}/enable',
-    function: 'AuthService',
-    access: { kind: 'platformAdmin' },
-    maxBodyBytes: 4 * KiB,
-  },
-  {
-    id: 'admin.audit.list',
-    method: 'GET',
-    path: '/admin/audit-events',
-    function: 'AuthService',
-    access: { kind: 'platformAdmin' },
-  },
-  // Team, API keys and the audit trail of a tenant
-  {
-    id: 'users.invite',
-    method: 'POST',
-    path: '/users',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-    maxBodyBytes: 16 * KiB,
-  },
-  {
-    id: 'users.list',
-    method: 'GET',
-    path: '/users',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'viewer' },
-  },
-  {
-    id: 'users.update',
-    method: 'PATCH',
-    path: '/users/{id}',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-    maxBodyBytes: 4 * KiB,
-  },
-  {
-    id: 'users.remove',
-    method: 'DELETE',
-    path: '/users/{id}',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-  },
-  {
-    id: 'api-keys.create',
-    method: 'POST',
-    path: '/api-keys',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-    maxBodyBytes: 16 * KiB,
-  },
-  {
-    id: 'api-keys.list',
-    method: 'GET',
-    path: '/api-keys',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-  },
-  {
-    id: 'api-keys.revoke',
-    method: 'DELETE',
-    path: '/api-keys/{id}',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-  },
-  {
-    id: 'audit.list',
-    method: 'GET',
-    path: '/audit-events',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-  },
-  // Channels
-  {
-    id: 'channels.create',
-    method: 'POST',
-    path: '/channels',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-    maxBodyBytes: 16 * KiB,
-  },
-  {
-    id: 'channels.list',
-    method: 'GET',
-    path: '/channels',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
-  },
-  // Inbox
-  {
-    id: 'conversations.list',
-    method: 'GET',
-    path: '/conversations',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
-  },
-  {
-    id: 'conversations.get',
-    method: 'GET',
-    path: '/conversations/{id}',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
-  },
-  {
-    id: 'conversations.messages',
-    method: 'GET',
-    path: '/conversations/{id}/messages',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
-  },
-  {
-    id: 'customers.get',
-    method: 'GET',
-    path: '/customers/{id}',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
-  },
-  // Outbound messaging (the send answers 202: stored, handed to Meta; statuses follow by webhook)
-  {
-    id: 'messages.send',
-    method: 'POST',
-    path: '/send-message',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'agent', scope: 'messages:send' },
-    maxBodyBytes: 64 * KiB,
-  },
-  {
-    id: 'channels.delete',
-    method: 'DELETE',
-    path: '/channels/{id}',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-  },
-  {
-    id: 'channels.templates',
-    method: 'GET',
-    path: '/channels/{id}/templates',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
-  },
-  // Inbox actions
-  {
-    id: 'conversations.read',
-    method: 'POST',
-    path: '/conversations/{id}/read',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'agent' },
-    maxBodyBytes: 1 * KiB,
-  },
-  {
-    id: 'conversations.assign',
-    method: 'POST',
-    path: '/conversations/{id}/assign',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'agent' },
-    maxBodyBytes: 1 * KiB,
-  },
-  {
-    id: 'conversations.close',
-    method: 'POST',
-    path: '/conversations/{id}/close',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'agent' },
-    maxBodyBytes: 1 * KiB,
-  },
-  {
-    id: 'conversations.reopen',
-    method: 'POST',
-    path: '/conversations/{id}/reopen',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'agent' },
-    maxBodyBytes: 1 * KiB,
-  },
-  {
-    id: 'customers.search',
-    method: 'GET',
-    path: '/customers',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
-  },
-  // API reference
-  {
-    id: 'openapi.json',
-    method: 'GET',
-    path: '/openapi.json',
-    function: 'Api',
-    access: { kind: 'public' },
-  },
-  {
-    id: 'docs',
-    method: 'GET',
-    path: '/docs',
-    function: 'Api',
-    access: { kind: 'public' },
-  },
-  // Lead forms (issue 5)
-  {
-    id: 'forms.create',
-    method: 'POST',
-    path: '/forms',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-    maxBodyBytes: 64 * KiB,
-  },
-  {
-    id: 'forms.list',
-    method: 'GET',
-    path: '/forms',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
-  },
-  {
-    id: 'forms.get',
-    method: 'GET',
-    path: '/forms/{id}',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
-  },
-  {
-    id: 'forms.update',
-    method: 'PUT',
-    path: '/forms/{id}',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-    maxBodyBytes: 64 * KiB,
-  },
-  {
-    id: 'forms.publish',
-    method: 'POST',
-    path: '/forms/{id}/publish',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-    maxBodyBytes: 1 * KiB,
-  },
-  {
-    id: 'forms.archive',
-    method: 'DELETE',
-    path: '/forms/{id}',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-  },
-  // Lead ingestion: landing pages (no sign-in; found by form id) and integrations (API key)
-  {
-    id: 'public-forms.get',
-    method: 'GET',
-    path: '/public/forms/{id}',
-    function: 'LeadIngest',
-    access: { kind: 'public' },
-  },
-  {
-    id: 'public-forms.embed',
-    method: 'GET',
-    path: '/public/forms/{id}/embed.js',
-    function: 'LeadIngest',
-    access: { kind: 'public' },
-  },
-  {
-    id: 'public-forms.submit',
-    method: 'POST',
-    path: '/public/forms/{id}/submissions',
-    function: 'LeadIngest',
-    access: { kind: 'public' },
-    maxBodyBytes: 64 * KiB,
-  },
-  {
-    id: 'leads.create',
-    method: 'POST',
-    path: '/leads',
-    function: 'LeadIngest',
-    access: { kind: 'tenant', role: 'agent', scope: 'leads:write' },
-    maxBodyBytes: 64 * KiB,
-  },
-  // Lead management
-  {
-    id: 'leads.list',
-    method: 'GET',
-    path: '/leads',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
-  },
-  {
-    // Before /leads/{id}: the static path must win.
-    id: 'leads.export',
-    method: 'GET',
-    path: '/leads/export.csv',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-  },
-  {
-    id: 'leads.import',
-    method: 'POST',
-    path: '/leads/import',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-    maxBodyBytes: 1 * MiB,
-  },
-  {
-    id: 'leads.get',
-    method: 'GET',
-    path: '/leads/{id}',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
-  },
-  {
-    id: 'leads.update',
-    method: 'PATCH',
-    path: '/leads/{id}',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'agent' },
-    maxBodyBytes: 64 * KiB,
-  },
-  {
-    id: 'leads.delete',
-    method: 'DELETE',
-    path: '/leads/{id}',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-  },
-  {
-    id: 'leads.restore',
-    method: 'POST',
-    path: '/leads/{id}/restore',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-    maxBodyBytes: 1 * KiB,
-  },
-  {
-    id: 'leads.notes.create',
-    method: 'POST',
-    path: '/leads/{id}/notes',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'agent' },
-    maxBodyBytes: 16 * KiB,
-  },
-  {
-    id: 'leads.notes.list',
-    method: 'GET',
-    path: '/leads/{id}/notes',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
-  },
-  {
-    id: 'leads.sync',
-    method: 'POST',
-    path: '/leads/{id}/sync',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'agent' },
-    maxBodyBytes: 1 * KiB,
-  },
-  {
-    id: 'pipeline.get',
-    method: 'GET',
-    path: '/pipeline',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
-  },
-  {
-    id: 'pipeline.update',
-    method: 'PUT',
-    path: '/pipeline',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-    maxBodyBytes: 16 * KiB,
-  },
-  // Branding and tenant assets
-  {
-    id: 'branding.get',
-    method: 'GET',
-    path: '/branding',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'viewer' },
-  },
-  {
-    id: 'branding.update',
-    method: 'PUT',
-    path: '/branding',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-    maxBodyBytes: 4 * KiB,
-  },
-  {
-    id: 'branding.logo',
-    method: 'POST',
-    path: '/branding/logo',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-    maxBodyBytes: 512 * KiB,
-  },
-  {
-    // Sandbox only (AWS serves assets from CloudFront): `{path}` is the URL-encoded object key,
-    // served only with a valid `exp` + `sig` over the full key.
-    id: 'assets.get',
-    method: 'GET',
-    path: '/assets/{path}',
-    function: 'Api',
-    access: { kind: 'public' },
-  },
-  // CRM destinations
-  {
-    id: 'crm-destinations.create',
-    method: 'POST',
-    path: '/crm-destinations',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-    maxBodyBytes: 4 * KiB,
-  },
-  {
-    id: 'crm-destinations.list',
-    method: 'GET',
-    path: '/crm-destinations',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-  },
-  {
-    id: 'crm-destinations.delete',
-    method: 'DELETE',
-    path: '/crm-destinations/{id}',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-  },
-  {
-    id: 'crm-destinations.test',
-    method: 'POST',
-    path: '/crm-destinations/{id}/test',
-    function: 'Api',
-    access: { kind: 'tenant', role: 'admin' },
-    maxBodyBytes: 1 * KiB,
-  },
-] as const satisfies readonly RouteSpec[];
+export type HttpFunctionName = Exclude<FunctionName, ConsumerFunctionName>;
 
-export type RouteId = (typeof routes)[number]['id'];
+/**
+ * Which function serves each route. The route itself (method, path, access, inputs, responses)
+ * is its contract; this is the one deployment fact about it. A route added to the contracts
+ * without a function here fails the type check.
+ */
+export const routeFunctions: Record<RouteId, HttpFunctionName> = {
+  'webhook.verify': 'WebhookReceiver',
+  'webhook.receive': 'WebhookReceiver',
+  'auth.login': 'AuthService',
+  'auth.me': 'AuthService',
+  jwks: 'AuthService',
+  'auth.refresh': 'AuthService',
+  'auth.logout': 'AuthService',
+  'auth.switchTenant': 'AuthService',
+  'auth.password': 'AuthService',
+  'auth.acceptInvite': 'AuthService',
+  'admin.tenants.create': 'AuthService',
+  'admin.tenants.list': 'AuthService',
+  'admin.unrouted.list': 'Api',
+  'admin.dlq.list': 'Api',
+  'admin.dlq.redrive': 'Api',
+  'admin.tenants.suspend': 'AuthService',
+  'admin.tenants.resume': 'AuthService',
+  'admin.users.disable': 'AuthService',
+  'admin.users.enable': 'AuthService',
+  'admin.audit.list': 'AuthService',
+  'users.invite': 'Api',
+  'users.list': 'Api',
+  'users.update': 'Api',
+  'users.remove': 'Api',
+  'api-keys.create': 'Api',
+  'api-keys.list': 'Api',
+  'api-keys.revoke': 'Api',
+  'audit.list': 'Api',
+  'channels.create': 'Api',
+  'channels.list': 'Api',
+  'conversations.list': 'Api',
+  'conversations.get': 'Api',
+  'conversations.messages': 'Api',
+  'customers.get': 'Api',
+  'messages.send': 'Api',
+  'channels.delete': 'Api',
+  'channels.templates': 'Api',
+  'conversations.read': 'Api',
+  'conversations.assign': 'Api',
+  'conversations.close': 'Api',
+  'conversations.reopen': 'Api',
+  'customers.search': 'Api',
+  'openapi.json': 'Api',
+  docs: 'Api',
+  'forms.create': 'Api',
+  'forms.list': 'Api',
+  'forms.get': 'Api',
+  'forms.update': 'Api',
+  'forms.publish': 'Api',
+  'forms.archive': 'Api',
+  'public-forms.get': 'LeadIngest',
+  'public-forms.embed': 'LeadIngest',
+  'public-forms.submit': 'LeadIngest',
+  'leads.create': 'LeadIngest',
+  'leads.list': 'Api',
+  'leads.export': 'Api',
+  'leads.import': 'Api',
+  'leads.get': 'Api',
+  'leads.update': 'Api',
+  'leads.delete': 'Api',
+  'leads.restore': 'Api',
+  'leads.notes.create': 'Api',
+  'leads.notes.list': 'Api',
+  'leads.sync': 'Api',
+  'pipeline.get': 'Api',
+  'pipeline.update': 'Api',
+  'branding.get': 'Api',
+  'branding.update': 'Api',
+  'branding.logo': 'Api',
+  'assets.get': 'Api',
+  'crm-destinations.create': 'Api',
+  'crm-destinations.list': 'Api',
+  'crm-destinations.delete': 'Api',
+  'crm-destinations.test': 'Api',
+};
+
+export const deployedRoutes: readonly DeployedRoute[] = routeList.map((route) => ({
+  ...route,
+  function: routeFunctions[route.id],
+}));
+
+export const routes: readonly RouteSpec[] = deployedRoutes;
+
+export type { RouteId };
 
 export type QueueSpec = {
   logicalName: string;

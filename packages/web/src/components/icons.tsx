@@ -1,3 +1,4 @@
+import type { ChannelType } from '@switchboard/contracts';
 import { useId, type SVGProps } from 'react';
 
 // Inline SVG icons (no icon font, no CDN): 24px grid, stroked, currentColor. Decorative by default;
@@ -307,7 +308,7 @@ export function ChannelIcon({
   size,
   labelled = false,
 }: {
-  channel: 'whatsapp' | 'instagram';
+  channel: ChannelType;
   size?: number;
   labelled?: boolean;
 }) {

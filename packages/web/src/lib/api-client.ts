@@ -1,6 +1,11 @@
-import { apiErrorSchema, loginResponseSchema, type LoginResponse } from '@switchboard/contracts';
+import {
+  apiErrorSchema,
+  loginResponseSchema,
+  type ApiError as ApiErrorBody,
+  type LoginResponse,
+} from '@switchboard/contracts';
 import type { z } from 'zod';
-import { messageForCode } from './errors';
+import { isErrorCode, messageForCode, noRouteMessage, type WebErrorCode } from './errors';
 
 // The typed API client. The access token lives in this module's memory only (never in
 // localStorage); the refresh token is an httpOnly cookie scoped to /auth that script cannot read.
@@ -9,21 +14,34 @@ import { messageForCode } from './errors';
 /** Same origin by default (the sandbox serves the app); a deployment may point at its API domain. */
 export const apiBase = (process.env.NEXT_PUBLIC_API_URL ?? '').replace(/\/$/, '');
 
+export type ApiErrorDetails = {
+  fields?: Record<string, string>;
+  retryAfterSeconds?: number;
+  /** `no_route`: the server has no route with that method and path. */
+  reason?: ApiErrorBody['error']['reason'];
+};
+
 export class ApiError extends Error {
   override readonly name = 'ApiError';
+  readonly fields: Record<string, string>;
+  readonly retryAfterSeconds?: number;
+  readonly reason?: ApiErrorDetails['reason'];
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: WebErrorCode,
+    /** The server's own text: for developers (logs, the console), never shown as is. */
     readonly serverMessage: string,
-    readonly fields: Record<string, string> = {},
-    readonly retryAfterSeconds?: number,
+    details: ApiErrorDetails = {},
   ) {
-    super(messageForCode(code, serverMessage));
+    super(details.reason === 'no_route' ? noRouteMessage : messageForCode(code));
+    this.fields = details.fields ?? {};
+    this.retryAfterSeconds = details.retryAfterSeconds;
+    this.reason = details.reason;
   }
 
   /** The route is not deployed on this server (a feature still being built). */
   get routeMissing(): boolean {
-    return this.status === 404 && /^No route for /.test(this.serverMessage);
+    return this.reason === 'no_route';
   }
 }
 
@@ -74,6 +92,11 @@ function setSession(next: z.infer<typeof sessionResponseSchema> | null): Session
   return session;
 }
 
+/** A code this client does not know (a newer server) reads as the generic one for its status. */
+function fallbackCode(status: number): WebErrorCode {
+  return status >= 500 ? 'internal_error' : 'bad_request';
+}
+
 async function parseError(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '');
   let body: unknown;
@@ -83,18 +106,13 @@ async function parseError(res: Response): Promise<ApiError> {
     body = undefined;
   }
   const parsed = apiErrorSchema.safeParse(body);
-  if (!parsed.success) {
-    return new ApiError(res.status, res.status >= 500 ? 'internal_error' : 'bad_request', text);
-  }
-  const { code, message, fields } = parsed.data.error;
-  const retry = (parsed.data.error as Record<string, unknown>).retryAfterSeconds;
-  return new ApiError(
-    res.status,
-    code,
-    message,
-    fields ?? {},
-    typeof retry === 'number' ? retry : undefined,
-  );
+  if (!parsed.success) return new ApiError(res.status, fallbackCode(res.status), text);
+  const { code, message, fields, reason, retryAfterSeconds } = parsed.data.error;
+  return new ApiError(res.status, isErrorCode(code) ? code : fallbackCode(res.status), message, {
+    fields,
+    reason,
+    retryAfterSeconds: typeof retryAfterSeconds === 'number' ? retryAfterSeconds : undefined,
+  });
 }
 
 async function rawFetch(path: string, init: RequestInit): Promise<Response> {

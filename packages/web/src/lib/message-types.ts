@@ -1,52 +1,15 @@
-import type { MessageDto } from '@switchboard/contracts';
+import type { MessageDto, NormalizedMedia } from '@switchboard/contracts';
 
-// The normalised message fields the server stores next to the contract's core ones (see the
-// server's meta/inbound-event.ts). The contract passes them through; the thread reads them here.
+// The thread's view of a message. Its shape (type, content per type, status, direction) is the
+// contracts' vocabulary (contracts/src/message-types.ts, shared with the server's normaliser);
+// only the helpers that present it live here.
 
-export type Media = {
-  id?: string;
-  url?: string;
-  mimeType?: string;
-  caption?: string;
-  filename?: string;
-  animated?: boolean;
-  voice?: boolean;
-};
+export type Media = NormalizedMedia;
 
 export type MessageView = MessageDto & {
-  media?: Media;
-  attachments?: Media[];
-  location?: { latitude: number; longitude: number; name?: string; address?: string; url?: string };
-  contacts?: unknown[];
-  interactive?: {
-    kind: string;
-    id?: string;
-    title?: string;
-    description?: string;
-    payload?: string;
-  };
-  reaction?: { messageId: string; emoji?: string; action: 'react' | 'unreact' };
-  context?: {
-    messageId?: string;
-    from?: string;
-    forwarded?: boolean;
-    frequentlyForwarded?: boolean;
-    storyUrl?: string;
-    storyId?: string;
-  };
-  order?: { catalogId?: string; items: unknown[]; text?: string };
-  system?: { body?: string; type?: string; newWaId?: string };
-  errors?: { code: number; title?: string; message?: string; details?: string }[];
-  originalType?: string;
-  template?: { name?: string; language?: string };
-  deletedAt?: string;
   /** Local only: an optimistic message before the server answered. */
   optimistic?: boolean;
 };
-
-export function asView(m: MessageDto): MessageView {
-  return m as MessageView;
-}
 
 /** One line that says what a message is, for quotes and previews. */
 export function summarize(m: MessageView | undefined): string {

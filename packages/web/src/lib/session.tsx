@@ -1,5 +1,6 @@
 'use client';
 
+import { roleAtLeast, type Role } from '@switchboard/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import {
   createContext,
@@ -92,17 +93,9 @@ export function useSignedIn(): Session {
   return state.session;
 }
 
-const roleRank = { viewer: 0, agent: 1, admin: 2, owner: 3 } as const;
-export type Role = keyof typeof roleRank;
-
+/** The caller's role in the current workspace, ranked as the server ranks it (`roleAtLeast`). */
 export function useRole(): { role: Role | undefined; atLeast(role: Role): boolean } {
   const session = useSignedIn();
   const role = session.tenants.find((t) => t.tenantId === session.tenantId)?.role;
-  return useMemo(
-    () => ({
-      role,
-      atLeast: (needed: Role) => (role ? roleRank[role] >= roleRank[needed] : false),
-    }),
-    [role],
-  );
+  return useMemo(() => ({ role, atLeast: (needed: Role) => roleAtLeast(role, needed) }), [role]);
 }

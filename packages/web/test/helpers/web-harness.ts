@@ -17,11 +17,18 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '../../../..');
 export const resultsDir = join(repoRoot, 'packages/web/test-results');
 
-/** Builds packages/web once (skipped when `out/` is newer than every source). */
+export const ensureWebBuildScript = join(repoRoot, 'scripts/ensure-web-build.mjs');
+
+/**
+ * Builds packages/web once (skipped when `out/` is newer than every source). Vitest runs tests
+ * with NODE_ENV=test and the build is started from here with exactly that, on purpose: the build
+ * script must build for production whatever NODE_ENV its caller has (test/web-build.test.ts
+ * checks `development` and `test` from scratch).
+ */
 export function ensureWebBuilt(): void {
-  execFileSync(process.execPath, [join(repoRoot, 'scripts/ensure-web-build.mjs')], {
+  execFileSync(process.execPath, [ensureWebBuildScript], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, NODE_ENV: 'test', NEXT_TELEMETRY_DISABLED: '1' },
   });
 }
 

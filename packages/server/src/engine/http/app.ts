@@ -14,17 +14,12 @@ import type { DeadLetterAdmin } from '../ports/dlq';
 import type { QueueSender } from '../ports/queue';
 import type { TokenService } from '../security/jwt';
 import type { TokenCipher } from '../security/token-cipher';
-import {
-  routes,
-  type FunctionName,
-  type QueueName,
-  type RouteId,
-  type RouteSpec,
-} from '../topology';
+import type { RouteContractOf } from '@switchboard/contracts';
+import { deployedRoutes, type FunctionName, type QueueName, type RouteId } from '../topology';
 import type { Caller } from './auth-context';
 import { authenticate } from './authenticate';
-import { assertPathParams } from './path-params';
 import { handlers } from '../../modules/handlers';
+import { routeInput, type RouteInput } from './route-input';
 import { fieldErrors } from './validate';
 
 export type AppDeps = {
@@ -55,8 +50,17 @@ export type AppDeps = {
   leads: LeadDeps;
 };
 
-export type RouteHandler = (c: Context, caller: Caller, deps: AppDeps) => Promise<Response>;
-export type HandlerTable = Record<RouteId, RouteHandler>;
+/** What a handler gets: the request, its verified caller, the dependencies and its typed input. */
+export type RouteRequest<Id extends RouteId = RouteId> = RouteInput<RouteContractOf<Id>> & {
+  c: Context;
+  caller: Caller;
+  deps: AppDeps;
+};
+export type RouteHandler<Id extends RouteId = RouteId> = (
+  req: RouteRequest<Id>,
+) => Promise<Response>;
+/** Every route of the contracts has exactly one handler: the type fails when one is missing. */
+export type HandlerTable = { [Id in RouteId]: RouteHandler<Id> };
 
 const defaultMaxBodyBytes = 1024 * 1024;
 
@@ -75,7 +79,9 @@ export function createApp(deps: AppDeps, opts: { functions?: FunctionName[] } = 
   app.onError((err, c) => {
     if (err instanceof AppError) {
       const retryAfter =
-        err instanceof TooManyRequestsError ? err.retryAfterSeconds : err.details?.retryAfterSeconds;
+        err instanceof TooManyRequestsError
+          ? err.retryAfterSeconds
+          : err.details?.retryAfterSeconds;
       if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
       return c.json(errorBody(err.code, err.message, err.details), err.status as 400);
     }
@@ -103,11 +109,11 @@ export function createApp(deps: AppDeps, opts: { functions?: FunctionName[] } = 
     ),
   );
 
-  const selected: readonly RouteSpec[] = routes.filter(
+  const selected = deployedRoutes.filter(
     (route) => !opts.functions || opts.functions.includes(route.function),
   );
   for (const route of selected) {
-    const handler = handlers[route.id as RouteId];
+    const handler = handlers[route.id] as RouteHandler;
     const limit = route.maxBodyBytes ?? defaultMaxBodyBytes;
     app.on(
       route.method,
@@ -122,8 +128,7 @@ export function createApp(deps: AppDeps, opts: { functions?: FunctionName[] } = 
       }),
       async (c) => {
         const caller = await authenticate(c, route.access, deps);
-        assertPathParams(c);
-        return handler(c, caller, deps);
+        return handler({ c, caller, deps, ...routeInput(c, route) } as RouteRequest);
       },
     );
   }

@@ -1,30 +1,20 @@
 // Queue port: what producers and consumers see, whether the queue is SQS (aws) or LocalQueue
 // (sandbox). Consumers are written as Lambda SQS batch handlers in both worlds.
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
 export type QueueMessageInput = { body: string; attributes?: Record<string, string> };
 export type SentMessage = { messageId: string };
 /** What the webhook receiver and other producers need. Implemented by SQS (aws) and LocalQueue (sandbox). */
 export type QueueSender = { sendBatch(messages: QueueMessageInput[]): Promise<SentMessage[]> };
-// Minimal Lambda SQS event types (same field names as aws-lambda's SQSEvent/SQSRecord/SQSBatchResponse):
-export type SqsRecord = {
-  messageId: string;
-  receiptHandle: string;
-  body: string;
-  attributes: {
-    ApproximateReceiveCount: string;
-    SentTimestamp: string;
-    ApproximateFirstReceiveTimestamp: string;
-    SenderId: string;
-  };
-  messageAttributes: Record<string, { stringValue?: string; dataType: string }>;
-  md5OfBody: string;
-  eventSource: 'aws:sqs';
-  eventSourceARN: string;
-  awsRegion: string;
-};
-export type SqsEvent = { Records: SqsRecord[] };
-export type SqsBatchResponse = { batchItemFailures: { itemIdentifier: string }[] };
-export type SqsBatchHandler = (event: SqsEvent) => Promise<SqsBatchResponse>;
+// The Lambda SQS event shapes, from @types/aws-lambda; the local queue produces the same records.
+export type SqsRecord = SQSRecord;
+export type SqsEvent = SQSEvent;
+export type SqsBatchResponse = SQSBatchResponse;
+/**
+ * A Lambda SQS handler with partial batch failures (ReportBatchItemFailures). The Lambda runtime
+ * passes its context (request id); the sandbox's QueuePoller and test wrappers pass none.
+ */
+export type SqsBatchHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
 
 /** SQS SendMessageBatch limits; both adapters enforce them so the sandbox fails like AWS would. */
 export const QUEUE_MAX_BATCH_ENTRIES = 10;

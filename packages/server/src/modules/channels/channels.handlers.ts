@@ -1,17 +1,15 @@
-import { createChannelRequestSchema } from '@switchboard/contracts';
 import { connectChannel } from './channel-connect.service';
 import { outboundDepsOf } from '../messaging/outbound-deps';
 import type { HandlerTable } from '../../engine/http/app';
 import { audit } from '../../engine/http/audit';
-import { parseJsonBody } from '../../engine/http/validate';
 import { tenantOf } from '../../engine/http/tenant-caller';
 
 export const channelHandlers = {
-  'channels.create': async (c, caller, deps) => {
+  'channels.create': async ({ c, caller, deps, body }) => {
     const { data } = tenantOf(caller);
-    const body = await parseJsonBody(c, createChannelRequestSchema);
+    const input = await body();
     // Meta checks the token and id first; connecting a number the workspace has is a reconnect.
-    const { channel, created } = await connectChannel(outboundDepsOf(deps), data, body);
+    const { channel, created } = await connectChannel(outboundDepsOf(deps), data, input);
     await audit(c, caller, deps, {
       action: created ? 'channel.connected' : 'channel.reconnected',
       target: { type: 'channel', id: channel.id },
@@ -19,7 +17,7 @@ export const channelHandlers = {
     });
     return c.json(channel, created ? 201 : 200);
   },
-  'channels.list': async (c, caller) => {
+  'channels.list': async ({ c, caller }) => {
     const { data } = tenantOf(caller);
     return c.json({ items: await data.channels.list(), nextCursor: null });
   },

@@ -1,32 +1,24 @@
-import { createApiKeyRequestSchema } from '@switchboard/contracts';
 import { z } from 'zod';
 import { hashSecret, newApiKey } from './secret-tokens';
 import { NotFoundError } from '../../engine/errors';
 import type { HandlerTable } from '../../engine/http/app';
 import { audit } from '../../engine/http/audit';
-import {
-  decodeCursor,
-  encodeCursor,
-  pageSizeSchema,
-  parseJsonBody,
-  parseQuery,
-} from '../../engine/http/validate';
+import { decodeCursor, encodeCursor } from '../../engine/http/validate';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
 
-const listQuery = z.object({ limit: pageSizeSchema, cursor: z.string().max(2048).optional() });
 const keysCursor = z.object({ after: z.string().min(1).max(64) });
 
 export const apiKeyHandlers = {
-  'api-keys.create': async (c, caller, deps) => {
+  'api-keys.create': async ({ c, caller, deps, body }) => {
     const { data, userId } = tenantOf(caller);
-    const body = await parseJsonBody(c, createApiKeyRequestSchema);
+    const input = await body();
     const { keyId, key, prefix } = newApiKey();
     const created = await data.apiKeys.create({
       id: keyId,
-      name: body.name,
+      name: input.name,
       prefix,
-      scopes: body.scopes,
+      scopes: input.scopes,
       keyHash: hashSecret(key),
       createdAt: nowOf(deps).toISOString(),
       createdBy: userId,
@@ -34,15 +26,14 @@ export const apiKeyHandlers = {
     await audit(c, caller, deps, {
       action: 'api_key.created',
       target: { type: 'apiKey', id: keyId },
-      details: { name: body.name, scopes: body.scopes.join(' ') },
+      details: { name: input.name, scopes: input.scopes.join(' ') },
     });
     // The only time the key is shown: only its SHA-256 is stored.
     return c.json({ ...created, key }, 201);
   },
 
-  'api-keys.list': async (c, caller) => {
+  'api-keys.list': async ({ c, caller, query }) => {
     const { data } = tenantOf(caller);
-    const query = parseQuery(c, listQuery);
     // The cursor carries a key id only; the tenant's partition comes from the caller.
     const cursor = decodeCursor(query.cursor, keysCursor);
     const page = await data.apiKeys.list(query.limit, cursor?.after);
@@ -52,9 +43,9 @@ export const apiKeyHandlers = {
     });
   },
 
-  'api-keys.revoke': async (c, caller, deps) => {
+  'api-keys.revoke': async ({ c, caller, deps, params }) => {
     const { data } = tenantOf(caller);
-    const keyId = c.req.param('id') ?? '';
+    const keyId = params.id;
     const outcome = await data.apiKeys.revoke(keyId, nowOf(deps).toISOString());
     if (outcome === 'missing') throw new NotFoundError('API key');
     if (outcome === 'revoked') {

@@ -1,10 +1,4 @@
-import {
-  acceptInviteRequestSchema,
-  changePasswordRequestSchema,
-  loginRequestSchema,
-  newPasswordSchema,
-  switchTenantRequestSchema,
-} from '@switchboard/contracts';
+import { newPasswordSchema } from '@switchboard/contracts';
 import type { Context } from 'hono';
 import { InvitationLookup, InvitationRepo } from './invitation.repo';
 import { MemberRepo } from './membership.repo';
@@ -25,7 +19,6 @@ import {
   refreshTokenOf,
   setRefreshCookie,
 } from '../../engine/http/refresh-cookie';
-import { parseJsonBody } from '../../engine/http/validate';
 import { nowOf, sessionDeps, settingsOf } from '../../engine/http/session-deps';
 
 /** A person's account events go to every tenant they belong to (or the platform's trail). */
@@ -105,11 +98,11 @@ function userOf(caller: Caller): UserCaller {
 }
 
 export const authHandlers = {
-  'auth.login': async (c, caller, deps) => {
-    const body = await parseJsonBody(c, loginRequestSchema);
+  'auth.login': async ({ c, caller, deps, body }) => {
+    const input = await body();
     const users = new UserRepo(deps.db);
-    const user = await users.getByEmail(body.email);
-    await checkPassword(c, caller, deps, body.email, body.password, user, 'login');
+    const user = await users.getByEmail(input.email);
+    await checkPassword(c, caller, deps, input.email, input.password, user, 'login');
     const account = user!;
     if (account.disabled) {
       throw new AppError(
@@ -139,7 +132,7 @@ export const authHandlers = {
     return c.json(response);
   },
 
-  'auth.refresh': async (c, caller, deps) => {
+  'auth.refresh': async ({ c, caller, deps }) => {
     // The web app sends no body: its refresh token is the httpOnly cookie (see refresh-cookie.ts).
     const refreshToken = await refreshTokenOf(c);
     const outcome = await refreshSession(await sessionDeps(deps), refreshToken);
@@ -176,7 +169,7 @@ export const authHandlers = {
     throw new AppError('invalid_token', 'The refresh token is invalid, expired or revoked.');
   },
 
-  'auth.logout': async (c, caller, deps) => {
+  'auth.logout': async ({ c, caller, deps }) => {
     const user = userOf(caller);
     await new SessionRepo(deps.db).revoke(
       user.userId,
@@ -195,13 +188,13 @@ export const authHandlers = {
     return c.body(null, 204);
   },
 
-  'auth.switchTenant': async (c, caller, deps) => {
+  'auth.switchTenant': async ({ c, caller, deps, body }) => {
     const { userId, sessionId } = userOf(caller);
-    const body = await parseJsonBody(c, switchTenantRequestSchema);
+    const input = await body();
     const users = new UserRepo(deps.db);
     const [membership, tenant, user, memberships] = await Promise.all([
-      users.getMembership(body.tenantId, userId),
-      new TenantRepo(deps.db).get(body.tenantId),
+      users.getMembership(input.tenantId, userId),
+      new TenantRepo(deps.db).get(input.tenantId),
       users.get(userId),
       users.listMemberships(userId),
     ]);
@@ -223,15 +216,23 @@ export const authHandlers = {
     return c.json(response);
   },
 
-  'auth.password': async (c, caller, deps) => {
+  'auth.password': async ({ c, caller, deps, body }) => {
     const { userId, sessionId } = userOf(caller);
-    const body = await parseJsonBody(c, changePasswordRequestSchema);
+    const input = await body();
     const users = new UserRepo(deps.db);
     const user = await users.get(userId);
     if (!user) throw new AppError('unauthenticated', 'Sign in first.');
-    await checkPassword(c, caller, deps, user.email, body.currentPassword, user, 'password_change');
+    await checkPassword(
+      c,
+      caller,
+      deps,
+      user.email,
+      input.currentPassword,
+      user,
+      'password_change',
+    );
     const now = nowOf(deps);
-    await users.setPasswordHash(user.id, await hashPassword(body.newPassword), now);
+    await users.setPasswordHash(user.id, await hashPassword(input.newPassword), now);
     // Whoever else holds a session (maybe the reason for the change) is signed out everywhere.
     const ended = await new SessionRepo(deps.db).revokeAll(
       user.id,
@@ -249,10 +250,10 @@ export const authHandlers = {
     return c.body(null, 204);
   },
 
-  'auth.acceptInvite': async (c, caller, deps) => {
-    const body = await parseJsonBody(c, acceptInviteRequestSchema);
+  'auth.acceptInvite': async ({ c, caller, deps, body }) => {
+    const input = await body();
     const now = nowOf(deps);
-    const tokenHash = hashSecret(body.token);
+    const tokenHash = hashSecret(input.token);
     const invitation = await new InvitationLookup(deps.db).resolve(tokenHash);
     const invalid = () =>
       new AppError('invalid_token', 'This invitation is invalid, already used or expired.');
@@ -272,14 +273,14 @@ export const authHandlers = {
     let user = await users.getByEmail(invitation.email);
     if (user) {
       // An existing account joins with its own password, which this does not change.
-      await checkPassword(c, caller, deps, user.email, body.password, user, 'accept_invite');
+      await checkPassword(c, caller, deps, user.email, input.password, user, 'accept_invite');
       if (user.disabled) {
         throw new AppError('account_disabled', 'This account is disabled.');
       }
     } else {
-      const password = newPasswordSchema.safeParse(body.password);
+      const password = newPasswordSchema.safeParse(input.password);
       if (!password.success) {
-        throw new AppError('validation_failed', 'The request body is invalid.', {
+        throw new AppError('validation_failed', 'The request input is invalid.', {
           fields: { password: password.error.issues[0]?.message ?? 'Invalid password.' },
         });
       }
@@ -290,14 +291,14 @@ export const authHandlers = {
     if (!user) {
       try {
         user = await users.create(
-          { email: invitation.email, passwordHash: await hashPassword(body.password) },
+          { email: invitation.email, passwordHash: await hashPassword(input.password) },
           now,
         );
       } catch (err) {
         if (!(err instanceof EmailTakenError)) throw err;
         // The account appeared meanwhile: it joins only with its own password.
         user = await users.getByEmail(invitation.email);
-        if (!user || !(await verifyPassword(body.password, user.passwordHash))) {
+        if (!user || !(await verifyPassword(input.password, user.passwordHash))) {
           throw new AppError('invalid_credentials', 'The e-mail or password is not right.');
         }
       }
@@ -332,7 +333,7 @@ export const authHandlers = {
     return c.json(response);
   },
 
-  'auth.me': async (c, caller, deps) => {
+  'auth.me': async ({ c, caller, deps }) => {
     const user = userOf(caller);
     const users = new UserRepo(deps.db);
     const [account, memberships] = await Promise.all([
@@ -348,7 +349,7 @@ export const authHandlers = {
     });
   },
 
-  jwks: async (c, _caller, deps) => {
+  jwks: async ({ c, deps }) => {
     c.header('Cache-Control', 'public, max-age=300');
     return c.json(await (await deps.tokens()).currentJwks());
   },

@@ -1,4 +1,3 @@
-import { inviteUserRequestSchema, updateUserRequestSchema } from '@switchboard/contracts';
 import { LastOwnerError, MembershipChangedError } from './membership.repo';
 import { UserRepo, type Membership } from './user.repo';
 import { hashSecret, newInviteToken } from './secret-tokens';
@@ -8,7 +7,6 @@ import type { Role } from '../../engine/topology';
 import type { HandlerTable } from '../../engine/http/app';
 import { audit } from '../../engine/http/audit';
 import type { TenantCaller } from '../../engine/http/auth-context';
-import { parseJsonBody } from '../../engine/http/validate';
 import { nowOf, settingsOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
 
@@ -42,12 +40,12 @@ function lastOwnerOr(err: unknown): never {
 }
 
 export const userHandlers = {
-  'users.invite': async (c, caller, deps) => {
+  'users.invite': async ({ c, caller, deps, body }) => {
     const tenant = tenantOf(caller);
     const { data } = tenant;
-    const body = await parseJsonBody(c, inviteUserRequestSchema);
-    assertMayManage(roleOf(tenant), body.role);
-    const email = body.email.toLowerCase();
+    const input = await body();
+    assertMayManage(roleOf(tenant), input.role);
+    const email = input.email.toLowerCase();
     const existing = await new UserRepo(deps.db).getByEmail(email);
     if (existing && (await data.members.get(existing.id))) {
       throw new AppError('already_member', 'This person is already a member of this tenant.');
@@ -58,7 +56,7 @@ export const userHandlers = {
     const invitation = await data.invitations.create(hashSecret(token), {
       id: randomId('iv'),
       email,
-      role: body.role,
+      role: input.role,
       invitedBy: tenant.userId,
       createdAt: now.toISOString(),
       expiresAt: Math.floor(now.getTime() / 1000) + settings.inviteTtlSeconds,
@@ -66,7 +64,7 @@ export const userHandlers = {
     await audit(c, caller, deps, {
       action: 'member.invited',
       target: { type: 'invitation', id: invitation.id },
-      details: { email, role: body.role },
+      details: { email, role: input.role },
     });
     return c.json(
       {
@@ -82,7 +80,7 @@ export const userHandlers = {
     );
   },
 
-  'users.list': async (c, caller, deps) => {
+  'users.list': async ({ c, caller, deps }) => {
     const { data } = tenantOf(caller);
     const members = await data.members.list();
     const users = await new UserRepo(deps.db).getMany(members.map((m) => m.userId));
@@ -100,29 +98,29 @@ export const userHandlers = {
     return c.json({ items, nextCursor: null });
   },
 
-  'users.update': async (c, caller, deps) => {
+  'users.update': async ({ c, caller, deps, params, body }) => {
     const tenant = tenantOf(caller);
-    const userId = c.req.param('id') ?? '';
+    const userId = params.id;
     const target = await tenant.data.members.get(userId);
     if (!target) throw new NotFoundError('User');
-    const body = await parseJsonBody(c, updateUserRequestSchema);
-    assertMayManage(roleOf(tenant), target.role, body.role);
+    const input = await body();
+    assertMayManage(roleOf(tenant), target.role, input.role);
     const updated = await tenant.data.members
-      .setRole(userId, target.role, body.role)
+      .setRole(userId, target.role, input.role)
       .catch(lastOwnerOr);
-    if (target.role !== body.role) {
+    if (target.role !== input.role) {
       await audit(c, caller, deps, {
         action: 'member.role_changed',
         target: { type: 'user', id: userId },
-        details: { from: target.role, to: body.role },
+        details: { from: target.role, to: input.role },
       });
     }
     return c.json(await memberView(new UserRepo(deps.db), updated));
   },
 
-  'users.remove': async (c, caller, deps) => {
+  'users.remove': async ({ c, caller, deps, params }) => {
     const tenant = tenantOf(caller);
-    const userId = c.req.param('id') ?? '';
+    const userId = params.id;
     const target = await tenant.data.members.get(userId);
     if (!target) throw new NotFoundError('User');
     assertMayManage(roleOf(tenant), target.role);

@@ -1,4 +1,3 @@
-import { brandingRequestSchema } from '@switchboard/contracts';
 import type { Context } from 'hono';
 import type { Branding } from './branding.repo';
 import { InvalidImageError, readLogo } from './image';
@@ -7,7 +6,6 @@ import { sha256Hex } from '../../engine/ids';
 import { assetKeyPattern, tenantAssetPrefix } from '../../engine/ports/asset-urls';
 import type { AppDeps, HandlerTable } from '../../engine/http/app';
 import { audit } from '../../engine/http/audit';
-import { parseJsonBody } from '../../engine/http/validate';
 import { signedAssetUrl } from './lead-view';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
@@ -27,20 +25,20 @@ async function brandingView(c: Context, deps: AppDeps, branding: Branding) {
 }
 
 export const brandingHandlers = {
-  'branding.get': async (c, caller, deps) => {
+  'branding.get': async ({ c, caller, deps }) => {
     const { data } = tenantOf(caller);
     return c.json(await brandingView(c, deps, await data.branding.get()));
   },
 
-  'branding.update': async (c, caller, deps) => {
+  'branding.update': async ({ c, caller, deps, body }) => {
     const { data } = tenantOf(caller);
-    const body = await parseJsonBody(c, brandingRequestSchema);
-    const branding = await data.branding.put(body, nowOf(deps).toISOString());
+    const input = await body();
+    const branding = await data.branding.put(input, nowOf(deps).toISOString());
     await audit(c, caller, deps, { action: 'branding.updated' });
     return c.json(await brandingView(c, deps, branding));
   },
 
-  'branding.logo': async (c, caller, deps) => {
+  'branding.logo': async ({ c, caller, deps }) => {
     const { data } = tenantOf(caller);
     let logo;
     try {
@@ -64,8 +62,8 @@ export const brandingHandlers = {
    * The sandbox's CDN: serves a blob only with a valid signature over its full key. Anything not
    * verifiably signed answers 404, like a missing object, so nothing is learned by probing.
    */
-  'assets.get': async (c, _caller, deps) => {
-    const key = c.req.param('path') ?? '';
+  'assets.get': async ({ c, deps, params }) => {
+    const key = params.path;
     const verify = deps.leads.assets.verify;
     const exp = c.req.query('exp') ?? '';
     const sig = c.req.query('sig') ?? '';

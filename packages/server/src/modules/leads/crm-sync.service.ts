@@ -3,10 +3,11 @@ import type { TenantDbFactory } from '../../engine/data/tenant-data';
 import { stableId } from '../../engine/ids';
 import type { Logger } from '../../engine/log';
 import type { SqsBatchHandler, SqsRecord } from '../../engine/ports/queue';
+import { RetryLaterError } from '../../engine/queue/consumer-errors';
 import type { TokenCipher } from '../../engine/security/token-cipher';
 import { leadRules, queues } from '../../engine/topology';
 import { deliverLead, type CrmSettings, type DeliveryMessage } from './crm-connectors';
-import { createEventConsumer, RetryLaterError } from './event-consumer';
+import { createEventConsumer } from './event-consumer';
 import { leadSyncJobSchema, type LeadSyncJob } from './lead-events';
 
 export type Backoff = { baseSeconds: number; maxSeconds: number };

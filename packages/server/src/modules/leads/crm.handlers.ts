@@ -1,4 +1,3 @@
-import { createCrmDestinationRequestSchema } from '@switchboard/contracts';
 import type { CrmDestinationRecord } from './crm-destination.repo';
 import { secretContext, testDestination } from './crm-connectors';
 import { checkDestinationUrl, UnsafeDestinationError } from './safe-http';
@@ -7,26 +6,24 @@ import { AppError, NotFoundError } from '../../engine/errors';
 import { randomId } from '../../engine/ids';
 import type { HandlerTable } from '../../engine/http/app';
 import { audit } from '../../engine/http/audit';
-import { parseJsonBody } from '../../engine/http/validate';
-import { idParam } from './lead-view';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
 
 const MAX_DESTINATIONS = 5;
 
 export const crmHandlers = {
-  'crm-destinations.create': async (c, caller, deps) => {
+  'crm-destinations.create': async ({ c, caller, deps, body }) => {
     const { data } = tenantOf(caller);
-    const body = await parseJsonBody(c, createCrmDestinationRequestSchema);
+    const input = await body();
     if ((await data.crmDestinations.list()).length >= MAX_DESTINATIONS) {
       throw new AppError(
         'conflict',
         `A workspace has at most ${MAX_DESTINATIONS} CRM destinations.`,
       );
     }
-    if (body.type === 'webhook') {
+    if (input.type === 'webhook') {
       try {
-        checkDestinationUrl(body.url, deps.leads.crm);
+        checkDestinationUrl(input.url, deps.leads.crm);
       } catch (err) {
         if (err instanceof UnsafeDestinationError) {
           throw new AppError('unsafe_destination', err.message, { fields: { url: err.message } });
@@ -35,12 +32,12 @@ export const crmHandlers = {
       }
     }
     const id = randomId('crm');
-    const secret = body.type === 'webhook' ? newWebhookSecret() : body.accessToken;
+    const secret = input.type === 'webhook' ? newWebhookSecret() : input.accessToken;
     const record: CrmDestinationRecord = {
       id,
-      type: body.type,
-      name: body.name,
-      url: body.type === 'webhook' ? body.url : undefined,
+      type: input.type,
+      name: input.name,
+      url: input.type === 'webhook' ? input.url : undefined,
       enabled: true,
       createdAt: nowOf(deps).toISOString(),
       encryptedSecret: await deps.cipher.encrypt(secret, secretContext(data.tenantId, id)),
@@ -49,21 +46,21 @@ export const crmHandlers = {
     await audit(c, caller, deps, {
       action: 'crm_destination.created',
       target: { type: 'crmDestination', id },
-      details: { type: body.type },
+      details: { type: input.type },
     });
     const { encryptedSecret: _secret, ...view } = record;
     // The signing secret is shown this once; HubSpot tokens are never shown back.
-    return c.json(body.type === 'webhook' ? { ...view, secret } : view, 201);
+    return c.json(input.type === 'webhook' ? { ...view, secret } : view, 201);
   },
 
-  'crm-destinations.list': async (c, caller) => {
+  'crm-destinations.list': async ({ c, caller }) => {
     const { data } = tenantOf(caller);
     return c.json({ items: await data.crmDestinations.list(), nextCursor: null });
   },
 
-  'crm-destinations.delete': async (c, caller, deps) => {
+  'crm-destinations.delete': async ({ c, caller, deps, params }) => {
     const { data } = tenantOf(caller);
-    const id = idParam(c, 'CRM destination');
+    const id = params.id;
     if (!(await data.crmDestinations.remove(id))) throw new NotFoundError('CRM destination');
     await audit(c, caller, deps, {
       action: 'crm_destination.deleted',
@@ -72,9 +69,9 @@ export const crmHandlers = {
     return c.body(null, 204);
   },
 
-  'crm-destinations.test': async (c, caller, deps) => {
+  'crm-destinations.test': async ({ c, caller, deps, params }) => {
     const { data } = tenantOf(caller);
-    const destination = await data.crmDestinations.get(idParam(c, 'CRM destination'));
+    const destination = await data.crmDestinations.get(params.id);
     if (!destination) throw new NotFoundError('CRM destination');
     const outcome = await testDestination(data.tenantId, destination, randomId('msg'), {
       cipher: deps.cipher,

@@ -6,35 +6,24 @@ import {
   type TenantData,
   type TenantDbFactory,
 } from '../../engine/data/tenant-data';
-import type { Logger } from '../../engine/log';
+import { childLogger, type Logger } from '../../engine/log';
 import type { SqsBatchHandler, SqsRecord } from '../../engine/ports/queue';
+import { sqsBatchHandler } from '../../engine/queue/sqs-batch';
 
 // A bus rule's consumer: the rule delivers EventBridge envelopes to a queue, and this turns one
-// SQS batch into per-event work with partial batch failures. Each event is skipped when its
-// `EVENT#<rule>#<eventId>` marker exists and marked after the work succeeds; the work itself is
-// idempotent too, because EventBridge and SQS both deliver at least once.
+// SQS batch into per-event work with partial batch failures (engine/queue/sqs-batch.ts). Each
+// event is skipped when its `EVENT#<rule>#<eventId>` marker exists and marked after the work
+// succeeds; the work itself is idempotent too, because EventBridge and SQS both deliver at least
+// once. A body that is not the rule's event is a PoisonRecordError; `handle` throws
+// RetryLaterError (engine/queue/consumer-errors.ts) for a retry after a delay.
 
-const envelopeSchema = z.object({
-  id: z.string().min(1),
-  'detail-type': z.string(),
-  source: z.string(),
-  detail: z.unknown(),
-});
-
-export class PoisonEventError extends Error {
-  override readonly name = 'PoisonEventError';
-}
-
-/** A failure that knows when to try again (backoff, or the remote's Retry-After). */
-export class RetryLaterError extends Error {
-  override readonly name = 'RetryLaterError';
-  constructor(
-    message: string,
-    readonly delaySeconds: number,
-  ) {
-    super(message);
-  }
-}
+const envelopeOf = <T>(detail: ZodType<T>) =>
+  z.object({
+    id: z.string().min(1),
+    'detail-type': z.string(),
+    source: z.string(),
+    detail,
+  });
 
 export type EventContext = {
   eventId: string;
@@ -43,6 +32,8 @@ export type EventContext = {
   receiveCount: number;
   /** The event's tenant, through the tenant-scoped accessor (the tenant id came from our own event). */
   data: TenantData;
+  /** The consumer's logger with the rule, the invocation's request id and the record's id. */
+  log: Logger;
 };
 
 export type EventConsumerOptions<T extends { tenantId: string }> = {
@@ -56,8 +47,9 @@ export type EventConsumerOptions<T extends { tenantId: string }> = {
   now?: () => Date;
   handle(detail: T, ctx: EventContext): Promise<void>;
   /**
-   * Makes a failed record visible again after `seconds` (SQS ChangeMessageVisibility): how
-   * backoff is applied through the queue. Without it the queue's visibility timeout applies.
+   * Makes a record that failed with RetryLaterError visible again after its delay (SQS
+   * ChangeMessageVisibility): how backoff is applied through the queue. Without it the queue's
+   * visibility timeout applies.
    */
   delayRetry?(record: SqsRecord, seconds: number): Promise<void>;
 };
@@ -66,62 +58,22 @@ export function createEventConsumer<T extends { tenantId: string }>(
   opts: EventConsumerOptions<T>,
 ): SqsBatchHandler {
   const now = opts.now ?? (() => new Date());
-
-  async function processRecord(record: SqsRecord): Promise<void> {
-    let eventId: string;
-    let detailType: string;
-    let detail: T;
-    try {
-      const envelope = envelopeSchema.parse(JSON.parse(record.body));
-      eventId = envelope.id;
-      detailType = envelope['detail-type'];
-      detail = opts.schema.parse(envelope.detail);
-    } catch (err) {
-      throw new PoisonEventError(
-        `record ${record.messageId} is not a ${opts.rule} event: ${(err as Error).message}`,
+  return sqsBatchHandler({
+    schema: envelopeOf(opts.schema),
+    bodyName: `a ${opts.rule} event`,
+    log: childLogger(opts.log, { rule: opts.rule }),
+    failureLog: { level: 'warn', msg: 'event consumer failed' },
+    delayRetry: opts.delayRetry,
+    async handle(envelope, { record, receiveCount, log }) {
+      const { id: eventId, 'detail-type': detailType, detail } = envelope;
+      const data = tenantData(
+        dbForTenant(opts, detail.tenantId),
+        { tenantId: detail.tenantId, actor: { kind: 'system', reason: 'lead-pipeline' } },
+        opts.db,
       );
-    }
-    const data = tenantData(
-      dbForTenant(opts, detail.tenantId),
-      { tenantId: detail.tenantId, actor: { kind: 'system', reason: 'lead-pipeline' } },
-      opts.db,
-    );
-    if (await data.eventMarkers.seen(opts.rule, eventId)) return;
-    await opts.handle(detail, {
-      eventId,
-      detailType,
-      record,
-      receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
-      data,
-    });
-    await data.eventMarkers.mark(opts.rule, eventId, now());
-  }
-
-  return async (event) => {
-    const results = await Promise.allSettled(event.Records.map((record) => processRecord(record)));
-    const batchItemFailures: { itemIdentifier: string }[] = [];
-    await Promise.all(
-      results.map(async (result, i) => {
-        const record = event.Records[i];
-        if (result.status === 'fulfilled' || !record) return;
-        const error = result.reason as Error;
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-        opts.log.warn('event consumer failed', {
-          rule: opts.rule,
-          messageId: record.messageId,
-          receiveCount: record.attributes.ApproximateReceiveCount,
-          error: error?.name,
-          detail: error?.message,
-        });
-        if (error instanceof RetryLaterError && opts.delayRetry) {
-          await opts
-            .delayRetry(record, error.delaySeconds)
-            .catch((err: unknown) =>
-              opts.log.warn('could not delay a retry', { rule: opts.rule, error: String(err) }),
-            );
-        }
-      }),
-    );
-    return { batchItemFailures };
-  };
+      if (await data.eventMarkers.seen(opts.rule, eventId)) return;
+      await opts.handle(detail, { eventId, detailType, record, receiveCount, data, log });
+      await data.eventMarkers.mark(opts.rule, eventId, now());
+    },
+  });
 }

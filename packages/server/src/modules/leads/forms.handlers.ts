@@ -1,8 +1,4 @@
-import {
-  createFormRequestSchema,
-  updateFormRequestSchema,
-  type FormDefinition,
-} from '@switchboard/contracts';
+import { type FormDefinition } from '@switchboard/contracts';
 import type { Context } from 'hono';
 import type { StoredForm } from './form.repo';
 import { compileForm } from './form-schema';
@@ -12,8 +8,7 @@ import { randomId } from '../../engine/ids';
 import { tenantAssetPrefix } from '../../engine/ports/asset-urls';
 import type { AppDeps, HandlerTable } from '../../engine/http/app';
 import { audit } from '../../engine/http/audit';
-import { parseJsonBody } from '../../engine/http/validate';
-import { apiBaseUrl, embedSnippet, idParam } from './lead-view';
+import { apiBaseUrl, embedSnippet } from './lead-view';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
 
@@ -49,9 +44,9 @@ export const formBlobKey = (tenantId: string, formId: string, version: number) =
   `${tenantAssetPrefix(tenantId)}forms/${formId}/v${version}.json`;
 
 export const formHandlers = {
-  'forms.create': async (c, caller, deps) => {
+  'forms.create': async ({ c, caller, deps, body }) => {
     const { data } = tenantOf(caller);
-    const definition = await parseJsonBody(c, createFormRequestSchema);
+    const definition = await body();
     vetPatterns(definition);
     const now = nowOf(deps).toISOString();
     const form: StoredForm = {
@@ -67,32 +62,32 @@ export const formHandlers = {
     return c.json(formView(c, deps, form), 201);
   },
 
-  'forms.list': async (c, caller, deps) => {
+  'forms.list': async ({ c, caller, deps }) => {
     const { data } = tenantOf(caller);
     const forms = await data.forms.list();
     return c.json({ items: forms.map((f) => formView(c, deps, f)), nextCursor: null });
   },
 
-  'forms.get': async (c, caller, deps) => {
+  'forms.get': async ({ c, caller, deps, params }) => {
     const { data } = tenantOf(caller);
-    const form = await data.forms.get(idParam(c, 'Form'));
+    const form = await data.forms.get(params.id);
     if (!form) throw new NotFoundError('Form');
     return c.json(formView(c, deps, form));
   },
 
-  'forms.update': async (c, caller, deps) => {
+  'forms.update': async ({ c, caller, deps, params, body }) => {
     const { data } = tenantOf(caller);
-    const id = idParam(c, 'Form');
-    const definition = await parseJsonBody(c, updateFormRequestSchema);
+    const id = params.id;
+    const definition = await body();
     vetPatterns(definition);
     const form = await data.forms.update(id, definition, nowOf(deps).toISOString());
     if (!form) throw new NotFoundError('Form');
     return c.json(formView(c, deps, form));
   },
 
-  'forms.publish': async (c, caller, deps) => {
+  'forms.publish': async ({ c, caller, deps, params }) => {
     const { data } = tenantOf(caller);
-    const form = await data.forms.get(idParam(c, 'Form'));
+    const form = await data.forms.get(params.id);
     if (!form || form.status === 'archived') throw new NotFoundError('Form');
     const now = nowOf(deps).toISOString();
     const published = await data.forms.publish(form, now);
@@ -123,9 +118,9 @@ export const formHandlers = {
     });
   },
 
-  'forms.archive': async (c, caller, deps) => {
+  'forms.archive': async ({ c, caller, deps, params }) => {
     const { data } = tenantOf(caller);
-    const id = idParam(c, 'Form');
+    const id = params.id;
     if (!(await data.forms.archive(id, nowOf(deps).toISOString()))) throw new NotFoundError('Form');
     await audit(c, caller, deps, { action: 'form.archived', target: { type: 'form', id } });
     return c.body(null, 204);

@@ -1,10 +1,4 @@
-import {
-  createLeadRequestSchema,
-  listLeadsQuerySchema,
-  noteRequestSchema,
-  patchLeadRequestSchema,
-  pipelineSchema,
-} from '@switchboard/contracts';
+import type { listLeadsQuerySchema } from '@switchboard/contracts';
 import { z } from 'zod';
 import { FormPointerRepo } from './form.repo';
 import type { Lead, LeadFilter, LeadPatch } from './lead.repo';
@@ -17,20 +11,13 @@ import { randomId } from '../../engine/ids';
 import type { HandlerTable } from '../../engine/http/app';
 import { audit } from '../../engine/http/audit';
 import type { TenantCaller } from '../../engine/http/auth-context';
-import {
-  decodeCursor,
-  encodeCursor,
-  pageSizeSchema,
-  parseJsonBody,
-  parseQuery,
-} from '../../engine/http/validate';
-import { idParam, leadView } from './lead-view';
+import { decodeCursor, encodeCursor } from '../../engine/http/validate';
+import { leadView } from './lead-view';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
 
 const leadCursor = z.object({ id: z.string().regex(/^ld_[0-9a-z~]{1,40}$/) });
 const notesCursor = z.object({ sk: z.string().startsWith('LEADNOTE#').max(256) });
-const notesQuery = z.object({ limit: pageSizeSchema, cursor: z.string().max(2048).optional() });
 
 const EXPORT_MAX_ROWS = 10_000;
 const coreColumns = [
@@ -74,12 +61,12 @@ function actorRef(caller: TenantCaller): { kind: 'user' | 'apiKey'; id: string }
 }
 
 export const leadHandlers = {
-  'leads.create': async (c, caller, deps) => {
+  'leads.create': async ({ c, caller, deps, body }) => {
     const tenant = tenantOf(caller);
-    const body = await parseJsonBody(c, createLeadRequestSchema);
+    const input = await body();
     let form;
-    if (body.formId) {
-      const published = await new FormPointerRepo(deps.db).get(body.formId);
+    if (input.formId) {
+      const published = await new FormPointerRepo(deps.db).get(input.formId);
       // Another tenant's form answers like a missing one.
       if (!published || published.tenantId !== tenant.ctx.tenantId || !published.live) {
         throw new NotFoundError('Form');
@@ -97,7 +84,7 @@ export const leadHandlers = {
         tenantId: tenant.ctx.tenantId,
         source: 'api',
         form,
-        fields: body.fields,
+        fields: input.fields,
         idempotencyKey: checkIdempotencyKey(c.req.header('idempotency-key')),
         meta: { [actor.kind === 'apiKey' ? 'apiKeyId' : 'userId']: actor.id },
         data: tenant.data,
@@ -106,9 +93,8 @@ export const leadHandlers = {
     return c.json(outcome.body as object, outcome.status as 202);
   },
 
-  'leads.list': async (c, caller) => {
+  'leads.list': async ({ c, caller, query }) => {
     const { data } = tenantOf(caller);
-    const query = parseQuery(c, listLeadsQuerySchema);
     if (query.customerId) {
       // A contact's leads: one timeline across chats and forms.
       const ids = await data.contacts.leadIdsOf(query.customerId);
@@ -129,9 +115,9 @@ export const leadHandlers = {
     });
   },
 
-  'leads.get': async (c, caller) => {
+  'leads.get': async ({ c, caller, params }) => {
     const tenant = tenantOf(caller);
-    const lead = await requireLead(tenant, idParam(c, 'Lead'));
+    const lead = await requireLead(tenant, params.id);
     const [customer, submissions] = await Promise.all([
       tenant.data.customers.get(lead.customerId),
       tenant.data.submissions.getMany(lead.submissionIds.slice(0, 25)),
@@ -150,20 +136,20 @@ export const leadHandlers = {
     });
   },
 
-  'leads.update': async (c, caller, deps) => {
+  'leads.update': async ({ c, caller, deps, params, body }) => {
     const tenant = tenantOf(caller);
     const { data } = tenant;
-    const id = idParam(c, 'Lead');
-    const body = await parseJsonBody(c, patchLeadRequestSchema);
+    const id = params.id;
+    const input = await body();
     const patch: LeadPatch = {
-      ownerId: body.ownerId,
-      tags: body.tags,
-      custom: body.custom,
-      name: body.name,
-      company: body.company,
+      ownerId: input.ownerId,
+      tags: input.tags,
+      custom: input.custom,
+      name: input.name,
+      company: input.company,
     };
-    if (body.stage !== undefined) {
-      const stage = (await data.pipeline.get()).stages.find((s) => s.id === body.stage);
+    if (input.stage !== undefined) {
+      const stage = (await data.pipeline.get()).stages.find((s) => s.id === input.stage);
       if (!stage) {
         throw new AppError('validation_failed', 'No such stage in the pipeline.', {
           fields: { stage: 'Unknown stage.' },
@@ -171,7 +157,7 @@ export const leadHandlers = {
       }
       patch.stage = { id: stage.id, kind: stage.kind };
     }
-    if (body.ownerId && !(await data.members.get(body.ownerId))) {
+    if (input.ownerId && !(await data.members.get(input.ownerId))) {
       throw new AppError('validation_failed', 'The owner must be a member of the workspace.', {
         fields: { ownerId: 'Not a member.' },
       });
@@ -189,9 +175,9 @@ export const leadHandlers = {
     return c.json(leadView(lead));
   },
 
-  'leads.delete': async (c, caller, deps) => {
+  'leads.delete': async ({ c, caller, deps, params }) => {
     const tenant = tenantOf(caller);
-    const id = idParam(c, 'Lead');
+    const id = params.id;
     const outcome = await tenant.data.leads.softDelete(id, nowOf(deps).toISOString());
     if (outcome === 'missing') throw new NotFoundError('Lead');
     if (outcome === 'deleted')
@@ -199,23 +185,23 @@ export const leadHandlers = {
     return c.body(null, 204);
   },
 
-  'leads.restore': async (c, caller, deps) => {
+  'leads.restore': async ({ c, caller, deps, params }) => {
     const tenant = tenantOf(caller);
-    const id = idParam(c, 'Lead');
+    const id = params.id;
     const lead = await tenant.data.leads.restore(id, nowOf(deps).toISOString());
     if (!lead) throw new NotFoundError('Lead');
     await audit(c, caller, deps, { action: 'lead.restored', target: { type: 'lead', id } });
     return c.json(leadView(lead));
   },
 
-  'leads.notes.create': async (c, caller, deps) => {
+  'leads.notes.create': async ({ c, caller, deps, params, body }) => {
     const tenant = tenantOf(caller);
-    const lead = await requireLead(tenant, idParam(c, 'Lead'));
-    const body = await parseJsonBody(c, noteRequestSchema);
+    const lead = await requireLead(tenant, params.id);
+    const input = await body();
     const note = {
       id: randomId('nt'),
       leadId: lead.id,
-      body: body.body,
+      body: input.body,
       author: actorRef(tenant),
       createdAt: nowOf(deps).toISOString(),
     };
@@ -223,10 +209,9 @@ export const leadHandlers = {
     return c.json(note, 201);
   },
 
-  'leads.notes.list': async (c, caller) => {
+  'leads.notes.list': async ({ c, caller, params, query }) => {
     const tenant = tenantOf(caller);
-    const lead = await requireLead(tenant, idParam(c, 'Lead'));
-    const query = parseQuery(c, notesQuery);
+    const lead = await requireLead(tenant, params.id);
     const cursor = decodeCursor(query.cursor, notesCursor);
     if (cursor && !cursor.sk.startsWith(`LEADNOTE#${lead.id}#`)) {
       throw new AppError('bad_request', 'The cursor is not valid.', { param: 'cursor' });
@@ -238,9 +223,9 @@ export const leadHandlers = {
     });
   },
 
-  'leads.sync': async (c, caller, deps) => {
+  'leads.sync': async ({ c, caller, deps, params }) => {
     const tenant = tenantOf(caller);
-    const lead = await requireLead(tenant, idParam(c, 'Lead'));
+    const lead = await requireLead(tenant, params.id);
     if (lead.deletedAt) throw new NotFoundError('Lead');
     const jobId = randomId('job');
     await tenant.data.leads.setSync(lead.id, { ...lead.sync, status: 'pending', jobId });
@@ -250,9 +235,8 @@ export const leadHandlers = {
     return c.json({ leadId: lead.id, jobId }, 202);
   },
 
-  'leads.export': async (c, caller, deps) => {
+  'leads.export': async ({ c, caller, deps, query }) => {
     const tenant = tenantOf(caller);
-    const query = parseQuery(c, listLeadsQuerySchema.omit({ limit: true, cursor: true }));
     const filter = filterOf({ ...query, limit: 100 });
     const leads: Lead[] = [];
     let after: string | undefined;
@@ -281,7 +265,7 @@ export const leadHandlers = {
     return c.body(csv);
   },
 
-  'leads.import': async (c, caller, deps) => {
+  'leads.import': async ({ c, caller, deps }) => {
     const tenant = tenantOf(caller);
     const type = c.req.header('content-type') ?? '';
     if (!/^text\/csv\b/i.test(type)) {
@@ -303,16 +287,16 @@ export const leadHandlers = {
     return c.json(result, 202);
   },
 
-  'pipeline.get': async (c, caller) => {
+  'pipeline.get': async ({ c, caller }) => {
     const { data } = tenantOf(caller);
     return c.json(await data.pipeline.get());
   },
 
-  'pipeline.update': async (c, caller, deps) => {
+  'pipeline.update': async ({ c, caller, deps, body }) => {
     const { data } = tenantOf(caller);
-    const body = await parseJsonBody(c, pipelineSchema);
+    const input = await body();
     const current = await data.pipeline.get();
-    const kept = new Set(body.stages.map((s) => s.id));
+    const kept = new Set(input.stages.map((s) => s.id));
     for (const stage of current.stages) {
       if (!kept.has(stage.id) && (await data.leads.anyInStage(stage.id))) {
         throw new AppError(
@@ -324,7 +308,7 @@ export const leadHandlers = {
         );
       }
     }
-    await data.pipeline.put(body, nowOf(deps).toISOString());
+    await data.pipeline.put(input, nowOf(deps).toISOString());
     await audit(c, caller, deps, { action: 'pipeline.updated' });
     return c.json(await data.pipeline.get());
   },

@@ -12,7 +12,6 @@ import { AppError, NotFoundError } from '../../engine/errors';
 import { randomId, sha256Hex } from '../../engine/ids';
 import type { AppDeps, HandlerTable } from '../../engine/http/app';
 import { clientIp } from '../../engine/http/client-ip';
-import { parseJsonBody } from '../../engine/http/validate';
 import { apiBaseUrl, signedAssetUrl } from './lead-view';
 import { nowOf } from '../../engine/http/session-deps';
 
@@ -20,11 +19,6 @@ import { nowOf } from '../../engine/http/session-deps';
 // global FORM#<formId> pointer; the tenant never comes from the client.
 
 const LOGO_URL_TTL_SECONDS = 3600;
-
-const publicSubmissionSchema = submissionRequestSchema.extend({
-  /** Browsers post as a CORS simple request (no custom headers), so the key may ride in the body. */
-  idempotencyKey: z.string().max(255).optional(),
-});
 
 async function liveForm(deps: AppDeps, formId: string): Promise<PublishedForm> {
   const form = /^fm_[0-9a-z]{20}$/.test(formId)
@@ -76,8 +70,8 @@ async function countSubmission(
 }
 
 export const publicFormHandlers = {
-  'public-forms.get': async (c, _caller, deps) => {
-    const form = await liveForm(deps, c.req.param('id') ?? '');
+  'public-forms.get': async ({ c, deps, params }) => {
+    const form = await liveForm(deps, params.id);
     const branding = await new BrandingRepo(deps.db, form.tenantId).get();
     const { allowedOrigins: _origins, ...definition } = form.definition;
     c.header('Access-Control-Allow-Origin', '*');
@@ -97,23 +91,23 @@ export const publicFormHandlers = {
     });
   },
 
-  'public-forms.embed': async (c) => {
+  'public-forms.embed': async ({ c }) => {
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=300');
     c.header('X-Content-Type-Options', 'nosniff');
     return c.body(embedScript);
   },
 
-  'public-forms.submit': async (c, _caller, deps) => {
+  'public-forms.submit': async ({ c, deps, params, body }) => {
     const now = nowOf(deps);
-    const form = await liveForm(deps, c.req.param('id') ?? '');
+    const form = await liveForm(deps, params.id);
     // The origin first, so an allowed page can read every answer after it (429s included).
     const origin = allowedOrigin(c, deps, form);
     c.header('Access-Control-Allow-Origin', origin);
     c.header('Vary', 'Origin');
     await countSubmission(c, deps, form.formId, now);
-    const body = await parseJsonBody(c, publicSubmissionSchema);
-    if (body.website) {
+    const input = await body();
+    if (input.website) {
       // A bot filled the honeypot: it sees success, nothing is kept.
       deps.log.info('honeypot submission dropped', { formId: form.formId });
       return c.json({ submissionId: randomId('sub') }, 202);
@@ -125,8 +119,10 @@ export const publicFormHandlers = {
         tenantId: form.tenantId,
         source: 'form',
         form: { formId: form.formId, version: form.version, definition: form.definition },
-        fields: body.fields,
-        idempotencyKey: checkIdempotencyKey(c.req.header('idempotency-key') ?? body.idempotencyKey),
+        fields: input.fields,
+        idempotencyKey: checkIdempotencyKey(
+          c.req.header('idempotency-key') ?? input.idempotencyKey,
+        ),
         meta: {
           origin,
           ...(ip ? { ipHash: sha256Hex(ip).slice(0, 16) } : {}),

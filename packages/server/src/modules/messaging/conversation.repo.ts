@@ -23,6 +23,9 @@ export type Conversation = {
   createdAt: string;
 };
 
+/** Where an inbox page ends: a conversation id and its inbox sort key. */
+export type InboxPosition = { id: string; at: string };
+
 export type InboxFilter = {
   channel?: Channel;
   status?: ConversationStatus;
@@ -157,12 +160,16 @@ export class ConversationRepo {
    * The inbox, newest first. Filters are applied by DynamoDB after the key condition, so a page is
    * filled by a few more GSI queries when a filter drops items (at most `maxQueries`).
    */
+  /**
+   * The inbox, newest activity first. `after` is where the previous page ended (the last
+   * conversation's id and inbox sort key); the keys are rebuilt here, never taken from a client.
+   */
   async listInbox(
     limit: number,
-    startKey?: Item,
+    after?: InboxPosition,
     filter?: InboxFilter,
     maxQueries = 5,
-  ): Promise<{ items: Conversation[]; lastKey?: Item }> {
+  ): Promise<{ items: Conversation[]; next?: InboxPosition }> {
     const clauses: string[] = [];
     const values: Record<string, string> = {};
     const names: Record<string, string> = {};
@@ -182,7 +189,11 @@ export class ConversationRepo {
     }
     if (filter?.unassigned) clauses.push('attribute_not_exists(assigneeId)');
     const items: Conversation[] = [];
-    let lastKey = startKey;
+    let lastKey: Item | undefined = after && {
+      ...keys.conversation(this.tenantId, after.id),
+      GSI1PK: keys.inboxPk(this.tenantId),
+      GSI1SK: after.at,
+    };
     for (let i = 0; i < maxQueries; i++) {
       const page = await this.db.query({
         pk: keys.inboxPk(this.tenantId),
@@ -196,7 +207,11 @@ export class ConversationRepo {
       lastKey = page.lastKey;
       if (!lastKey || items.length >= limit || clauses.length === 0) break;
     }
-    return { items, lastKey };
+    const next = lastKey && {
+      id: String(lastKey.SK).slice('CONV#'.length),
+      at: String(lastKey.GSI1SK),
+    };
+    return { items, next };
   }
 
   /**

@@ -1,17 +1,17 @@
-import {
-  assignConversationRequestSchema,
-  customerDetailQuerySchema,
-  searchCustomersQuerySchema,
-} from '@switchboard/contracts';
-import type { Context } from 'hono';
 import { z } from 'zod';
-import { conversationIdOf, type ConversationStatus } from './conversation.repo';
-import { AppError, NotFoundError } from '../../engine/errors';
-import type { AppDeps, HandlerTable } from '../../engine/http/app';
-import type { Caller } from '../../engine/http/auth-context';
-import { decodeCursor, encodeCursor, parseJsonBody, parseQuery } from '../../engine/http/validate';
-import { conversationView, messageView } from './conversations.handlers';
+import type { HandlerTable, RouteRequest } from '../../engine/http/app';
+import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
+import { decodeCursor, encodeCursor } from '../../engine/http/validate';
+import type { ConversationStatus } from './conversation.repo';
+import { conversationView, messageView } from './conversation-view';
+import {
+  assignConversation,
+  customerProfile,
+  markConversationRead,
+  setConversationStatus,
+  type ConversationWithCustomer,
+} from './inbox.service';
 
 // Conversation actions an agent takes in the inbox (read, assign, close, reopen) and the customer
 // directory (search, profile with every identity and the timeline across channels).
@@ -19,53 +19,34 @@ import { tenantOf } from '../../engine/http/tenant-caller';
 const customersCursor = z.object({ after: z.string().min(1).max(160) });
 const timelineCursor = z.object({ before: z.string().startsWith('MSG#').max(512) });
 
-async function respondWithConversation(c: Context, caller: Caller, conversationId: string) {
-  const { data } = tenantOf(caller);
-  const conversation = await data.conversations.get(conversationId);
-  if (!conversation) throw new NotFoundError('Conversation');
-  const customer = await data.customers.get(conversation.customerId);
-  return c.json(conversationView(conversation, customer));
-}
+const view = ({ conversation, customer }: ConversationWithCustomer) =>
+  conversationView(conversation, customer);
 
-function setStatus(status: ConversationStatus) {
-  return async (c: Context, caller: Caller, deps: AppDeps) => {
-    const { data } = tenantOf(caller);
-    const id = c.req.param('id') ?? '';
-    const at = (deps.now?.() ?? new Date()).toISOString();
-    const updated = await data.conversations.setStatus(id, status, at);
-    if (!updated) throw new NotFoundError('Conversation');
-    return respondWithConversation(c, caller, id);
-  };
+function statusHandler(status: ConversationStatus) {
+  return async ({
+    c,
+    caller,
+    deps,
+    params,
+  }: RouteRequest<'conversations.close' | 'conversations.reopen'>) =>
+    c.json(
+      view(await setConversationStatus(tenantOf(caller).data, params.id, status, nowOf(deps))),
+    );
 }
 
 export const inboxHandlers = {
-  'conversations.read': async (c, caller) => {
-    const { data } = tenantOf(caller);
-    const id = c.req.param('id') ?? '';
-    if (!(await data.conversations.markRead(id))) throw new NotFoundError('Conversation');
-    return respondWithConversation(c, caller, id);
+  'conversations.read': async ({ c, caller, params }) =>
+    c.json(view(await markConversationRead(tenantOf(caller).data, params.id))),
+  'conversations.assign': async ({ c, caller, deps, params, body }) => {
+    const { userId } = await body();
+    return c.json(
+      view(await assignConversation(tenantOf(caller).data, params.id, userId, nowOf(deps))),
+    );
   },
-  'conversations.assign': async (c, caller, deps) => {
+  'conversations.close': statusHandler('closed'),
+  'conversations.reopen': statusHandler('open'),
+  'customers.search': async ({ c, caller, query }) => {
     const { data } = tenantOf(caller);
-    const id = c.req.param('id') ?? '';
-    const body = await parseJsonBody(c, assignConversationRequestSchema);
-    if (!(await data.conversations.get(id))) throw new NotFoundError('Conversation');
-    if (body.userId !== null && !(await data.members.get(body.userId))) {
-      throw new AppError('invalid_parameter', 'The assignee is not a member of this workspace.', {
-        param: 'userId',
-      });
-    }
-    const at = (deps.now?.() ?? new Date()).toISOString();
-    if (!(await data.conversations.assign(id, body.userId, at))) {
-      throw new NotFoundError('Conversation');
-    }
-    return respondWithConversation(c, caller, id);
-  },
-  'conversations.close': setStatus('closed'),
-  'conversations.reopen': setStatus('open'),
-  'customers.search': async (c, caller) => {
-    const { data } = tenantOf(caller);
-    const query = parseQuery(c, searchCustomersQuerySchema);
     const cursor = decodeCursor(query.cursor, customersCursor);
     const page = await data.customers.search(query.search ?? '', query.limit, cursor?.after);
     return c.json({
@@ -73,30 +54,26 @@ export const inboxHandlers = {
       nextCursor: page.lastId ? encodeCursor({ after: page.lastId }) : null,
     });
   },
-  'customers.get': async (c, caller) => {
-    const { data } = tenantOf(caller);
-    const query = parseQuery(c, customerDetailQuerySchema);
+  'customers.get': async ({ c, caller, params, query }) => {
     const cursor = decodeCursor(query.cursor, timelineCursor);
-    const customer = await data.customers.get(c.req.param('id') ?? '');
-    if (!customer) throw new NotFoundError('Customer');
-    const channels = await data.channels.list();
-    const [conversations, timeline, leadIds] = await Promise.all([
-      data.conversations.getMany(channels.map((ch) => conversationIdOf(ch.id, customer.id))),
-      data.messages.listForCustomer(customer.id, query.limit, cursor?.before),
-      data.contacts.leadIdsOf(customer.id),
-    ]);
+    const profile = await customerProfile(
+      tenantOf(caller).data,
+      params.id,
+      query.limit,
+      cursor?.before,
+    );
     return c.json({
-      ...customer,
-      leadIds,
-      conversations: conversations
-        .sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt))
-        .map((conv) => {
-          const { customer: _customer, ...view } = conversationView(conv);
-          return view;
-        }),
+      ...profile.customer,
+      leadIds: profile.leadIds,
+      conversations: profile.conversations.map((conv) => {
+        const { customer: _customer, ...rest } = conversationView(conv);
+        return rest;
+      }),
       timeline: {
-        items: timeline.items.map(messageView),
-        nextCursor: timeline.nextBefore ? encodeCursor({ before: timeline.nextBefore }) : null,
+        items: profile.timeline.items.map(messageView),
+        nextCursor: profile.timeline.nextBefore
+          ? encodeCursor({ before: profile.timeline.nextBefore })
+          : null,
       },
     });
   },

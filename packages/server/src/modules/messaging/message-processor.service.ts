@@ -16,7 +16,9 @@ import type { Logger } from '../../engine/log';
 import type { InboundEvent, Routing } from './meta/inbound-event';
 import { normalizeEntry } from './meta/normalize';
 import type { BlobStore } from '../../engine/ports/blobs';
-import type { SqsBatchHandler, SqsRecord } from '../../engine/ports/queue';
+import type { SqsBatchHandler } from '../../engine/ports/queue';
+import { PoisonRecordError } from '../../engine/queue/consumer-errors';
+import { sqsBatchHandler } from '../../engine/queue/sqs-batch';
 import { previewOf } from './message-preview';
 import { applyParkedStatus } from './outbound-message.service';
 import { incomingQueueMessageSchema, type IncomingQueueMessage } from './queue-message';
@@ -35,18 +37,15 @@ export type MessageProcessorDeps = {
 
 type Resolved = { target: RouteTarget; data: TenantData } | { unrouted: string };
 
-/** Raised for a record that can never succeed as it is; it goes back to the queue and on to the DLQ. */
-export class PoisonRecordError extends Error {
-  override readonly name = 'PoisonRecordError';
-}
-
 /**
- * The MessageProcessor: a batch consumer with partial batch failures. Every step is idempotent and
- * order-tolerant (conditional puts, monotonic updates), so SQS redelivery and Meta's retries are safe
- * and no transaction is needed.
+ * The MessageProcessor: a batch consumer with partial batch failures (engine/queue/sqs-batch.ts).
+ * Every step is idempotent and order-tolerant (conditional puts, monotonic updates), so SQS
+ * redelivery and Meta's retries are safe and no transaction is needed. A body that is not a queue
+ * message, or an entry that cannot be normalized, is a PoisonRecordError: reported like any
+ * failure, it reaches the DLQ after maxReceiveCount receives.
  */
 export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHandler {
-  const { db, log } = deps;
+  const { db } = deps;
   const now = deps.now ?? Date.now;
   const ttl = deps.cacheTtlMs ?? 10_000;
   const routes = new RouteRepo(db);
@@ -165,6 +164,7 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     data: TenantData,
     channelId: string,
     event: InboundEvent,
+    log: Logger,
   ): Promise<void> {
     switch (event.kind) {
       case 'message':
@@ -190,22 +190,18 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     return envelope.entry?.[body.entryIndex];
   }
 
-  async function processRecord(record: SqsRecord): Promise<void> {
-    let body: IncomingQueueMessage;
-    let events: InboundEvent[];
-    try {
-      body = incomingQueueMessageSchema.parse(JSON.parse(record.body));
-    } catch (err) {
-      throw new PoisonRecordError(
-        `record ${record.messageId} is not a queue message: ${(err as Error).message}`,
-      );
-    }
+  async function processRecord(
+    messageId: string,
+    body: IncomingQueueMessage,
+    log: Logger,
+  ): Promise<void> {
     const entry = await entryOf(body);
+    let events: InboundEvent[];
     try {
       events = normalizeEntry(body.object, entry);
     } catch (err) {
       throw new PoisonRecordError(
-        `record ${record.messageId} is not a processable entry: ${(err as Error).message}`,
+        `record ${messageId} is not a processable entry: ${(err as Error).message}`,
       );
     }
     const byRouting = new Map<string, { routing: Routing; events: InboundEvent[] }>();
@@ -232,27 +228,19 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
         });
         continue;
       }
-      for (const event of group) await applyEvent(resolved.data, resolved.target.channelId, event);
+      for (const event of group) {
+        await applyEvent(resolved.data, resolved.target.channelId, event, log);
+      }
     }
   }
 
-  return async (event) => {
-    const results = await Promise.allSettled(event.Records.map((record) => processRecord(record)));
-    const batchItemFailures: { itemIdentifier: string }[] = [];
-    results.forEach((result, i) => {
-      const record = event.Records[i];
-      if (result.status === 'rejected' && record) {
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-        log.error('webhook entry failed', {
-          messageId: record.messageId,
-          receiveCount: record.attributes.ApproximateReceiveCount,
-          error: (result.reason as Error)?.name,
-          detail: (result.reason as Error)?.message,
-        });
-      }
-    });
-    return { batchItemFailures };
-  };
+  return sqsBatchHandler({
+    schema: incomingQueueMessageSchema,
+    bodyName: 'a queue message',
+    log: deps.log,
+    failureLog: { level: 'error', msg: 'webhook entry failed' },
+    handle: (body, { record, log }) => processRecord(record.messageId, body, log),
+  });
 }
 
 function routingKeysOf(routing: Routing): Record<string, string> {

@@ -1,8 +1,4 @@
-import {
-  listTemplatesQuerySchema,
-  sendMessageRequestSchema,
-  type SendMessageResponse,
-} from '@switchboard/contracts';
+import { type SendMessageResponse } from '@switchboard/contracts';
 import type { Context } from 'hono';
 import type { TenantContext } from '../../engine/data/tenant-data';
 import { approvedTemplates } from './message-templates.service';
@@ -13,7 +9,6 @@ import { AppError, NotFoundError } from '../../engine/errors';
 import { randomId } from '../../engine/ids';
 import type { HandlerTable } from '../../engine/http/app';
 import { audit } from '../../engine/http/audit';
-import { parseJsonBody, parseQuery } from '../../engine/http/validate';
 import { tenantOf } from '../../engine/http/tenant-caller';
 
 /** `Idempotency-Key`: optional, 1–255 printable ASCII characters (a UUID is typical). */
@@ -42,9 +37,9 @@ function sentByOf(ctx: TenantContext): SentBy | undefined {
 }
 
 export const messagingHandlers = {
-  'messages.send': async (c, caller, deps) => {
+  'messages.send': async ({ c, caller, deps, body }) => {
     const { data, ctx } = tenantOf(caller);
-    const request = await parseJsonBody(c, sendMessageRequestSchema);
+    const request = await body();
     const key = idempotencyKeyOf(c);
     const outbound = outboundDepsOf(deps);
     const now = outbound.now();
@@ -65,9 +60,9 @@ export const messagingHandlers = {
     if (outcome.replayed) c.header('Idempotent-Replayed', 'true');
     return c.json(outcome.body as SendMessageResponse, outcome.status as 202);
   },
-  'channels.delete': async (c, caller, deps) => {
+  'channels.delete': async ({ c, caller, deps, params }) => {
     const { data } = tenantOf(caller);
-    const channelId = c.req.param('id') ?? '';
+    const channelId = params.id;
     const channel = await data.channels.get(channelId);
     if (!channel || !(await data.channels.remove(channelId))) throw new NotFoundError('Channel');
     await audit(c, caller, deps, {
@@ -77,10 +72,9 @@ export const messagingHandlers = {
     });
     return c.body(null, 204);
   },
-  'channels.templates': async (c, caller, deps) => {
+  'channels.templates': async ({ c, caller, deps, params, query }) => {
     const { data } = tenantOf(caller);
-    const query = parseQuery(c, listTemplatesQuerySchema);
-    const channel = await data.channels.getWithSecret(c.req.param('id') ?? '');
+    const channel = await data.channels.getWithSecret(params.id);
     if (!channel) throw new NotFoundError('Channel');
     const entry = await approvedTemplates(outboundDepsOf(deps), data, channel, {
       refresh: query.refresh === 'true',

@@ -1,5 +1,6 @@
 import { sha256Hex } from '../../engine/ids';
 import type { Db, Item } from '../../engine/data/dynamo';
+import { positionOf, startKeyAt, type IndexPosition } from '../../engine/data/index-page';
 import { keys } from '../../engine/data/keys';
 
 export type UnroutedEntry = {
@@ -58,14 +59,18 @@ export class UnroutedRepo {
     );
   }
 
-  async list(limit: number, startKey?: Item): Promise<{ items: UnroutedEntry[]; lastKey?: Item }> {
+  /** Newest first; `after` is where the previous page ended. */
+  async list(
+    limit: number,
+    after?: IndexPosition,
+  ): Promise<{ items: UnroutedEntry[]; next?: IndexPosition }> {
     const page = await this.db.query({
       pk: keys.unroutedPk,
       index: 'GSI1',
       newestFirst: true,
       limit,
-      startKey,
+      startKey: startKeyAt(after, { pkName: 'GSI1PK', skName: 'GSI1SK', pk: keys.unroutedPk }),
     });
-    return { items: page.items.map(toEntry), lastKey: page.lastKey };
+    return { items: page.items.map(toEntry), next: positionOf(page.lastKey, 'GSI1SK') };
   }
 }

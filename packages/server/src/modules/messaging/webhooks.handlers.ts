@@ -2,11 +2,11 @@ import { receiveWebhook, verifySubscription } from './webhook-receiver.service';
 import type { HandlerTable } from '../../engine/http/app';
 
 export const webhookHandlers = {
-  'webhook.verify': async (c, _caller, deps) => {
-    const challenge = verifySubscription(c.req.query(), deps.meta.verifyToken);
+  'webhook.verify': async ({ c, deps, query }) => {
+    const challenge = verifySubscription(query, deps.meta.verifyToken);
     return c.text(challenge, 200);
   },
-  'webhook.receive': async (c, _caller, deps) => {
+  'webhook.receive': async ({ c, deps }) => {
     const raw = new Uint8Array(await c.req.arrayBuffer());
     await receiveWebhook(
       {

@@ -1,8 +1,7 @@
-import { listAuditEventsQuerySchema } from '@switchboard/contracts';
 import { z } from 'zod';
 import { AuditLog } from './audit.repo';
 import type { HandlerTable } from '../../engine/http/app';
-import { decodeCursor, encodeCursor, parseQuery } from '../../engine/http/validate';
+import { decodeCursor, encodeCursor } from '../../engine/http/validate';
 import { tenantOf } from '../../engine/http/tenant-caller';
 
 const auditCursor = z.object({ before: z.string().startsWith('AUDIT#').max(256) });
@@ -17,12 +16,12 @@ async function page(trail: AuditLog, query: { limit: number; cursor?: string }) 
 }
 
 export const auditHandlers = {
-  'audit.list': async (c, caller) => {
+  'audit.list': async ({ c, caller, query }) => {
     const { data } = tenantOf(caller);
-    return c.json(await page(data.audit, parseQuery(c, listAuditEventsQuerySchema)));
+    return c.json(await page(data.audit, query));
   },
-  'admin.audit.list': async (c, _caller, deps) => {
+  'admin.audit.list': async ({ c, deps, query }) => {
     const trail = AuditLog.forPlatform(deps.db);
-    return c.json(await page(trail, parseQuery(c, listAuditEventsQuerySchema)));
+    return c.json(await page(trail, query));
   },
 } satisfies Partial<HandlerTable>;

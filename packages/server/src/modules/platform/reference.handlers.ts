@@ -5,8 +5,8 @@ import { renderApiReference } from '../../engine/http/openapi-html';
 let page: string | undefined;
 
 export const referenceHandlers = {
-  'openapi.json': async (c) => c.json(openApiDocument()),
-  docs: async (c) => {
+  'openapi.json': async ({ c }) => c.json(openApiDocument()),
+  docs: async ({ c }) => {
     page ??= renderApiReference(openApiDocument());
     c.header(
       'Content-Security-Policy',

@@ -1,5 +1,6 @@
 import { randomId } from '../../engine/ids';
 import type { Db, Item } from '../../engine/data/dynamo';
+import { positionOf, startKeyAt, type IndexPosition } from '../../engine/data/index-page';
 import { keys } from '../../engine/data/keys';
 
 export type TenantStatus = 'active' | 'suspended';
@@ -38,15 +39,19 @@ export class TenantRepo {
     return item ? toTenant(item) : undefined;
   }
 
-  async list(limit: number, startKey?: Item): Promise<{ items: Tenant[]; lastKey?: Item }> {
+  /** Newest first; `after` is where the previous page ended. */
+  async list(
+    limit: number,
+    after?: IndexPosition,
+  ): Promise<{ items: Tenant[]; next?: IndexPosition }> {
     const page = await this.db.query({
       pk: keys.tenantsIndexPk,
       index: 'GSI1',
       newestFirst: true,
       limit,
-      startKey,
+      startKey: startKeyAt(after, { pkName: 'GSI1PK', skName: 'GSI1SK', pk: keys.tenantsIndexPk }),
     });
-    return { items: page.items.map(toTenant), lastKey: page.lastKey };
+    return { items: page.items.map(toTenant), next: positionOf(page.lastKey, 'GSI1SK') };
   }
 
   async setStatus(tenantId: string, status: TenantStatus): Promise<Tenant | undefined> {

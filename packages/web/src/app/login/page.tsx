@@ -5,6 +5,7 @@ import { Suspense, useEffect, useState, type FormEvent } from 'react';
 import { Logo } from '@/components/logo';
 import { BuildingIcon, ChevronLeftIcon } from '@/components/icons';
 import { Button, Field, InlineError, Input, LoadingState } from '@/components/ui';
+import { roleInfo } from '@/lib/access';
 import { ApiError, type Session } from '@/lib/api-client';
 import { useSession } from '@/lib/session';
 
@@ -80,7 +81,7 @@ function LoginForm() {
                 </span>
                 <span className="flex-1">
                   <span className="block font-medium text-slate-900">{t.name ?? t.tenantId}</span>
-                  <span className="block text-xs capitalize text-slate-500">{t.role}</span>
+                  <span className="block text-xs text-slate-500">{roleInfo[t.role].label}</span>
                 </span>
               </button>
             </li>

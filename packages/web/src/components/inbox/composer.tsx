@@ -1,5 +1,6 @@
 'use client';
 
+import type { ChannelType } from '@switchboard/contracts';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { summarize, type MessageView } from '@/lib/message-types';
 import { CloseIcon, SendIcon, TemplateIcon } from '../icons';
@@ -24,7 +25,7 @@ export function Composer({
   onSend: (text: string) => Promise<boolean>;
   onTemplate: () => void;
   error: unknown;
-  channel: 'whatsapp' | 'instagram';
+  channel: ChannelType;
 }) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);

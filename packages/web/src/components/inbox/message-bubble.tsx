@@ -1,5 +1,6 @@
 'use client';
 
+import type { StoredMessageStatus } from '@switchboard/contracts';
 import type { ReactNode } from 'react';
 import { clockTime, fullDate } from '@/lib/format';
 import {
@@ -27,7 +28,8 @@ import {
 } from '../icons';
 import { cx } from '../ui';
 
-const statusLabel: Record<string, string> = {
+const statusLabel: Record<StoredMessageStatus, string> = {
+  received: 'Received',
   pending: 'Sending',
   sent: 'Sent',
   delivered: 'Delivered',
@@ -36,8 +38,8 @@ const statusLabel: Record<string, string> = {
 };
 
 /** WhatsApp-style ticks: clock, one tick, two ticks, two blue ticks, or a red mark. */
-export function StatusTicks({ status }: { status: string }) {
-  const label = statusLabel[status] ?? status;
+export function StatusTicks({ status }: { status: StoredMessageStatus }) {
+  const label = statusLabel[status];
   const common = { size: 15, 'aria-label': label } as const;
   return (
     <span className="inline-flex" data-status={status} title={label}>

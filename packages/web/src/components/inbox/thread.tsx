@@ -10,7 +10,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { api } from '@/lib/api-client';
 import { dayLabel, displayName, formatPhone, replyWindow } from '@/lib/format';
-import { asView, type MessageView } from '@/lib/message-types';
+import type { MessageView } from '@/lib/message-types';
 import { conversationQuery, membersQuery, messagesQuery, olderMessages } from '@/lib/queries';
 import { useRole, useSignedIn } from '@/lib/session';
 import { ChannelIcon, ChevronLeftIcon, ClockIcon } from '../icons';
@@ -204,8 +204,7 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
   // Oldest first for reading; the API pages newest first.
   const messages = useMemo(() => {
     const byId = new Map<string, MessageView>();
-    for (const m of [...(older?.items ?? []), ...(latest.data?.items ?? [])])
-      byId.set(m.id, asView(m));
+    for (const m of [...(older?.items ?? []), ...(latest.data?.items ?? [])]) byId.set(m.id, m);
     return [...byId.values()].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
   }, [older, latest.data]);
 
@@ -255,7 +254,7 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
         direction: 'outbound',
         type: vars.body.template ? 'template' : 'text',
         text: vars.body.text ?? (vars.body.template ? templatePreview.current : undefined),
-        template: vars.body.template ? { name: vars.body.template.name } : undefined,
+        template: vars.body.template,
         status: 'pending',
         timestamp: new Date().toISOString(),
         replyTo: vars.body.replyTo,

@@ -4,10 +4,12 @@ import {
   apiKeySchema,
   createApiKeyResponseSchema,
   pageOf,
+  type ApiKeyScope,
   type CreateApiKeyResponse,
 } from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { scopeOptions } from '@/lib/access';
 import { api, ApiError } from '@/lib/api-client';
 import { endpoints } from '@/lib/endpoints';
 import { fullDate, relativeFromNow } from '@/lib/format';
@@ -27,20 +29,6 @@ import {
   LoadingState,
 } from '../ui';
 
-const scopes = [
-  {
-    value: 'leads:write',
-    label: 'Create leads',
-    hint: 'Landing pages and integrations posting leads.',
-  },
-  {
-    value: 'messages:send',
-    label: 'Send messages',
-    hint: 'Automations that reply on WhatsApp or Instagram.',
-  },
-  { value: 'read', label: 'Read', hint: 'Conversations, contacts and channels.' },
-] as const;
-
 export function ApiKeysSettings() {
   const queryClient = useQueryClient();
   const { atLeast } = useRole();
@@ -51,7 +39,7 @@ export function ApiKeysSettings() {
   });
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
-  const [chosen, setChosen] = useState<string[]>(['leads:write']);
+  const [chosen, setChosen] = useState<ApiKeyScope[]>(['leads:write']);
   const [created, setCreated] = useState<CreateApiKeyResponse | null>(null);
   const create = useMutation({
     mutationFn: () =>
@@ -219,7 +207,7 @@ export function ApiKeysSettings() {
             <fieldset>
               <legend className="text-sm font-medium text-slate-700">Scopes</legend>
               <div className="mt-2 space-y-2">
-                {scopes.map((s) => (
+                {scopeOptions.map((s) => (
                   <label
                     key={s.value}
                     className="flex items-start gap-3 rounded-lg border border-slate-200 p-3 hover:bg-slate-50"

@@ -1,6 +1,11 @@
 'use client';
 
-import { channelSchema, type ChannelDto, type CreateChannelRequest } from '@switchboard/contracts';
+import {
+  channelSchema,
+  type ChannelDto,
+  type ChannelType,
+  type CreateChannelRequest,
+} from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '@/lib/api-client';
@@ -23,7 +28,7 @@ import {
 } from '../ui';
 
 type Draft = {
-  type: 'whatsapp' | 'instagram';
+  type: ChannelType;
   wabaId: string;
   phoneNumberId: string;
   accountId: string;

@@ -1,12 +1,18 @@
 'use client';
 
-import { inviteUserResponseSchema, type InviteUserResponse } from '@switchboard/contracts';
+import {
+  inviteUserResponseSchema,
+  roleSchema,
+  type InviteUserResponse,
+  type Role,
+} from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { roleInfo, roleOptions } from '@/lib/access';
 import { api, ApiError } from '@/lib/api-client';
 import { endpoints } from '@/lib/endpoints';
 import { membersQuery } from '@/lib/queries';
-import { useRole, useSignedIn, type Role } from '@/lib/session';
+import { useRole, useSignedIn } from '@/lib/session';
 import { OneTimeSecret } from '../copy-button';
 import { UsersIcon } from '../icons';
 import {
@@ -22,13 +28,6 @@ import {
   LoadingState,
   Select,
 } from '../ui';
-
-const roles: { value: Role; label: string; description: string }[] = [
-  { value: 'owner', label: 'Owner', description: 'Everything, including other owners.' },
-  { value: 'admin', label: 'Admin', description: 'Channels, team, keys, branding and forms.' },
-  { value: 'agent', label: 'Agent', description: 'Replies to conversations and works leads.' },
-  { value: 'viewer', label: 'Viewer', description: 'Reads everything, changes nothing.' },
-];
 
 export function TeamSettings() {
   const queryClient = useQueryClient();
@@ -98,10 +97,10 @@ export function TeamSettings() {
                 <Select
                   id={id}
                   value={role}
-                  onChange={(e) => setRole(e.target.value as Role)}
+                  onChange={(e) => setRole(roleSchema.parse(e.target.value))}
                   className="w-40"
                 >
-                  {roles
+                  {roleOptions
                     .filter((r) => r.value !== 'owner' || atLeast('owner'))
                     .map((r) => (
                       <option key={r.value} value={r.value}>
@@ -120,9 +119,7 @@ export function TeamSettings() {
               Send invite
             </Button>
           </form>
-          <p className="mt-2 text-xs text-slate-500">
-            {roles.find((r) => r.value === role)?.description}
-          </p>
+          <p className="mt-2 text-xs text-slate-500">{roleInfo[role].description}</p>
           {invite.error && !fields.email ? (
             <div className="mt-3">
               <InlineError error={invite.error} />
@@ -171,9 +168,11 @@ export function TeamSettings() {
                         value={m.role}
                         className="h-9 w-32"
                         disabled={update.isPending || (m.role === 'owner' && !atLeast('owner'))}
-                        onChange={(e) => update.mutate({ id: m.id, role: e.target.value as Role })}
+                        onChange={(e) =>
+                          update.mutate({ id: m.id, role: roleSchema.parse(e.target.value) })
+                        }
                       >
-                        {roles
+                        {roleOptions
                           .filter(
                             (r) => r.value !== 'owner' || atLeast('owner') || m.role === 'owner',
                           )
@@ -197,7 +196,7 @@ export function TeamSettings() {
                       </Button>
                     </>
                   ) : (
-                    <Badge className="capitalize">{m.role}</Badge>
+                    <Badge>{roleInfo[m.role].label}</Badge>
                   )}
                 </li>
               );

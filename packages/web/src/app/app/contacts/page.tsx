@@ -25,7 +25,7 @@ import {
 import { api } from '@/lib/api-client';
 import { endpoints } from '@/lib/endpoints';
 import { displayName, formatPhone, fullDate, shortTime } from '@/lib/format';
-import { asView, summarize } from '@/lib/message-types';
+import { summarize, type MessageView } from '@/lib/message-types';
 import { formsQuery, leadQuery, orNull } from '@/lib/queries';
 import type { LeadDetail } from '@/lib/schemas';
 import { useDebounced } from '@/lib/use-debounced';
@@ -128,7 +128,7 @@ function ContactList({
 type Submission = LeadDetail['submissions'][number];
 
 type TimelineItem =
-  | { kind: 'message'; at: string; id: string; m: ReturnType<typeof asView> }
+  | { kind: 'message'; at: string; id: string; m: MessageView }
   | { kind: 'submission'; at: string; id: string; lead: LeadDto; submission?: Submission };
 
 function fieldSummary(fields: Record<string, unknown> | undefined): string {
@@ -177,7 +177,7 @@ function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
       kind: 'message' as const,
       at: m.timestamp,
       id: m.id,
-      m: asView(m),
+      m,
     })),
     ...(leads.data?.items ?? []).flatMap((lead): TimelineItem[] => {
       const submissions = details.find((d) => d.data?.id === lead.id)?.data?.submissions;

@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { auditEventSchema, listAuditEventsQuerySchema } from '../auth';
+import { pageOf } from '../conversations';
+import { defineRoutes } from '../route-contract';
+import { createTenantRequestSchema, tenantSchema } from '../tenants';
+import { KiB, listQuerySchema, pageSizeSchema } from './common';
+
+export const createdTenantSchema = tenantSchema.extend({
+  owner: z.object({ id: z.string(), email: z.string(), existingAccount: z.boolean() }),
+});
+
+export const platformUserSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  platformAdmin: z.boolean(),
+  disabled: z.boolean(),
+});
+
+/** A webhook entry no workspace claimed, kept for a platform admin (never dropped). */
+export const unroutedEntrySchema = z.object({
+  id: z.string(),
+  reason: z.string(),
+  receivedAt: z.string(),
+  object: z.string(),
+  routingKeys: z.record(z.string(), z.string()),
+  entry: z.unknown(),
+  /** How many times Meta delivered it (redeliveries are counted, not stored twice). */
+  deliveries: z.number(),
+});
+
+export const dlqMessageSchema = z.object({
+  id: z.string(),
+  body: z.string(),
+  receiveCount: z.number(),
+  sentAt: z.string(),
+});
+
+/** The queues whose dead letters a platform admin may list and redrive (the topology's names). */
+export const queueNameSchema = z.enum([
+  'IncomingMessagesQueue',
+  'LeadStoreQueue',
+  'LeadMergeQueue',
+  'CrmSyncQueue',
+]);
+
+export const platformRoutes = defineRoutes({
+  'admin.tenants.create': {
+    method: 'POST',
+    path: '/admin/tenants',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'Create a workspace and its owner',
+    body: createTenantRequestSchema,
+    maxBodyBytes: 16 * KiB,
+    responses: { 201: { description: 'The workspace.', schema: createdTenantSchema } },
+  },
+  'admin.tenants.list': {
+    method: 'GET',
+    path: '/admin/tenants',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'List workspaces, newest first',
+    query: listQuerySchema,
+    responses: { 200: { description: 'A page of workspaces.', schema: pageOf(tenantSchema) } },
+    errors: ['bad_request'],
+  },
+  'admin.unrouted.list': {
+    method: 'GET',
+    path: '/admin/unrouted',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'Webhook entries that matched no workspace',
+    query: listQuerySchema,
+    responses: { 200: { description: 'A page of entries.', schema: pageOf(unroutedEntrySchema) } },
+    errors: ['bad_request'],
+  },
+  'admin.dlq.list': {
+    method: 'GET',
+    path: '/admin/dlq/{queue}',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'Messages in a dead-letter queue',
+    query: z.object({ limit: pageSizeSchema }),
+    responses: {
+      200: {
+        description: 'The messages.',
+        schema: z.object({ queue: z.string(), items: z.array(dlqMessageSchema) }),
+      },
+    },
+  },
+  'admin.dlq.redrive': {
+    method: 'POST',
+    path: '/admin/dlq/{queue}/redrive',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'Move dead-lettered messages back to their queue',
+    description: 'Without a body (or without `ids`), every message moves.',
+    body: z
+      .object({ ids: z.array(z.string().min(1).max(128)).min(1).max(1000).optional() })
+      .optional(),
+    maxBodyBytes: 64 * KiB,
+    responses: {
+      200: {
+        description: 'How many moved.',
+        schema: z.object({ queue: z.string(), moved: z.number() }),
+      },
+    },
+  },
+  'admin.tenants.suspend': {
+    method: 'POST',
+    path: '/admin/tenants/{id}/suspend',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'Suspend a workspace',
+    description: 'Its tokens, API keys and webhooks stop at once; its data stays.',
+    maxBodyBytes: 4 * KiB,
+    responses: { 200: { description: 'The workspace.', schema: tenantSchema } },
+  },
+  'admin.tenants.resume': {
+    method: 'POST',
+    path: '/admin/tenants/{id}/resume',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'Resume a suspended workspace',
+    maxBodyBytes: 4 * KiB,
+    responses: { 200: { description: 'The workspace.', schema: tenantSchema } },
+  },
+  'admin.users.disable': {
+    method: 'POST',
+    path: '/admin/users/{id}/disable',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'Disable a user account (ends its sessions)',
+    maxBodyBytes: 4 * KiB,
+    responses: { 200: { description: 'The user.', schema: platformUserSchema } },
+    errors: ['conflict'],
+  },
+  'admin.users.enable': {
+    method: 'POST',
+    path: '/admin/users/{id}/enable',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'Enable a disabled user account',
+    maxBodyBytes: 4 * KiB,
+    responses: { 200: { description: 'The user.', schema: platformUserSchema } },
+  },
+  'admin.audit.list': {
+    method: 'GET',
+    path: '/admin/audit-events',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'The platform audit trail',
+    query: listAuditEventsQuerySchema,
+    responses: { 200: { description: 'A page of events.', schema: pageOf(auditEventSchema) } },
+    errors: ['bad_request'],
+  },
+  'audit.list': {
+    method: 'GET',
+    path: '/audit-events',
+    access: { kind: 'tenant', role: 'admin' },
+    tag: 'Team',
+    summary: 'The workspace’s audit trail',
+    query: listAuditEventsQuerySchema,
+    responses: { 200: { description: 'A page of events.', schema: pageOf(auditEventSchema) } },
+    errors: ['bad_request'],
+  },
+  'openapi.json': {
+    method: 'GET',
+    path: '/openapi.json',
+    access: { kind: 'public' },
+    tag: 'Reference',
+    summary: 'This document (OpenAPI 3.1)',
+    responses: {
+      200: { description: 'The OpenAPI document.', schema: z.record(z.string(), z.unknown()) },
+    },
+  },
+  docs: {
+    method: 'GET',
+    path: '/docs',
+    access: { kind: 'public' },
+    tag: 'Reference',
+    summary: 'Human-readable API reference',
+    responses: { 200: { description: 'An HTML page.', contentType: 'text/html' } },
+  },
+});
