@@ -19,6 +19,7 @@ import { deployedRoutes, type FunctionName, type QueueName, type RouteId } from 
 import type { Caller } from './auth-context';
 import { authenticate } from './authenticate';
 import { handlers } from '../../modules/handlers';
+import { requestContext, requestLog } from './request-context';
 import { routeInput, type RouteInput } from './route-input';
 import { fieldErrors } from './validate';
 
@@ -75,6 +76,7 @@ export function honoPath(path: string): string {
 /** One Hono app per function (or all of them, in the sandbox), wired from the route table. */
 export function createApp(deps: AppDeps, opts: { functions?: FunctionName[] } = {}): Hono {
   const app = new Hono();
+  app.use('*', requestContext(deps.log));
 
   app.onError((err, c) => {
     if (err instanceof AppError) {
@@ -91,7 +93,7 @@ export function createApp(deps: AppDeps, opts: { functions?: FunctionName[] } = 
         400,
       );
     }
-    deps.log.error('unhandled error', {
+    requestLog(c, deps.log).error('unhandled error', {
       path: c.req.path,
       method: c.req.method,
       error: err.name,

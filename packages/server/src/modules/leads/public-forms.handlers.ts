@@ -1,6 +1,4 @@
-import { submissionRequestSchema } from '@switchboard/contracts';
 import type { Context } from 'hono';
-import { z } from 'zod';
 import { BrandingRepo } from './branding.repo';
 import { FormPointerRepo, type PublishedForm } from './form.repo';
 import { keys } from '../../engine/data/keys';
