@@ -23,6 +23,7 @@ export type CreateChannelRequest = z.infer<typeof createChannelRequestSchema>;
 
 export const channelSchema = z.object({
   id: z.string(),
+  tenantId: z.string(),
   type: z.enum(['whatsapp', 'instagram']),
   status: z.enum(['active', 'needs_reconnect']),
   wabaId: z.string().optional(),

@@ -9,3 +9,4 @@ export * from './message-types';
 export * from './tenants';
 export * from './route-contract';
 export * from './routes';
+export * from './response-check';

@@ -175,6 +175,10 @@ export const formSchema = z.object({
   version: z.number().describe('Draft version: bumped by every update.'),
   publishedVersion: z.number().optional(),
   status: z.enum(['draft', 'published', 'archived']),
+  submitLabel: z.string().optional(),
+  successMessage: z.string().optional(),
+  redirectUrl: z.string().optional(),
+  defaultCountryCode: z.string().optional(),
   embedSnippet: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -220,6 +224,13 @@ export const pipelineSchema = z
     }
   });
 export type Pipeline = z.infer<typeof pipelineSchema>;
+
+/** The pipeline as stored: its stages and when they last changed (absent until first edited). */
+export const pipelineViewSchema = z.object({
+  stages: z.array(pipelineStageSchema),
+  updatedAt: z.string().optional(),
+});
+export type PipelineView = z.infer<typeof pipelineViewSchema>;
 
 const customValue = z.union([
   z.string().max(10_000),
@@ -287,6 +298,9 @@ export const leadSchema = z.object({
   formId: z.string().optional(),
   source: z.enum(['form', 'api', 'import']),
   submissionCount: z.number(),
+  lastSubmittedAt: z.string(),
+  /** Consent boxes the person ticked, with the exact label they saw and when. */
+  consents: z.array(z.object({ key: z.string(), label: z.string(), at: z.string() })).optional(),
   sync: leadSyncSchema,
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -110,6 +110,10 @@ export function errorCodesOf(route: RouteContract): ErrorCode[] {
   }
   if (route.query) codes.add('validation_failed');
   if (route.path.includes('{')) codes.add('not_found');
+  // A key presented where the route takes none is refused as out of scope.
+  if (route.access.kind !== 'public' && route.access.kind !== 'signature') {
+    codes.add('insufficient_scope');
+  }
   switch (route.access.kind) {
     case 'signature':
       codes.add('invalid_signature');

@@ -12,6 +12,7 @@ import {
   noteRequestSchema,
   patchLeadRequestSchema,
   pipelineSchema,
+  pipelineViewSchema,
   submissionAcceptedSchema,
   submissionRequestSchema,
   updateFormRequestSchema,
@@ -247,7 +248,7 @@ export const leadRoutes = defineRoutes({
     body: createLeadRequestSchema,
     maxBodyBytes: 64 * KiB,
     responses: { 202: { description: 'Accepted.', schema: submissionAcceptedSchema } },
-    errors: ['invalid_submission', 'idempotency_key_reused', 'bad_request'],
+    errors: ['invalid_submission', 'idempotency_key_reused', 'bad_request', 'not_found'],
   },
   'leads.list': {
     method: 'GET',
@@ -373,7 +374,7 @@ export const leadRoutes = defineRoutes({
     access: { kind: 'tenant', role: 'viewer', scope: 'read' },
     tag: 'Leads',
     summary: 'The pipeline’s stages',
-    responses: { 200: { description: 'The pipeline.', schema: pipelineSchema } },
+    responses: { 200: { description: 'The pipeline.', schema: pipelineViewSchema } },
   },
   'pipeline.update': {
     method: 'PUT',
@@ -383,7 +384,7 @@ export const leadRoutes = defineRoutes({
     summary: 'Replace the pipeline’s stages',
     body: pipelineSchema,
     maxBodyBytes: 16 * KiB,
-    responses: { 200: { description: 'The pipeline.', schema: pipelineSchema } },
+    responses: { 200: { description: 'The pipeline.', schema: pipelineViewSchema } },
     errors: ['stage_in_use'],
   },
   'branding.get': {

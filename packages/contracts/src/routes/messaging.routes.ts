@@ -118,6 +118,7 @@ export const inboxRoutes = defineRoutes({
     },
     errors: [
       'bad_request',
+      'not_found',
       'invalid_parameter',
       'idempotency_key_reused',
       'idempotency_in_progress',

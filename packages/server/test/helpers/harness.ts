@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { checkResponse, routeFor } from '@switchboard/contracts';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/engine/log';
@@ -6,6 +7,36 @@ import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/engin
 import { metaJson, signMeta, type MetaEnvelopeBody } from '../factories/meta';
 
 export type ApiResponse<T = unknown> = { status: number; json: T; text: string; headers: Headers };
+
+/**
+ * Every answer the integration suites receive is checked against its route's contract (status,
+ * body schema with no undeclared field, error code the route may answer): a field added on one
+ * side and not the other fails the test that saw it. Set RESPONSE_CONTRACT=off to look past it.
+ */
+export function assertResponseContract(
+  method: string,
+  path: string,
+  res: Response,
+  json: unknown,
+): void {
+  if (process.env.RESPONSE_CONTRACT === 'off') return;
+  const route = routeFor(method, path);
+  if (!route) return;
+  const violation = checkResponse(route, res.status, res.headers.get('content-type'), json);
+  if (violation && process.env.RESPONSE_CONTRACT_LOG) {
+    // Survey mode: note every violation of a run in one file instead of failing at the first.
+    appendFileSync(
+      process.env.RESPONSE_CONTRACT_LOG,
+      `${JSON.stringify({ method, path, ...violation })}\n`,
+    );
+    return;
+  }
+  if (violation) {
+    throw new Error(
+      `response contract: ${method} ${path} → ${res.status} (${violation.route})\n  ${violation.problems.join('\n  ')}`,
+    );
+  }
+}
 
 /** A tiny client for the sandbox's real HTTP interface. */
 export class Api {
@@ -40,6 +71,7 @@ export class Api {
     } catch {
       json = undefined;
     }
+    assertResponseContract(method, path, res, json);
     return { status: res.status, json: json as T, text, headers: res.headers };
   }
 
