@@ -8,8 +8,6 @@ const SANDBOX = `${SERVER}engine/sandbox/`;
 const HANDLER_FILE = '[.]handlers[.]ts$';
 const HANDLER_REGISTRY = `${SERVER}modules/handlers[.]ts$`;
 const TEST_FILE = '[.]test[.]tsx?$';
-// Every cycle today runs through the HTTP app (see the two cycle rules).
-const KNOWN_CYCLE_HUB = `${SERVER}engine/http/app[.]ts$`;
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
@@ -102,21 +100,10 @@ export default {
       comment:
         'A cycle makes module load order matter (undefined imports at start-up) and means two ' +
         'files cannot be understood or changed apart. Break it with a port or by moving the ' +
-        'shared piece down a layer. Cycles through engine/http/app.ts are the warning below.',
+        'shared piece down a layer.',
       severity: 'error',
       from: { path: SERVER },
-      to: { circular: true, viaOnly: { pathNot: KNOWN_CYCLE_HUB } },
-    },
-    {
-      name: 'no-circular-through-http-app',
-      comment:
-        'Existing cycles, a warning until the handler rewrite removes them: engine/http/app.ts ' +
-        'imports modules/handlers.ts, whose handlers import app.ts back (handler and deps ' +
-        'types, also via audit.ts, session-deps.ts, authenticate.ts and leads/lead-view.ts). ' +
-        'A new cycle that does not pass through app.ts is an error.',
-      severity: 'warn',
-      from: { path: SERVER },
-      to: { circular: true, via: { path: KNOWN_CYCLE_HUB } },
+      to: { circular: true },
     },
     {
       name: 'not-to-unresolvable',
@@ -157,20 +144,5 @@ export default {
     skipAnalysisNotInRules: true,
     // Violations in files their owners are rewriting now; each is an exact from → to pair, so
     // any other import of the same kind still fails. Delete an entry once its import is gone.
-    knownViolations: [
-      // lead-view.ts takes a Hono Context and AppDeps (it reads deps off the request).
-      {
-        type: 'dependency',
-        from: 'packages/server/src/modules/leads/lead-view.ts',
-        to: 'packages/server/src/engine/http/app.ts',
-        rule: { name: 'services-know-no-http', severity: 'error' },
-      },
-      {
-        type: 'dependency',
-        from: 'packages/server/src/modules/leads/lead-view.ts',
-        to: 'node_modules/hono/dist/types/index.d.ts',
-        rule: { name: 'services-know-no-http', severity: 'error' },
-      },
-    ],
   },
 };

@@ -1,4 +1,4 @@
-import type { HandlerTable } from '../engine/http/app';
+import type { HandlerTable } from '../engine/http/route-handler';
 import { adminHandlers } from './platform/admin.handlers';
 import { apiKeyHandlers } from './identity/api-keys.handlers';
 import { auditHandlers } from './platform/audit.handlers';

@@ -27,5 +27,7 @@ export function startKeyAt(
 }
 
 export function positionOf(lastKey: Item | undefined, skName: string): IndexPosition | undefined {
-  return lastKey && { pk: String(lastKey.PK), sk: String(lastKey.SK), gsk: String(lastKey[skName]) };
+  return (
+    lastKey && { pk: String(lastKey.PK), sk: String(lastKey.SK), gsk: String(lastKey[skName]) }
+  );
 }

@@ -1,67 +1,16 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import type { Db } from '../data/dynamo';
-import type { TenantDbFactory } from '../data/tenant-data';
-import type { AuthOverrides } from '../../modules/identity/settings';
-import type { LeadDeps } from '../../modules/leads/lead-deps';
 import { AppError, TooManyRequestsError } from '../errors';
-import type { Logger } from '../log';
-import type { GraphClient } from '../../modules/messaging/meta/graph-client';
-import type { ThroughputLimiter } from '../../modules/messaging/throughput-limiter';
-import type { BlobStore } from '../ports/blobs';
-import type { DeadLetterAdmin } from '../ports/dlq';
-import type { QueueSender } from '../ports/queue';
-import type { TokenService } from '../security/jwt';
-import type { TokenCipher } from '../security/token-cipher';
-import type { RouteContractOf } from '@switchboard/contracts';
-import { deployedRoutes, type FunctionName, type QueueName, type RouteId } from '../topology';
-import type { Caller } from './auth-context';
+import { deployedRoutes, type FunctionName } from '../topology';
 import { authenticate } from './authenticate';
 import { handlers } from '../../modules/handlers';
 import { requestContext, requestLog } from './request-context';
-import { routeInput, type RouteInput } from './route-input';
+import { routeInput } from './route-input';
+import type { AppDeps, HandlerTable, RouteHandler, RouteRequest } from './route-handler';
 import { fieldErrors } from './validate';
 
-export type AppDeps = {
-  /** The function's own table access: platform items and global pointers. */
-  db: Db;
-  /**
-   * A tenant's partitions, on credentials IAM limits to them (aws/deps.ts); absent, `db` serves
-   * tenants too (the sandbox: dynalite has no IAM).
-   */
-  tenantDb?: TenantDbFactory;
-  log: Logger;
-  /** Lazy: a function whose routes never verify tokens (the webhook receiver) never loads the keys. */
-  tokens: () => Promise<TokenService>;
-  cipher: TokenCipher;
-  incomingQueue: QueueSender;
-  blobs: BlobStore;
-  meta: { appSecret: string; verifyToken: string };
-  /** Dead-letter queues a platform admin may inspect and redrive, by the topology's queue name. */
-  dlq: Record<QueueName, DeadLetterAdmin>;
-  now?: () => Date;
-  /** Auth limits and lifetimes; defaults in domain/auth/settings.ts. */
-  auth?: AuthOverrides;
-  /** Meta Graph API client; when absent one is built from META_GRAPH_BASE_URL / META_GRAPH_VERSION. */
-  graph?: GraphClient;
-  /** Per-sender send throughput (token buckets); when absent, one per process at 80 msg/s. */
-  sendLimiter?: ThroughputLimiter;
-  /** Leads: the event bus, asset URL signing, CRM connector settings, submission limits. */
-  leads: LeadDeps;
-};
-
-/** What a handler gets: the request, its verified caller, the dependencies and its typed input. */
-export type RouteRequest<Id extends RouteId = RouteId> = RouteInput<RouteContractOf<Id>> & {
-  c: Context;
-  caller: Caller;
-  deps: AppDeps;
-};
-export type RouteHandler<Id extends RouteId = RouteId> = (
-  req: RouteRequest<Id>,
-) => Promise<Response>;
-/** Every route of the contracts has exactly one handler: the type fails when one is missing. */
-export type HandlerTable = { [Id in RouteId]: RouteHandler<Id> };
+export type { AppDeps, HandlerTable, RouteHandler, RouteRequest };
 
 const defaultMaxBodyBytes = 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { AuditLog, type AuditActor, type NewAuditEvent } from '../../modules/platform/audit.repo';
-import type { AppDeps } from './app';
+import type { AppDeps } from './route-handler';
 import type { Caller } from './auth-context';
 import { requestInfo } from './client-ip';
 

@@ -20,7 +20,7 @@ import {
 import { authSettings } from '../../modules/identity/settings';
 import { AppError } from '../errors';
 import type { Access } from '../topology';
-import type { AppDeps } from './app';
+import type { AppDeps } from './route-handler';
 import { roleRank, type Caller } from './auth-context';
 
 type Credential = { kind: 'jwt'; token: string } | { kind: 'apiKey'; key: string };

@@ -1,6 +1,6 @@
 import type { SessionDeps } from '../../modules/identity/sessions.service';
 import { authSettings, type AuthSettings } from '../../modules/identity/settings';
-import type { AppDeps } from './app';
+import type { AppDeps } from './route-handler';
 
 export function nowOf(deps: AppDeps): Date {
   return deps.now?.() ?? new Date();

@@ -1,6 +1,6 @@
 import { connectChannel } from './channel-connect.service';
 import { outboundDepsOf } from '../messaging/outbound-deps';
-import type { HandlerTable } from '../../engine/http/app';
+import type { HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
 import { tenantOf } from '../../engine/http/tenant-caller';
 

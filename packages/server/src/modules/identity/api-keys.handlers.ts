@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { hashSecret, newApiKey } from './secret-tokens';
 import { NotFoundError } from '../../engine/errors';
-import type { HandlerTable } from '../../engine/http/app';
+import type { HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
 import { decodeCursor, encodeCursor } from '../../engine/http/validate';
 import { nowOf } from '../../engine/http/session-deps';

@@ -10,7 +10,7 @@ import { refreshSession, startSession, switchSessionTenant } from './sessions.se
 import { guardSignIn } from './sign-in-guard';
 import { AppError } from '../../engine/errors';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../../engine/security/password';
-import type { AppDeps, HandlerTable } from '../../engine/http/app';
+import type { AppDeps, HandlerTable } from '../../engine/http/route-handler';
 import { audit, type AuditScope } from '../../engine/http/audit';
 import type { Caller, UserCaller } from '../../engine/http/auth-context';
 import { requestInfo } from '../../engine/http/client-ip';

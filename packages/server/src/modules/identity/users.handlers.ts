@@ -4,7 +4,7 @@ import { hashSecret, newInviteToken } from './secret-tokens';
 import { AppError, NotFoundError } from '../../engine/errors';
 import { randomId } from '../../engine/ids';
 import type { Role } from '../../engine/topology';
-import type { HandlerTable } from '../../engine/http/app';
+import type { HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
 import type { TenantCaller } from '../../engine/http/auth-context';
 import { nowOf, settingsOf } from '../../engine/http/session-deps';

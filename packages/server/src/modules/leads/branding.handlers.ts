@@ -4,9 +4,9 @@ import { InvalidImageError, readLogo } from './image';
 import { AppError, NotFoundError } from '../../engine/errors';
 import { sha256Hex } from '../../engine/ids';
 import { assetKeyPattern, tenantAssetPrefix } from '../../engine/ports/asset-urls';
-import type { AppDeps, HandlerTable } from '../../engine/http/app';
+import type { AppDeps, HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
-import { signedAssetUrl } from './lead-view';
+import { signedAssetUrl } from '../../engine/http/public-urls';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
 

@@ -4,7 +4,7 @@ import { checkDestinationUrl, UnsafeDestinationError } from './safe-http';
 import { newWebhookSecret } from './standard-webhooks';
 import { AppError, NotFoundError } from '../../engine/errors';
 import { randomId } from '../../engine/ids';
-import type { HandlerTable } from '../../engine/http/app';
+import type { HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';

@@ -6,9 +6,10 @@ import { UnsafePatternError } from './safe-regex';
 import { AppError, NotFoundError } from '../../engine/errors';
 import { randomId } from '../../engine/ids';
 import { tenantAssetPrefix } from '../../engine/ports/asset-urls';
-import type { AppDeps, HandlerTable } from '../../engine/http/app';
+import type { AppDeps, HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
-import { apiBaseUrl, embedSnippet } from './lead-view';
+import { apiBaseUrl } from '../../engine/http/public-urls';
+import { embedSnippet } from './lead-view';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
 

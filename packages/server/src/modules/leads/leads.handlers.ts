@@ -1,14 +1,15 @@
 import type { listLeadsQuerySchema } from '@switchboard/contracts';
 import { z } from 'zod';
 import { FormPointerRepo } from './form.repo';
-import type { Lead, LeadFilter, LeadPatch } from './lead.repo';
+import type { Lead, LeadFilter } from './lead.repo';
+import { updateLead } from './lead-update.service';
 import { csvLine } from './csv';
 import { importLeads } from './import.service';
 import { checkIdempotencyKey, ingestSubmission } from './ingest.service';
 import { leadSyncEvent } from './lead-events';
 import { AppError, NotFoundError } from '../../engine/errors';
 import { randomId } from '../../engine/ids';
-import type { HandlerTable } from '../../engine/http/app';
+import type { HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
 import type { TenantCaller } from '../../engine/http/auth-context';
 import { decodeCursor, encodeCursor } from '../../engine/http/validate';
@@ -137,41 +138,12 @@ export const leadHandlers = {
   },
 
   'leads.update': async ({ c, caller, deps, params, body }) => {
-    const tenant = tenantOf(caller);
-    const { data } = tenant;
-    const id = params.id;
-    const input = await body();
-    const patch: LeadPatch = {
-      ownerId: input.ownerId,
-      tags: input.tags,
-      custom: input.custom,
-      name: input.name,
-      company: input.company,
-    };
-    if (input.stage !== undefined) {
-      const stage = (await data.pipeline.get()).stages.find((s) => s.id === input.stage);
-      if (!stage) {
-        throw new AppError('validation_failed', 'No such stage in the pipeline.', {
-          fields: { stage: 'Unknown stage.' },
-        });
-      }
-      patch.stage = { id: stage.id, kind: stage.kind };
-    }
-    if (input.ownerId && !(await data.members.get(input.ownerId))) {
-      throw new AppError('validation_failed', 'The owner must be a member of the workspace.', {
-        fields: { ownerId: 'Not a member.' },
-      });
-    }
-    const lead = await data.leads.patch(id, patch, nowOf(deps).toISOString());
-    if (!lead) throw new NotFoundError('Lead');
-    await deps.leads.bus.publish([
-      leadSyncEvent({
-        tenantId: data.tenantId,
-        leadId: lead.id,
-        jobId: randomId('job'),
-        reason: 'update',
-      }),
-    ]);
+    const { data } = tenantOf(caller);
+    const lead = await updateLead(
+      { data, bus: deps.leads.bus, now: nowOf(deps) },
+      params.id,
+      await body(),
+    );
     return c.json(leadView(lead));
   },
 

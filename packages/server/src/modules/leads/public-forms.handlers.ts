@@ -8,9 +8,9 @@ import { checkIdempotencyKey, ingestSubmission } from './ingest.service';
 import { leadLimits } from './lead-deps';
 import { AppError, NotFoundError } from '../../engine/errors';
 import { randomId, sha256Hex } from '../../engine/ids';
-import type { AppDeps, HandlerTable } from '../../engine/http/app';
+import type { AppDeps, HandlerTable } from '../../engine/http/route-handler';
 import { clientIp } from '../../engine/http/client-ip';
-import { apiBaseUrl, signedAssetUrl } from './lead-view';
+import { apiBaseUrl, signedAssetUrl } from '../../engine/http/public-urls';
 import { nowOf } from '../../engine/http/session-deps';
 
 // The routes a landing page reaches without signing in. A form id finds its tenant through the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HandlerTable } from '../../engine/http/app';
+import type { HandlerTable } from '../../engine/http/route-handler';
 import { tenantOf } from '../../engine/http/tenant-caller';
 import { decodeCursor, encodeCursor } from '../../engine/http/validate';
 import { conversationView, messageView } from './conversation-view';

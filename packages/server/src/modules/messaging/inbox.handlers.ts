@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HandlerTable, RouteRequest } from '../../engine/http/app';
+import type { HandlerTable, RouteRequest } from '../../engine/http/route-handler';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
 import { decodeCursor, encodeCursor } from '../../engine/http/validate';

@@ -7,7 +7,7 @@ import { runIdempotent } from '../../engine/data/idempotent-request';
 import { sendMessage, type SentBy } from './send-message.service';
 import { AppError, NotFoundError } from '../../engine/errors';
 import { randomId } from '../../engine/ids';
-import type { HandlerTable } from '../../engine/http/app';
+import type { HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
 import { tenantOf } from '../../engine/http/tenant-caller';
 

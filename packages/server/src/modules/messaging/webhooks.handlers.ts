@@ -1,5 +1,5 @@
 import { receiveWebhook, verifySubscription } from './webhook-receiver.service';
-import type { HandlerTable } from '../../engine/http/app';
+import type { HandlerTable } from '../../engine/http/route-handler';
 
 export const webhookHandlers = {
   'webhook.verify': async ({ c, deps, query }) => {

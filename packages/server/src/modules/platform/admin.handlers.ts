@@ -1,6 +1,6 @@
 import { indexPositionSchema } from '../../engine/data/index-page';
 import { NotFoundError } from '../../engine/errors';
-import type { HandlerTable, RouteRequest } from '../../engine/http/app';
+import type { HandlerTable, RouteRequest } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
 import { nowOf } from '../../engine/http/session-deps';
 import { decodeCursor, encodeCursor } from '../../engine/http/validate';

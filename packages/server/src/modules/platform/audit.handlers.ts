@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AuditLog } from './audit.repo';
-import type { HandlerTable } from '../../engine/http/app';
+import type { HandlerTable } from '../../engine/http/route-handler';
 import { decodeCursor, encodeCursor } from '../../engine/http/validate';
 import { tenantOf } from '../../engine/http/tenant-caller';
 

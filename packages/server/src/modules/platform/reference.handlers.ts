@@ -1,4 +1,4 @@
-import type { HandlerTable } from '../../engine/http/app';
+import type { HandlerTable } from '../../engine/http/route-handler';
 import { openApiDocument } from '../../engine/http/openapi';
 import { renderApiReference } from '../../engine/http/openapi-html';
 

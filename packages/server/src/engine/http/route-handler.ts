@@ -1,0 +1,60 @@
+// What a route handler is and what it receives: the types every *.handlers.ts file implements.
+// Kept apart from app.ts (which imports the handler registry) so handlers never import the app.
+
+import type { RouteContractOf } from '@switchboard/contracts';
+import type { Context } from 'hono';
+import type { Db } from '../data/dynamo';
+import type { TenantDbFactory } from '../data/tenant-data';
+import type { AuthOverrides } from '../../modules/identity/settings';
+import type { LeadDeps } from '../../modules/leads/lead-deps';
+import type { Logger } from '../log';
+import type { GraphClient } from '../../modules/messaging/meta/graph-client';
+import type { ThroughputLimiter } from '../../modules/messaging/throughput-limiter';
+import type { BlobStore } from '../ports/blobs';
+import type { DeadLetterAdmin } from '../ports/dlq';
+import type { QueueSender } from '../ports/queue';
+import type { TokenService } from '../security/jwt';
+import type { TokenCipher } from '../security/token-cipher';
+import type { QueueName, RouteId } from '../topology';
+import type { Caller } from './auth-context';
+import type { RouteInput } from './route-input';
+
+export type AppDeps = {
+  /** The function's own table access: platform items and global pointers. */
+  db: Db;
+  /**
+   * A tenant's partitions, on credentials IAM limits to them (aws/deps.ts); absent, `db` serves
+   * tenants too (the sandbox: dynalite has no IAM).
+   */
+  tenantDb?: TenantDbFactory;
+  log: Logger;
+  /** Lazy: a function whose routes never verify tokens (the webhook receiver) never loads the keys. */
+  tokens: () => Promise<TokenService>;
+  cipher: TokenCipher;
+  incomingQueue: QueueSender;
+  blobs: BlobStore;
+  meta: { appSecret: string; verifyToken: string };
+  /** Dead-letter queues a platform admin may inspect and redrive, by the topology's queue name. */
+  dlq: Record<QueueName, DeadLetterAdmin>;
+  now?: () => Date;
+  /** Auth limits and lifetimes; defaults in domain/auth/settings.ts. */
+  auth?: AuthOverrides;
+  /** Meta Graph API client; when absent one is built from META_GRAPH_BASE_URL / META_GRAPH_VERSION. */
+  graph?: GraphClient;
+  /** Per-sender send throughput (token buckets); when absent, one per process at 80 msg/s. */
+  sendLimiter?: ThroughputLimiter;
+  /** Leads: the event bus, asset URL signing, CRM connector settings, submission limits. */
+  leads: LeadDeps;
+};
+
+/** What a handler gets: the request, its verified caller, the dependencies and its typed input. */
+export type RouteRequest<Id extends RouteId = RouteId> = RouteInput<RouteContractOf<Id>> & {
+  c: Context;
+  caller: Caller;
+  deps: AppDeps;
+};
+export type RouteHandler<Id extends RouteId = RouteId> = (
+  req: RouteRequest<Id>,
+) => Promise<Response>;
+/** Every route of the contracts has exactly one handler: the type fails when one is missing. */
+export type HandlerTable = { [Id in RouteId]: RouteHandler<Id> };

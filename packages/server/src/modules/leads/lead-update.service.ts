@@ -1,0 +1,51 @@
+import type { PatchLeadRequest } from '@switchboard/contracts';
+import type { TenantData } from '../../engine/data/tenant-data';
+import { AppError, NotFoundError } from '../../engine/errors';
+import { randomId } from '../../engine/ids';
+import type { EventBus } from '../../engine/ports/bus';
+import { leadSyncEvent } from './lead-events';
+import type { Lead, LeadPatch } from './lead.repo';
+
+/**
+ * An agent moves, assigns, tags or edits a lead: the stage must be one of the tenant's pipeline,
+ * the owner one of its members. The CRM destinations hear of the change through LeadSyncRequested.
+ */
+export async function updateLead(
+  deps: { data: TenantData; bus: EventBus; now: Date },
+  leadId: string,
+  input: PatchLeadRequest,
+): Promise<Lead> {
+  const { data } = deps;
+  const patch: LeadPatch = {
+    ownerId: input.ownerId,
+    tags: input.tags,
+    custom: input.custom,
+    name: input.name,
+    company: input.company,
+  };
+  if (input.stage !== undefined) {
+    const stage = (await data.pipeline.get()).stages.find((s) => s.id === input.stage);
+    if (!stage) {
+      throw new AppError('validation_failed', 'No such stage in the pipeline.', {
+        fields: { stage: 'Unknown stage.' },
+      });
+    }
+    patch.stage = { id: stage.id, kind: stage.kind };
+  }
+  if (input.ownerId && !(await data.members.get(input.ownerId))) {
+    throw new AppError('validation_failed', 'The owner must be a member of the workspace.', {
+      fields: { ownerId: 'Not a member.' },
+    });
+  }
+  const lead = await data.leads.patch(leadId, patch, deps.now.toISOString());
+  if (!lead) throw new NotFoundError('Lead');
+  await deps.bus.publish([
+    leadSyncEvent({
+      tenantId: data.tenantId,
+      leadId: lead.id,
+      jobId: randomId('job'),
+      reason: 'update',
+    }),
+  ]);
+  return lead;
+}
