@@ -75,7 +75,7 @@ export const authRoutes = defineRoutes({
     rawBody: { contentType: 'application/json', schema: refreshRequestSchema },
     maxBodyBytes: 4 * KiB,
     responses: { 200: { description: 'New tokens.', schema: loginResponseSchema } },
-    errors: ['invalid_token', 'token_reused', 'conflict'],
+    errors: ['unauthenticated', 'invalid_token', 'token_reused', 'conflict'],
   },
   'auth.logout': {
     method: 'POST',

@@ -1,3 +1,4 @@
+import { checkResponse, routeContracts, type RouteId } from '@switchboard/contracts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes, type RouteSpec } from '../../src/engine/topology';
@@ -337,6 +338,14 @@ function forged(token: string): string {
   return `${header}.${Buffer.from(JSON.stringify(evil)).toString('base64url')}.${signature}`;
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 async function send(route: RouteSpec, c: Case): Promise<RawResponse & { path: string }> {
   let i = 0;
   const path =
@@ -383,6 +392,12 @@ describe('every route of the topology, as tenant A, with hostile input', () => {
           const overLimit = (c.body?.length ?? 0) > (route.maxBodyBytes ?? 1024 * 1024);
           if (!(res.status === 0 && overLimit)) expect(res.status, what).toBeGreaterThan(0);
           expect(res.status, what).toBeLessThan(500);
+          if (res.status >= 400) {
+            // Every refusal is one of the route's declared error codes, with that code's status.
+            const contract = routeContracts[route.id as RouteId];
+            const violation = checkResponse(contract, res.status, null, parseJson(res.text));
+            expect(violation?.problems, what).toBeUndefined();
+          }
           expect(res.text.toLowerCase().includes(mark), `tenant B's data in: ${what}`).toBe(false);
           if (res.status === 401 && c.auth === 'a') {
             // The session really ended (a throwaway's logout or password change): start a new one.
