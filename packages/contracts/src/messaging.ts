@@ -6,7 +6,7 @@ import {
   messageSchema,
 } from './conversations';
 
-// Outbound messaging, templates, conversation actions and customers (issue 4).
+// Outbound messaging, templates, conversation actions and customers: the shapes the inbox sends and reads.
 
 export const mediaTypeSchema = z.enum(['image', 'document', 'video', 'audio']);
 

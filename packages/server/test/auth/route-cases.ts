@@ -20,7 +20,7 @@ export type TenantFixture = {
   /** A member who is not an owner (an agent). */
   memberUserId: string;
   apiKeyId: string;
-  /** Leads (issue 5): a published form, a lead through the pipeline, a CRM destination. */
+  /** The leads flow: a published form, a lead through the pipeline, a CRM destination. */
   formId: string;
   leadId: string;
   crmDestinationId: string;
@@ -179,7 +179,7 @@ export const routeCases: Record<string, RouteCase> = {
     request: (a) => ({ path: `/customers?search=${a.customerId.replace(/^wa-/, '')}` }),
     crossTenant: 'own-data',
   },
-  // ------------------------------------------------------------------ leads (issue 5)
+  // ------------------------------------------------------------------ leads
   'forms.create': {
     request: () => ({ path: '/forms', body: contactFormBody() }),
     crossTenant: 'own-data',

@@ -177,7 +177,7 @@ export const keys = {
   // Public lead submissions count in the global buckets: `RATE#lead-ip#<sha256 of IP>` and
   // `RATE#lead-form#<formId>`, with the same `W#<window start>` sort keys.
 
-  // ------------------------------------------------------------------------- leads (issue 5)
+  // ------------------------------------------------------------------------- leads: forms, submissions, the pipeline, CRM sync
 
   /**
    * Lead form: `TENANT#<id>` / `FORM#<formId>`: the draft definition (fields, allowedOrigins...),

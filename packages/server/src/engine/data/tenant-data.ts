@@ -47,7 +47,7 @@ export type TenantData = {
   readonly invitations: InvitationRepo;
   readonly apiKeys: ApiKeyRepo;
   readonly audit: AuditLog;
-  // Leads (issue 5)
+  // Leads: forms, submissions, leads and their notes, contacts, pipeline, branding, CRM sync
   readonly forms: FormRepo;
   readonly leads: LeadRepo;
   readonly leadNotes: LeadNoteRepo;
