@@ -183,15 +183,46 @@ let cached: JsonSchema | undefined;
 
 /** The document for every route of the contracts. */
 export function openApiDocument(): JsonSchema {
-  if (cached) return cached;
+  cached ??= buildOpenApiDocument(routeList);
+  return cached;
+}
+
+export class UndocumentedRouteError extends Error {
+  override readonly name = 'UndocumentedRouteError';
+}
+
+/** What a route needs before it can be documented; the contract's type asks for most of it. */
+function assertDocumented(route: RouteContract & { id: string }): void {
+  const missing: string[] = [];
+  if (!route.summary?.trim()) missing.push('a summary');
+  if (!route.tag?.trim()) missing.push('a tag');
+  const responses = Object.entries(route.responses ?? {});
+  if (responses.length === 0) missing.push('a success response');
+  for (const [status, response] of responses) {
+    if (!response.description?.trim()) missing.push(`a description of its ${status} response`);
+    const json = !response.contentType || response.contentType.includes('json');
+    if (Number(status) !== 204 && json && !response.schema) {
+      missing.push(`a schema for its ${status} response`);
+    }
+  }
+  if (missing.length) {
+    throw new UndocumentedRouteError(`Route ${route.id} needs ${missing.join(', ')}.`);
+  }
+}
+
+/** The document for the given routes; refuses a route that is not documented enough. */
+export function buildOpenApiDocument(
+  routes: readonly (RouteContract & { id: string })[],
+): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   const tags = new Set<string>();
-  for (const route of routeList) {
+  for (const route of routes) {
+    assertDocumented(route);
     tags.add(route.tag);
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = operationOf(route);
   }
-  cached = {
+  return {
     openapi: '3.1.0',
     info: {
       title: 'Switchboard API',
@@ -222,5 +253,4 @@ export function openApiDocument(): JsonSchema {
       },
     },
   };
-  return cached;
 }
