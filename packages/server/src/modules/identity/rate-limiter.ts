@@ -77,3 +77,14 @@ export function tenantRequestCounter(tenantId: string, limit: Limit): Counter {
 export function apiKeyRequestCounter(tenantId: string, keyId: string, limit: Limit): Counter {
   return { key: (start) => keys.tenantRateWindow(tenantId, 'apikey', keyId, start), limit };
 }
+
+/** Public form submissions, per form (whatever the sender). */
+export function leadFormCounter(formId: string, limit: Limit): Counter {
+  return { key: (start) => keys.rateWindow('lead-form', formId, start), limit };
+}
+
+/** Public form submissions, per sender IP (hashed: no personal data in rate items). */
+export function leadIpCounter(ip: string, limit: Limit): Counter {
+  const subject = sha256Hex(ip).slice(0, 32);
+  return { key: (start) => keys.rateWindow('lead-ip', subject, start), limit };
+}

@@ -1,75 +1,21 @@
-import type { Context } from 'hono';
 import { BrandingRepo } from './branding.repo';
-import { FormPointerRepo, type PublishedForm } from './form.repo';
-import { keys } from '../../engine/data/keys';
-import { hit, overLimit, type Counter } from '../identity/rate-limiter';
+import { allowedOrigin, countSubmission, liveForm } from './public-forms.service';
 import { embedScript } from './embed-script';
 import { checkIdempotencyKey, ingestSubmission } from './ingest.service';
 import { leadLimits } from './lead-deps';
-import { AppError, NotFoundError } from '../../engine/errors';
 import { randomId, sha256Hex } from '../../engine/ids';
-import type { AppDeps, HandlerTable } from '../../engine/http/route-handler';
+import type { HandlerTable } from '../../engine/http/route-handler';
 import { clientIp } from '../../engine/http/client-ip';
 import { apiBaseUrl, signedAssetUrl } from '../../engine/http/public-urls';
 import { nowOf } from '../../engine/http/session-deps';
 
-// The routes a landing page reaches without signing in. A form id finds its tenant through the
-// global FORM#<formId> pointer; the tenant never comes from the client.
+// The routes a landing page reaches without signing in (rules in public-forms.service.ts).
 
 const LOGO_URL_TTL_SECONDS = 3600;
 
-async function liveForm(deps: AppDeps, formId: string): Promise<PublishedForm> {
-  const form = /^fm_[0-9a-z]{20}$/.test(formId)
-    ? await new FormPointerRepo(deps.db).get(formId)
-    : undefined;
-  if (!form || !form.live) throw new NotFoundError('Form');
-  return form;
-}
-
-function allowedOrigin(c: Context, deps: AppDeps, form: PublishedForm): string {
-  const origin = c.req.header('origin')?.toLowerCase();
-  const allowed = new Set([
-    ...form.definition.allowedOrigins.map((o) => o.toLowerCase()),
-    ...(deps.leads.hostedFormOrigin ? [deps.leads.hostedFormOrigin.toLowerCase()] : []),
-    new URL(apiBaseUrl(c, deps)).origin.toLowerCase(),
-  ]);
-  if (!origin || !allowed.has(origin)) {
-    throw new AppError(
-      'origin_not_allowed',
-      'This form does not accept submissions from this site.',
-    );
-  }
-  return origin;
-}
-
-async function countSubmission(
-  c: Context,
-  deps: AppDeps,
-  formId: string,
-  now: Date,
-): Promise<void> {
-  const limits = leadLimits(deps.leads);
-  const ip = clientIp(c);
-  const counters: Counter[] = [
-    { key: (start) => keys.rateWindow('lead-form', formId, start), limit: limits.perForm },
-  ];
-  if (ip) {
-    const subject = sha256Hex(ip).slice(0, 32);
-    counters.push({
-      key: (start) => keys.rateWindow('lead-ip', subject, start),
-      limit: limits.perIp,
-    });
-  }
-  const blocked = overLimit(await hit(deps.db, now, counters), now, {
-    code: 'rate_limited',
-    message: 'Too many submissions.',
-  });
-  if (blocked) throw blocked;
-}
-
 export const publicFormHandlers = {
   'public-forms.get': async ({ c, deps, params }) => {
-    const form = await liveForm(deps, params.id);
+    const form = await liveForm(deps.db, params.id);
     const branding = await new BrandingRepo(deps.db, form.tenantId).get();
     const { allowedOrigins: _origins, ...definition } = form.definition;
     c.header('Access-Control-Allow-Origin', '*');
@@ -98,19 +44,27 @@ export const publicFormHandlers = {
 
   'public-forms.submit': async ({ c, deps, params, body }) => {
     const now = nowOf(deps);
-    const form = await liveForm(deps, params.id);
+    const form = await liveForm(deps.db, params.id);
     // The origin first, so an allowed page can read every answer after it (429s included).
-    const origin = allowedOrigin(c, deps, form);
+    const origin = allowedOrigin(form, c.req.header('origin'), [
+      ...(deps.leads.hostedFormOrigin ? [deps.leads.hostedFormOrigin] : []),
+      new URL(apiBaseUrl(c, deps)).origin,
+    ]);
     c.header('Access-Control-Allow-Origin', origin);
     c.header('Vary', 'Origin');
-    await countSubmission(c, deps, form.formId, now);
+    const ip = clientIp(c);
+    await countSubmission(deps.db, {
+      formId: form.formId,
+      ip,
+      limits: leadLimits(deps.leads),
+      now,
+    });
     const input = await body();
     if (input.website) {
       // A bot filled the honeypot: it sees success, nothing is kept.
       deps.log.info('honeypot submission dropped', { formId: form.formId });
       return c.json({ submissionId: randomId('sub') }, 202);
     }
-    const ip = clientIp(c);
     const outcome = await ingestSubmission(
       { db: deps.db, tenantDb: deps.tenantDb, bus: deps.leads.bus, now },
       {
