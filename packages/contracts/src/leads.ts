@@ -227,7 +227,8 @@ export type Pipeline = z.infer<typeof pipelineSchema>;
 
 /** The pipeline as stored: its stages and when they last changed (absent until first edited). */
 export const pipelineViewSchema = z.object({
-  stages: z.array(pipelineStageSchema),
+  // Not strict like the request: a client keeps working when a stage gains a field.
+  stages: z.array(z.object(pipelineStageSchema.shape)),
   updatedAt: z.string().optional(),
 });
 export type PipelineView = z.infer<typeof pipelineViewSchema>;

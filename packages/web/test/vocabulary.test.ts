@@ -58,7 +58,7 @@ describe('error messages', () => {
         'fetch',
         vi.fn(async () => Response.json({ error }, { status })),
       );
-      return api.get('/somewhere', { anonymous: true }).then(
+      return api.call('conversations.list', { anonymous: true }).then(
         () => expect.fail('the request should fail'),
         (err: unknown) => {
           expect(err).toBeInstanceOf(ApiError);

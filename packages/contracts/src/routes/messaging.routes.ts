@@ -50,6 +50,27 @@ export const channelRoutes = defineRoutes({
     summary: 'Connected channels (never their tokens)',
     responses: { 200: { description: 'The channels.', schema: pageOf(channelSchema) } },
   },
+  'channels.delete': {
+    method: 'DELETE',
+    path: '/channels/{id}',
+    access: { kind: 'tenant', role: 'admin' },
+    tag: 'Channels',
+    summary: 'Disconnect a channel',
+    description:
+      'Releases its number or account (another workspace may then connect it) and forgets its token. Conversations and messages stay.',
+    responses: { 204: noContent },
+  },
+  'channels.templates': {
+    method: 'GET',
+    path: '/channels/{id}/templates',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+    tag: 'Channels',
+    summary: 'The channel’s approved WhatsApp message templates',
+    description: 'Listed from Meta (`GET /{waba-id}/message_templates`) and cached for 5 minutes.',
+    query: listTemplatesQuerySchema,
+    responses: { 200: { description: 'APPROVED templates.', schema: listTemplatesResponseSchema } },
+    errors: ['invalid_parameter', 'channel_token_invalid', 'meta_unavailable', 'meta_error'],
+  },
 });
 
 export const inboxRoutes = defineRoutes({
@@ -130,27 +151,6 @@ export const inboxRoutes = defineRoutes({
       'meta_error',
       'meta_unavailable',
     ],
-  },
-  'channels.delete': {
-    method: 'DELETE',
-    path: '/channels/{id}',
-    access: { kind: 'tenant', role: 'admin' },
-    tag: 'Channels',
-    summary: 'Disconnect a channel',
-    description:
-      'Releases its number or account (another workspace may then connect it) and forgets its token. Conversations and messages stay.',
-    responses: { 204: noContent },
-  },
-  'channels.templates': {
-    method: 'GET',
-    path: '/channels/{id}/templates',
-    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
-    tag: 'Channels',
-    summary: 'The channel’s approved WhatsApp message templates',
-    description: 'Listed from Meta (`GET /{waba-id}/message_templates`) and cached for 5 minutes.',
-    query: listTemplatesQuerySchema,
-    responses: { 200: { description: 'APPROVED templates.', schema: listTemplatesResponseSchema } },
-    errors: ['invalid_parameter', 'channel_token_invalid', 'meta_unavailable', 'meta_error'],
   },
   'conversations.read': {
     method: 'POST',

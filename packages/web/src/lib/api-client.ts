@@ -1,10 +1,20 @@
 import {
   apiErrorSchema,
+  buildPath,
   loginResponseSchema,
+  routeContracts,
   type ApiError as ApiErrorBody,
+  type BodyInputOf,
   type LoginResponse,
+  type ParamsOf,
+  type QueryInputOf,
+  type ResponseOf,
+  type ResponseSpec,
+  type RouteContract,
+  type RouteContracts,
+  type RouteId,
 } from '@switchboard/contracts';
-import type { z } from 'zod';
+import type { z, ZodType } from 'zod';
 import { isErrorCode, messageForCode, noRouteMessage, type WebErrorCode } from './errors';
 
 // The typed API client. The access token lives in this module's memory only (never in
@@ -127,11 +137,20 @@ function authHeader(): Record<string, string> {
   return session ? { authorization: `Bearer ${session.accessToken}` } : {};
 }
 
-async function sessionCall(path: string, body?: unknown): Promise<Session | null> {
+/** The routes that answer with a session; the refresh token's cookie rides along (`/auth`). */
+type SessionRoute = 'auth.login' | 'auth.refresh' | 'auth.switchTenant' | 'auth.acceptInvite';
+
+// These stay on rawFetch rather than `call`: a 401 here is the answer (wrong password, a spent
+// refresh token), never a cue to refresh and replay.
+async function sessionCall<Id extends SessionRoute>(
+  id: Id,
+  body?: BodyInputOf<RouteContracts[Id]>,
+): Promise<Session | null> {
+  const route = routeContracts[id];
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (session) headers.authorization = `Bearer ${session.accessToken}`;
-  const res = await rawFetch(path, {
-    method: 'POST',
+  const res = await rawFetch(route.path, {
+    method: route.method,
     headers,
     body: JSON.stringify(body ?? {}),
   });
@@ -148,7 +167,7 @@ export function refreshSession(): Promise<Session | null> {
     let retried = false;
     const run = async (): Promise<Session | null> => {
       try {
-        return await sessionCall('/auth/refresh');
+        return await sessionCall('auth.refresh');
       } catch (err) {
         // 409: another tab rotated the cookie a moment ago; the browser now holds the new one.
         if (err instanceof ApiError && err.status === 409 && !retried) {
@@ -176,14 +195,15 @@ export function refreshSession(): Promise<Session | null> {
 }
 
 export const auth = {
-  login: (email: string, password: string) => sessionCall('/auth/login', { email, password }),
-  switchTenant: (tenantId: string) => sessionCall('/auth/switch-tenant', { tenantId }),
+  login: (email: string, password: string) => sessionCall('auth.login', { email, password }),
+  switchTenant: (tenantId: string) => sessionCall('auth.switchTenant', { tenantId }),
   acceptInvite: (token: string, password: string) =>
-    sessionCall('/auth/accept-invite', { token, password }),
+    sessionCall('auth.acceptInvite', { token, password }),
   async logout(): Promise<void> {
     // The server must revoke the session and clear the cookie, or a reload would sign back in:
     // an expired access token is renewed once and the logout replayed.
-    const call = () => rawFetch('/auth/logout', { method: 'POST', headers: authHeader() });
+    const { path, method } = routeContracts['auth.logout'];
+    const call = () => rawFetch(path, { method, headers: authHeader() });
     try {
       let res = await call();
       if (res.status === 401 && (await refreshSession())) res = await call();
@@ -195,35 +215,38 @@ export const auth = {
   },
 };
 
-export type RequestOptions<T> = {
+type QueryValues = Record<string, unknown>;
+
+type RequestOptions = {
   body?: unknown;
   /** Multipart or binary bodies go as they are. */
   rawBody?: BodyInit;
-  query?: Record<string, string | number | boolean | undefined | null>;
-  schema?: z.ZodType<T>;
+  query?: QueryValues;
   signal?: AbortSignal;
   /** Public routes (the hosted form) never send the token. */
   anonymous?: boolean;
   headers?: Record<string, string>;
 };
 
-function withQuery(path: string, query?: RequestOptions<unknown>['query']): string {
+function withQuery(path: string, query?: QueryValues): string {
   if (!query) return path;
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null && item !== '') params.append(key, String(item));
+    }
   }
   const qs = params.toString();
   return qs ? `${path}${path.includes('?') ? '&' : '?'}${qs}` : path;
 }
 
-export async function request<T = unknown>(
-  method: string,
-  path: string,
-  opts: RequestOptions<T> = {},
-): Promise<T> {
+/**
+ * Sends a request with the session's token, renews an expired token once and replays, and turns
+ * a failure into an `ApiError`. The caller reads the (successful) response.
+ */
+async function send(method: string, path: string, opts: RequestOptions): Promise<Response> {
   const url = withQuery(path, opts.query);
-  const send = async () => {
+  const attempt = async () => {
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     if (!opts.anonymous && session) headers.authorization = `Bearer ${session.accessToken}`;
     let body: BodyInit | undefined = opts.rawBody;
@@ -233,45 +256,105 @@ export async function request<T = unknown>(
     }
     return rawFetch(url, { method, headers, body, signal: opts.signal });
   };
-  let res = await send();
+  let res = await attempt();
   if (res.status === 401 && !opts.anonymous) {
     // The access token expired under us (a sleeping laptop): renew once and replay.
-    if (await refreshSession()) res = await send();
+    if (await refreshSession()) res = await attempt();
   }
   if (!res.ok) throw await parseError(res);
-  if (res.status === 204) return undefined as T;
-  const type = res.headers.get('content-type') ?? '';
-  const data: unknown = type.includes('json') ? await res.json() : await res.text();
-  if (!opts.schema) return data as T;
-  const parsed = opts.schema.safeParse(data);
-  if (!parsed.success) {
-    console.error(`Unexpected response from ${method} ${path}`, parsed.error.issues);
-    throw new ApiError(res.status, 'bad_response', parsed.error.message);
-  }
-  return parsed.data;
+  return res;
 }
 
-export const api = {
-  get: <T>(path: string, opts?: RequestOptions<T>) => request<T>('GET', path, opts),
-  post: <T>(path: string, body?: unknown, opts?: RequestOptions<T>) =>
-    request<T>('POST', path, { ...opts, body: opts?.rawBody ? undefined : (body ?? {}) }),
-  patch: <T>(path: string, body?: unknown, opts?: RequestOptions<T>) =>
-    request<T>('PATCH', path, { ...opts, body: opts?.rawBody ? undefined : (body ?? {}) }),
-  put: <T>(path: string, body?: unknown, opts?: RequestOptions<T>) =>
-    request<T>('PUT', path, { ...opts, body: opts?.rawBody ? undefined : (body ?? {}) }),
-  delete: <T>(path: string, opts?: RequestOptions<T>) => request<T>('DELETE', path, opts),
-};
+// ---- typed calls: every path, method, input and response schema comes from the route contracts
 
-/** Downloads a file through the authenticated client (CSV export) and saves it. */
-export async function download(
-  path: string,
+type Contract<Id extends RouteId> = RouteContracts[Id];
+/** `Nothing extends T`: every key of T is optional. */
+type Nothing = Record<never, never>;
+
+type ParamsPart<C extends RouteContract> = [keyof ParamsOf<C>] extends [never]
+  ? { params?: undefined }
+  : { params: ParamsOf<C> };
+
+type QueryPart<C extends RouteContract> = C extends { query: ZodType }
+  ? Nothing extends QueryInputOf<C>
+    ? { query?: QueryInputOf<C> }
+    : { query: QueryInputOf<C> }
+  : { query?: undefined };
+
+type BodyPart<C extends RouteContract> = C extends { body: ZodType }
+  ? undefined extends BodyInputOf<C>
+    ? { body?: BodyInputOf<C>; rawBody?: undefined }
+    : { body: BodyInputOf<C>; rawBody?: undefined }
+  : C extends { rawBody: object }
+    ? /** Bytes the route reads itself (CSV, an image): sent as they are. */
+      { rawBody: BodyInit; body?: undefined }
+    : { body?: undefined; rawBody?: undefined };
+
+export type CallOptions<Id extends RouteId> = ParamsPart<Contract<Id>> &
+  QueryPart<Contract<Id>> &
+  BodyPart<Contract<Id>> & {
+    signal?: AbortSignal;
+    /** Public routes (the hosted form) never send the token. */
+    anonymous?: boolean;
+    headers?: Record<string, string>;
+  };
+
+/** What a route answers on success: its schema's output (`undefined` for 204 and non-JSON). */
+export type CallResult<Id extends RouteId> = ResponseOf<Contract<Id>>;
+
+type CallArgs<Id extends RouteId> =
+  Nothing extends CallOptions<Id> ? [opts?: CallOptions<Id>] : [opts: CallOptions<Id>];
+
+type AnyCallOptions = RequestOptions & { params?: Record<string, string> };
+
+function sendRoute(id: RouteId, opts: AnyCallOptions): Promise<Response> {
+  const route: RouteContract = routeContracts[id];
+  const { params, body, ...rest } = opts;
+  const path = buildPath(route.path, params);
+  // A POST, PUT or PATCH without a body of its own still sends `{}` as JSON.
+  const writes = route.method !== 'GET' && route.method !== 'DELETE';
+  const json = body !== undefined ? body : writes && opts.rawBody === undefined ? {} : undefined;
+  return send(route.method, path, { ...rest, body: json });
+}
+
+/**
+ * Calls a route by its id: `call('conversations.get', { params: { id } })`. The response is
+ * parsed with the schema the contract declares for the status the server answered (unknown
+ * fields are stripped, so a newer server's additions never break a screen); a status the
+ * contract does not declare, or a body its schema refuses, is a `bad_response`.
+ */
+export async function call<Id extends RouteId>(
+  id: Id,
+  ...[opts]: CallArgs<Id>
+): Promise<CallResult<Id>> {
+  const res = await sendRoute(id, (opts ?? {}) as AnyCallOptions);
+  const route: RouteContract = routeContracts[id];
+  const spec: ResponseSpec | undefined = route.responses[res.status];
+  if (!spec) {
+    console.error(`Unexpected status ${res.status} from ${id}`);
+    throw new ApiError(res.status, 'bad_response', `undeclared status ${res.status}`);
+  }
+  if (res.status === 204 || !spec.schema) return undefined as CallResult<Id>;
+  const data: unknown = await res.json().catch(() => undefined);
+  const parsed = spec.schema.safeParse(data);
+  if (!parsed.success) {
+    console.error(`Unexpected response from ${id}`, parsed.error.issues);
+    throw new ApiError(res.status, 'bad_response', parsed.error.message);
+  }
+  return parsed.data as CallResult<Id>;
+}
+
+export const api = { call };
+
+/** Downloads a route's file through the authenticated client (CSV export) and saves it. */
+export async function download<Id extends RouteId>(
+  id: Id,
   filename: string,
-  query?: RequestOptions<unknown>['query'],
-) {
-  const text = await request<string>('GET', path, { query });
-  const blob = new Blob([typeof text === 'string' ? text : JSON.stringify(text)], {
-    type: 'text/csv;charset=utf-8',
-  });
+  ...[opts]: CallArgs<Id>
+): Promise<void> {
+  const res = await sendRoute(id, (opts ?? {}) as AnyCallOptions);
+  const text = await res.text();
+  const blob = new Blob([text], { type: 'text/csv;charset=utf-8' });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

@@ -1,4 +1,4 @@
-import type { Branding } from './schemas';
+import type { BrandingDto } from '@switchboard/contracts';
 
 // Tenant branding as CSS variables on <html>: Tailwind's `brand` colours read them (globals.css).
 // One static build serves every tenant; the shell and the hosted form call applyBranding().
@@ -35,7 +35,7 @@ function valid(color: string | null | undefined): string | null {
 
 const vars = ['--sb-brand', '--sb-brand-ink', '--sb-accent', '--sb-page', '--sb-page-ink'];
 
-export function applyBranding(branding: Pick<Branding, 'colors'> | null | undefined): void {
+export function applyBranding(branding: Pick<BrandingDto, 'colors'> | null | undefined): void {
   if (typeof document === 'undefined') return;
   const root = document.documentElement.style;
   for (const name of vars) root.removeProperty(name);

@@ -1,23 +1,6 @@
-import {
-  channelSchema,
-  conversationSchema,
-  leadSchema,
-  memberSchema,
-  messageSchema,
-  pageOf,
-  type ConversationDto,
-} from '@switchboard/contracts';
+import type { BrandingDto, ConversationDto } from '@switchboard/contracts';
 import { queryOptions } from '@tanstack/react-query';
 import { api, ApiError } from './api-client';
-import { endpoints } from './endpoints';
-import {
-  brandingSchema,
-  formViewSchema,
-  leadDetailSchema,
-  leadNoteSchema,
-  pipelineResponseSchema,
-  type Branding,
-} from './schemas';
 
 // Query definitions shared by screens: one key per resource so a mutation can invalidate it.
 
@@ -41,14 +24,11 @@ export type InboxFilters = {
   mine?: boolean;
 };
 
-const conversationPage = pageOf(conversationSchema);
-
 export const conversationsQuery = (filters: InboxFilters) =>
   queryOptions({
     queryKey: ['conversations', filters],
     queryFn: ({ signal }) =>
-      api.get('/conversations', {
-        schema: conversationPage,
+      api.call('conversations.list', {
         signal,
         query: {
           limit: 50,
@@ -64,19 +44,16 @@ export const conversationsQuery = (filters: InboxFilters) =>
 export const conversationQuery = (id: string) =>
   queryOptions({
     queryKey: ['conversation', id],
-    queryFn: ({ signal }) =>
-      api.get(`/conversations/${encodeURIComponent(id)}`, { schema: conversationSchema, signal }),
+    queryFn: ({ signal }) => api.call('conversations.get', { params: { id }, signal }),
     refetchInterval: LIVE_INTERVAL_MS,
   });
-
-const messagePage = pageOf(messageSchema);
 
 export const messagesQuery = (conversationId: string) =>
   queryOptions({
     queryKey: ['messages', conversationId],
     queryFn: ({ signal }) =>
-      api.get(`/conversations/${encodeURIComponent(conversationId)}/messages`, {
-        schema: messagePage,
+      api.call('conversations.messages', {
+        params: { id: conversationId },
         signal,
         query: { limit: 100 },
       }),
@@ -84,8 +61,8 @@ export const messagesQuery = (conversationId: string) =>
   });
 
 export const olderMessages = (conversationId: string, cursor: string) =>
-  api.get(`/conversations/${encodeURIComponent(conversationId)}/messages`, {
-    schema: messagePage,
+  api.call('conversations.messages', {
+    params: { id: conversationId },
     query: { limit: 100, cursor },
   });
 
@@ -93,8 +70,7 @@ export const inboxBadgeQuery = () =>
   queryOptions({
     queryKey: ['conversations', 'badge'],
     queryFn: async ({ signal }) => {
-      const page = await api.get('/conversations', {
-        schema: conversationPage,
+      const page = await api.call('conversations.list', {
         signal,
         query: { limit: 100, unread: 'true', status: 'open' },
       });
@@ -106,35 +82,32 @@ export const inboxBadgeQuery = () =>
 export const channelsQuery = () =>
   queryOptions({
     queryKey: ['channels'],
-    queryFn: ({ signal }) => api.get('/channels', { schema: pageOf(channelSchema), signal }),
+    queryFn: ({ signal }) => api.call('channels.list', { signal }),
   });
 
 export const brandingQuery = () =>
   queryOptions({
     queryKey: ['branding'],
-    queryFn: ({ signal }): Promise<Branding | null> =>
-      orNull(api.get(endpoints.branding, { schema: brandingSchema, signal })),
+    queryFn: ({ signal }): Promise<BrandingDto | null> =>
+      orNull(api.call('branding.get', { signal })),
     staleTime: 60_000,
   });
 
 export const membersQuery = () =>
   queryOptions({
     queryKey: ['members'],
-    queryFn: ({ signal }) => api.get('/users', { schema: pageOf(memberSchema), signal }),
+    queryFn: ({ signal }) => api.call('users.list', { signal }),
     staleTime: 60_000,
   });
 
 // ---- leads, pipeline and forms
-
-const leadPage = pageOf(leadSchema);
 
 export type LeadFilters = { q?: string; ownerId?: string; formId?: string; stage?: string };
 
 export const pipelineQuery = () =>
   queryOptions({
     queryKey: ['pipeline'],
-    queryFn: ({ signal }) =>
-      orNull(api.get(endpoints.pipeline, { schema: pipelineResponseSchema, signal })),
+    queryFn: ({ signal }) => orNull(api.call('pipeline.get', { signal })),
     staleTime: 60_000,
   });
 
@@ -143,8 +116,7 @@ export const stageLeadsQuery = (stage: string, filters: LeadFilters) =>
   queryOptions({
     queryKey: ['leads', 'stage', stage, filters],
     queryFn: ({ signal }) =>
-      api.get(endpoints.leads, {
-        schema: leadPage,
+      api.call('leads.list', {
         signal,
         query: {
           stage,
@@ -158,15 +130,14 @@ export const stageLeadsQuery = (stage: string, filters: LeadFilters) =>
   });
 
 export const leadsPage = (filters: LeadFilters, cursor?: string) =>
-  api.get(endpoints.leads, {
-    schema: leadPage,
+  api.call('leads.list', {
     query: { limit: 50, cursor, ...filters },
   });
 
 export const leadQuery = (id: string) =>
   queryOptions({
     queryKey: ['lead', id],
-    queryFn: ({ signal }) => api.get(endpoints.lead(id), { schema: leadDetailSchema, signal }),
+    queryFn: ({ signal }) => api.call('leads.get', { params: { id }, signal }),
     refetchInterval: (q) =>
       q.state.data?.sync.status === 'pending' || q.state.data?.sync.status === 'retrying'
         ? 2_000
@@ -177,8 +148,8 @@ export const leadNotesQuery = (id: string) =>
   queryOptions({
     queryKey: ['lead', id, 'notes'],
     queryFn: ({ signal }) =>
-      api.get(endpoints.leadNotes(id), {
-        schema: pageOf(leadNoteSchema),
+      api.call('leads.notes.list', {
+        params: { id },
         signal,
         query: { limit: 100 },
       }),
@@ -187,12 +158,11 @@ export const leadNotesQuery = (id: string) =>
 export const formsQuery = () =>
   queryOptions({
     queryKey: ['forms'],
-    queryFn: ({ signal }) =>
-      orNull(api.get(endpoints.forms, { schema: pageOf(formViewSchema), signal })),
+    queryFn: ({ signal }) => orNull(api.call('forms.list', { signal })),
   });
 
 export const formQuery = (id: string) =>
   queryOptions({
     queryKey: ['form', id],
-    queryFn: ({ signal }) => api.get(endpoints.form(id), { schema: formViewSchema, signal }),
+    queryFn: ({ signal }) => api.call('forms.get', { params: { id }, signal }),
   });

@@ -2,7 +2,7 @@ import type { CreateChannelRequest } from '@switchboard/contracts';
 import { RouteRepo, RouteTakenError, type Channel } from './channel.repo';
 import type { RouteKind } from '../../engine/data/keys';
 import type { TenantData } from '../../engine/data/tenant-data';
-import { AppError } from '../../engine/errors';
+import { AppError, NotFoundError } from '../../engine/errors';
 import {
   GraphApiError,
   GraphTransportError,
@@ -102,4 +102,14 @@ export async function connectChannel(
   );
   if (!channel) throw new AppError('conflict', 'The channel changed while reconnecting. Retry.');
   return { channel, created: false };
+}
+
+/**
+ * Releases the channel's number or account (another workspace may then connect it) and forgets
+ * its token; its conversations and messages stay.
+ */
+export async function disconnectChannel(data: TenantData, channelId: string) {
+  const channel = await data.channels.get(channelId);
+  if (!channel || !(await data.channels.remove(channelId))) throw new NotFoundError('Channel');
+  return channel;
 }

@@ -1,4 +1,6 @@
-import { connectChannel } from './channel-connect.service';
+import { connectChannel, disconnectChannel } from './channel-connect.service';
+import { approvedTemplates } from '../messaging/message-templates.service';
+import { NotFoundError } from '../../engine/errors';
 import { outboundDepsOf } from '../messaging/outbound-deps';
 import type { HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
@@ -20,5 +22,24 @@ export const channelHandlers = {
   'channels.list': async ({ c, caller }) => {
     const { data } = tenantOf(caller);
     return c.json({ items: await data.channels.list(), nextCursor: null });
+  },
+  'channels.delete': async ({ c, caller, deps, params }) => {
+    const channelId = params.id;
+    const channel = await disconnectChannel(tenantOf(caller).data, channelId);
+    await audit(c, caller, deps, {
+      action: 'channel.disconnected',
+      target: { type: 'channel', id: channelId },
+      details: { type: channel.type },
+    });
+    return c.body(null, 204);
+  },
+  'channels.templates': async ({ c, caller, deps, params, query }) => {
+    const { data } = tenantOf(caller);
+    const channel = await data.channels.getWithSecret(params.id);
+    if (!channel) throw new NotFoundError('Channel');
+    const entry = await approvedTemplates(outboundDepsOf(deps), data, channel, {
+      refresh: query.refresh === 'true',
+    });
+    return c.json({ items: entry.templates, fetchedAt: entry.fetchedAt, nextCursor: null });
   },
 } satisfies Partial<HandlerTable>;

@@ -1,3 +1,4 @@
+import type { LeadSyncStatus } from '@switchboard/contracts';
 import { createHash } from 'node:crypto';
 import { foldForSearch } from '../messaging/customer.repo';
 import type { Db, Item, Names, Values } from '../../engine/data/dynamo';
@@ -6,7 +7,8 @@ import { UpdateExpression } from '../../engine/data/update-expression';
 
 export type LeadSource = 'form' | 'api' | 'import';
 export type StageKind = 'open' | 'won' | 'lost';
-export type SyncStatus = 'pending' | 'synced' | 'retrying' | 'failed' | 'not_configured';
+/** The CRM sync state of a lead: the contracts' vocabulary. */
+export type SyncStatus = LeadSyncStatus;
 
 export type LeadSync = {
   status: SyncStatus;

@@ -1,8 +1,10 @@
+import type { StoredMessageStatus } from '@switchboard/contracts';
 import type { Channel, MessageStatus, MetaError, NormalizedMessage } from './meta/inbound-event';
 import type { Db, Item, Key } from '../../engine/data/dynamo';
 import { keys } from '../../engine/data/keys';
 
-export type StoredStatus = MessageStatus | 'received';
+/** Inbound messages are `received`; outbound ones move pending → sent → delivered → read (or failed). */
+export type StoredStatus = StoredMessageStatus;
 
 export type StoredMessage = NormalizedMessage & {
   id: string;

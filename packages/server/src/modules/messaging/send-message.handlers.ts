@@ -1,14 +1,12 @@
 import { type SendMessageResponse } from '@switchboard/contracts';
 import type { Context } from 'hono';
 import type { TenantContext } from '../../engine/data/tenant-data';
-import { approvedTemplates } from './message-templates.service';
 import { outboundDepsOf } from './outbound-deps';
 import { runIdempotent } from '../../engine/data/idempotent-request';
 import { sendMessage, type SentBy } from './send-message.service';
-import { AppError, NotFoundError } from '../../engine/errors';
+import { AppError } from '../../engine/errors';
 import { randomId } from '../../engine/ids';
 import type { HandlerTable } from '../../engine/http/route-handler';
-import { audit } from '../../engine/http/audit';
 import { tenantOf } from '../../engine/http/tenant-caller';
 
 /** `Idempotency-Key`: optional, 1–255 printable ASCII characters (a UUID is typical). */
@@ -59,26 +57,5 @@ export const messagingHandlers = {
     );
     if (outcome.replayed) c.header('Idempotent-Replayed', 'true');
     return c.json(outcome.body as SendMessageResponse, outcome.status as 202);
-  },
-  'channels.delete': async ({ c, caller, deps, params }) => {
-    const { data } = tenantOf(caller);
-    const channelId = params.id;
-    const channel = await data.channels.get(channelId);
-    if (!channel || !(await data.channels.remove(channelId))) throw new NotFoundError('Channel');
-    await audit(c, caller, deps, {
-      action: 'channel.disconnected',
-      target: { type: 'channel', id: channelId },
-      details: { type: channel.type },
-    });
-    return c.body(null, 204);
-  },
-  'channels.templates': async ({ c, caller, deps, params, query }) => {
-    const { data } = tenantOf(caller);
-    const channel = await data.channels.getWithSecret(params.id);
-    if (!channel) throw new NotFoundError('Channel');
-    const entry = await approvedTemplates(outboundDepsOf(deps), data, channel, {
-      refresh: query.refresh === 'true',
-    });
-    return c.json({ items: entry.templates, fetchedAt: entry.fetchedAt, nextCursor: null });
   },
 } satisfies Partial<HandlerTable>;

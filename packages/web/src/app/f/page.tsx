@@ -14,8 +14,6 @@ import { CheckIcon } from '@/components/icons';
 import { Spinner } from '@/components/ui';
 import { api, ApiError } from '@/lib/api-client';
 import { applyBranding } from '@/lib/branding';
-import { endpoints } from '@/lib/endpoints';
-import { publicFormSchema } from '@/lib/schemas';
 
 // The hosted lead form: `/f/?id=<formId>` (or `/f/<formId>`, which the server answers with this
 // page). Static export cannot pre-render unknown ids, so the page reads the id from the URL and
@@ -63,7 +61,7 @@ export default function HostedFormPage() {
   const form = useQuery({
     queryKey: ['public-form', formId],
     queryFn: ({ signal }) =>
-      api.get(endpoints.publicForm(formId!), { schema: publicFormSchema, signal, anonymous: true }),
+      api.call('public-forms.get', { params: { id: formId! }, signal, anonymous: true }),
     enabled: Boolean(formId),
     retry: 1,
   });
@@ -78,9 +76,9 @@ export default function HostedFormPage() {
 
   useEffect(() => {
     if (!form.data) return;
-    applyBranding(form.data.branding ? { colors: form.data.branding.colors ?? {} } : null);
+    applyBranding(form.data.branding);
     setValues(initialValues(form.data.fields, new URLSearchParams(window.location.search)));
-    document.title = form.data.branding?.displayName
+    document.title = form.data.branding.displayName
       ? `${form.data.name} · ${form.data.branding.displayName}`
       : form.data.name;
   }, [form.data]);
@@ -95,15 +93,15 @@ export default function HostedFormPage() {
     if (Object.keys(found).length) return;
     setSubmitting(true);
     try {
-      await api.post(
-        endpoints.publicSubmit(formId),
-        {
+      await api.call('public-forms.submit', {
+        params: { id: formId },
+        body: {
           fields: toSubmission(fields, values),
           ...(honeypot ? { website: honeypot } : {}),
           idempotencyKey: idempotencyKey.current,
         },
-        { anonymous: true },
-      );
+        anonymous: true,
+      });
       setDone(true);
       const redirect = form.data.redirectUrl;
       if (redirect && /^https:\/\//.test(redirect)) {

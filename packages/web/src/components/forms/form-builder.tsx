@@ -5,15 +5,14 @@ import {
   type FieldType,
   type FormDefinition,
   type FormField,
+  type FormView,
 } from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
 import { api, ApiError } from '@/lib/api-client';
-import { endpoints } from '@/lib/endpoints';
 import { fullDate } from '@/lib/format';
 import { brandingQuery, formQuery } from '@/lib/queries';
-import { formViewSchema, publishResultSchema, type FormView } from '@/lib/schemas';
 import { useRole } from '@/lib/session';
 import { CopyButton } from '../copy-button';
 import { ChevronLeftIcon, ExternalIcon, PlusIcon } from '../icons';
@@ -50,6 +49,13 @@ export const starterForm: FormDefinition = {
   submitLabel: 'Send',
   successMessage: 'Thank you! We will get back to you shortly.',
 };
+
+/** A new form is created; an existing one's draft is replaced. */
+function saveForm(formId: string | null | undefined, body: FormDefinition): Promise<FormView> {
+  return formId
+    ? api.call('forms.update', { params: { id: formId }, body })
+    : api.call('forms.create', { body });
+}
 
 function definitionOf(form: FormView): FormDefinition {
   return {
@@ -174,10 +180,7 @@ export function FormBuilder({
   );
 
   const save = useMutation({
-    mutationFn: async (body: FormDefinition): Promise<FormView> =>
-      formId
-        ? api.put(endpoints.form(formId), body, { schema: formViewSchema })
-        : api.post(endpoints.forms, body, { schema: formViewSchema }),
+    mutationFn: (body: FormDefinition): Promise<FormView> => saveForm(formId, body),
     onSuccess: (form) => {
       setDirty(false);
       setServerErrors({});
@@ -192,14 +195,13 @@ export function FormBuilder({
   const publish = useMutation({
     mutationFn: async () => {
       let id = formId;
-      if (!id || dirty) {
-        const saved = id
-          ? await api.put(endpoints.form(id), def, { schema: formViewSchema })
-          : await api.post(endpoints.forms, def, { schema: formViewSchema });
+      if ((!id || dirty) && def) {
+        const saved = await saveForm(id, def);
         id = saved.id;
         setDirty(false);
       }
-      const result = await api.post(endpoints.formPublish(id), {}, { schema: publishResultSchema });
+      if (!id) throw new Error('Nothing to publish yet.');
+      const result = await api.call('forms.publish', { params: { id } });
       return { id, result };
     },
     onSuccess: async ({ id }) => {

@@ -1,7 +1,6 @@
 'use client';
 
 import type { MessageTemplateDto } from '@switchboard/contracts';
-import { listTemplatesResponseSchema } from '@switchboard/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { api } from '@/lib/api-client';
@@ -61,11 +60,7 @@ export function TemplatePicker({
 }) {
   const templates = useQuery({
     queryKey: ['templates', channelId],
-    queryFn: ({ signal }) =>
-      api.get(`/channels/${encodeURIComponent(channelId)}/templates`, {
-        schema: listTemplatesResponseSchema,
-        signal,
-      }),
+    queryFn: ({ signal }) => api.call('channels.templates', { params: { id: channelId }, signal }),
     enabled: open,
     staleTime: 60_000,
   });

@@ -1,11 +1,6 @@
 'use client';
 
-import {
-  sendMessageResponseSchema,
-  type ConversationDto,
-  type MessageDto,
-  type SendMessageRequest,
-} from '@switchboard/contracts';
+import type { ConversationDto, MessageDto, SendMessageRequest } from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { api } from '@/lib/api-client';
@@ -60,12 +55,14 @@ function ThreadHeader({ c, onBack }: { c: ConversationDto; onBack: () => void })
   };
   const assign = useMutation({
     mutationFn: (userId: string | null) =>
-      api.post<ConversationDto>(`/conversations/${encodeURIComponent(c.id)}/assign`, { userId }),
+      api.call('conversations.assign', { params: { id: c.id }, body: { userId } }),
     onSuccess: update,
   });
   const setStatus = useMutation({
     mutationFn: (action: 'close' | 'reopen') =>
-      api.post<ConversationDto>(`/conversations/${encodeURIComponent(c.id)}/${action}`),
+      api.call(action === 'close' ? 'conversations.close' : 'conversations.reopen', {
+        params: { id: c.id },
+      }),
     onSuccess: update,
   });
   const error = assign.error ?? setStatus.error;
@@ -193,7 +190,7 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
   useEffect(() => {
     if (!unread || !atLeast('agent')) return;
     api
-      .post<ConversationDto>(`/conversations/${encodeURIComponent(conversationId)}/read`)
+      .call('conversations.read', { params: { id: conversationId } })
       .then((next) => {
         queryClient.setQueryData(conversationQuery(conversationId).queryKey, next);
         void queryClient.invalidateQueries({ queryKey: ['conversations'] });
@@ -241,8 +238,8 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
 
   const send = useMutation({
     mutationFn: async (vars: { body: SendMessageRequest; key: string }) =>
-      api.post('/send-message', vars.body, {
-        schema: sendMessageResponseSchema,
+      api.call('messages.send', {
+        body: vars.body,
         headers: { 'Idempotency-Key': vars.key },
       }),
     onMutate: async (vars) => {

@@ -4,10 +4,9 @@ import type { LeadDto } from '@switchboard/contracts';
 import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
 import { useState, type DragEvent } from 'react';
 import { api } from '@/lib/api-client';
-import { endpoints } from '@/lib/endpoints';
 import { relativeFromNow } from '@/lib/format';
 import { stageLeadsQuery, type LeadFilters } from '@/lib/queries';
-import type { PipelineStage } from '@/lib/schemas';
+import type { PipelineStage } from '@/lib/api-types';
 import { useRole } from '@/lib/session';
 import { GripIcon } from '../icons';
 import { Avatar, cx, ErrorState, Spinner } from '../ui';
@@ -22,7 +21,7 @@ export function useMoveLead(
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (v: { lead: LeadDto; to: PipelineStage }) =>
-      api.patch(endpoints.lead(v.lead.id), { stage: v.to.id }),
+      api.call('leads.update', { params: { id: v.lead.id }, body: { stage: v.to.id } }),
     onMutate: async ({ lead, to }) => {
       await queryClient.cancelQueries({ queryKey: ['leads'] });
       const from = stageLeadsQuery(lead.stage, filters).queryKey;

@@ -1,14 +1,13 @@
 'use client';
 
-import type { PatchLeadRequest } from '@switchboard/contracts';
+import type { LeadDetailDto, PatchLeadRequest } from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '@/lib/api-client';
-import { endpoints } from '@/lib/endpoints';
 import { fullDate, relativeFromNow } from '@/lib/format';
 import { leadNotesQuery, leadQuery, membersQuery } from '@/lib/queries';
-import type { LeadDetail, PipelineStage } from '@/lib/schemas';
+import type { PipelineStage } from '@/lib/api-types';
 import { useRole } from '@/lib/session';
 import { CloseIcon, RefreshIcon } from '../icons';
 import { Button, ErrorState, InlineError, Input, LoadingState, Select, Textarea } from '../ui';
@@ -48,7 +47,7 @@ function CustomFields({
   onSave,
   saving,
 }: {
-  lead: LeadDetail;
+  lead: LeadDetailDto;
   canEdit: boolean;
   onSave: (custom: Record<string, string | null>) => void;
   saving: boolean;
@@ -123,7 +122,8 @@ function Notes({ leadId, canEdit }: { leadId: string; canEdit: boolean }) {
   const members = useQuery(membersQuery());
   const [body, setBody] = useState('');
   const add = useMutation({
-    mutationFn: () => api.post(endpoints.leadNotes(leadId), { body: body.trim() }),
+    mutationFn: () =>
+      api.call('leads.notes.create', { params: { id: leadId }, body: { body: body.trim() } }),
     onSuccess: () => {
       setBody('');
       void queryClient.invalidateQueries({ queryKey: leadNotesQuery(leadId).queryKey });
@@ -175,7 +175,7 @@ function Notes({ leadId, canEdit }: { leadId: string; canEdit: boolean }) {
             <li key={n.id} className="rounded-lg bg-amber-50 p-3 text-sm ring-1 ring-amber-100">
               <p className="whitespace-pre-wrap text-slate-800">{n.body}</p>
               <p className="mt-1 text-xs text-slate-500">
-                {n.author?.kind === 'apiKey' ? 'API key' : who(n.author?.id)} ·{' '}
+                {n.author.kind === 'apiKey' ? 'API key' : who(n.author.id)} ·{' '}
                 {relativeFromNow(n.createdAt)}
               </p>
             </li>
@@ -213,14 +213,15 @@ export function LeadDrawer({
   }, []);
 
   const patch = useMutation({
-    mutationFn: (body: PatchLeadRequest) => api.patch(endpoints.lead(leadId), body),
+    mutationFn: (body: PatchLeadRequest) =>
+      api.call('leads.update', { params: { id: leadId }, body }),
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: ['lead', leadId] });
       void queryClient.invalidateQueries({ queryKey: ['leads'] });
     },
   });
   const resync = useMutation({
-    mutationFn: () => api.post(endpoints.leadResync(leadId)),
+    mutationFn: () => api.call('leads.sync', { params: { id: leadId } }),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['lead', leadId] }),
   });
 
@@ -412,7 +413,7 @@ export function LeadDrawer({
                         · {fullDate(s.submittedAt)}
                       </p>
                       <dl className="grid grid-cols-[8rem_1fr] gap-x-2 gap-y-1 text-sm">
-                        {Object.entries(s.fields ?? {}).map(([k, v]) => (
+                        {Object.entries(s.fields).map(([k, v]) => (
                           <div key={k} className="contents">
                             <dt className="truncate text-xs font-medium text-slate-500">
                               {k.replace(/_/g, ' ')}

@@ -4,7 +4,7 @@ import type { LeadDto } from '@switchboard/contracts';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { fullDate, shortTime } from '@/lib/format';
 import { leadsPage, type LeadFilters } from '@/lib/queries';
-import type { PipelineStage } from '@/lib/schemas';
+import type { PipelineStage } from '@/lib/api-types';
 import { BoardIcon } from '../icons';
 import { Button, cx, EmptyState, ErrorState, LoadingState } from '../ui';
 import { leadTitle, stageTone, SyncBadge } from './lead-bits';

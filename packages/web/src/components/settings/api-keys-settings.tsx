@@ -1,17 +1,10 @@
 'use client';
 
-import {
-  apiKeySchema,
-  createApiKeyResponseSchema,
-  pageOf,
-  type ApiKeyScope,
-  type CreateApiKeyResponse,
-} from '@switchboard/contracts';
+import type { ApiKeyScope, CreateApiKeyResponse } from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { scopeOptions } from '@/lib/access';
 import { api, ApiError } from '@/lib/api-client';
-import { endpoints } from '@/lib/endpoints';
 import { fullDate, relativeFromNow } from '@/lib/format';
 import { useRole } from '@/lib/session';
 import { OneTimeSecret } from '../copy-button';
@@ -34,7 +27,7 @@ export function ApiKeysSettings() {
   const { atLeast } = useRole();
   const keys = useQuery({
     queryKey: ['api-keys'],
-    queryFn: ({ signal }) => api.get(endpoints.apiKeys, { schema: pageOf(apiKeySchema), signal }),
+    queryFn: ({ signal }) => api.call('api-keys.list', { signal }),
     enabled: atLeast('admin'),
   });
   const [open, setOpen] = useState(false);
@@ -42,19 +35,14 @@ export function ApiKeysSettings() {
   const [chosen, setChosen] = useState<ApiKeyScope[]>(['leads:write']);
   const [created, setCreated] = useState<CreateApiKeyResponse | null>(null);
   const create = useMutation({
-    mutationFn: () =>
-      api.post(
-        endpoints.apiKeys,
-        { name: name.trim(), scopes: chosen },
-        { schema: createApiKeyResponseSchema },
-      ),
+    mutationFn: () => api.call('api-keys.create', { body: { name: name.trim(), scopes: chosen } }),
     onSuccess: (res) => {
       setCreated(res);
       void queryClient.invalidateQueries({ queryKey: ['api-keys'] });
     },
   });
   const revoke = useMutation({
-    mutationFn: (id: string) => api.delete(endpoints.apiKey(id)),
+    mutationFn: (id: string) => api.call('api-keys.revoke', { params: { id } }),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['api-keys'] }),
   });
 

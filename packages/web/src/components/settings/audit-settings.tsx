@@ -1,9 +1,7 @@
 'use client';
 
-import { auditEventSchema, pageOf } from '@switchboard/contracts';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import { endpoints } from '@/lib/endpoints';
 import { fullDate } from '@/lib/format';
 import { membersQuery } from '@/lib/queries';
 import { useRole } from '@/lib/session';
@@ -23,8 +21,7 @@ export function AuditSettings() {
   const events = useInfiniteQuery({
     queryKey: ['audit'],
     queryFn: ({ pageParam, signal }) =>
-      api.get(endpoints.audit, {
-        schema: pageOf(auditEventSchema),
+      api.call('audit.list', {
         signal,
         query: { limit: 50, cursor: pageParam },
       }),

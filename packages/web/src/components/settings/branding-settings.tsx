@@ -4,9 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '@/lib/api-client';
 import { applyBranding, inkFor } from '@/lib/branding';
-import { endpoints } from '@/lib/endpoints';
 import { brandingQuery } from '@/lib/queries';
-import { brandingSchema, type Branding } from '@/lib/schemas';
 import { useRole } from '@/lib/session';
 import { ImageIcon } from '../icons';
 import {
@@ -118,14 +116,12 @@ export function BrandingSettings() {
 
   const save = useMutation({
     mutationFn: () =>
-      api.put(
-        endpoints.branding,
-        {
+      api.call('branding.update', {
+        body: {
           ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
           colors: Object.fromEntries(Object.entries(colors).filter(([, v]) => v !== '')),
         },
-        { schema: brandingSchema },
-      ),
+      }),
     onSuccess: (next) => {
       queryClient.setQueryData(brandingQuery().queryKey, next);
       applyBranding(next);
@@ -136,10 +132,9 @@ export function BrandingSettings() {
 
   const upload = useMutation({
     mutationFn: (file: File) =>
-      api.post<Branding>(endpoints.brandingLogo, undefined, {
+      api.call('branding.logo', {
         rawBody: file,
         headers: { 'content-type': file.type || 'application/octet-stream' },
-        schema: brandingSchema,
       }),
     onSuccess: (next) => queryClient.setQueryData(brandingQuery().queryKey, next),
   });

@@ -1,15 +1,9 @@
 'use client';
 
-import {
-  channelSchema,
-  type ChannelDto,
-  type ChannelType,
-  type CreateChannelRequest,
-} from '@switchboard/contracts';
+import type { ChannelDto, ChannelType, CreateChannelRequest } from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '@/lib/api-client';
-import { endpoints } from '@/lib/endpoints';
 import { fullDate } from '@/lib/format';
 import { channelsQuery } from '@/lib/queries';
 import { useRole } from '@/lib/session';
@@ -42,8 +36,7 @@ function ConnectDialog({ draft, onClose }: { draft: Draft; onClose: () => void }
   const queryClient = useQueryClient();
   const [f, setForm] = useState<Draft>(draft);
   const connect = useMutation({
-    mutationFn: (body: CreateChannelRequest) =>
-      api.post(endpoints.channels, body, { schema: channelSchema }),
+    mutationFn: (body: CreateChannelRequest) => api.call('channels.create', { body }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: ['channels'] });
       onClose();
@@ -192,7 +185,7 @@ export function ChannelsSettings() {
     setDraftState(next);
   };
   const remove = useMutation({
-    mutationFn: (id: string) => api.delete(endpoints.channel(id)),
+    mutationFn: (id: string) => api.call('channels.delete', { params: { id } }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['channels'] }),
   });
 

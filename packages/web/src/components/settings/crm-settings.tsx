@@ -2,18 +2,11 @@
 
 import type { CreateCrmDestinationRequest } from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '@/lib/api-client';
-import { endpoints } from '@/lib/endpoints';
 import { fullDate } from '@/lib/format';
 import { orNull } from '@/lib/queries';
-import {
-  crmDestinationSchema,
-  crmTestResultSchema,
-  type CrmDestination,
-  type CrmTestResult,
-} from '@/lib/schemas';
+import type { CrmTestResult } from '@/lib/api-types';
 import { useRole } from '@/lib/session';
 import { OneTimeSecret } from '../copy-button';
 import { LinkIcon, PlusIcon } from '../icons';
@@ -31,8 +24,6 @@ import {
   NotAvailable,
   Segmented,
 } from '../ui';
-
-const listSchema = z.object({ items: z.array(crmDestinationSchema) });
 
 function TestResult({ result }: { result: CrmTestResult | Error }) {
   if (result instanceof Error) {
@@ -60,8 +51,7 @@ export function CrmSettings() {
   const canEdit = atLeast('admin');
   const destinations = useQuery({
     queryKey: ['crm-destinations'],
-    queryFn: ({ signal }) =>
-      orNull(api.get(endpoints.crmDestinations, { schema: listSchema, signal })),
+    queryFn: ({ signal }) => orNull(api.call('crm-destinations.list', { signal })),
     enabled: canEdit,
   });
   const [open, setOpen] = useState(false);
@@ -69,32 +59,32 @@ export function CrmSettings() {
   const [url, setUrl] = useState('');
   const [token, setToken] = useState('');
   const [name, setName] = useState('');
-  const [created, setCreated] = useState<CrmDestination | null>(null);
+  /** A new webhook's signing secret: the create answer is the only time it is shown. */
+  const [secret, setSecret] = useState<string | null>(null);
   const [results, setResults] = useState<Record<string, CrmTestResult | Error>>({});
 
   const create = useMutation({
     mutationFn: (body: CreateCrmDestinationRequest) =>
-      api.post(endpoints.crmDestinations, body, { schema: crmDestinationSchema }),
+      api.call('crm-destinations.create', { body }),
     onSuccess: (res) => {
       void queryClient.invalidateQueries({ queryKey: ['crm-destinations'] });
-      if (res.secret ?? res.signingSecret) setCreated(res);
+      if (res.secret) setSecret(res.secret);
       else close();
     },
   });
   const remove = useMutation({
-    mutationFn: (id: string) => api.delete(endpoints.crmDestination(id)),
+    mutationFn: (id: string) => api.call('crm-destinations.delete', { params: { id } }),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['crm-destinations'] }),
   });
   const test = useMutation({
-    mutationFn: (id: string) =>
-      api.post(endpoints.crmTest(id), {}, { schema: crmTestResultSchema }),
+    mutationFn: (id: string) => api.call('crm-destinations.test', { params: { id } }),
     onSuccess: (res, id) => setResults((r) => ({ ...r, [id]: res })),
     onError: (err, id) => setResults((r) => ({ ...r, [id]: err as Error })),
   });
 
   function close() {
     setOpen(false);
-    setCreated(null);
+    setSecret(null);
     setUrl('');
     setToken('');
     setName('');
@@ -202,9 +192,9 @@ export function CrmSettings() {
       <Dialog
         open={open}
         onClose={close}
-        title={created ? 'Destination added' : 'Add a CRM destination'}
+        title={secret ? 'Destination added' : 'Add a CRM destination'}
         footer={
-          created ? (
+          secret ? (
             <Button variant="primary" onClick={close}>
               Done
             </Button>
@@ -218,11 +208,8 @@ export function CrmSettings() {
           )
         }
       >
-        {created ? (
-          <OneTimeSecret
-            value={(created.secret ?? created.signingSecret)!}
-            what="webhook signing secret"
-          />
+        {secret ? (
+          <OneTimeSecret value={secret} what="webhook signing secret" />
         ) : (
           <form id="new-crm" onSubmit={submit} className="space-y-4" noValidate>
             <Segmented

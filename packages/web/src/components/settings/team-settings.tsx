@@ -1,16 +1,10 @@
 'use client';
 
-import {
-  inviteUserResponseSchema,
-  roleSchema,
-  type InviteUserResponse,
-  type Role,
-} from '@switchboard/contracts';
+import { roleSchema, type InviteUserResponse, type Role } from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { roleInfo, roleOptions } from '@/lib/access';
 import { api, ApiError } from '@/lib/api-client';
-import { endpoints } from '@/lib/endpoints';
 import { membersQuery } from '@/lib/queries';
 import { useRole, useSignedIn } from '@/lib/session';
 import { OneTimeSecret } from '../copy-button';
@@ -40,12 +34,7 @@ export function TeamSettings() {
   const [invited, setInvited] = useState<InviteUserResponse | null>(null);
 
   const invite = useMutation({
-    mutationFn: () =>
-      api.post(
-        endpoints.users,
-        { email: email.trim(), role },
-        { schema: inviteUserResponseSchema },
-      ),
+    mutationFn: () => api.call('users.invite', { body: { email: email.trim(), role } }),
     onSuccess: (res) => {
       setInvited(res);
       setEmail('');
@@ -54,11 +43,11 @@ export function TeamSettings() {
   });
   const update = useMutation({
     mutationFn: (v: { id: string; role: Role }) =>
-      api.patch(endpoints.user(v.id), { role: v.role }),
+      api.call('users.update', { params: { id: v.id }, body: { role: v.role } }),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['members'] }),
   });
   const remove = useMutation({
-    mutationFn: (id: string) => api.delete(endpoints.user(id)),
+    mutationFn: (id: string) => api.call('users.remove', { params: { id } }),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['members'] }),
   });
 

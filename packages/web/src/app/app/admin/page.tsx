@@ -1,6 +1,6 @@
 'use client';
 
-import { createTenantRequestSchema, pageOf, tenantSchema } from '@switchboard/contracts';
+import { createTenantRequestSchema } from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
@@ -18,7 +18,6 @@ import {
   PageHeader,
 } from '@/components/ui';
 import { api, ApiError, refreshSession } from '@/lib/api-client';
-import { endpoints } from '@/lib/endpoints';
 import { fullDate } from '@/lib/format';
 import { useSession, useSignedIn } from '@/lib/session';
 
@@ -30,12 +29,7 @@ export default function AdminPage() {
   const router = useRouter();
   const tenants = useQuery({
     queryKey: ['admin', 'tenants'],
-    queryFn: ({ signal }) =>
-      api.get(endpoints.adminTenants, {
-        schema: pageOf(tenantSchema),
-        signal,
-        query: { limit: 100 },
-      }),
+    queryFn: ({ signal }) => api.call('admin.tenants.list', { signal, query: { limit: 100 } }),
     enabled: session.user.platformAdmin,
   });
   const [name, setName] = useState('');
@@ -43,13 +37,9 @@ export default function AdminPage() {
   const [ownerPassword, setOwnerPassword] = useState('');
   const create = useMutation({
     mutationFn: () =>
-      api.post(
-        endpoints.adminTenants,
-        createTenantRequestSchema.parse({ name, ownerEmail, ownerPassword }),
-        {
-          schema: tenantSchema.passthrough(),
-        },
-      ),
+      api.call('admin.tenants.create', {
+        body: createTenantRequestSchema.parse({ name, ownerEmail, ownerPassword }),
+      }),
     onSuccess: async (tenant) => {
       const mine = ownerEmail.trim().toLowerCase() === session.user.email.toLowerCase();
       setName('');

@@ -1,12 +1,6 @@
 'use client';
 
-import {
-  customerDetailSchema,
-  customerPageSchema,
-  leadSchema,
-  pageOf,
-  type LeadDto,
-} from '@switchboard/contracts';
+import type { LeadDetailDto, LeadDto } from '@switchboard/contracts';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { Suspense, useState } from 'react';
@@ -23,11 +17,9 @@ import {
   LoadingState,
 } from '@/components/ui';
 import { api } from '@/lib/api-client';
-import { endpoints } from '@/lib/endpoints';
 import { displayName, formatPhone, fullDate, shortTime } from '@/lib/format';
 import { summarize, type MessageView } from '@/lib/message-types';
 import { formsQuery, leadQuery, orNull } from '@/lib/queries';
-import type { LeadDetail } from '@/lib/schemas';
 import { useDebounced } from '@/lib/use-debounced';
 import { useQueryParams } from '@/lib/use-query-param';
 
@@ -43,8 +35,7 @@ function ContactList({
   const customers = useQuery({
     queryKey: ['customers', q],
     queryFn: ({ signal }) =>
-      api.get(endpoints.customers, {
-        schema: customerPageSchema,
+      api.call('customers.search', {
         signal,
         query: { search: q || undefined, limit: 50 },
       }),
@@ -125,7 +116,7 @@ function ContactList({
   );
 }
 
-type Submission = LeadDetail['submissions'][number];
+type Submission = LeadDetailDto['submissions'][number];
 
 type TimelineItem =
   | { kind: 'message'; at: string; id: string; m: MessageView }
@@ -143,8 +134,8 @@ function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
   const detail = useQuery({
     queryKey: ['customer', id],
     queryFn: ({ signal }) =>
-      api.get(endpoints.customer(id), {
-        schema: customerDetailSchema,
+      api.call('customers.get', {
+        params: { id },
         signal,
         query: { limit: 100 },
       }),
@@ -153,8 +144,7 @@ function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
     queryKey: ['leads', { customerId: id }],
     queryFn: ({ signal }) =>
       orNull(
-        api.get(endpoints.leads, {
-          schema: pageOf(leadSchema),
+        api.call('leads.list', {
           signal,
           query: { customerId: id, limit: 50 },
         }),

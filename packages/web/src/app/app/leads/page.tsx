@@ -18,7 +18,6 @@ import {
   Select,
 } from '@/components/ui';
 import { download } from '@/lib/api-client';
-import { endpoints } from '@/lib/endpoints';
 import { formsQuery, membersQuery, pipelineQuery, type LeadFilters } from '@/lib/queries';
 import { useDebounced } from '@/lib/use-debounced';
 import { useQueryParams } from '@/lib/use-query-param';
@@ -58,9 +57,11 @@ function Leads() {
     setExportError(null);
     try {
       const { stage: _stage, ...rest } = filters;
-      await download(endpoints.leadsExport, `leads-${new Date().toISOString().slice(0, 10)}.csv`, {
-        ...rest,
-        ...(view === 'table' && filters.stage ? { stage: filters.stage } : {}),
+      await download('leads.export', `leads-${new Date().toISOString().slice(0, 10)}.csv`, {
+        query: {
+          ...rest,
+          ...(view === 'table' && filters.stage ? { stage: filters.stage } : {}),
+        },
       });
     } catch (err) {
       setExportError(err);
