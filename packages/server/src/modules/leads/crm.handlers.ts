@@ -1,56 +1,27 @@
-import type { CrmDestinationRecord } from './crm-destination.repo';
-import { secretContext, testDestination } from './crm-connectors';
-import { checkDestinationUrl, UnsafeDestinationError } from './safe-http';
-import { newWebhookSecret } from './standard-webhooks';
-import { AppError, NotFoundError } from '../../engine/errors';
+import { testDestination } from './crm-connectors';
+import { createCrmDestination } from './crm-destinations.service';
+import { NotFoundError } from '../../engine/errors';
 import { randomId } from '../../engine/ids';
 import type { HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
 
-const MAX_DESTINATIONS = 5;
-
 export const crmHandlers = {
   'crm-destinations.create': async ({ c, caller, deps, body }) => {
     const { data } = tenantOf(caller);
     const input = await body();
-    if ((await data.crmDestinations.list()).length >= MAX_DESTINATIONS) {
-      throw new AppError(
-        'conflict',
-        `A workspace has at most ${MAX_DESTINATIONS} CRM destinations.`,
-      );
-    }
-    if (input.type === 'webhook') {
-      try {
-        checkDestinationUrl(input.url, deps.leads.crm);
-      } catch (err) {
-        if (err instanceof UnsafeDestinationError) {
-          throw new AppError('unsafe_destination', err.message, { fields: { url: err.message } });
-        }
-        throw err;
-      }
-    }
-    const id = randomId('crm');
-    const secret = input.type === 'webhook' ? newWebhookSecret() : input.accessToken;
-    const record: CrmDestinationRecord = {
-      id,
-      type: input.type,
-      name: input.name,
-      url: input.type === 'webhook' ? input.url : undefined,
-      enabled: true,
-      createdAt: nowOf(deps).toISOString(),
-      encryptedSecret: await deps.cipher.encrypt(secret, secretContext(data.tenantId, id)),
-    };
-    await data.crmDestinations.create(record);
+    const { destination, signingSecret } = await createCrmDestination(
+      { data, cipher: deps.cipher, crm: deps.leads.crm, now: nowOf(deps) },
+      input,
+    );
     await audit(c, caller, deps, {
       action: 'crm_destination.created',
-      target: { type: 'crmDestination', id },
+      target: { type: 'crmDestination', id: destination.id },
       details: { type: input.type },
     });
-    const { encryptedSecret: _secret, ...view } = record;
-    // The signing secret is shown this once; HubSpot tokens are never shown back.
-    return c.json(input.type === 'webhook' ? { ...view, secret } : view, 201);
+    // The signing secret is shown this once.
+    return c.json(signingSecret ? { ...destination, secret: signingSecret } : destination, 201);
   },
 
   'crm-destinations.list': async ({ c, caller }) => {
