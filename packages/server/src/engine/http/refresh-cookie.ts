@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { AppError } from '../errors';
-import { parseJsonBody } from './validate';
+import { parseJsonText } from './route-input';
 
 // The web app keeps its access token in memory and its refresh token in this cookie: httpOnly (no
 // script can read it, so an XSS cannot steal a long-lived credential), SameSite=Strict (no other
@@ -41,7 +41,7 @@ const refreshBody = z.object({ refreshToken: z.string().min(1).max(512).optional
 /** The refresh token from the body when there is one, else from the cookie. */
 export async function refreshTokenOf(c: Context): Promise<string> {
   const text = await c.req.text();
-  const body = text.trim() ? await parseJsonBody(c, refreshBody, text) : {};
+  const body = text.trim() ? parseJsonText(text, refreshBody) : {};
   const token = body.refreshToken ?? getCookie(c, refreshCookieName);
   // No token at all is "not signed in" (a browser without the cookie), not a malformed request.
   if (!token) {
