@@ -1,4 +1,4 @@
-import type { z} from 'zod';
+import type { z } from 'zod';
 import { type ZodType } from 'zod';
 import { AppError } from '../errors';
 
