@@ -1,14 +1,20 @@
 import type { listLeadsQuerySchema } from '@switchboard/contracts';
 import { z } from 'zod';
-import { FormPointerRepo } from './form.repo';
-import type { Lead, LeadFilter } from './lead.repo';
+import { tenantLiveForm } from './public-forms.service';
+import type { LeadFilter } from './lead.repo';
+import {
+  addLeadNote,
+  exportLeadsCsv,
+  leadDetail,
+  leadsOfContact,
+  replacePipeline,
+  requestLeadSync,
+  requireLead,
+} from './leads.service';
 import { updateLead } from './lead-update.service';
-import { csvLine } from './csv';
 import { importLeads } from './import.service';
 import { checkIdempotencyKey, ingestSubmission } from './ingest.service';
-import { leadSyncEvent } from './lead-events';
 import { AppError, NotFoundError } from '../../engine/errors';
-import { randomId } from '../../engine/ids';
 import type { HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
 import type { TenantCaller } from '../../engine/http/auth-context';
@@ -19,22 +25,6 @@ import { tenantOf } from '../../engine/http/tenant-caller';
 
 const leadCursor = z.object({ id: z.string().regex(/^ld_[0-9a-z~]{1,40}$/) });
 const notesCursor = z.object({ sk: z.string().startsWith('LEADNOTE#').max(256) });
-
-const EXPORT_MAX_ROWS = 10_000;
-const coreColumns = [
-  'id',
-  'createdAt',
-  'updatedAt',
-  'stage',
-  'ownerId',
-  'name',
-  'email',
-  'phone',
-  'company',
-  'source',
-  'formId',
-  'tags',
-] as const;
 
 function filterOf(query: z.infer<typeof listLeadsQuerySchema>): LeadFilter {
   return {
@@ -48,12 +38,6 @@ function filterOf(query: z.infer<typeof listLeadsQuerySchema>): LeadFilter {
   };
 }
 
-async function requireLead(caller: TenantCaller, id: string): Promise<Lead> {
-  const lead = await caller.data.leads.get(id);
-  if (!lead) throw new NotFoundError('Lead');
-  return lead;
-}
-
 function actorRef(caller: TenantCaller): { kind: 'user' | 'apiKey'; id: string } {
   const actor = caller.ctx.actor;
   return actor.kind === 'apiKey'
@@ -65,19 +49,9 @@ export const leadHandlers = {
   'leads.create': async ({ c, caller, deps, body }) => {
     const tenant = tenantOf(caller);
     const input = await body();
-    let form;
-    if (input.formId) {
-      const published = await new FormPointerRepo(deps.db).get(input.formId);
-      // Another tenant's form answers like a missing one.
-      if (!published || published.tenantId !== tenant.ctx.tenantId || !published.live) {
-        throw new NotFoundError('Form');
-      }
-      form = {
-        formId: published.formId,
-        version: published.version,
-        definition: published.definition,
-      };
-    }
+    const form = input.formId
+      ? await tenantLiveForm(deps.db, tenant.ctx.tenantId, input.formId)
+      : undefined;
     const actor = actorRef(tenant);
     const outcome = await ingestSubmission(
       { db: deps.db, bus: deps.leads.bus, now: nowOf(deps) },
@@ -97,16 +71,8 @@ export const leadHandlers = {
   'leads.list': async ({ c, caller, query }) => {
     const { data } = tenantOf(caller);
     if (query.customerId) {
-      // A contact's leads: one timeline across chats and forms.
-      const ids = await data.contacts.leadIdsOf(query.customerId);
-      const leads = ids.length ? await data.leads.getMany(ids.slice(0, 100)) : [];
-      return c.json({
-        items: leads
-          .filter((l) => !l.deletedAt)
-          .sort((a, b) => (a.id < b.id ? 1 : -1))
-          .map(leadView),
-        nextCursor: null,
-      });
+      const leads = await leadsOfContact(data, query.customerId);
+      return c.json({ items: leads.map(leadView), nextCursor: null });
     }
     const cursor = decodeCursor(query.cursor, leadCursor);
     const page = await data.leads.list(filterOf(query), query.limit, cursor?.id);
@@ -117,12 +83,7 @@ export const leadHandlers = {
   },
 
   'leads.get': async ({ c, caller, params }) => {
-    const tenant = tenantOf(caller);
-    const lead = await requireLead(tenant, params.id);
-    const [customer, submissions] = await Promise.all([
-      tenant.data.customers.get(lead.customerId),
-      tenant.data.submissions.getMany(lead.submissionIds.slice(0, 25)),
-    ]);
+    const { lead, customer, submissions } = await leadDetail(tenantOf(caller).data, params.id);
     return c.json({
       ...leadView(lead),
       contact: customer ?? { id: lead.customerId },
@@ -168,22 +129,20 @@ export const leadHandlers = {
 
   'leads.notes.create': async ({ c, caller, deps, params, body }) => {
     const tenant = tenantOf(caller);
-    const lead = await requireLead(tenant, params.id);
-    const input = await body();
-    const note = {
-      id: randomId('nt'),
-      leadId: lead.id,
-      body: input.body,
+    // The lead first: a missing one answers 404 whatever the body.
+    const lead = await requireLead(tenant.data, params.id);
+    const { body: text } = await body();
+    const note = await addLeadNote(tenant.data, lead, {
+      body: text,
       author: actorRef(tenant),
-      createdAt: nowOf(deps).toISOString(),
-    };
-    await tenant.data.leadNotes.add(note);
+      now: nowOf(deps),
+    });
     return c.json(note, 201);
   },
 
   'leads.notes.list': async ({ c, caller, params, query }) => {
     const tenant = tenantOf(caller);
-    const lead = await requireLead(tenant, params.id);
+    const lead = await requireLead(tenant.data, params.id);
     const cursor = decodeCursor(query.cursor, notesCursor);
     if (cursor && !cursor.sk.startsWith(`LEADNOTE#${lead.id}#`)) {
       throw new AppError('bad_request', 'The cursor is not valid.', { param: 'cursor' });
@@ -196,44 +155,20 @@ export const leadHandlers = {
   },
 
   'leads.sync': async ({ c, caller, deps, params }) => {
-    const tenant = tenantOf(caller);
-    const lead = await requireLead(tenant, params.id);
-    if (lead.deletedAt) throw new NotFoundError('Lead');
-    const jobId = randomId('job');
-    await tenant.data.leads.setSync(lead.id, { ...lead.sync, status: 'pending', jobId });
-    await deps.leads.bus.publish([
-      leadSyncEvent({ tenantId: tenant.data.tenantId, leadId: lead.id, jobId, reason: 'manual' }),
-    ]);
-    return c.json({ leadId: lead.id, jobId }, 202);
+    const { data } = tenantOf(caller);
+    return c.json(await requestLeadSync({ data, bus: deps.leads.bus }, params.id), 202);
   },
 
   'leads.export': async ({ c, caller, deps, query }) => {
     const tenant = tenantOf(caller);
-    const filter = filterOf({ ...query, limit: 100 });
-    const leads: Lead[] = [];
-    let after: string | undefined;
-    do {
-      const page = await tenant.data.leads.list(filter, 200, after, 2000);
-      leads.push(...page.items);
-      after = page.lastId;
-    } while (after && leads.length < EXPORT_MAX_ROWS);
-    const customKeys = [...new Set(leads.flatMap((l) => Object.keys(l.custom)))].sort();
-    const utmKeys = [...new Set(leads.flatMap((l) => Object.keys(l.utm ?? {})))].sort();
-    let csv = csvLine([...coreColumns, ...utmKeys, ...customKeys]);
-    for (const lead of leads.slice(0, EXPORT_MAX_ROWS)) {
-      csv += csvLine([
-        ...coreColumns.map((k) => lead[k]),
-        ...utmKeys.map((k) => lead.utm?.[k]),
-        ...customKeys.map((k) => lead.custom[k]),
-      ]);
-    }
-    await audit(c, caller, deps, {
-      action: 'leads.exported',
-      details: { rows: Math.min(leads.length, EXPORT_MAX_ROWS) },
-    });
+    const { csv, rows, truncated } = await exportLeadsCsv(
+      tenant.data,
+      filterOf({ ...query, limit: 100 }),
+    );
+    await audit(c, caller, deps, { action: 'leads.exported', details: { rows } });
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', 'attachment; filename="leads.csv"');
-    if (leads.length > EXPORT_MAX_ROWS || after) c.header('X-Truncated', 'true');
+    if (truncated) c.header('X-Truncated', 'true');
     return c.body(csv);
   },
 
@@ -265,23 +200,8 @@ export const leadHandlers = {
   },
 
   'pipeline.update': async ({ c, caller, deps, body }) => {
-    const { data } = tenantOf(caller);
-    const input = await body();
-    const current = await data.pipeline.get();
-    const kept = new Set(input.stages.map((s) => s.id));
-    for (const stage of current.stages) {
-      if (!kept.has(stage.id) && (await data.leads.anyInStage(stage.id))) {
-        throw new AppError(
-          'stage_in_use',
-          `Leads are still in stage "${stage.name}"; move them first.`,
-          {
-            stage: stage.id,
-          },
-        );
-      }
-    }
-    await data.pipeline.put(input, nowOf(deps).toISOString());
+    const pipeline = await replacePipeline(tenantOf(caller).data, await body(), nowOf(deps));
     await audit(c, caller, deps, { action: 'pipeline.updated' });
-    return c.json(await data.pipeline.get());
+    return c.json(pipeline);
   },
 } satisfies Partial<HandlerTable>;

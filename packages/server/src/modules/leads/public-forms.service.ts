@@ -22,6 +22,15 @@ export async function liveForm(db: Db, formId: string): Promise<PublishedForm> {
   return form;
 }
 
+/** A live form of this tenant, for its own API submissions; another tenant's answers like a missing one. */
+export async function tenantLiveForm(db: Db, tenantId: string, formId: string) {
+  const published = await new FormPointerRepo(db).get(formId);
+  if (!published || published.tenantId !== tenantId || !published.live) {
+    throw new NotFoundError('Form');
+  }
+  return { formId: published.formId, version: published.version, definition: published.definition };
+}
+
 /**
  * The page posting must be one of the form's allowed origins, or one of ours (the hosted form
  * page, the API's own origin). Returns the origin to answer CORS with.
