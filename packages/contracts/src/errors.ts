@@ -117,7 +117,6 @@ export const errorCatalog = {
 
 export type ErrorCode = keyof typeof errorCatalog;
 export const errorCodes = Object.keys(errorCatalog) as ErrorCode[];
-export const errorCodeSchema = z.enum(errorCodes as [ErrorCode, ...ErrorCode[]]);
 
 export function errorStatus(code: ErrorCode): number {
   return errorCatalog[code].status;

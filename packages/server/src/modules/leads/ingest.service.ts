@@ -1,4 +1,5 @@
 import type { FormDefinition } from '@switchboard/contracts';
+import { idempotencyKeySchema } from '@switchboard/contracts';
 import type { Db } from '../../engine/data/dynamo';
 import {
   dbForTenant,
@@ -61,7 +62,7 @@ export function invalidSubmission(fields: Record<string, string>): AppError {
 
 export function checkIdempotencyKey(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,255}$/.test(value)) {
+  if (!idempotencyKeySchema.safeParse(value).success) {
     throw new AppError('bad_request', 'Idempotency-Key must be 1-255 visible ASCII characters.');
   }
   return value;

@@ -65,7 +65,7 @@ export async function addLeadNote(
   return note;
 }
 
-export const EXPORT_MAX_ROWS = 10_000;
+const EXPORT_MAX_ROWS = 10_000;
 const coreColumns = [
   'id',
   'createdAt',

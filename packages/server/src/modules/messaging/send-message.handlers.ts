@@ -1,4 +1,4 @@
-import { type SendMessageResponse } from '@switchboard/contracts';
+import { idempotencyKeySchema, type SendMessageResponse } from '@switchboard/contracts';
 import type { Context } from 'hono';
 import type { TenantContext } from '../../engine/data/tenant-data';
 import { outboundDepsOf } from './outbound-deps';
@@ -13,7 +13,7 @@ import { tenantOf } from '../../engine/http/tenant-caller';
 function idempotencyKeyOf(c: Context): string | undefined {
   const key = c.req.header('idempotency-key');
   if (key === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+  if (!idempotencyKeySchema.safeParse(key).success) {
     throw new AppError(
       'bad_request',
       'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.',
