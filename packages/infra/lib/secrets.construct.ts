@@ -21,6 +21,10 @@ const initialValue: Record<StoredSecret, { description: string; filledByApp?: tr
   adminPassword: {
     description: 'Platform admin password. Generated; read it here for the first sign-in.',
   },
+  cursorKey: {
+    description:
+      'HMAC key sealing page cursors to their query. Generated; rotating it only ends open pagings.',
+  },
   assetsSigningKey: {
     description:
       'RSA private key (PEM) signing tenant asset URLs; put yours, its public half is the assetsSigningPublicKey context value. Random (unusable) until then.',

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqsBatchHandler } from '../src/engine/ports/queue';
 import {
@@ -175,11 +176,42 @@ describe('POST /webhooks/meta (signature and envelope)', () => {
       { 'x-hub-signature': `sha1=${createHmac('sha1', secret).update(raw).digest('hex')}` },
     ],
     ['malformed', { 'x-hub-signature-256': 'sha256=zz' }],
+    ['valid hex with trailing garbage', { 'x-hub-signature-256': `${signMeta(raw, secret)}zz` }],
+    ['valid hex with an extra byte', { 'x-hub-signature-256': `${signMeta(raw, secret)}00` }],
+    [
+      'two values in one header, the good first',
+      { 'x-hub-signature-256': `${signMeta(raw, secret)}, sha256=${'0'.repeat(64)}` },
+    ],
   ])('answers 401 and enqueues nothing when the signature is %s', async (_name, headers) => {
     const { res, enqueued } = await post(raw, headers);
     expect(res.status).toBe(401);
     expect(res.json.error.code).toBe('invalid_signature');
     expect(enqueued).toBe(0);
+  });
+
+  it('answers 401 when the header is sent twice, one good value and one bad', async () => {
+    const good = signMeta(raw, secret);
+    for (const values of [
+      [good, `sha256=${'0'.repeat(64)}`],
+      [`sha256=${'0'.repeat(64)}`, good],
+      [good, good],
+    ]) {
+      const before = t.sb.queues.incoming.stats();
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${t.api.baseUrl}/webhooks/meta`, { method: 'POST', agent: false });
+        req.setHeader('content-type', 'application/json');
+        req.setHeader('x-hub-signature-256', values);
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(raw);
+      });
+      const after = t.sb.queues.incoming.stats();
+      expect(status).toBe(401);
+      expect(after.visible + after.inFlight).toBe(before.visible + before.inFlight);
+    }
   });
 
   it('answers 401 for a tampered body signed before tampering', async () => {

@@ -209,7 +209,12 @@ export type FunctionSpec = {
   sendsTo: QueueName[];
   consumes?: QueueName;
   secrets: (
-    'metaAppSecret' | 'metaVerifyToken' | 'jwtSigningKeys' | 'channelTokenKey' | 'assetsSigningKey'
+    | 'metaAppSecret'
+    | 'metaVerifyToken'
+    | 'jwtSigningKeys'
+    | 'channelTokenKey'
+    | 'assetsSigningKey'
+    | 'cursorKey'
   )[];
   /** Publishes to the event bus (EventBridge PutEvents on SwitchboardBus). */
   publishesEvents?: boolean;
@@ -244,7 +249,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     table: 'readwrite',
     sendsTo: [],
-    secrets: ['jwtSigningKeys'],
+    // cursorKey: every function serving a paginated route seals its cursors (topology.test.ts).
+    secrets: ['jwtSigningKeys', 'cursorKey'],
   },
   Api: {
     name: 'Api',
@@ -254,7 +260,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     table: 'readwrite',
     sendsTo: [],
     // channelTokenKey also encrypts CRM destination credentials; assetsSigningKey signs asset URLs.
-    secrets: ['jwtSigningKeys', 'channelTokenKey', 'assetsSigningKey'],
+    secrets: ['jwtSigningKeys', 'channelTokenKey', 'assetsSigningKey', 'cursorKey'],
     // Lead re-syncs, edits and imports.
     publishesEvents: true,
   },

@@ -22,7 +22,7 @@ import { SecretsManagerStore } from './secrets-manager';
 import { SqsDeadLetterAdmin } from './sqs-dlq-admin';
 import { SqsQueueSender } from './sqs-queue';
 import { tenantScopedDbs } from './tenant-credentials';
-import { unavailable } from './unavailable';
+import { NotGrantedError, unavailable } from './unavailable';
 
 // Composes the ports from the environment the stack sets per function (names in env-names.ts).
 // Anything a function's topology entry does not grant is absent from its environment and becomes
@@ -38,6 +38,7 @@ const secretNames: readonly SecretName[] = [
   'channelTokenKey',
   'adminPassword',
   'assetsSigningKey',
+  'cursorKey',
 ];
 
 export type AwsRuntime = {
@@ -136,6 +137,10 @@ async function loadMeta(secrets: SecretStore, env: Env): Promise<AppDeps['meta']
   return { appSecret, verifyToken };
 }
 
+const createdByStack = () => {
+  throw new Error('The cursor key is created by the stack, never by a function');
+};
+
 /** Everything `createApp` needs for one function: the AWS side of the sandbox's composition. */
 export async function awsAppDeps(runtime: AwsRuntime, env: Env = process.env): Promise<AppDeps> {
   const { db, tenantDb, log, secrets, blobs, cipher, incomingQueue, dlq } = runtime;
@@ -145,6 +150,10 @@ export async function awsAppDeps(runtime: AwsRuntime, env: Env = process.env): P
     log,
     tokens: lazy(() => TokenService.fromSecrets(secrets)),
     cipher,
+    cursorKey: env[envNames.secretArn('cursorKey')]
+      ? lazy(async () => Buffer.from(await secrets.get('cursorKey', createdByStack)))
+      : () =>
+          Promise.reject(new NotGrantedError('The cursor key is not granted (see topology.ts)')),
     incomingQueue,
     blobs,
     meta: await loadMeta(secrets, env),

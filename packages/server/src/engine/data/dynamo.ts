@@ -17,6 +17,7 @@ import {
   UpdateCommand,
   type NativeAttributeValue,
 } from '@aws-sdk/lib-dynamodb';
+import { AppError } from '../errors';
 import { table } from '../topology';
 
 // The only module that talks to DynamoDB. Repos call these few verbs; nothing else imports the SDK
@@ -47,6 +48,28 @@ export type QueryInput = {
 };
 
 export type QueryPage = { items: Item[]; lastKey?: Item };
+
+/**
+ * A start key must lie inside its own query: the same partition, a sort key the condition admits,
+ * and (on an index) the table keys as strings. DynamoDB answers anything else with a server-side
+ * ValidationException; a cursor is client input, so this is the client's 400, checked here once
+ * for every paginated query whatever the route made of the cursor.
+ */
+export function startKeyWithin(input: QueryInput, pkName: string, skName: string): boolean {
+  const key = input.startKey;
+  if (!key) return true;
+  if (key[pkName] !== input.pk) return false;
+  const sk = key[skName];
+  if (typeof sk !== 'string' || typeof key.PK !== 'string' || typeof key.SK !== 'string') {
+    return false;
+  }
+  const cond = input.sk;
+  if (!cond) return true;
+  if ('beginsWith' in cond) return sk.startsWith(cond.beginsWith);
+  if ('between' in cond) return sk >= cond.between[0] && sk <= cond.between[1];
+  if ('gt' in cond) return sk > cond.gt;
+  return sk < cond.lt;
+}
 
 /**
  * A middleware for the client's stack (fault injection, tracing). It sits in the `deserialize`
@@ -231,6 +254,11 @@ export class Db {
     this.counts.queries++;
     const pkName = input.index ? `${input.index}PK` : 'PK';
     const skName = input.index ? `${input.index}SK` : 'SK';
+    if (!startKeyWithin(input, pkName, skName)) {
+      throw new AppError('bad_request', 'The cursor is not valid for this list.', {
+        param: 'cursor',
+      });
+    }
     const names: Names = { '#pk': pkName, ...input.filter?.names };
     const values: Values = { ':pk': input.pk, ...input.filter?.values };
     let keyCondition = '#pk = :pk';

@@ -79,7 +79,8 @@ export function createApp(deps: AppDeps, opts: { functions?: FunctionName[] } = 
       }),
       async (c) => {
         const caller = await authenticate(c, route.access, deps);
-        return handler({ c, caller, deps, ...routeInput(c, route) } as RouteRequest);
+        const input = routeInput(c, route, caller, deps.cursorKey);
+        return handler({ c, caller, deps, ...input } as RouteRequest);
       },
     );
   }

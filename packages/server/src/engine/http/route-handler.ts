@@ -31,6 +31,8 @@ export type AppDeps = {
   /** Lazy: a function whose routes never verify tokens (the webhook receiver) never loads the keys. */
   tokens: () => Promise<TokenService>;
   cipher: TokenCipher;
+  /** HMAC key sealing page cursors to their query (cursor.ts); lazy like the token keys. */
+  cursorKey: () => Promise<Uint8Array>;
   incomingQueue: QueueSender;
   blobs: BlobStore;
   meta: { appSecret: string; verifyToken: string };

@@ -8,6 +8,8 @@ import {
 import type { Context } from 'hono';
 import type { ZodType } from 'zod';
 import { AppError, NotFoundError } from '../errors';
+import type { Caller } from './auth-context';
+import { pageCursor, type PageCursor } from './cursor';
 import { fieldErrors } from './validate';
 
 // The edge's half of a route contract: path parameters, query and body parsed with the route's
@@ -21,7 +23,16 @@ export type RouteInput<C extends RouteContract> = {
    * Origin of a public form, its rate limit) still answer before a bad body does.
    */
   body: () => Promise<BodyOf<C>>;
+  /** The list's page cursor, sealed to this route, this caller's tenant and this query. */
+  cursors: PageCursor;
 };
+
+/** Whose data a cursor walks: a tenant's, or (platform routes) the signed-in user's view. */
+function cursorOwner(caller: Caller): string {
+  if (caller.kind === 'tenant') return `tenant:${caller.ctx.tenantId}`;
+  if (caller.kind === 'user') return `user:${caller.userId}`;
+  return 'anonymous';
+}
 
 /**
  * Path ids end up in DynamoDB keys, which refuse keys over 1-2 KB with a server error. An id no
@@ -65,13 +76,29 @@ export function parseJsonText<T>(text: string, schema: ZodType<T>): T {
   return result.data;
 }
 
-export function routeInput<C extends RouteContract>(c: Context, route: C): RouteInput<C> {
+export function routeInput<C extends RouteContract>(
+  c: Context,
+  route: C & { id: string },
+  caller: Caller,
+  cursorKey: () => Promise<Uint8Array>,
+): RouteInput<C> {
   const params = parseParams(c, route);
   const query = parseQuery(c, route);
   let body: Promise<unknown> | undefined;
+  const given = (query as { cursor?: unknown } | undefined)?.cursor;
   return {
     params,
     query,
+    cursors: pageCursor(
+      cursorKey,
+      {
+        route: route.id,
+        tenant: cursorOwner(caller),
+        params: params as Record<string, unknown>,
+        query: query as Record<string, unknown> | undefined,
+      },
+      typeof given === 'string' ? given : undefined,
+    ),
     body: () => {
       const schema = route.body;
       body ??= schema

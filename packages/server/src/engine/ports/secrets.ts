@@ -5,6 +5,8 @@ export type SecretName =
   | 'jwtSigningKeys'
   | 'channelTokenKey'
   | 'adminPassword'
+  // Seals page cursors to their query (engine/http/cursor.ts).
+  | 'cursorKey'
   // Signs tenant asset URLs: the sandbox's HMAC key, or CloudFront's RSA private key (PEM) in AWS.
   | 'assetsSigningKey';
 

@@ -12,6 +12,7 @@ import { tenantData } from '../data/tenant-data';
 import { createMessageProcessor } from '../../modules/messaging/message-processor.service';
 import type { AuthOverrides } from '../../modules/identity/settings';
 import { createApp } from '../http/app';
+import { lazy } from '../lazy';
 import { createLogger, type Logger } from '../log';
 import { FileBlobStore } from '../local/file-blobs';
 import { FileSecretStore } from '../local/file-secrets';
@@ -249,6 +250,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     log,
     tokens: async () => tokens,
     cipher,
+    cursorKey: lazy(async () =>
+      Buffer.from(await secrets.get('cursorKey', () => randomBytes(32).toString('base64url'))),
+    ),
     incomingQueue: incoming,
     blobs,
     meta,

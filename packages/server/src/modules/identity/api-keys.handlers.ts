@@ -3,7 +3,6 @@ import { hashSecret, newApiKey } from './secret-tokens';
 import { NotFoundError } from '../../engine/errors';
 import type { HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
-import { decodeCursor, encodeCursor } from '../../engine/http/validate';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
 
@@ -32,14 +31,14 @@ export const apiKeyHandlers = {
     return c.json({ ...created, key }, 201);
   },
 
-  'api-keys.list': async ({ c, caller, query }) => {
+  'api-keys.list': async ({ c, caller, query, cursors }) => {
     const { data } = tenantOf(caller);
     // The cursor carries a key id only; the tenant's partition comes from the caller.
-    const cursor = decodeCursor(query.cursor, keysCursor);
+    const cursor = await cursors.read(keysCursor);
     const page = await data.apiKeys.list(query.limit, cursor?.after);
     return c.json({
       items: page.items,
-      nextCursor: page.lastId ? encodeCursor({ after: page.lastId }) : null,
+      nextCursor: await cursors.next(page.lastId ? { after: page.lastId } : null),
     });
   },
 

@@ -18,7 +18,6 @@ import { AppError, NotFoundError } from '../../engine/errors';
 import type { HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
 import type { TenantCaller } from '../../engine/http/auth-context';
-import { decodeCursor, encodeCursor } from '../../engine/http/validate';
 import { leadView } from './lead-view';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
@@ -68,17 +67,17 @@ export const leadHandlers = {
     return c.json(outcome.body as object, outcome.status as 202);
   },
 
-  'leads.list': async ({ c, caller, query }) => {
+  'leads.list': async ({ c, caller, query, cursors }) => {
     const { data } = tenantOf(caller);
     if (query.customerId) {
       const leads = await leadsOfContact(data, query.customerId);
       return c.json({ items: leads.map(leadView), nextCursor: null });
     }
-    const cursor = decodeCursor(query.cursor, leadCursor);
+    const cursor = await cursors.read(leadCursor);
     const page = await data.leads.list(filterOf(query), query.limit, cursor?.id);
     return c.json({
       items: page.items.map(leadView),
-      nextCursor: page.lastId ? encodeCursor({ id: page.lastId }) : null,
+      nextCursor: await cursors.next(page.lastId ? { id: page.lastId } : null),
     });
   },
 
@@ -140,17 +139,17 @@ export const leadHandlers = {
     return c.json(note, 201);
   },
 
-  'leads.notes.list': async ({ c, caller, params, query }) => {
+  'leads.notes.list': async ({ c, caller, params, query, cursors }) => {
     const tenant = tenantOf(caller);
     const lead = await requireLead(tenant.data, params.id);
-    const cursor = decodeCursor(query.cursor, notesCursor);
+    const cursor = await cursors.read(notesCursor);
     if (cursor && !cursor.sk.startsWith(`LEADNOTE#${lead.id}#`)) {
       throw new AppError('bad_request', 'The cursor is not valid.', { param: 'cursor' });
     }
     const page = await tenant.data.leadNotes.list(lead.id, query.limit, cursor?.sk);
     return c.json({
       items: page.items,
-      nextCursor: page.lastSk ? encodeCursor({ sk: page.lastSk }) : null,
+      nextCursor: await cursors.next(page.lastSk ? { sk: page.lastSk } : null),
     });
   },
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { HandlerTable } from '../../engine/http/route-handler';
 import { tenantOf } from '../../engine/http/tenant-caller';
-import { decodeCursor, encodeCursor } from '../../engine/http/validate';
 import { conversationView, messageView } from './conversation-view';
 import { getConversation, listInbox, listThread } from './inbox.service';
 
@@ -10,13 +9,13 @@ const inboxCursor = z.object({ id: z.string().min(1).max(64), at: z.string().min
 const messagesCursor = z.object({ before: z.string().startsWith('MSG#').max(512) });
 
 export const conversationHandlers = {
-  'conversations.list': async ({ c, caller, query }) => {
+  'conversations.list': async ({ c, caller, query, cursors }) => {
     const { data, userId } = tenantOf(caller);
     const page = await listInbox(
       data,
       {
         limit: query.limit,
-        after: decodeCursor(query.cursor, inboxCursor),
+        after: await cursors.read(inboxCursor),
         channel: query.channel,
         status: query.status,
         unread: query.unread === 'true',
@@ -26,20 +25,20 @@ export const conversationHandlers = {
     );
     return c.json({
       items: page.items.map((row) => conversationView(row.conversation, row.customer)),
-      nextCursor: page.next ? encodeCursor(page.next) : null,
+      nextCursor: await cursors.next(page.next),
     });
   },
   'conversations.get': async ({ c, caller, params }) => {
     const { conversation, customer } = await getConversation(tenantOf(caller).data, params.id);
     return c.json(conversationView(conversation, customer));
   },
-  'conversations.messages': async ({ c, caller, params, query }) => {
+  'conversations.messages': async ({ c, caller, params, query, cursors }) => {
     const { data } = tenantOf(caller);
-    const cursor = decodeCursor(query.cursor, messagesCursor);
+    const cursor = await cursors.read(messagesCursor);
     const page = await listThread(data, params.id, query.limit, cursor?.before);
     return c.json({
       items: page.items.map(messageView),
-      nextCursor: page.nextBefore ? encodeCursor({ before: page.nextBefore }) : null,
+      nextCursor: await cursors.next(page.nextBefore ? { before: page.nextBefore } : null),
     });
   },
 } satisfies Partial<HandlerTable>;

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { HandlerTable, RouteRequest } from '../../engine/http/route-handler';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
-import { decodeCursor, encodeCursor } from '../../engine/http/validate';
 import type { ConversationStatus } from './conversation.repo';
 import { conversationView, messageView } from './conversation-view';
 import {
@@ -45,17 +44,17 @@ export const inboxHandlers = {
   },
   'conversations.close': statusHandler('closed'),
   'conversations.reopen': statusHandler('open'),
-  'customers.search': async ({ c, caller, query }) => {
+  'customers.search': async ({ c, caller, query, cursors }) => {
     const { data } = tenantOf(caller);
-    const cursor = decodeCursor(query.cursor, customersCursor);
+    const cursor = await cursors.read(customersCursor);
     const page = await data.customers.search(query.search ?? '', query.limit, cursor?.after);
     return c.json({
       items: page.items,
-      nextCursor: page.lastId ? encodeCursor({ after: page.lastId }) : null,
+      nextCursor: await cursors.next(page.lastId ? { after: page.lastId } : null),
     });
   },
-  'customers.get': async ({ c, caller, params, query }) => {
-    const cursor = decodeCursor(query.cursor, timelineCursor);
+  'customers.get': async ({ c, caller, params, query, cursors }) => {
+    const cursor = await cursors.read(timelineCursor);
     const profile = await customerProfile(
       tenantOf(caller).data,
       params.id,
@@ -71,9 +70,9 @@ export const inboxHandlers = {
       }),
       timeline: {
         items: profile.timeline.items.map(messageView),
-        nextCursor: profile.timeline.nextBefore
-          ? encodeCursor({ before: profile.timeline.nextBefore })
-          : null,
+        nextCursor: await cursors.next(
+          profile.timeline.nextBefore ? { before: profile.timeline.nextBefore } : null,
+        ),
       },
     });
   },

@@ -10,6 +10,8 @@ import type { IncomingQueueMessage } from './queue-message';
 const maxBatchMessages = 10;
 const maxBatchBytes = 900 * 1024;
 
+const signatureHeaderShape = /^sha256=[0-9a-fA-F]{64}$/;
+
 /**
  * Checks `X-Hub-Signature-256` against HMAC-SHA256 of the exact bytes received, in constant time.
  * Never re-serialise before checking: Meta escapes unicode and slashes, and the HMAC is over those bytes.
@@ -19,7 +21,9 @@ export function verifyMetaSignature(
   header: string | undefined,
   appSecret: string,
 ): boolean {
-  if (!header?.startsWith('sha256=')) return false;
+  // Exactly one header, exactly 64 hex digits: a repeated header arrives joined with ", " (Node
+  // and the Lambda adapter both), and Buffer.from(…, 'hex') would silently stop at the first bad pair.
+  if (header === undefined || !signatureHeaderShape.test(header)) return false;
   const given = Buffer.from(header.slice('sha256='.length), 'hex');
   const expected = createHmac('sha256', appSecret).update(rawBody).digest();
   return given.length === expected.length && timingSafeEqual(given, expected);

@@ -3,7 +3,6 @@ import { NotFoundError } from '../../engine/errors';
 import type { HandlerTable, RouteRequest } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
 import { nowOf } from '../../engine/http/session-deps';
-import { decodeCursor, encodeCursor } from '../../engine/http/validate';
 import { queues, type QueueName } from '../../engine/topology';
 import { UnroutedRepo } from '../messaging/unrouted.repo';
 import type { TenantStatus } from './tenant.repo';
@@ -89,19 +88,19 @@ export const adminHandlers = {
     );
     return c.json({ ...tenant, owner: { id: owner.id, email: owner.email, existingAccount } }, 201);
   },
-  'admin.tenants.list': async ({ c, deps, query }) => {
+  'admin.tenants.list': async ({ c, deps, query, cursors }) => {
     const page = await new TenantRepo(deps.db).list(
       query.limit,
-      decodeCursor(query.cursor, indexPositionSchema),
+      await cursors.read(indexPositionSchema),
     );
-    return c.json({ items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null });
+    return c.json({ items: page.items, nextCursor: await cursors.next(page.next) });
   },
-  'admin.unrouted.list': async ({ c, deps, query }) => {
+  'admin.unrouted.list': async ({ c, deps, query, cursors }) => {
     const page = await new UnroutedRepo(deps.db).list(
       query.limit,
-      decodeCursor(query.cursor, indexPositionSchema),
+      await cursors.read(indexPositionSchema),
     );
-    return c.json({ items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null });
+    return c.json({ items: page.items, nextCursor: await cursors.next(page.next) });
   },
   'admin.dlq.list': async ({ c, deps, params, query }) => {
     const queue = queueOf(params.queue);
