@@ -10,6 +10,7 @@ import type { ZodType } from 'zod';
 import { AppError, NotFoundError } from '../errors';
 import type { Caller } from './auth-context';
 import { pageCursor, type PageCursor } from './cursor';
+import { jsonShapeIssue } from './json-shape';
 import { fieldErrors } from './validate';
 
 // The edge's half of a route contract: path parameters, query and body parsed with the route's
@@ -66,6 +67,12 @@ export function parseJsonText<T>(text: string, schema: ZodType<T>): T {
     raw = JSON.parse(text);
   } catch {
     throw new AppError('invalid_json', 'The request body is not valid JSON.');
+  }
+  const shape = jsonShapeIssue(raw);
+  if (shape) {
+    throw new AppError('validation_failed', 'The request body is invalid.', {
+      fields: { [shape.path]: shape.message },
+    });
   }
   const result = schema.safeParse(raw);
   if (!result.success) {
