@@ -29,6 +29,38 @@ let a: Party;
 let b: Party;
 /** Ids of both tenants (A's own and B's), plus B's raw keys, to put in paths, bodies and cursors. */
 let knownIds: string[] = [];
+/** Real, sealed cursors of every list: A's, B's and the admin's, with and without filters. */
+let realCursors: string[] = [];
+
+/** Pages every list once (limit 1) as each caller and keeps the cursors it hands out. */
+async function collectCursors(): Promise<string[]> {
+  const found: string[] = [];
+  const paths = [
+    '/conversations?limit=1',
+    '/conversations?limit=1&channel=whatsapp',
+    '/customers?limit=1',
+    '/audit-events?limit=1',
+    '/api-keys?limit=1',
+    '/leads?limit=1',
+  ];
+  for (const party of [a, b]) {
+    const inbox = await t.api.request('GET', '/conversations?limit=1', { token: party.token });
+    const conv = inbox.json.items?.[0];
+    const own = conv
+      ? [`/conversations/${conv.id}/messages?limit=1`, `/customers/${conv.customer.id}?limit=1`]
+      : [];
+    for (const path of [...paths, ...own]) {
+      const res = await t.api.request('GET', path, { token: party.token });
+      const next = res.json?.nextCursor ?? res.json?.timeline?.nextCursor;
+      if (typeof next === 'string') found.push(next);
+    }
+  }
+  for (const path of ['/admin/tenants?limit=1', '/admin/audit-events?limit=1']) {
+    const res = await t.api.request('GET', path, { token: t.adminToken });
+    if (typeof res.json?.nextCursor === 'string') found.push(res.json.nextCursor);
+  }
+  return found;
+}
 
 async function onboard(name: string, email: string, token?: string): Promise<Party> {
   const created = await t.api.request('POST', '/admin/tenants', {
@@ -120,6 +152,8 @@ beforeAll(async () => {
     `CONV#${b.ids[0]}`,
     b.email,
   ];
+  realCursors = await collectCursors();
+  if (realCursors.length < 8) throw new Error(`only ${realCursors.length} real cursors`);
 }, 120_000);
 afterAll(async () => {
   await t?.stop();
@@ -185,6 +219,13 @@ const queryNames = [
   'hub.mode',
   'hub.verify_token',
   'hub.challenge',
+  'from',
+  'to',
+  'stage',
+  'formId',
+  'ownerId',
+  'search',
+  'deleted',
 ];
 
 const idArb = () =>
@@ -205,7 +246,78 @@ const cursorArb = () =>
     idArb().map((id) => b64({ pk: `TENANT#${b.tenantId}`, sk: `CONV#${id}`, gsk: id })),
     fc.jsonValue({ maxDepth: 2 }).map(b64),
     fc.string({ maxLength: 60 }),
+    // Cursors the server really sealed, for another route, tenant or filter than this request's.
+    { weight: 3, arbitrary: fc.constantFrom(...realCursors) },
+    fc
+      .tuple(fc.constantFrom(...realCursors), fc.nat())
+      .map(
+        ([cursor, n]) =>
+          cursor.slice(0, n % cursor.length) + 'A' + cursor.slice((n % cursor.length) + 1),
+      ),
   );
+
+/** `from`/`to` pairs: inverted, equal, open-ended, not dates at all. */
+const rangeArb = () =>
+  fc
+    .tuple(fc.date({ noInvalidDate: true }), fc.date({ noInvalidDate: true }), fc.boolean())
+    .map(([x, y, iso]) => {
+      const [early, late] = x <= y ? [x, y] : [y, x];
+      const show = (d: Date) => (iso ? d.toISOString() : d.toISOString().slice(0, 10));
+      return { from: show(late), to: show(early) };
+    });
+
+/** Values past the shapes any contract declares: deep nesting and the prototype's own names. */
+const nested = (levels: number, leaf: string) => '{"a":'.repeat(levels) + leaf + '}'.repeat(levels);
+const hostileJsonArb = () =>
+  fc.oneof(
+    fc
+      .tuple(fc.constantFrom(...fieldNames), fc.constantFrom(15, 16, 17, 33, 2_000, 20_000))
+      .map(([field, levels]) => `{"${field}":${nested(levels, '1')}}`),
+    fc
+      .tuple(fc.constantFrom(...fieldNames), fc.constantFrom(200, 5_000))
+      .map(([field, levels]) => `{"${field}":${'['.repeat(levels)}${']'.repeat(levels)}}`),
+    fc
+      .tuple(
+        fc.constantFrom(...fieldNames),
+        fc.constantFrom('__proto__', 'constructor', 'prototype'),
+        fc.boolean(),
+      )
+      .map(([field, key, deep]) =>
+        deep ? `{"${field}":{"${key}":{"polluted":true}}}` : `{"${key}":{"${field}":"x"}}`,
+      ),
+  );
+
+/** Tenant regular expressions that backtrack in a backtracking engine, and inputs that trigger them. */
+const regexBombs = [
+  '^a*a*a*a*a*a*$',
+  '^(a+)+$',
+  '(a|a)*b',
+  '^(a|aa)+$',
+  '(.*a){12}',
+  '^(\\w+\\s?)*$',
+];
+const bombInput = 'a'.repeat(100) + '!';
+const regexBombArb = () =>
+  fc.tuple(fc.constantFrom(...regexBombs), fc.boolean()).map(([pattern, asForm]) =>
+    JSON.stringify(
+      asForm
+        ? {
+            name: 'Bomb form',
+            fields: [
+              { key: 'name', label: 'Name', type: 'text', role: 'name', validation: { pattern } },
+              { key: 'email', label: 'E-mail', type: 'email', role: 'email', required: true },
+            ],
+          }
+        : { text: bombInput, name: bombInput, fields: { name: bombInput, pattern } },
+    ),
+  );
+
+/** Valid JSON padded to exactly `bytes` bytes (the limit itself is still allowed). */
+const atSize = (bytes: number) => {
+  const head = '{"name":"';
+  const tail = '"}';
+  return head + 'x'.repeat(Math.max(0, bytes - head.length - tail.length)) + tail;
+};
 
 const valueArb = (): fc.Arbitrary<unknown> =>
   fc.oneof(
@@ -264,17 +376,31 @@ const bodyArb = (route: RouteSpec) =>
     },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
     { weight: 1, arbitrary: fc.constant('x'.repeat((route.maxBodyBytes ?? 1024 * 1024) + 1)) },
+    { weight: 1, arbitrary: fc.constant(atSize(route.maxBodyBytes ?? 1024 * 1024)) },
+    { weight: 1, arbitrary: fc.constant(atSize((route.maxBodyBytes ?? 1024 * 1024) + 1)) },
+    { weight: 2, arbitrary: hostileJsonArb() },
+    { weight: 1, arbitrary: regexBombArb() },
   );
 
 const caseArb = (route: RouteSpec) =>
   fc.record({
     params: fc.array(idArb(), { minLength: 3, maxLength: 3 }),
     rawParam: fc.boolean(),
-    query: fc.dictionary(
-      fc.oneof(fc.constantFrom(...queryNames), fc.string({ maxLength: 8 })),
-      fc.oneof(valueArb().map(asText), cursorArb()),
-      { maxKeys: 4 },
-    ),
+    query: fc
+      .tuple(
+        fc.dictionary(
+          fc.oneof(fc.constantFrom(...queryNames), fc.string({ maxLength: 8 })),
+          fc.oneof(valueArb().map(asText), cursorArb()),
+          { maxKeys: 4 },
+        ),
+        fc.option(rangeArb(), { freq: 3 }),
+        fc.option(cursorArb(), { freq: 2 }),
+      )
+      .map(([query, range, cursor]) => ({
+        ...query,
+        ...(range ?? {}),
+        ...(cursor ? { cursor, limit: '1' } : {}),
+      })),
     body: route.method === 'GET' ? fc.constant(undefined) : fc.option(bodyArb(route), { freq: 8 }),
     contentType: fc.constantFrom(
       'application/json',
