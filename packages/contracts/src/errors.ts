@@ -54,6 +54,11 @@ export const errorCatalog = {
     status: 409,
     message: 'This number or account is already connected to a workspace.',
   },
+  channel_claim_contested: {
+    status: 409,
+    message:
+      'Another workspace already holds this number or account. Your claim is recorded and under review by the platform team.',
+  },
   last_owner: {
     status: 409,
     message: 'A workspace needs at least one owner. Make someone else owner first.',
@@ -78,6 +83,11 @@ export const errorCatalog = {
     message: 'That file is not an image we can use. Try a PNG, JPEG or SVG under 512 KB.',
   },
   invalid_submission: { status: 422, message: 'Some answers need another look.' },
+  lead_too_large: {
+    status: 422,
+    message:
+      'This lead cannot hold that much custom data. Remove some custom fields and try again.',
+  },
   window_closed: {
     status: 422,
     message:
@@ -98,6 +108,11 @@ export const errorCatalog = {
   channel_not_found: {
     status: 422,
     message: 'No connected channel can send this. Connect one in Settings → Channels.',
+  },
+  channel_not_verified: {
+    status: 422,
+    message:
+      'Meta does not confirm that this access token owns that number, WhatsApp Business Account or Instagram account.',
   },
   rate_limited: {
     status: 429,

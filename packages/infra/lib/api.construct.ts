@@ -7,7 +7,6 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
-  Period,
   ResponseType,
   RestApi,
   type IResource,
@@ -28,7 +27,6 @@ const gatewayErrors: { type: ResponseType; status: string; code: string }[] = [
   // An unknown path: API Gateway says 403 "Missing Authentication Token"; the app says 404.
   { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, status: '404', code: 'not_found' },
   { type: ResponseType.THROTTLED, status: '429', code: 'rate_limited' },
-  { type: ResponseType.QUOTA_EXCEEDED, status: '429', code: 'rate_limited' },
   { type: ResponseType.REQUEST_TOO_LARGE, status: '413', code: 'payload_too_large' },
   { type: ResponseType.BAD_REQUEST_PARAMETERS, status: '400', code: 'bad_request' },
   { type: ResponseType.WAF_FILTERED, status: '403', code: 'forbidden' },
@@ -38,8 +36,13 @@ const gatewayErrors: { type: ResponseType; status: string; code: string }[] = [
 
 /**
  * The one regional REST API. Routes are added from the topology by `addRoutes`, each method a
- * Lambda proxy to the function that serves it. The stage throttles, traces, and writes access
- * logs; WAF is associated with it; a usage plan bounds API-key traffic.
+ * Lambda proxy to the function that serves it. The stage throttles every method, traces, and
+ * writes access logs; WAF is associated with it.
+ *
+ * No usage plan: API Gateway plans meter API Gateway API keys, and Switchboard's API keys are its
+ * own (tenant keys in the table, checked by the app, `X-Api-Key` passed through untouched). A plan
+ * with no key bounds nothing. Limits live in WAF (per IP), on this stage (all callers together)
+ * and in the app (per API key and per tenant); see docs/architecture.md, "Request limits".
  */
 export class Api extends Construct {
   readonly api: RestApi;
@@ -76,6 +79,7 @@ export class Api extends Construct {
         loggingLevel: MethodLoggingLevel.ERROR,
         // Never log bodies: they carry messages and tokens.
         dataTraceEnabled: false,
+        // The default for every method (`*/*`): the whole API's share of the account's limit.
         throttlingRateLimit: config.api.rateLimit,
         throttlingBurstLimit: config.api.burstLimit,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
@@ -111,13 +115,6 @@ export class Api extends Construct {
     this.validator = this.api.addRequestValidator('ParameterValidator', {
       validateRequestParameters: true,
       validateRequestBody: false,
-    });
-
-    this.api.addUsagePlan('UsagePlan', {
-      description: 'Bounds traffic from API keys issued to integrations',
-      throttle: { rateLimit: config.usagePlan.rateLimit, burstLimit: config.usagePlan.burstLimit },
-      quota: { limit: config.usagePlan.quotaPerDay, period: Period.DAY },
-      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
     });
 
     const association = new CfnWebACLAssociation(this, 'WafAssociation', {

@@ -1,6 +1,12 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { EventBus, Rule, type EventPattern as CdkEventPattern } from 'aws-cdk-lib/aws-events';
+import {
+  Archive,
+  EventBus,
+  Rule,
+  type EventPattern as CdkEventPattern,
+} from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -23,28 +29,62 @@ function toCdkPattern(pattern: BusRuleSpec['pattern']): CdkEventPattern {
 }
 
 /**
- * SwitchboardBus with a 30-day archive (replay after a fix) and one DLQ for every rule's failed
- * deliveries. Rules come from the topology; an empty list builds just the bus.
+ * SwitchboardBus, encrypted with its own customer-managed key (lead events carry PII), with a
+ * 30-day archive under the same key (replay after a fix) and one DLQ for every rule's failed
+ * deliveries, which is also the bus's own DLQ for events it cannot encrypt or decrypt (a disabled
+ * key). Rules come from the topology; an empty list builds just the bus.
  */
 export class Bus extends Construct {
   readonly bus: EventBus;
   readonly dlq: Queue;
   readonly rules: Rule[] = [];
 
-  constructor(scope: Construct, id: string, props: { key: IKey }) {
+  constructor(scope: Construct, id: string, props: { eventsKey: IKey; dlqKey: IKey }) {
     super(scope, id);
-    this.bus = new EventBus(this, 'Bus', { eventBusName: bus.logicalName });
-    this.bus.archive('Archive', {
-      description: 'Every event on SwitchboardBus, for replay',
-      eventPattern: { account: [Stack.of(this).account] },
-      retention: Duration.days(30),
-    });
     this.dlq = new Queue(this, 'RulesDlq', {
       encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.key,
+      encryptionMasterKey: props.dlqKey,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    // CDK adds the key policy statement: EventBridge may use the key for this bus only
+    // (source account, source ARN and the bus ARN as encryption context).
+    this.bus = new EventBus(this, 'Bus', {
+      eventBusName: bus.logicalName,
+      kmsKey: props.eventsKey,
+      deadLetterQueue: this.dlq,
+    });
+    // Rule targets' DLQ permissions are added per rule; the bus's own DLQ needs its own.
+    this.dlq.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'EventBusDeadLetters',
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.dlq.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': this.bus.eventBusArn } },
+      }),
+    );
+    // Without a key of its own an archive keeps events under an AWS owned key. (`bus.archive()`
+    // drops `kmsKey`, hence the construct.) CDK adds the key policy statements, the key's use
+    // scoped to this bus by encryption context. They name the bus by an ARN built from its name:
+    // a reference to the bus resource would make a cycle (key policy -> bus -> key).
+    const busByArn = EventBus.fromEventBusArn(
+      this,
+      'BusByArn',
+      Stack.of(this).formatArn({
+        service: 'events',
+        resource: 'event-bus',
+        resourceName: bus.logicalName,
+      }),
+    );
+    const archive = new Archive(this.bus, 'Archive', {
+      sourceEventBus: busByArn,
+      description: 'Every event on SwitchboardBus, for replay',
+      eventPattern: { account: [Stack.of(this).account] },
+      retention: Duration.days(30),
+      kmsKey: props.eventsKey,
+    });
+    archive.node.addDependency(this.bus);
   }
 
   /** One rule per topology bus rule, delivering to a function or a queue, failures to the DLQ. */

@@ -19,14 +19,17 @@ export type SwitchboardConfig = {
   alarmEmail?: string;
   assetsSigningPublicKeyPem: string;
   logRetentionDays: number;
+  /** Stage throttling, the default of every method: all callers together. */
   api: { rateLimit: number; burstLimit: number };
-  usagePlan: { rateLimit: number; burstLimit: number; quotaPerDay: number };
   waf: {
     ratePer5MinPerIp: number;
     publicWriteRatePer5MinPerIp: number;
     cdnRatePer5MinPerIp: number;
   };
 };
+
+/** Context keys of the removed usage plan: refused rather than silently ignored. */
+const retiredKeys = ['usagePlanRateLimit', 'usagePlanBurstLimit', 'usagePlanQuotaPerDay'];
 
 const infraDir = fileURLToPath(new URL('../', import.meta.url));
 const placeholderPublicKey = 'keys/assets-url-signing.placeholder.pub.pem';
@@ -73,6 +76,12 @@ export function readConfig(node: Node, env: NodeJS.ProcessEnv = process.env): Sw
       `Switchboard deploys to ${deployRegion} (CloudFront-scope WAF lives there); got region=${region}`,
     );
   }
+  const retired = retiredKeys.filter((key) => text(node, key) !== undefined);
+  if (retired.length > 0) {
+    throw new Error(
+      `context ${retired.join(', ')}: there is no usage plan (API Gateway plans meter API Gateway keys; Switchboard's API keys are the app's, limited per key in the app). Use apiRateLimit / apiBurstLimit for the stage, or the waf* keys.`,
+    );
+  }
   const cidrs = list(node, 'adminAllowCidrs');
   for (const cidr of cidrs) {
     if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(cidr)) throw new Error(`not a CIDR: ${cidr}`);
@@ -87,11 +96,6 @@ export function readConfig(node: Node, env: NodeJS.ProcessEnv = process.env): Sw
     assetsSigningPublicKeyPem: pem(node, 'assetsSigningPublicKey'),
     logRetentionDays: int(node, 'logRetentionDays', 90),
     api: { rateLimit: int(node, 'apiRateLimit', 200), burstLimit: int(node, 'apiBurstLimit', 400) },
-    usagePlan: {
-      rateLimit: int(node, 'usagePlanRateLimit', 50),
-      burstLimit: int(node, 'usagePlanBurstLimit', 100),
-      quotaPerDay: int(node, 'usagePlanQuotaPerDay', 1_000_000),
-    },
     waf: {
       ratePer5MinPerIp: int(node, 'wafRatePer5MinPerIp', 3000),
       publicWriteRatePer5MinPerIp: int(node, 'wafPublicWriteRatePer5MinPerIp', 100),

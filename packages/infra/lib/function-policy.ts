@@ -34,6 +34,9 @@ const tableWrite = [
   'dynamodb:BatchWriteItem',
 ];
 
+/** The encryption context EventBridge binds every event on a CMK-encrypted bus to: the bus ARN. */
+export const busEncryptionContext = 'kms:EncryptionContext:aws:events:event-bus:arn';
+
 /** The table actions tenant-scoped credentials may use. Never Scan: it would cross tenants. */
 export const tenantTableActions = [...tableRead, ...tableWrite];
 
@@ -120,6 +123,19 @@ export function functionStatements(
         sid: 'PublishEvents',
         actions: ['events:PutEvents'],
         resources: [bus.eventBusArn],
+      }),
+      // The bus is encrypted with the events key. Only through EventBridge and only for this bus:
+      // the grant cannot decrypt anything else, even another bus's events under the same key.
+      new PolicyStatement({
+        sid: 'PublishEventsKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [keys.events.keyArn],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': `events.${region}.amazonaws.com`,
+            [busEncryptionContext]: bus.eventBusArn,
+          },
+        },
       }),
     );
   }

@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -13,7 +15,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { SwitchboardConfig } from './config';
 import { functionStatements, type PolicyInputs } from './function-policy';
-import { envNames, lambdaEntryDir, repoRoot, type FunctionName } from './server';
+import { envNames, lambdaEntryDir, repoRoot, serverPackageJson, type FunctionName } from './server';
 import { allFunctions, allQueues, functionAccess, type FunctionAccess } from './topology-reader';
 
 export type DeployedFunction = {
@@ -35,6 +37,45 @@ export type FunctionsProps = PolicyInputs & {
 // esbuild turns CJS dependencies into `require` calls; an ESM bundle has no `require` of its own.
 const requireShim =
   "import { createRequire as __sbCreateRequire } from 'node:module'; const require = __sbCreateRequire(import.meta.url);";
+
+// Tenant patterns run in re2-wasm (RE2 compiled to WebAssembly), which reads its 850 KB binary
+// from its own directory (`__dirname`) and is loaded at run time (`createRequire`, so the server
+// can drop a broken instance and load a fresh one). Bundled, it would have neither: an ESM bundle
+// has no `__dirname`, and a bundled module cannot be reloaded. So it stays a real package,
+// external to esbuild and copied (no install, no network) into each bundle's `node_modules`.
+// Every function gets it, not only the bundles that reach the pattern code today (most do, via
+// the tenant data accessor): a missing copy would fail only at run time, on a tenant's pattern.
+export const esmBundling = { banner: requireShim, externalModules: ['re2-wasm'] };
+
+/** re2-wasm's package directory, as the server resolves it. */
+export const re2PackageDir = dirname(
+  createRequire(serverPackageJson).resolve('re2-wasm/package.json'),
+);
+/** What re2-wasm needs at run time (its JavaScript and the binary) and its licence. */
+const re2PackageFiles = ['package.json', 'LICENSE', 'build'];
+
+const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * afterBundling commands that copy re2-wasm into a bundle's `node_modules`. Under the project root
+ * the source goes through the bundling input directory (the root locally, its mount in Docker).
+ */
+export function copyRe2Package(inputDir: string, outputDir: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(re2PackageDir, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  if (Object.keys(manifest.dependencies ?? {}).length > 0) {
+    throw new Error('re2-wasm now has dependencies: they must be copied into the bundles too');
+  }
+  const fromRoot = relative(repoRoot, re2PackageDir);
+  const inside = !fromRoot.startsWith('..') && !isAbsolute(fromRoot);
+  const source = inside ? join(inputDir, fromRoot) : re2PackageDir;
+  const target = join(outputDir, 'node_modules', 're2-wasm');
+  return [
+    `mkdir -p ${shellQuote(target)}`,
+    `cp -R ${re2PackageFiles.map((f) => shellQuote(join(source, f))).join(' ')} ${shellQuote(target)}`,
+  ];
+}
 
 /**
  * One Lambda per topology function: Node 22 on arm64, bundled locally with esbuild as ESM, its own
@@ -87,7 +128,8 @@ export class Functions extends Construct {
           format: OutputFormat.ESM,
           target: 'node22',
           mainFields: ['module', 'main'],
-          banner: requireShim,
+          banner: esmBundling.banner,
+          externalModules: esmBundling.externalModules,
           // The SDK is bundled so the deployed code runs the versions the tests ran.
           bundleAwsSDK: true,
           minify: true,
@@ -96,6 +138,11 @@ export class Functions extends Construct {
           sourceMapMode: SourceMapMode.DEFAULT,
           sourcesContent: false,
           logLevel: LogLevel.ERROR,
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (inputDir, outputDir) => copyRe2Package(inputDir, outputDir),
+          },
         },
       });
 

@@ -12,6 +12,11 @@ export class Keys extends Construct {
   readonly table: Key;
   /** Queues, their DLQs, the bus DLQ and the raw webhook archive: messages in flight. */
   readonly messaging: Key;
+  /**
+   * SwitchboardBus and its archive: lead events carry names, e-mails and phone numbers. Its own
+   * key, so EventBridge's grant (scoped to the bus by encryption context) opens nothing else.
+   */
+  readonly events: Key;
   /** Secrets Manager entries. */
   readonly secrets: Key;
   /** Tenants' channel access tokens (app-level encryption, bound to the tenant by context). */
@@ -26,6 +31,8 @@ export class Keys extends Construct {
 
     this.table = key('TableKey', 'SocialCRMTable');
     this.messaging = key('MessagingKey', 'queues, DLQs and raw webhook archive');
+    // The EventBridge statements (bus and archive) are added by the Bus construct.
+    this.events = key('EventsKey', 'SwitchboardBus events and their archive');
     this.secrets = key('SecretsKey', 'Secrets Manager entries');
     this.channelTokens = key('ChannelTokenKey', 'tenant channel access tokens');
     this.ops = key('OpsKey', 'log groups and alarm notifications');
@@ -63,10 +70,11 @@ export class Keys extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': account } },
       }),
     );
-    // EventBridge delivers failed events to the (encrypted) bus DLQ.
+    // EventBridge delivers to queues under this key: the rule targets and the bus DLQ. (CDK's
+    // SqsQueue target adds a broader statement of its own for the targets.)
     this.messaging.addToResourcePolicy(
       new PolicyStatement({
-        sid: 'EventBridgeDeadLetters',
+        sid: 'EventBridgeToQueues',
         principals: [new ServicePrincipal('events.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: ['*'],

@@ -69,7 +69,7 @@ export function acknowledgeNagFindings(scope: NagScope): void {
   ack(
     bus.dlq,
     'SQS3',
-    'This queue is the dead-letter queue of the SwitchboardBus rules (set on each rule target), which cdk-nag does not recognise as DLQ use.',
+    'This queue is the dead-letter queue of SwitchboardBus itself and of its rules (set on the bus and on each rule target), which cdk-nag does not recognise as DLQ use.',
   );
 
   const archiveObjects = `${arnToken(storage.rawWebhooks)}/${rawWebhookPrefix}*`;

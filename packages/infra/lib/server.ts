@@ -14,3 +14,7 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const lambdaEntryDir = fileURLToPath(
   new URL('../../server/src/engine/lambda/', import.meta.url),
 );
+/** Resolves the server's own dependencies (re2-wasm, which the bundles carry in node_modules). */
+export const serverPackageJson = fileURLToPath(
+  new URL('../../server/package.json', import.meta.url),
+);

@@ -29,6 +29,7 @@ export class SwitchboardStack extends Stack {
   readonly storage: Storage;
   readonly tenantRole: Role;
   readonly bus: Bus;
+  readonly keys: Keys;
 
   constructor(scope: Construct, id: string, props: SwitchboardStackProps) {
     super(scope, id, props);
@@ -36,12 +37,13 @@ export class SwitchboardStack extends Stack {
     validateTopology();
 
     const keys = new Keys(this, 'Keys');
+    this.keys = keys;
     const data = new Data(this, 'Data', { key: keys.table });
     this.queues = new Queues(this, 'Queues', { key: keys.messaging });
     const storage = new Storage(this, 'Storage', { archiveKey: keys.messaging });
     this.storage = storage;
     const secrets = new Secrets(this, 'Secrets', { key: keys.secrets });
-    const bus = new Bus(this, 'Events', { key: keys.messaging });
+    const bus = new Bus(this, 'Events', { eventsKey: keys.events, dlqKey: keys.messaging });
     this.bus = bus;
     this.webAcls = new WebAcls(this, 'Waf', { config, logsKey: keys.ops });
 

@@ -1,10 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../lib/build-app';
-import { functions, queues, routes, table } from '../lib/server';
+import { readConfig } from '../lib/config';
+import { busEncryptionContext } from '../lib/function-policy';
+import { copyRe2Package, esmBundling, re2PackageDir } from '../lib/functions.construct';
+import { functions, queues, repoRoot, routes, serverPackageJson, table } from '../lib/server';
 import type { SwitchboardStack } from '../lib/switchboard-stack';
 import { tenantLeadingKeys } from '../lib/tenant-role.construct';
 import {
@@ -18,6 +25,7 @@ import {
 } from './cfn';
 
 // One synthesis (with real esbuild bundling of every function) shared by every assertion.
+let app: App;
 let stack: SwitchboardStack;
 let template: CfnTemplate;
 
@@ -26,7 +34,7 @@ const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url),
 };
 
 beforeAll(() => {
-  const app = new App({ context: cdkJson.context });
+  app = new App({ context: cdkJson.context });
   stack = buildApp(app);
   template = Template.fromStack(stack).toJSON() as CfnTemplate;
 }, 120_000);
@@ -77,18 +85,39 @@ describe('routes', () => {
     expect(served).toHaveLength(routes.length);
   });
 
-  it('throttles the stage, logs access, traces, and bounds API-key traffic with a usage plan', () => {
+  it('throttles every method on the stage, logs access and traces', () => {
     const [[, stage]] = resourcesOf(template, 'AWS::ApiGateway::Stage') as [[string, any]];
     const props = propsOf(stage);
     expect(props.TracingEnabled).toBe(true);
     expect(props.AccessLogSetting?.DestinationArn).toBeDefined();
-    const all = (props.MethodSettings as any[]).find((s) => s.HttpMethod === '*');
-    expect(all.ThrottlingRateLimit).toBeGreaterThan(0);
-    expect(all.ThrottlingBurstLimit).toBeGreaterThan(0);
+    const all = (props.MethodSettings as any[]).find(
+      (s) => s.HttpMethod === '*' && s.ResourcePath === '/*',
+    );
+    const config = readConfig(app.node);
+    expect(all.ThrottlingRateLimit).toBe(config.api.rateLimit);
+    expect(all.ThrottlingBurstLimit).toBe(config.api.burstLimit);
     expect(all.DataTraceEnabled).toBe(false);
-    const [[, plan]] = resourcesOf(template, 'AWS::ApiGateway::UsagePlan') as [[string, any]];
-    expect(propsOf(plan).Throttle.RateLimit).toBeGreaterThan(0);
-    expect(propsOf(plan).Quota.Limit).toBeGreaterThan(0);
+  });
+
+  it('has no usage plan or API Gateway key: API keys are the app’s, limited per key there', () => {
+    for (const type of [
+      'AWS::ApiGateway::UsagePlan',
+      'AWS::ApiGateway::UsagePlanKey',
+      'AWS::ApiGateway::ApiKey',
+    ]) {
+      expect(resourcesOf(template, type), type).toEqual([]);
+    }
+    for (const [id, method] of resourcesOf(template, 'AWS::ApiGateway::Method')) {
+      expect(propsOf(method).ApiKeyRequired ?? false, id).toBe(false);
+    }
+    // Only a usage plan could answer QUOTA_EXCEEDED.
+    const responses = resourcesOf(template, 'AWS::ApiGateway::GatewayResponse');
+    expect(responses.map(([, r]) => propsOf(r).ResponseType)).not.toContain('QUOTA_EXCEEDED');
+    // The plan's context keys are refused, not silently ignored.
+    const withPlanKey = new App({ context: { usagePlanRateLimit: '50' } });
+    expect(() => readConfig(withPlanKey.node)).toThrow(
+      /usagePlanRateLimit: there is no usage plan/,
+    );
   });
 
   it('is one regional REST API', () => {
@@ -115,8 +144,9 @@ describe('functions', () => {
     }
   });
 
-  it('lets exactly the publishing functions put events on SwitchboardBus, and tells them its name', () => {
+  it('lets exactly the publishing functions put events on SwitchboardBus and use its key, and tells them its name', () => {
     const busId = logicalId(stack.bus.bus);
+    const eventsKeyId = logicalId(stack.keys.events);
     const statements = identityStatements(template);
     for (const spec of Object.values(functions)) {
       const deployed = stack.functions.get(spec.name);
@@ -125,14 +155,27 @@ describe('functions', () => {
       const policyIds = resourcesOf(template, 'AWS::IAM::Policy')
         .filter(([, p]) => asArray(propsOf(p).Roles).some((r) => referencedIds(r).has(roleId)))
         .map(([id]) => id);
-      const puts = statements.filter(
-        (s) =>
-          policyIds.includes(s.owner) && asArray(s.statement.Action).includes('events:PutEvents'),
-      );
+      const own = statements.filter((s) => policyIds.includes(s.owner));
+      const puts = own.filter((s) => asArray(s.statement.Action).includes('events:PutEvents'));
       const publishes = spec.publishesEvents === true;
       expect(puts.length > 0, spec.name).toBe(publishes);
       for (const { statement } of puts) {
         expect(referencedIds(statement.Resource), spec.name).toEqual(new Set([busId]));
+      }
+      // The bus's key: only through EventBridge, only with this bus as encryption context.
+      const keyUse = own.filter((s) => referencedIds(s.statement.Resource).has(eventsKeyId));
+      expect(keyUse.length, spec.name).toBe(publishes ? 1 : 0);
+      for (const { statement } of keyUse) {
+        expect(asArray(statement.Action).sort(), spec.name).toEqual([
+          'kms:Decrypt',
+          'kms:GenerateDataKey',
+        ]);
+        expect(statement.Condition.StringEquals['kms:ViaService']).toBe(
+          `events.${stack.region}.amazonaws.com`,
+        );
+        expect(referencedIds(statement.Condition.StringEquals[busEncryptionContext])).toEqual(
+          new Set([busId]),
+        );
       }
       expect('EVENT_BUS_NAME' in props.Environment.Variables, spec.name).toBe(publishes);
     }
@@ -202,6 +245,89 @@ describe('queues', () => {
     const [[, bus]] = resourcesOf(template, 'AWS::Events::EventBus') as [[string, any]];
     expect(propsOf(bus).Name).toBe('SwitchboardBus');
     expect(resourcesOf(template, 'AWS::Events::Archive')).toHaveLength(1);
+  });
+});
+
+describe('SwitchboardBus encryption', () => {
+  /** Key policy statements that let EventBridge (the service) use a key. */
+  const eventBridgeStatements = (key: { node: { defaultChild?: unknown } }) =>
+    (propsOf(template.Resources[logicalId(key)]!).KeyPolicy.Statement as any[]).filter(
+      (s) => s.Effect === 'Allow' && s.Principal?.Service === 'events.amazonaws.com',
+    );
+  const busArn = () => `arn:aws:events:${stack.region}:\${AWS::AccountId}:event-bus/SwitchboardBus`;
+
+  it('encrypts the bus and its archive with the events key, not an AWS owned key', () => {
+    const eventsKeyId = logicalId(stack.keys.events);
+    const [[, bus]] = resourcesOf(template, 'AWS::Events::EventBus') as [[string, any]];
+    const [[, archive]] = resourcesOf(template, 'AWS::Events::Archive') as [[string, any]];
+    expect(referencedIds(propsOf(bus).KmsKeyIdentifier)).toEqual(new Set([eventsKeyId]));
+    expect(referencedIds(propsOf(archive).KmsKeyIdentifier)).toEqual(new Set([eventsKeyId]));
+    expect(flatten(propsOf(archive).SourceArn)).toBe(busArn());
+    const key = propsOf(template.Resources[eventsKeyId]!);
+    expect(key.EnableKeyRotation).toBe(true);
+    // Its own key: the messaging key's grants (queues, archive bucket) do not open it.
+    expect(eventsKeyId).not.toBe(logicalId(stack.keys.messaging));
+  });
+
+  it('lets EventBridge use the events key for SwitchboardBus only', () => {
+    const statements = eventBridgeStatements(stack.keys.events);
+    const uses = statements.filter((s) => asArray(s.Action).includes('kms:GenerateDataKey'));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const statement of uses) {
+      expect(asArray(statement.Action)).toContain('kms:Decrypt');
+      expect(flatten(statement.Condition.StringEquals[busEncryptionContext])).toBe(busArn());
+    }
+    // Anything else EventBridge may do with the key is metadata only.
+    for (const statement of statements.filter((s) => !uses.includes(s))) {
+      expect(asArray(statement.Action)).toEqual(['kms:DescribeKey']);
+    }
+    // Nobody else but the account root (the default key administration) is in the key policy.
+    const key = propsOf(template.Resources[logicalId(stack.keys.events)]!);
+    const others = (key.KeyPolicy.Statement as any[]).filter(
+      (s) => s.Principal?.Service !== 'events.amazonaws.com',
+    );
+    expect(others.map((s) => flatten(s.Principal.AWS))).toEqual([
+      'arn:aws:iam::${AWS::AccountId}:root',
+    ]);
+  });
+
+  it('sends events the bus cannot encrypt or decrypt to the (alarmed) rules DLQ', () => {
+    const [[, bus]] = resourcesOf(template, 'AWS::Events::EventBus') as [[string, any]];
+    const dlqId = logicalId(stack.bus.dlq);
+    expect(referencedIds(propsOf(bus).DeadLetterConfig.Arn)).toEqual(new Set([dlqId]));
+    const policy = resourcesOf(template, 'AWS::SQS::QueuePolicy')
+      .map(([, p]) => propsOf(p))
+      .find((p) => asArray(p.Queues).some((q) => referencedIds(q).has(dlqId)))!;
+    const fromBus = (policy.PolicyDocument.Statement as any[]).find(
+      (s) =>
+        s.Principal?.Service === 'events.amazonaws.com' &&
+        referencedIds(s.Condition?.ArnEquals?.['aws:SourceArn']).has(logicalId(stack.bus.bus)),
+    );
+    expect(fromBus?.Action).toBe('sqs:SendMessage');
+  });
+
+  it('lets EventBridge write to the queues it delivers to, under their own key', () => {
+    // Rule targets and the DLQ are queues under the messaging key, with an SSE data key per
+    // message: EventBridge needs GenerateDataKey (and Decrypt) on that key, for this account only.
+    for (const [, rule] of resourcesOf(template, 'AWS::Events::Rule')) {
+      for (const target of propsOf(rule).Targets as any[]) {
+        for (const id of [
+          ...referencedIds(target.Arn),
+          ...referencedIds(target.DeadLetterConfig.Arn),
+        ]) {
+          expect(referencedIds(propsOf(template.Resources[id]!).KmsMasterKeyId)).toEqual(
+            new Set([logicalId(stack.keys.messaging)]),
+          );
+        }
+      }
+    }
+    const sendsToQueues = eventBridgeStatements(stack.keys.messaging).find(
+      (s) => s.Sid === 'EventBridgeToQueues',
+    );
+    expect(asArray(sendsToQueues?.Action).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(sendsToQueues?.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+    });
   });
 });
 
@@ -275,6 +401,7 @@ describe('stores', () => {
     expect(secrets.map(([, s]) => flatten(propsOf(s).Name).split('/')[1]).sort()).toEqual([
       'adminPassword',
       'assetsSigningKey',
+      'cursorKey',
       'jwtSigningKeys',
       'metaAppSecret',
       'metaVerifyToken',
@@ -476,6 +603,120 @@ describe('alarms', () => {
     expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(Object.keys(functions).length);
     expect(metrics.filter((m) => m === '5XXError')).toHaveLength(1);
     for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
+  });
+});
+
+describe('re2-wasm in the bundles', () => {
+  /** The staged asset directory of a function's code (what `cdk deploy` zips). */
+  const assetDir = (name: keyof typeof functions) => {
+    const props = propsOf(template.Resources[logicalId(stack.functions.get(name).fn)]!);
+    const hash = (props.Code.S3Key as string).replace(/\.zip$/, '');
+    return join(app.outdir, `asset.${hash}`);
+  };
+  /** Every module esbuild put in a bundle (its source map's sources). */
+  const bundled = (dir: string) =>
+    (JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources;
+  /** Runs an ES module script in a fresh node, away from the repository's node_modules. */
+  const runNode = (script: string, env: Record<string, string> = {}) => {
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: tmpdir(),
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+    // A failing minified module prints its source: keep only the error line.
+    const error = /^\w*Error\b.*$/m.exec(run.stderr)?.[0];
+    expect({ status: run.status, error }).toEqual({ status: 0, error: undefined });
+    return JSON.parse(run.stdout) as unknown;
+  };
+
+  it('ships re2-wasm beside every bundle as a package, with its binary, not inside the bundle', () => {
+    const binary = readFileSync(join(re2PackageDir, 'build/wasm/re2.wasm'));
+    for (const spec of Object.values(functions)) {
+      const dir = assetDir(spec.name);
+      const shipped = join(dir, 'node_modules/re2-wasm/build/wasm/re2.wasm');
+      expect(existsSync(shipped), spec.name).toBe(true);
+      expect(readFileSync(shipped).equals(binary), spec.name).toBe(true);
+      expect(
+        bundled(dir).filter((s) => s.includes('node_modules/re2-wasm/')),
+        spec.name,
+      ).toEqual([]);
+    }
+    // The lead functions run tenant patterns (the copy goes to every function regardless).
+    for (const name of ['Api', 'LeadIngest'] as const) {
+      expect(
+        bundled(assetDir(name)).some((s) => s.endsWith('modules/leads/safe-regex.ts')),
+        name,
+      ).toBe(true);
+    }
+  });
+
+  it('loads RE2 from each function’s own asset directory', () => {
+    for (const spec of Object.values(functions)) {
+      const dir = assetDir(spec.name);
+      const result = runNode(
+        [
+          "import { createRequire } from 'node:module';",
+          'const require = createRequire(process.env.BUNDLE);',
+          "const { RE2 } = require('re2-wasm');",
+          "const re = new RE2('^a+$', 'u');",
+          "console.log(JSON.stringify({ from: require.resolve('re2-wasm'), test: [re.test('aaa'), re.test('aab')] }));",
+        ].join('\n'),
+        { BUNDLE: join(dir, 'index.mjs') },
+      ) as { from: string; test: boolean[] };
+      expect(result.from.startsWith(join(dir, 'node_modules')), spec.name).toBe(true);
+      expect(result.test, spec.name).toEqual([true, false]);
+    }
+  });
+
+  it('serves both ways of loading it from an ESM bundle built like the functions’', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sb-re2-'));
+    try {
+      await build({
+        stdin: {
+          // A static import, and the server's run-time require: both must find the package.
+          contents: [
+            "import { createRequire } from 'node:module';",
+            "import { RE2 } from 're2-wasm';",
+            "const late = createRequire(import.meta.url)('re2-wasm') as { RE2: typeof RE2 };",
+            "console.log(JSON.stringify([new RE2('^a+$', 'u').test('aaa'), new late.RE2('^a+$', 'u').test('aab')]));",
+          ].join('\n'),
+          resolveDir: dirname(serverPackageJson),
+          loader: 'ts',
+        },
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        minify: true,
+        banner: { js: esmBundling.banner },
+        external: esmBundling.externalModules,
+        outfile: join(out, 'index.mjs'),
+        logLevel: 'error',
+      });
+      for (const command of copyRe2Package(repoRoot, out)) {
+        execFileSync('bash', ['-c', command], { cwd: repoRoot });
+      }
+      expect(runNode(`await import(${JSON.stringify(join(out, 'index.mjs'))});`)).toEqual([
+        true,
+        false,
+      ]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('stack size', () => {
+  it('stays under CloudFormation’s 500 resources per stack', () => {
+    const resources = Object.values(template.Resources);
+    const byType = new Map<string, number>();
+    for (const r of resources) byType.set(r.Type, (byType.get(r.Type) ?? 0) + 1);
+    const top = [...byType].sort((a, b) => b[1] - a[1]).slice(0, 5);
+    console.log(
+      `Switchboard stack: ${resources.length} of 500 CloudFormation resources (${top.map(([t, n]) => `${t.replace('AWS::', '')} ${n}`).join(', ')})`,
+    );
+    expect(resources.length).toBeLessThan(500);
   });
 });
 

@@ -28,7 +28,7 @@ export const channelRoutes = defineRoutes({
     tag: 'Channels',
     summary: 'Connect (or reconnect) a WhatsApp number or Instagram account',
     description:
-      'Meta is asked first whether the token works and can see the number or account. The token is encrypted at rest and never returned. Connecting a number the workspace already has replaces its token (reconnect, 200).',
+      'Meta is asked first, and nothing is written unless it confirms the claim: for WhatsApp, that the token can see the number and that `GET /{waba-id}/phone_numbers` lists it under the WABA; for Instagram, that the account behind the token (`GET /me`) is the claimed id (`channel_not_verified` otherwise). The token is encrypted at rest and never returned. Connecting a number the workspace already has replaces its token (reconnect, 200). A verified claim to something another workspace holds is not settled by arrival order: it is recorded for a platform admin (409 `channel_claim_contested`) while the holder keeps it.',
     body: createChannelRequestSchema,
     maxBodyBytes: 16 * KiB,
     responses: {
@@ -37,9 +37,13 @@ export const channelRoutes = defineRoutes({
     },
     errors: [
       'channel_already_connected',
+      'channel_claim_contested',
       'channel_token_invalid',
       'channel_not_found',
+      'channel_not_verified',
+      'conflict',
       'meta_unavailable',
+      'meta_error',
     ],
   },
   'channels.list': {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { auditEventSchema, listAuditEventsQuerySchema } from '../auth';
+import { channelClaimSchema, resolveChannelClaimRequestSchema } from '../channels';
 import { pageOf } from '../conversations';
 import { defineRoutes } from '../route-contract';
 import { createTenantRequestSchema, tenantSchema } from '../tenants';
@@ -42,6 +43,10 @@ export const queueNameSchema = z.enum([
   'LeadMergeQueue',
   'CrmSyncQueue',
 ]);
+
+export const listChannelClaimsQuerySchema = listQuerySchema.extend({
+  status: z.enum(['open', 'closed']).default('open'),
+});
 
 export const platformRoutes = defineRoutes({
   'admin.tenants.create': {
@@ -153,6 +158,31 @@ export const platformRoutes = defineRoutes({
     query: listAuditEventsQuerySchema,
     responses: { 200: { description: 'A page of events.', schema: pageOf(auditEventSchema) } },
     errors: ['bad_request'],
+  },
+  'admin.channel-claims.list': {
+    method: 'GET',
+    path: '/admin/channel-claims',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'Contested channel claims, most recently updated first',
+    description:
+      'A workspace that proved to Meta it may use a number, WABA or Instagram account another workspace holds gets 409 `channel_claim_contested`; its claim waits here. `status=closed` lists the decided ones.',
+    query: listChannelClaimsQuerySchema,
+    responses: { 200: { description: 'A page of claims.', schema: pageOf(channelClaimSchema) } },
+    errors: ['bad_request'],
+  },
+  'admin.channel-claims.resolve': {
+    method: 'POST',
+    path: '/admin/channel-claims/{id}/resolve',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'Decide a contested channel claim',
+    description:
+      'Award it to the holder (nothing changes) or to the claimant: the holder’s channel for a contested number or account is disconnected (its conversations stay), the claimant’s channel is created with the token it proved, and a contested WABA route moves to it. Audited in the platform’s and both workspaces’ trails.',
+    body: resolveChannelClaimRequestSchema,
+    maxBodyBytes: 4 * KiB,
+    responses: { 200: { description: 'The decided claim.', schema: channelClaimSchema } },
+    errors: ['conflict'],
   },
   'audit.list': {
     method: 'GET',

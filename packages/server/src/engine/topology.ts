@@ -72,6 +72,8 @@ export const routeFunctions: Record<RouteId, HttpFunctionName> = {
   'admin.users.disable': 'AuthService',
   'admin.users.enable': 'AuthService',
   'admin.audit.list': 'AuthService',
+  'admin.channel-claims.list': 'Api',
+  'admin.channel-claims.resolve': 'Api',
   'users.invite': 'Api',
   'users.list': 'Api',
   'users.update': 'Api',

@@ -4,6 +4,7 @@ import { apiKeyHandlers } from './identity/api-keys.handlers';
 import { auditHandlers } from './platform/audit.handlers';
 import { authHandlers } from './identity/auth.handlers';
 import { channelHandlers } from './channels/channels.handlers';
+import { claimHandlers } from './channels/claims.handlers';
 import { conversationHandlers } from './messaging/conversations.handlers';
 import { inboxHandlers } from './messaging/inbox.handlers';
 import { messagingHandlers } from './messaging/send-message.handlers';
@@ -22,6 +23,7 @@ export const handlers: HandlerTable = {
   ...authHandlers,
   ...adminHandlers,
   ...channelHandlers,
+  ...claimHandlers,
   ...conversationHandlers,
   ...inboxHandlers,
   ...messagingHandlers,

@@ -22,6 +22,16 @@ export type ChannelWithSecret = Channel & { tokenCiphertext: string };
 
 export type RouteTarget = { tenantId: string; channelId: string };
 
+/**
+ * A routing key's holder. `verified`: written after Meta confirmed the claim (the WABA listed the
+ * number for the tenant's token, or `/me` was the account); routing keys from before claims were
+ * verified carry no `verifiedAt`, and a WABA key without it routes nothing.
+ */
+export type RouteHolder = RouteTarget & { verified: boolean };
+
+/** A key another channel holds that this create may take from it (a platform admin's award). */
+export type RouteTakeover = { kind: RouteKind; fromTenantId: string; fromChannelId: string };
+
 export type NewChannel =
   | {
       type: 'whatsapp';
@@ -34,6 +44,12 @@ export type NewChannel =
 
 export class RouteTakenError extends Error {
   override readonly name = 'RouteTakenError';
+  constructor(
+    readonly kind: RouteKind,
+    readonly externalId: string,
+  ) {
+    super(`${kind} ${externalId} is already connected`);
+  }
 }
 
 function toChannel(item: Item): Channel {
@@ -50,6 +66,32 @@ function toChannel(item: Item): Channel {
   };
 }
 
+/**
+ * Who may write a routing key: nobody holds it; for a WABA, also this tenant or a holder that never
+ * proved it; and the one holder a platform admin's award names.
+ */
+function routeCondition(
+  kind: RouteKind,
+  tenantId: string,
+  from?: RouteTakeover,
+): { ifNotExists: true } | { condition: string; values: Record<string, string> } {
+  if (kind !== 'wa-waba') {
+    return from
+      ? {
+          condition: 'attribute_not_exists(PK) OR (tenantId = :from AND channelId = :fromChannel)',
+          values: { ':from': from.fromTenantId, ':fromChannel': from.fromChannelId },
+        }
+      : { ifNotExists: true };
+  }
+  const base = 'attribute_not_exists(PK) OR tenantId = :t OR attribute_not_exists(verifiedAt)';
+  return from
+    ? {
+        condition: `${base} OR tenantId = :from`,
+        values: { ':t': tenantId, ':from': from.fromTenantId },
+      }
+    : { condition: base, values: { ':t': tenantId } };
+}
+
 function routeKeysOf(channel: NewChannel): [RouteKind, string][] {
   return channel.type === 'whatsapp'
     ? [
@@ -63,9 +105,11 @@ function routeKeysOf(channel: NewChannel): [RouteKind, string][] {
 export class RouteRepo {
   constructor(private readonly db: Db) {}
 
-  async resolve(kind: RouteKind, externalId: string): Promise<RouteTarget | undefined> {
+  async resolve(kind: RouteKind, externalId: string): Promise<RouteHolder | undefined> {
     const item = await this.db.get(keys.route(kind, externalId));
-    return item ? { tenantId: item.tenantId, channelId: item.channelId } : undefined;
+    return item
+      ? { tenantId: item.tenantId, channelId: item.channelId, verified: Boolean(item.verifiedAt) }
+      : undefined;
   }
 }
 
@@ -82,32 +126,36 @@ export class ChannelRepo {
   ) {}
 
   /**
-   * Claims the routing keys, then writes the channel. A WABA may hold several numbers of one tenant,
-   * so its key is shared within a tenant but never across tenants; a phone number or an Instagram
-   * account belongs to one channel.
+   * Claims the routing keys, then writes the channel. Callers verify the claim with Meta first
+   * (channel-connect.service.ts): every key written here is marked `verifiedAt`. A WABA may hold
+   * several numbers of one tenant, so its key is shared within a tenant but never across tenants
+   * (a key nobody proved, from before verification, goes to the tenant that proves it); a phone
+   * number or an Instagram account belongs to one channel. `takeOver` names keys a platform admin
+   * awarded to this tenant: each may be taken from exactly that holder.
    */
-  async create(input: NewChannel, now = new Date()): Promise<Channel> {
+  async create(
+    input: NewChannel,
+    opts: { takeOver?: RouteTakeover[]; now?: Date } = {},
+  ): Promise<Channel> {
+    const now = opts.now ?? new Date();
     const id = randomId('ch');
     const claimed: [RouteKind, string][] = [];
     for (const [kind, externalId] of routeKeysOf(input)) {
       const shared = kind === 'wa-waba';
+      const from = opts.takeOver?.find((t) => t.kind === kind);
       const ok = await this.platformDb.put(
         {
           ...keys.route(kind, externalId),
           tenantId: this.tenantId,
           channelId: id,
+          verifiedAt: now.toISOString(),
           entity: 'Route',
         },
-        shared
-          ? {
-              condition: 'attribute_not_exists(PK) OR tenantId = :t',
-              values: { ':t': this.tenantId },
-            }
-          : { ifNotExists: true },
+        routeCondition(kind, this.tenantId, from),
       );
       if (!ok) {
         await this.releaseRoutes(claimed, id);
-        throw new RouteTakenError(`${kind} ${externalId} is already connected`);
+        throw new RouteTakenError(kind, externalId);
       }
       if (!shared) claimed.push([kind, externalId]);
     }
@@ -169,6 +217,23 @@ export class ChannelRepo {
     );
   }
 
+  /**
+   * Reconnect of a WhatsApp channel whose WABA Meta just confirmed: the WABA key becomes (or stays)
+   * this tenant's, verified, unless another tenant proved it first. Returns whether it holds it.
+   */
+  async claimWabaRoute(channelId: string, wabaId: string, now = new Date()): Promise<boolean> {
+    return this.platformDb.put(
+      {
+        ...keys.route('wa-waba', wabaId),
+        tenantId: this.tenantId,
+        channelId,
+        verifiedAt: now.toISOString(),
+        entity: 'Route',
+      },
+      routeCondition('wa-waba', this.tenantId),
+    );
+  }
+
   /** Reconnect: a new (verified) token for an existing channel, which becomes active again. */
   async replaceToken(
     channelId: string,
@@ -215,9 +280,11 @@ export class ChannelRepo {
       );
       const wabaKey = keys.route('wa-waba', channel.wabaId);
       if (sibling) {
-        await this.platformDb.put(
-          { ...wabaKey, tenantId: this.tenantId, channelId: sibling.id, entity: 'Route' },
-          { condition: 'tenantId = :t', values: { ':t': this.tenantId } },
+        // Only the channel changes: the tenant's proof of the WABA (`verifiedAt`) stays.
+        await this.platformDb.update(
+          wabaKey,
+          { set: 'channelId = :c' },
+          { condition: 'tenantId = :t', values: { ':t': this.tenantId, ':c': sibling.id } },
         );
       } else {
         await this.platformDb.delete(wabaKey, {

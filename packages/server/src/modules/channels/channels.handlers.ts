@@ -1,6 +1,6 @@
 import { connectChannel, disconnectChannel } from './channel-connect.service';
 import { approvedTemplates } from '../messaging/message-templates.service';
-import { NotFoundError } from '../../engine/errors';
+import { AppError, NotFoundError } from '../../engine/errors';
 import { outboundDepsOf } from '../messaging/outbound-deps';
 import type { HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
@@ -10,14 +10,37 @@ export const channelHandlers = {
   'channels.create': async ({ c, caller, deps, body }) => {
     const { data } = tenantOf(caller);
     const input = await body();
-    // Meta checks the token and id first; connecting a number the workspace has is a reconnect.
-    const { channel, created } = await connectChannel(outboundDepsOf(deps), data, input);
+    // Meta confirms the claim first; connecting a number the workspace has is a reconnect.
+    const result = await connectChannel(outboundDepsOf(deps), data, input);
+    if (result.outcome === 'contested') {
+      // The holder stays anonymous to the claimant; the platform's trail names both.
+      await audit(
+        c,
+        caller,
+        deps,
+        {
+          action: 'channel.claim_contested',
+          target: { type: 'channel_claim', id: result.claimId },
+          details: { type: input.type, contested: result.contested.map((k) => k.kind).join(',') },
+        },
+        { tenantIds: [data.tenantId], platform: true },
+      );
+      throw new AppError(
+        'channel_claim_contested',
+        'Another workspace already holds this number, WhatsApp Business Account or Instagram account. The claim is recorded for the platform admin to review; the other workspace keeps it meanwhile.',
+        {
+          claimId: result.claimId,
+          contested: result.contested.map(({ kind, externalId }) => ({ kind, externalId })),
+        },
+      );
+    }
+    const { channel, outcome } = result;
     await audit(c, caller, deps, {
-      action: created ? 'channel.connected' : 'channel.reconnected',
+      action: outcome === 'created' ? 'channel.connected' : 'channel.reconnected',
       target: { type: 'channel', id: channel.id },
       details: { type: channel.type },
     });
-    return c.json(channel, created ? 201 : 200);
+    return c.json(channel, outcome === 'created' ? 201 : 200);
   },
   'channels.list': async ({ c, caller }) => {
     const { data } = tenantOf(caller);

@@ -55,11 +55,22 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
   // not deliver a single message to the old tenant (one strongly consistent read per entry).
   const activeCache = new Map<string, { active: boolean; until: number }>();
 
-  async function lookup(
-    kind: 'wa-phone' | 'wa-waba' | 'ig',
-    id: string,
-  ): Promise<RouteTarget | undefined> {
-    return routes.resolve(kind, id);
+  /**
+   * Exact keys first (the phone number id, the Instagram account id); a WABA key only as the
+   * fallback for its other numbers, and only when its tenant proved the WABA to Meta (a key from
+   * before claims were verified routes nothing: the entry is kept for the admin instead).
+   */
+  async function routeOf(routing: Routing): Promise<RouteTarget | { unrouted: string }> {
+    if (routing.channel !== 'whatsapp') {
+      const account = await routes.resolve('ig', routing.accountId);
+      return account ?? { unrouted: 'no_tenant_for_routing_key' };
+    }
+    const exact = await routes.resolve('wa-phone', routing.phoneNumberId);
+    if (exact) return exact;
+    const waba = await routes.resolve('wa-waba', routing.wabaId);
+    if (!waba) return { unrouted: 'no_tenant_for_routing_key' };
+    if (!waba.verified) return { unrouted: 'waba_not_verified' };
+    return { tenantId: waba.tenantId, channelId: waba.channelId };
   }
 
   async function tenantActive(tenantId: string): Promise<boolean> {
@@ -72,12 +83,8 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
   }
 
   async function resolve(routing: Routing): Promise<Resolved> {
-    const target =
-      routing.channel === 'whatsapp'
-        ? ((await lookup('wa-phone', routing.phoneNumberId)) ??
-          (await lookup('wa-waba', routing.wabaId)))
-        : await lookup('ig', routing.accountId);
-    if (!target) return { unrouted: 'no_tenant_for_routing_key' };
+    const target = await routeOf(routing);
+    if ('unrouted' in target) return target;
     if (!(await tenantActive(target.tenantId))) return { unrouted: 'tenant_suspended' };
     return {
       target,

@@ -309,6 +309,75 @@ describe('reads', () => {
     ]);
     expect(seen[1]?.query.get('after')).toBe('QVFIUm');
   });
+
+  it("lists a WABA's phone numbers page by page (GET /{waba-id}/phone_numbers)", async () => {
+    const number = (id: string) => ({
+      verified_name: 'Lucky Shrub',
+      code_verification_status: 'VERIFIED',
+      display_phone_number: '+1 555-010-9988',
+      quality_rating: 'GREEN',
+      platform_type: 'CLOUD_API',
+      throughput: { level: 'STANDARD' },
+      id,
+    });
+    queue.push({
+      status: 200,
+      body: {
+        data: [number('106540352242922')],
+        paging: {
+          cursors: { before: 'QVFIUk', after: 'QVFIUm' },
+          next: 'https://graph.facebook.com/v26.0/102290129340398/phone_numbers?after=QVFIUm',
+        },
+      },
+    });
+    queue.push({
+      status: 200,
+      body: { data: [number('106540352242923')], paging: { cursors: { before: 'a', after: 'b' } } },
+    });
+    const list = await client().listPhoneNumbers(token, '102290129340398');
+    expect(list.map((n) => n.id)).toEqual(['106540352242922', '106540352242923']);
+    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
+      'GET /v26.0/102290129340398/phone_numbers',
+      'GET /v26.0/102290129340398/phone_numbers',
+    ]);
+    expect(seen[0]?.query.get('fields')).toBe(
+      'id,display_phone_number,verified_name,quality_rating',
+    );
+    expect(seen[1]?.query.get('after')).toBe('QVFIUm');
+    expect(seen[0]?.headers.authorization).toBe(`Bearer ${token}`);
+  });
+
+  it("maps a WABA the token cannot see to Meta's code 100 (not found)", async () => {
+    queue.push(
+      metaError(400, {
+        message:
+          "Unsupported get request. Object with ID '102290129340398' does not exist, cannot be loaded due to missing permissions, or does not support this operation.",
+        type: 'GraphMethodException',
+        code: 100,
+        error_subcode: 33,
+      }),
+    );
+    const err = await failure(client().listPhoneNumbers(token, '102290129340398'));
+    expect(err).toBeInstanceOf(GraphApiError);
+    expect((err as GraphApiError).kind).toBe('not_found');
+    expect(seen).toHaveLength(1);
+  });
+
+  it('asks the Instagram host who the token belongs to (GET /me)', async () => {
+    queue.push({
+      status: 200,
+      body: { id: '7120000000000000', user_id: '17841405793187218', username: 'lucky_shrub' },
+    });
+    const me = await client().getInstagramMe('IGAAFakeInstagramUserToken');
+    expect(me).toEqual({
+      id: '7120000000000000',
+      user_id: '17841405793187218',
+      username: 'lucky_shrub',
+    });
+    expect(seen[0]?.path).toBe('/ig-host/v26.0/me');
+    expect(seen[0]?.query.get('fields')).toBe('id,user_id,username,name');
+    expect(seen[0]?.headers.authorization).toBe('Bearer IGAAFakeInstagramUserToken');
+  });
 });
 
 describe('errors, retries and timeouts', () => {

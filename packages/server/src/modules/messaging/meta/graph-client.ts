@@ -7,7 +7,8 @@ import {
 } from './graph-errors';
 
 // The one place that talks to Meta's Graph API: WhatsApp Cloud API sends, Instagram sends, and the
-// few reads the product needs (phone number, Instagram account, message templates). Base URL and
+// few reads the product needs (phone number, a WABA's phone numbers, Instagram account, the account
+// behind a token, message templates). Base URL and
 // version are configuration; the token travels in the Authorization header (never the query
 // string, so it cannot leak into access logs). Each attempt has a timeout; only throttling and
 // temporary failures are retried, with exponential backoff and full jitter.
@@ -178,6 +179,28 @@ const instagramAccountResponse = z.object({
 });
 export type InstagramAccountInfo = z.infer<typeof instagramAccountResponse>;
 
+const phoneNumbersPage = z.object({
+  data: z.array(phoneNumberResponse),
+  paging: z
+    .object({
+      cursors: z.object({ after: z.string().optional() }).optional(),
+      next: z.string().optional(),
+    })
+    .optional(),
+});
+
+/**
+ * `GET /me` with an Instagram User access token (Instagram API with Instagram Login): `user_id` is
+ * the professional account's id, the one webhooks and sends use; `id` is app-scoped.
+ */
+const instagramMeResponse = z.object({
+  id: z.string(),
+  user_id: z.string().optional(),
+  username: z.string().optional(),
+  name: z.string().optional(),
+});
+export type InstagramMeInfo = z.infer<typeof instagramMeResponse>;
+
 const templateSchema = z.object({
   id: z.string().optional(),
   name: z.string(),
@@ -288,6 +311,46 @@ export class GraphClient {
       query: { fields: 'id,username,name' },
     });
     return parseOrThrow(instagramAccountResponse, raw);
+  }
+
+  /**
+   * The phone numbers of a WABA that this token may see (`GET /{waba-id}/phone_numbers`), following
+   * the `after` cursor for at most `maxPages` pages of 100. A token without access to the WABA gets
+   * Meta's code 100 (unknown object or missing permission), like an id that does not exist.
+   */
+  async listPhoneNumbers(token: string, wabaId: string, maxPages = 20): Promise<PhoneNumberInfo[]> {
+    const out: PhoneNumberInfo[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      const raw = await this.request({
+        base: this.config.baseUrl,
+        method: 'GET',
+        path: `${encodeURIComponent(wabaId)}/phone_numbers`,
+        token,
+        query: {
+          fields: 'id,display_phone_number,verified_name,quality_rating',
+          limit: '100',
+          ...(after ? { after } : {}),
+        },
+      });
+      const parsed = parseOrThrow(phoneNumbersPage, raw);
+      out.push(...parsed.data);
+      after = parsed.paging?.cursors?.after;
+      if (!parsed.paging?.next || !after) break;
+    }
+    return out;
+  }
+
+  /** The Instagram account behind a token (`GET /me`): whom the token speaks for, whatever it can read. */
+  async getInstagramMe(token: string): Promise<InstagramMeInfo> {
+    const raw = await this.request({
+      base: this.config.instagramBaseUrl,
+      method: 'GET',
+      path: 'me',
+      token,
+      query: { fields: 'id,user_id,username,name' },
+    });
+    return parseOrThrow(instagramMeResponse, raw);
   }
 
   /** Every template of a WABA (all statuses), following the `after` cursor for at most `maxPages` pages. */

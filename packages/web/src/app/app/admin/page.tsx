@@ -2,6 +2,7 @@
 
 import { createTenantRequestSchema } from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { BuildingIcon } from '@/components/icons';
@@ -66,7 +67,18 @@ export default function AdminPage() {
   }
   return (
     <div className="min-h-full">
-      <PageHeader title="Platform" description="Workspaces on this Switchboard installation." />
+      <PageHeader
+        title="Platform"
+        description="Workspaces on this Switchboard installation."
+        actions={
+          <Link
+            className="text-sm font-medium text-brand hover:underline"
+            href="/app/admin/channel-claims/"
+          >
+            Contested channel claims
+          </Link>
+        }
+      />
       <div className="mx-auto grid max-w-5xl gap-6 p-4 md:p-6 lg:grid-cols-[1fr_22rem]">
         <Card>
           {tenants.isLoading ? (

@@ -67,6 +67,13 @@ export const standInErrors = {
       `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
       { type: 'GraphMethodException', subcode: 33 },
     ),
+  /** An edge asked of a node that has none (e.g. `phone_numbers` of a phone number). */
+  nonexistingField: (field: string, nodeType: string) =>
+    graphError(
+      400,
+      100,
+      `(#100) Tried accessing nonexisting field (${field}) on node type (${nodeType})`,
+    ),
   unknownPath: (path: string) => graphError(400, 2500, `Unknown path components: ${path}`),
   invalidParameter: (details: string) =>
     graphError(400, 100, '(#100) Invalid parameter', { details, whatsapp: true }),

@@ -3,16 +3,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { Logger } from '../../../../engine/log';
+import { BusinessRegistry, type RegisteredKind } from './business-registry';
 import { graphError, standInErrors, type StandInError } from './errors';
 import { defaultTemplates, expectedBodyParameters, type StandInTemplate } from './templates';
 import { WebhookPoster, igReadWebhook, waStatusWebhook } from './webhooks';
 
 // The sandbox's Meta: a real HTTP server on 127.0.0.1 that honours the Graph API's contract for
 // the calls Switchboard makes — WhatsApp Cloud API sends, Instagram sends, phone number and account
-// lookups, message templates — with Meta's success and error bodies, and that posts signed status
-// webhooks (sent → delivered → read) back to the sandbox a few hundred ms apart, so the whole loop
-// runs without Meta. Tokens are accepted by shape (`EAA…`/`IGAA…`, ≥ 16 chars), the way a real
-// token is opaque; the hooks below let tests and demos make Meta refuse things.
+// lookups, a WABA's phone numbers, the account behind a token (`/me`), message templates — with
+// Meta's success and error bodies, and that posts signed status webhooks (sent → delivered → read)
+// back to the sandbox a few hundred ms apart, so the whole loop runs without Meta. Tokens are
+// accepted by shape (`EAA…`/`IGAA…`, ≥ 16 chars), the way a real token is opaque. Who owns which
+// WABA, number and account is `business-registry.ts`: registered ids are strict, the others open.
+// The hooks below let tests and demos make Meta refuse things.
 
 export type MetaStandInOptions = {
   appSecret: string;
@@ -60,6 +63,13 @@ export type MetaStandIn = {
   /** The next call is answered only after `ms` (a slow Meta). */
   holdNext(ms: number): void;
   setTemplates(wabaId: string, templates: StandInTemplate[]): void;
+  /**
+   * Meta's truth for a WABA from now on: it holds exactly these numbers, and only these tokens see
+   * it and them (others get code 100). Calling again adds numbers and tokens (a shared WABA).
+   */
+  registerWaba(wabaId: string, opts: { phoneNumberIds: string[]; tokens: string[] }): void;
+  /** These Instagram User tokens belong to this account (their `/me`); only they see it. */
+  registerInstagramAccount(accountId: string, opts: { tokens: string[] }): void;
   /** Sends Meta accepted, oldest first. */
   readonly sent: StandInSend[];
   /** Resolves once every scheduled webhook has been delivered. */
@@ -149,6 +159,38 @@ function issueDetails(error: z.ZodError): string {
     : `Param ${param} is invalid: ${issue.message}`;
 }
 
+const nodeTypes: Record<RegisteredKind, string> = {
+  waba: 'WhatsAppBusinessAccount',
+  phone_number: 'WhatsAppBusinessPhoneNumber',
+  instagram_account: 'IGUser',
+};
+
+/** A phone number node's fields, as `GET /{phone-number-id}` and a WABA's `phone_numbers` show them. */
+function phoneNumberValues(id: string): Record<string, unknown> {
+  return {
+    id,
+    display_phone_number: `+1 555-${id.slice(-7, -4).padStart(3, '0')}-${id.slice(-4).padStart(4, '0')}`,
+    verified_name: 'Sandbox Business',
+    code_verification_status: 'VERIFIED',
+    quality_rating: 'GREEN',
+    platform_type: 'CLOUD_API',
+    throughput: { level: 'STANDARD' },
+  };
+}
+
+/** An app-scoped user id (what `/me` calls `id`): digits derived from a seed. */
+function appScopedId(seed: string): string {
+  const hex = createHash('sha256').update(`asid:${seed}`).digest('hex').slice(0, 15);
+  return `2${BigInt(`0x${hex}`).toString().padStart(18, '0')}`;
+}
+
+/** Meta returns `id` and the fields asked for, and nothing else. */
+function pick(values: Record<string, unknown>, fields: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: values.id };
+  for (const field of fields) if (field in values) out[field] = values[field];
+  return out;
+}
+
 function displayNumberOf(phoneNumberId: string): string {
   return `1555${phoneNumberId.slice(-7).padStart(7, '0')}`;
 }
@@ -188,8 +230,7 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
   const injected: { error: InjectedError; times: number }[] = [];
   const holds: number[] = [];
   const templates = new Map<string, StandInTemplate[]>();
-  // Instagram `me`: the account a token was last seen looking up.
-  const tokenAccounts = new Map<string, string>();
+  const registry = new BusinessRegistry();
   const sent: StandInSend[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
@@ -206,7 +247,16 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
   }
 
   async function wabaOf(phoneNumberId: string): Promise<string> {
-    return (await opts.wabaIdOf?.(phoneNumberId).catch(() => undefined)) ?? phoneNumberId;
+    return (
+      registry.wabaOfNumber(phoneNumberId) ??
+      (await opts.wabaIdOf?.(phoneNumberId).catch(() => undefined)) ??
+      phoneNumberId
+    );
+  }
+
+  /** Meta answers an id the token may not see exactly like one that does not exist. */
+  function hidden(id: string, token: string): boolean {
+    return unknownIds.has(id) || registry.access(id, hash(token)) === 'denied';
   }
 
   function reply(
@@ -224,24 +274,74 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
   }
 
   function lookup(res: ServerResponse, id: string, fields: string[], token: string) {
-    if (unknownIds.has(id)) return fail(res, standInErrors.unknownObject(id));
+    if (hidden(id, token)) return fail(res, standInErrors.unknownObject(id));
     const values: Record<string, unknown> = {
-      id,
-      display_phone_number: `+1 555-${id.slice(-7, -4).padStart(3, '0')}-${id.slice(-4).padStart(4, '0')}`,
-      verified_name: 'Sandbox Business',
-      quality_rating: 'GREEN',
-      platform_type: 'CLOUD_API',
+      ...phoneNumberValues(id),
       username: `sandbox_${id.slice(-6)}`,
       name: 'Sandbox Account',
     };
-    if (fields.includes('username')) tokenAccounts.set(hash(token), id);
-    const out: Record<string, unknown> = { id };
-    for (const field of fields) if (field in values) out[field] = values[field];
-    reply(res, 200, out);
+    // What the caller asks for says what it takes the id for (the open world has no types).
+    if (fields.includes('username')) registry.noteLookup(id, hash(token), 'instagram_account');
+    else if (fields.includes('display_phone_number') || fields.includes('verified_name')) {
+      registry.noteLookup(id, hash(token), 'phone_number');
+    }
+    reply(res, 200, pick(values, fields));
   }
 
-  async function listTemplates(res: ServerResponse, wabaId: string, url: URL) {
-    if (unknownIds.has(wabaId)) return fail(res, standInErrors.unknownObject(wabaId));
+  /** `GET /{waba-id}/phone_numbers`: the numbers of a WABA this token sees, paged like Meta. */
+  function listPhoneNumbers(res: ServerResponse, wabaId: string, url: URL, token: string) {
+    if (hidden(wabaId, token)) return fail(res, standInErrors.unknownObject(wabaId));
+    const kind = registry.kindOf(wabaId);
+    if (kind && kind !== 'waba') {
+      return fail(res, standInErrors.nonexistingField('phone_numbers', nodeTypes[kind]));
+    }
+    const fields = (url.searchParams.get('fields') ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
+    const all = registry.phoneNumbersOf(wabaId, hash(token));
+    const limit = Math.min(Number(url.searchParams.get('limit') ?? 25) || 25, 100);
+    const start = Number(
+      Buffer.from(url.searchParams.get('after') ?? '', 'base64url').toString() || 0,
+    );
+    const page = all.slice(start, start + limit);
+    const cursor = (n: number) => Buffer.from(String(n)).toString('base64url');
+    reply(res, 200, {
+      data: page.map((id) =>
+        fields.length ? pick(phoneNumberValues(id), fields) : phoneNumberValues(id),
+      ),
+      paging: {
+        cursors: { before: cursor(start), after: cursor(start + page.length) },
+        ...(start + limit < all.length
+          ? {
+              next: `${url.origin}${url.pathname}?limit=${limit}&after=${cursor(start + page.length)}`,
+            }
+          : {}),
+      },
+    });
+  }
+
+  /**
+   * `GET /me` (Instagram API with Instagram Login): the account behind the token. `user_id` is the
+   * professional account id, `id` an app-scoped id of the same user. A token behind no known
+   * account answers as a user of its own, which is no account anyone claimed.
+   */
+  function me(res: ServerResponse, fields: string[], token: string) {
+    const accountId = registry.accountBehind(hash(token));
+    const values: Record<string, unknown> = accountId
+      ? {
+          id: appScopedId(accountId),
+          user_id: accountId,
+          username: `sandbox_${accountId.slice(-6)}`,
+          name: 'Sandbox Account',
+          account_type: 'BUSINESS',
+        }
+      : { id: appScopedId(hash(token)), name: 'Sandbox User' };
+    reply(res, 200, pick(values, fields));
+  }
+
+  async function listTemplates(res: ServerResponse, wabaId: string, url: URL, token: string) {
+    if (hidden(wabaId, token)) return fail(res, standInErrors.unknownObject(wabaId));
     const all = templates.get(wabaId) ?? defaultTemplates;
     const limit = Math.min(Number(url.searchParams.get('limit') ?? 25) || 25, 100);
     const start = Number(
@@ -263,8 +363,13 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
     });
   }
 
-  async function sendWhatsApp(res: ServerResponse, phoneNumberId: string, raw: unknown) {
-    if (unknownIds.has(phoneNumberId)) return fail(res, standInErrors.unknownObject(phoneNumberId));
+  async function sendWhatsApp(
+    res: ServerResponse,
+    phoneNumberId: string,
+    raw: unknown,
+    token: string,
+  ) {
+    if (hidden(phoneNumberId, token)) return fail(res, standInErrors.unknownObject(phoneNumberId));
     const parsed = waSendSchema.safeParse(raw);
     if (!parsed.success)
       return fail(res, standInErrors.invalidParameter(issueDetails(parsed.error)));
@@ -359,8 +464,8 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
     );
   }
 
-  function sendInstagram(res: ServerResponse, accountId: string, raw: unknown) {
-    if (unknownIds.has(accountId)) return fail(res, standInErrors.unknownObject(accountId));
+  function sendInstagram(res: ServerResponse, accountId: string, raw: unknown, token: string) {
+    if (hidden(accountId, token)) return fail(res, standInErrors.unknownObject(accountId));
     const parsed = igSendSchema.safeParse(raw);
     if (!parsed.success)
       return fail(res, standInErrors.igInvalidParameter(issueDetails(parsed.error)));
@@ -424,9 +529,15 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
     }
     if (req.method === 'GET' && edge === undefined) {
       const fields = (url.searchParams.get('fields') ?? 'id').split(',').map((f) => f.trim());
+      if (id === 'me') return me(res, fields, token);
       return lookup(res, id, fields, token);
     }
-    if (req.method === 'GET' && edge === 'message_templates') return listTemplates(res, id, url);
+    if (req.method === 'GET' && edge === 'phone_numbers') {
+      return listPhoneNumbers(res, id, url, token);
+    }
+    if (req.method === 'GET' && edge === 'message_templates') {
+      return listTemplates(res, id, url, token);
+    }
     if (req.method === 'POST' && edge === 'messages') {
       let raw: unknown;
       try {
@@ -435,10 +546,10 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
         return fail(res, standInErrors.invalidParameter('The request body is not valid JSON.'));
       }
       const isWhatsApp = (raw as { messaging_product?: unknown })?.messaging_product !== undefined;
-      if (isWhatsApp) return sendWhatsApp(res, id, raw);
-      const accountId = id === 'me' ? tokenAccounts.get(hash(token)) : id;
+      if (isWhatsApp) return sendWhatsApp(res, id, raw, token);
+      const accountId = id === 'me' ? registry.accountBehind(hash(token)) : id;
       if (!accountId) return fail(res, standInErrors.unknownObject(id));
-      return sendInstagram(res, accountId, raw);
+      return sendInstagram(res, accountId, raw, token);
     }
     return fail(res, standInErrors.unknownPath(url.pathname));
   }
@@ -474,6 +585,10 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
     failNext: (error, times = 1) => void injected.push({ error, times }),
     holdNext: (ms) => void holds.push(ms),
     setTemplates: (wabaId, list) => void templates.set(wabaId, list),
+    registerWaba: (wabaId, { phoneNumberIds, tokens }) =>
+      registry.registerWaba(wabaId, phoneNumberIds, tokens.map(hash)),
+    registerInstagramAccount: (accountId, { tokens }) =>
+      registry.registerInstagramAccount(accountId, tokens.map(hash)),
     sent,
     async idle() {
       while (timers.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
