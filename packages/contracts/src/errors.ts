@@ -144,6 +144,10 @@ export const apiErrorSchema = z.object({
       code: z.string(),
       message: z.string(),
       fields: z.record(z.string(), z.string()).optional(),
+  service_unavailable: {
+    status: 503,
+    message: 'The service is restarting a part of itself. Try again in a moment.',
+  },
       /** `no_route` on a 404: no route has that method and path (as opposed to a missing object). */
       reason: z.literal('no_route').optional(),
     })

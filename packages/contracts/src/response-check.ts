@@ -62,8 +62,11 @@ function checkBody(schema: ZodType, body: unknown): string[] {
   return undeclaredFields(body, result.data).map((path) => `${path}: not in the response schema`);
 }
 
-/** Codes any route may answer, whatever it declares: the edge's own failures. */
-const everywhere: ErrorCode[] = ['internal_error', 'payload_too_large'];
+/**
+ * Codes any route may answer, whatever it declares: the edge's own failures, and a 503 with
+ * Retry-After while the database is briefly out of reach (the sandbox restarting its child).
+ */
+const everywhere: ErrorCode[] = ['internal_error', 'payload_too_large', 'service_unavailable'];
 
 export function checkResponse(
   route: RouteContract & { id: string },

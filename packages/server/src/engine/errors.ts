@@ -37,3 +37,17 @@ export class TooManyRequestsError extends AppError {
     super(code, message, { retryAfterSeconds });
   }
 }
+
+/**
+ * The database cannot be reached for now (the sandbox restarting its dynalite child): the edge
+ * answers 503 with `Retry-After`, a queue consumer retries the record later instead of failing it.
+ */
+export class DatabaseUnavailableError extends AppError {
+  override readonly name = 'DatabaseUnavailableError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('service_unavailable', message, { retryAfterSeconds });
+  }
+}

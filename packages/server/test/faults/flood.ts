@@ -91,6 +91,8 @@ export async function flood(opts: {
   stop?: () => boolean;
   deadline: number;
   onAck?: (index: number) => void;
+  /** Every answer (0: no connection), e.g. to count the statuses a fault produced. */
+  onStatus?: (status: number, index: number) => void;
 }): Promise<{ sent: number; failed: number }> {
   let sent = 0;
   let failed = 0;
@@ -99,6 +101,7 @@ export async function flood(opts: {
       const index = opts.pending.shift()!;
       const status = await postDelivery(opts.url, opts.all[index]!);
       sent++;
+      opts.onStatus?.(status, index);
       if (status === 200) {
         opts.acked.add(index);
         opts.onAck?.(index);

@@ -1,5 +1,6 @@
 // What a queue consumer's record handler throws to say how a record failed. Any other error is a
 // plain failure: the record goes back to the queue and is retried after its visibility timeout.
+// DatabaseUnavailableError (engine/errors.ts) counts as a RetryLaterError with its Retry-After.
 
 export class QueueConsumerError extends Error {
   override readonly name: string = 'QueueConsumerError';

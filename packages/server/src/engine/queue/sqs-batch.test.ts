@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { DatabaseUnavailableError } from '../errors';
 import type { LogFields, Logger } from '../log';
 import { PoisonRecordError, RetryLaterError } from './consumer-errors';
 import { sqsBatchHandler, type RecordContext, type SqsBatchConsumer } from './sqs-batch';
@@ -191,6 +192,35 @@ describe('sqsBatchHandler', () => {
     );
     expect(delayRetry).toHaveBeenCalledTimes(1);
     expect(delayRetry).toHaveBeenCalledWith(later, 42);
+  });
+
+  it('retries a record that failed because the database was down, after its Retry-After, never as poison', async () => {
+    // Prepare: the handler's database call gave up while the sandbox restarted dynalite.
+    const { log, lines } = capturingLogger();
+    const delayRetry = vi.fn(async (_record: SQSRecord, _seconds: number) => {});
+    const c = consumer({
+      log,
+      failureLog: { level: 'error', msg: 'entry failed' },
+      delayRetry,
+      async handle() {
+        throw new DatabaseUnavailableError('The database is restarting; retry shortly.', 4);
+      },
+    });
+    const record = jobRecord({ id: 'd' });
+
+    // Act
+    const response = await sqsBatchHandler(c)({ Records: [record] });
+
+    // Assess: reported failed (so it comes back), delayed by the Retry-After, logged as a warning.
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(delayRetry).toHaveBeenCalledWith(record, 4);
+    expect(lines).toEqual([
+      {
+        level: 'warn',
+        msg: 'entry failed',
+        fields: expect.objectContaining({ error: 'DatabaseUnavailableError' }),
+      },
+    ]);
   });
 
   it('still reports a RetryLaterError record when its delay cannot be set', async () => {

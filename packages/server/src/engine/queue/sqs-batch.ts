@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import type { Context, SQSRecord } from 'aws-lambda';
 import type { z, ZodType } from 'zod';
+import { DatabaseUnavailableError } from '../errors';
 import { childLogger, type Logger } from '../log';
 import type { SqsBatchHandler } from '../ports/queue';
 import { PoisonRecordError, RetryLaterError } from './consumer-errors';
@@ -28,9 +29,9 @@ export type SqsBatchConsumer<T> = {
   failureLog: { level: 'warn' | 'error'; msg: string };
   handle(body: T, ctx: RecordContext): Promise<void>;
   /**
-   * Makes a record that failed with RetryLaterError visible again after its delay (SQS
-   * ChangeMessageVisibility): how backoff is applied through the queue. Without it, or for any
-   * other failure, the queue's visibility timeout applies.
+   * Makes a record that failed with RetryLaterError (or DatabaseUnavailableError) visible again
+   * after its delay (SQS ChangeMessageVisibility): how backoff is applied through the queue.
+   * Without it, or for any other failure, the queue's visibility timeout applies.
    */
   delayRetry?(record: SQSRecord, seconds: number): Promise<void>;
 };
@@ -58,15 +59,24 @@ export function sqsBatchHandler<T>(consumer: SqsBatchConsumer<T>): SqsBatchHandl
       await consumer.handle(parsed.data, { record, receiveCount, log });
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
-      log[consumer.failureLog.level](consumer.failureLog.msg, {
+      // The database briefly down is an outage, not this record's fault: a warning, and the
+      // record is retried once the database should be back (never a poison record).
+      const outage = error instanceof DatabaseUnavailableError;
+      log[outage ? 'warn' : consumer.failureLog.level](consumer.failureLog.msg, {
         messageId: record.messageId,
         receiveCount: record.attributes.ApproximateReceiveCount,
         error: error.name,
         detail: error.message,
       });
-      if (error instanceof RetryLaterError && consumer.delayRetry) {
+      const delaySeconds =
+        error instanceof RetryLaterError
+          ? error.delaySeconds
+          : outage
+            ? error.retryAfterSeconds
+            : undefined;
+      if (delaySeconds !== undefined && consumer.delayRetry) {
         await consumer
-          .delayRetry(record, error.delaySeconds)
+          .delayRetry(record, delaySeconds)
           .catch((delayError: unknown) =>
             log.warn('could not delay a retry', { error: String(delayError) }),
           );

@@ -16,6 +16,12 @@ const sandbox = await startSandbox({
   adminPassword: env.ADMIN_PASSWORD,
   metaGraphBaseUrl: env.META_GRAPH_BASE_URL,
   log,
+  // The database keeps dying: the sandbox has stopped itself; say so and exit non-zero, so a
+  // supervisor (or the developer) sees it instead of a server that fails every request.
+  onFatal: (error) => {
+    process.stderr.write(`\n  Switchboard sandbox stopped: ${error.message}\n\n`);
+    process.exit(1);
+  },
 });
 
 const banner = `

@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { RouteRepo } from '../../modules/channels/channel.repo';
-import { Db } from '../data/dynamo';
+import type { Db } from '../data/dynamo';
 import { tenantData } from '../data/tenant-data';
 import { createMessageProcessor } from '../../modules/messaging/message-processor.service';
 import type { AuthOverrides } from '../../modules/identity/settings';
@@ -30,7 +28,7 @@ import type { DeadLetterAdmin } from '../ports/dlq';
 import type { SqsBatchHandler } from '../ports/queue';
 import { TokenService } from '../security/jwt';
 import { LocalTokenCipher } from '../security/token-cipher';
-import { queues, table } from '../topology';
+import { queues } from '../topology';
 import { bootstrapPlatformAdmin } from '../../modules/platform/bootstrap-admin.service';
 import { HmacAssetSigner } from '../local/hmac-asset-signer';
 import { defaultHubspotBaseUrl, type CrmSettings } from '../../modules/leads/crm-connectors';
@@ -38,6 +36,11 @@ import type { Backoff } from '../../modules/leads/crm-sync.service';
 import type { LeadLimits } from '../../modules/leads/lead-deps';
 import { startLeadPipeline, type LeadPipeline, type LeadQueueName } from './lead-pipeline';
 import type { QueueName } from '../topology';
+import {
+  startSupervisedDatabase,
+  type DatabaseProcess,
+  type SandboxDatabaseOptions,
+} from './supervised-database';
 import { withWebApp } from './web-static';
 
 // The local sandbox as a library: `startSandbox()` composes the same functions the Lambdas run, with
@@ -88,6 +91,13 @@ export type SandboxOptions = {
   hostedFormOrigin?: string;
   /** Wraps a leads-flow consumer (fault tests). */
   wrapLeadConsumer?: (queue: LeadQueueName, handler: SqsBatchHandler) => SqsBatchHandler;
+  /** The database child's supervision: restarts, backoff, how long callers wait for it. */
+  database?: SandboxDatabaseOptions;
+  /**
+   * Called once the database could not be kept running and the sandbox has stopped itself (its
+   * HTTP server closed, the queues closed, nothing lost). Default: logged only; `npm start` exits 1.
+   */
+  onFatal?: (error: Error) => void;
 };
 
 export type Sandbox = {
@@ -105,36 +115,10 @@ export type Sandbox = {
   graphBaseUrl: string;
   /** The built-in Meta stand-in (absent when a Graph base URL is configured), with its test hooks. */
   metaStandIn?: MetaStandIn;
+  /** The dynalite child, restarted when it dies (see supervised-database.ts). */
+  database: DatabaseProcess;
   stop(): Promise<void>;
 };
-
-type Dynalite = { endpoint: string; stop(): Promise<void> };
-
-/** dynalite in a child process (see local/dynalite-child.mjs): the second core does the database work. */
-async function startDynalite(path: string): Promise<Dynalite> {
-  await mkdir(path, { recursive: true });
-  const script = fileURLToPath(new URL('../local/dynalite-child.mjs', import.meta.url));
-  const child = spawn(process.execPath, [script, path], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let output = '';
-  const port = await new Promise<number>((resolvePort, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /PORT (\d+)/.exec(output);
-      if (match?.[1]) resolvePort(Number(match[1]));
-    });
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`dynalite exited with ${code}: ${output}`)));
-  });
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolveStop) => {
-        if (child.exitCode !== null) return resolveStop();
-        child.once('exit', () => resolveStop());
-        child.stdin.end();
-      }),
-  };
-}
 
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -142,17 +126,14 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const log = opts.log ?? createLogger('info');
   await mkdir(dataDir, { recursive: true });
 
-  const dyn = await startDynalite(join(dataDir, 'dynamodb'));
-  // One Db for platform and tenant data alike: dynalite has no IAM, so there is no tenant-scoped
-  // session to assume (deployed, aws/deps.ts gives each tenant its own `tenantDb`).
-  const db = Db.connect({
-    endpoint: dyn.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    tableName: table.logicalName,
-    maxAttempts: opts.dynamoFaults?.sdkMaxAttempts ?? 5,
+  const database = await startSupervisedDatabase({
+    path: join(dataDir, 'dynamodb'),
+    log,
+    database: opts.database,
     middleware: opts.dynamoFaults ? [opts.dynamoFaults.middleware] : undefined,
+    sdkMaxAttempts: opts.dynamoFaults?.sdkMaxAttempts,
   });
+  const db = database.db;
   await db.ensureTable();
 
   const secrets = new FileSecretStore(join(dataDir, 'secrets'), {
@@ -182,7 +163,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const { queue: incoming, dlq: incomingDlq } = incomingPair;
 
   const baseProcessor = createMessageProcessor({ db, log, archive: blobs });
-  const processor = opts.wrapProcessor ? opts.wrapProcessor(baseProcessor) : baseProcessor;
+  const processor = database.consumer(
+    opts.wrapProcessor ? opts.wrapProcessor(baseProcessor) : baseProcessor,
+  );
   const poller = new QueuePoller(incoming, processor, {
     batchSize: spec.batchSize,
     maxConcurrency: 2,
@@ -205,7 +188,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     crm,
     retryDelaySeconds: opts.retryDelaySeconds,
     crmBackoff: opts.crmBackoff,
-    wrapConsumer: opts.wrapLeadConsumer,
+    wrapConsumer: (queue, handler) =>
+      database.consumer(opts.wrapLeadConsumer ? opts.wrapLeadConsumer(queue, handler) : handler),
   });
   if (opts.processMessages !== false) leads.start();
   const assetSigningKey = await secrets.get('assetsSigningKey', () =>
@@ -271,8 +255,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const app = await withWebApp(api, opts.webDir, log);
   const host = opts.host ?? '127.0.0.1';
   const server: ServerType = await new Promise((resolveServe, reject) => {
-    const s = serve({ fetch: app.fetch, port: opts.port ?? 3000, hostname: host }, () =>
-      resolveServe(s),
+    const s = serve(
+      { fetch: database.serve(app.fetch), port: opts.port ?? 3000, hostname: host },
+      () => resolveServe(s),
     );
     s.once('error', reject);
   });
@@ -286,7 +271,37 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const runtimeFile = join(dataDir, 'sandbox.json');
   await writeFile(runtimeFile, JSON.stringify({ url, pid: process.pid }), { mode: 0o600 });
 
-  let stopped = false;
+  // Both stop receiving at once; each resolves once the batches it holds are handled.
+  let consumersStopping: Promise<unknown> | undefined;
+  const stopConsumers = () => (consumersStopping ??= Promise.all([poller.stop(), leads.stop()]));
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await metaStandIn?.stop();
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        // Keep-alive sockets would hold close() open until they time out.
+        (server as Server).closeAllConnections?.();
+      });
+      await stopConsumers();
+      await incoming.close();
+      await incomingDlq.close();
+      await database.stop();
+      await rm(runtimeFile, { force: true });
+    })());
+  // A database that keeps dying stops the sandbox: consumers first, so no record spends its
+  // receives on the outage (what they were handling comes back on the next start).
+  database.onGiveUp((error) => {
+    log.error('the sandbox is stopping: its database could not be kept running');
+    void stopConsumers();
+    stop().then(
+      () => opts.onFatal?.(error),
+      (stopError: unknown) => {
+        log.error('stop after a database failure failed', { error: String(stopError) });
+        opts.onFatal?.(error);
+      },
+    );
+  });
   return {
     url,
     port,
@@ -299,22 +314,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     leads,
     graphBaseUrl,
     metaStandIn,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await metaStandIn?.stop();
-      await new Promise<void>((r) => {
-        server.close(() => r());
-        // Keep-alive sockets would hold close() open until they time out.
-        (server as Server).closeAllConnections?.();
-      });
-      await poller.stop();
-      await leads.stop();
-      await incoming.close();
-      await incomingDlq.close();
-      db.destroy();
-      await dyn.stop();
-      await rm(runtimeFile, { force: true });
-    },
+    database: database.process,
+    stop,
   };
 }
