@@ -164,7 +164,11 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
       preview: previewOf(message),
       direction: message.direction,
     });
-    if (stored && message.direction === 'outbound') await applyParkedStatus(data, stored, ref);
+    // On redelivery too: a crash between the store and this line must not strand a status that
+    // arrived before the echo (statuses only move forward, so applying it twice is harmless).
+    if (message.direction === 'outbound') {
+      await applyParkedStatus(data, { channel, channelMessageId: message.channelMessageId }, ref);
+    }
   }
 
   async function applyEvent(

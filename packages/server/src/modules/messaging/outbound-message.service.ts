@@ -5,7 +5,7 @@ import { previewOf } from './message-preview';
 /** Applies a status that arrived before its message (parked by the processor), if there is one. */
 export async function applyParkedStatus(
   data: TenantData,
-  message: StoredMessage,
+  message: Pick<StoredMessage, 'channel' | 'channelMessageId'>,
   ref: MessageRef,
 ): Promise<void> {
   const parked = await data.messages.getParkedStatus(message.channel, message.channelMessageId);
