@@ -123,6 +123,10 @@ export const errorCatalog = {
     message: 'Too many attempts. Wait a few minutes before trying again.',
   },
   internal_error: { status: 500, message: 'Something went wrong on our side. Please retry.' },
+  service_unavailable: {
+    status: 503,
+    message: 'The service is restarting a part of itself. Try again in a moment.',
+  },
   meta_error: { status: 502, message: 'WhatsApp or Instagram refused the message.' },
   meta_unavailable: {
     status: 503,
@@ -144,10 +148,6 @@ export const apiErrorSchema = z.object({
       code: z.string(),
       message: z.string(),
       fields: z.record(z.string(), z.string()).optional(),
-  service_unavailable: {
-    status: 503,
-    message: 'The service is restarting a part of itself. Try again in a moment.',
-  },
       /** `no_route` on a 404: no route has that method and path (as opposed to a missing object). */
       reason: z.literal('no_route').optional(),
     })

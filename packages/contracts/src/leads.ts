@@ -9,7 +9,9 @@ export const fieldKeySchema = z
   .regex(
     /^[a-z][a-z0-9_]{0,39}$/,
     'Use 1-40 lower-case letters, digits or _, starting with a letter.',
-  );
+  )
+  // Names of the prototype machinery: one spread or marshaller later they are a crash.
+  .refine((key) => key !== 'constructor' && key !== 'prototype', 'This key is reserved.');
 
 export const fieldTypeSchema = z.enum([
   'text',
@@ -39,7 +41,10 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD.');
 
 export const fieldValidationSchema = z
   .object({
-    /** A tenant's regular expression: length-capped and checked for catastrophic backtracking. */
+    /**
+     * A tenant's regular expression, matched against the whole value: valid with the `u` flag,
+     * run by RE2 on the server (no back-references or lookarounds), refused when too large.
+     */
     pattern: z.string().min(1).max(200).optional(),
     patternMessage: z.string().max(200).optional(),
     minLength: z.number().int().min(0).max(10_000).optional(),
@@ -253,9 +258,7 @@ export const patchLeadRequestSchema = z
   .strict();
 export type PatchLeadRequest = z.infer<typeof patchLeadRequestSchema>;
 
-export const listLeadsQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(2048).optional(),
+const leadFilterQuerySchema = z.object({
   stage: z.string().max(32).optional(),
   ownerId: z.string().max(64).optional(),
   formId: z.string().max(64).optional(),
@@ -265,6 +268,25 @@ export const listLeadsQuerySchema = z.object({
   q: z.string().trim().min(1).max(100).optional(),
   deleted: z.enum(['true', 'false']).optional(),
 });
+
+/** A created-at range must not end before it starts (compared as instants, offsets applied). */
+function orderedRange(query: { from?: string; to?: string }, ctx: z.RefinementCtx): void {
+  if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) {
+    for (const path of ['from', 'to']) {
+      ctx.addIssue({ code: 'custom', path: [path], message: '`from` must not be after `to`.' });
+    }
+  }
+}
+
+export const listLeadsQuerySchema = leadFilterQuerySchema
+  .extend({
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().max(2048).optional(),
+  })
+  .superRefine(orderedRange);
+
+/** The list's filters without paging (`GET /leads/export.csv`). */
+export const exportLeadsQuerySchema = leadFilterQuerySchema.superRefine(orderedRange);
 
 /** Where a lead's CRM sync stands: `not_configured` when the workspace has no destination. */
 export const leadSyncStatusSchema = z.enum([

@@ -5,6 +5,7 @@ import {
   createCrmDestinationRequestSchema,
   createFormRequestSchema,
   createLeadRequestSchema,
+  exportLeadsQuerySchema,
   formDefinitionBaseSchema,
   formSchema,
   leadSchema,
@@ -96,7 +97,11 @@ export const leadDetailSchema = leadSchema.extend({
       formId: z.string().optional(),
       formVersion: z.number().optional(),
       submittedAt: z.string(),
-      fields: z.record(z.string(), z.unknown()).describe('As the client sent them.'),
+      fields: z
+        .record(z.string(), z.unknown())
+        .describe(
+          'The submission as accepted: the values of the fields the form declares, validated and normalised (undeclared keys are not kept).',
+        ),
     }),
   ),
 });
@@ -142,7 +147,7 @@ export const formRoutes = defineRoutes({
     tag: 'Lead forms',
     summary: 'Create a lead form',
     description:
-      'Fields have a type (text, email, phone, number, select, multi-select, checkbox, date, textarea, hidden), label, required flag and validation. Tenant patterns are refused when they could backtrack catastrophically.',
+      'Fields have a type (text, email, phone, number, select, multi-select, checkbox, date, textarea, hidden), label, required flag and validation. A pattern must match the whole value; it runs in RE2 (linear time: no back-references or lookarounds) and is refused when RE2 cannot compile it or when it is too large to check quickly (large `{n,m}` counts, many `\\p{…}` classes).',
     body: createFormRequestSchema,
     maxBodyBytes: 64 * KiB,
     responses: { 201: { description: 'The form (a draft).', schema: formViewSchema } },
@@ -204,7 +209,7 @@ export const formRoutes = defineRoutes({
     tag: 'Public forms',
     summary: 'A published form with the workspace’s branding',
     description:
-      'For the embed script and the hosted page `/f/{formId}`. The logo is a signed URL.',
+      'For the embed script and the hosted page `/f/{formId}`. The logo is a signed URL. A form of a suspended workspace answers 404, like an archived one.',
     params: formIdParams,
     responses: { 200: { description: 'The form config.', schema: publicFormSchema } },
   },
@@ -215,7 +220,8 @@ export const formRoutes = defineRoutes({
     tag: 'Public forms',
     summary: 'The embed script',
     description:
-      '`<script src=".../public/forms/{id}/embed.js" async></script>` renders the form where the tag is (or into `data-target`).',
+      '`<script src=".../public/forms/{id}/embed.js" async></script>` renders the form where the tag is (or into `data-target`). 404 unless the form is live and its workspace active.',
+    params: formIdParams,
     responses: { 200: { description: 'JavaScript.', contentType: 'text/javascript' } },
   },
   'public-forms.submit': {
@@ -225,13 +231,19 @@ export const formRoutes = defineRoutes({
     tag: 'Public forms',
     summary: 'Submit a lead from a landing page',
     description:
-      'No sign-in. The `Origin` must be one of the form’s allowed origins (or the hosted page’s). Accepted as `application/json` or `text/plain` (a CORS simple request). Answered 202 once the submission is durably on the bus; `website` is a honeypot.',
+      'No sign-in. The `Origin` must be one of the form’s allowed origins (or the hosted page’s). Accepted as `application/json` or `text/plain` (a CORS simple request). Answered 202 once the submission is durably on the bus; `website` is a honeypot. Keys the form does not declare are dropped; a reserved key (`__proto__`, `constructor`, `prototype`) or a nested object anywhere in `fields` is a 400 `validation_failed`. A form of a suspended workspace answers 404.',
     params: formIdParams,
     headers: [idempotencyHeader],
     body: publicSubmissionRequestSchema,
     maxBodyBytes: 64 * KiB,
     responses: { 202: { description: 'Accepted.', schema: submissionAcceptedSchema } },
-    errors: ['origin_not_allowed', 'invalid_submission', 'rate_limited', 'idempotency_key_reused'],
+    errors: [
+      'origin_not_allowed',
+      'invalid_submission',
+      'lead_too_large',
+      'rate_limited',
+      'idempotency_key_reused',
+    ],
   },
 });
 
@@ -243,12 +255,18 @@ export const leadRoutes = defineRoutes({
     tag: 'Leads',
     summary: 'Create a lead from your backend',
     description:
-      'With an API key (scope `leads:write`). Fields are validated against `formId`’s published form, or the built-in fields (name, first_name, last_name, email, phone, company, message; other keys become custom fields).',
+      'With an API key (scope `leads:write`). Fields are validated against `formId`’s published form, or the built-in fields (name, first_name, last_name, email, phone, company, message; other keys become custom fields, at most 50). Reserved keys and nested values are a 400 `validation_failed`; custom fields past a lead’s caps (100 fields, 32 KiB per value, 64 KiB together) a 422 `lead_too_large`.',
     headers: [idempotencyHeader],
     body: createLeadRequestSchema,
     maxBodyBytes: 64 * KiB,
     responses: { 202: { description: 'Accepted.', schema: submissionAcceptedSchema } },
-    errors: ['invalid_submission', 'idempotency_key_reused', 'bad_request', 'not_found'],
+    errors: [
+      'invalid_submission',
+      'lead_too_large',
+      'idempotency_key_reused',
+      'bad_request',
+      'not_found',
+    ],
   },
   'leads.list': {
     method: 'GET',
@@ -270,7 +288,7 @@ export const leadRoutes = defineRoutes({
     summary: 'Export leads as CSV',
     description:
       "The list filters apply. Cells that a spreadsheet would run as a formula are prefixed with `'`. At most 10,000 rows (`X-Truncated: true` beyond).",
-    query: listLeadsQuerySchema.omit({ limit: true, cursor: true }),
+    query: exportLeadsQuerySchema,
     responses: { 200: { description: 'CSV.', contentType: 'text/csv' } },
   },
   'leads.import': {
@@ -280,7 +298,7 @@ export const leadRoutes = defineRoutes({
     tag: 'Leads',
     summary: 'Import leads from CSV',
     description:
-      'A header row (name, email, phone, company, stage, tags, other columns as custom fields), then up to 1,000 rows. Each row flows like a submission; re-importing the same file changes nothing.',
+      'A header row (name, email, phone, company, stage, tags, other columns as custom fields), then up to 1,000 rows. Each row flows like a submission; re-importing the same file changes nothing. A reserved column name (`__proto__`, `constructor`, `prototype`) refuses the file (400 `validation_failed`); a row past a lead’s custom-field caps is rejected with the others that fail.',
     rawBody: { contentType: 'text/csv', schema: z.string().describe('text/csv') },
     maxBodyBytes: 1 * MiB,
     responses: {
@@ -306,11 +324,13 @@ export const leadRoutes = defineRoutes({
     access: { kind: 'tenant', role: 'agent' },
     tag: 'Leads',
     summary: 'Move, assign, tag or edit a lead',
+    description:
+      'Custom fields: `null` removes one. A lead holds at most 100 custom fields, 32 KiB per value and 64 KiB together; an edit that would pass a cap is a 422 `lead_too_large` and changes nothing.',
     params: leadIdParams,
     body: patchLeadRequestSchema,
     maxBodyBytes: 64 * KiB,
     responses: { 200: { description: 'The lead.', schema: leadSchema } },
-    errors: ['invalid_parameter', 'conflict'],
+    errors: ['invalid_parameter', 'conflict', 'lead_too_large'],
   },
   'leads.delete': {
     method: 'DELETE',

@@ -126,9 +126,19 @@ describe('a landing-page submission', () => {
     expect(lead.consents).toEqual([
       expect.objectContaining({ key: 'terms', label: 'I accept the terms' }),
     ]);
-    // The raw store keeps the fields exactly as sent.
+    // The raw store keeps the submission as accepted: the declared fields' validated values,
+    // never the client's object (the undeclared key is not kept).
     expect(lead.submissions).toHaveLength(1);
-    expect(lead.submissions[0]).toMatchObject({ id: submissionId, formId, fields: raw });
+    expect(lead.submissions[0]).toMatchObject({ id: submissionId, formId });
+    expect(lead.submissions[0].fields).toEqual({
+      name: 'Maria Silva',
+      email: 'maria.silva@example.com',
+      phone: '+5511999990001',
+      interest: 'demo',
+      message: '<script>alert("x")</script> Olá! 👋',
+      terms: true,
+      utm_source: 'google',
+    });
     // One contact across the chat and the lead.
     expect(lead.contact).toMatchObject({ id: 'wa-5511999990001', phone: '+5511999990001' });
     const ofCustomer = await leadsOf(t.api, tenant.token, '?customerId=wa-5511999990001');

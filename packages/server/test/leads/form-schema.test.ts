@@ -55,7 +55,11 @@ describe('field types', () => {
     for (const bad of ['ana', 'ana@', '@example.com', 'a b@example.com', 42, ['a@b.co']]) {
       expect(form.validate({ email: bad }).ok, String(bad)).toBe(false);
     }
-    expect(form.validate({})).toEqual({ ok: false, fields: { email: 'This field is required.' } });
+    expect(form.validate({})).toEqual({
+      ok: false,
+      kind: 'values',
+      fields: { email: 'This field is required.' },
+    });
   });
 
   it('phone: E.164, with the form’s default country code for national numbers', () => {
@@ -183,6 +187,7 @@ describe('field types', () => {
     });
     expect(form.validate({})).toEqual({
       ok: false,
+      kind: 'values',
       fields: { email: 'Enter an e-mail address or a phone number.' },
     });
   });
@@ -242,13 +247,58 @@ describe('hostile input', () => {
     expect(form.validate(null).ok).toBe(false);
   });
 
-  it('drops unknown keys, including __proto__', () => {
-    const raw = JSON.parse(
-      '{"name":"A","email":"a@example.com","__proto__":{"polluted":true},"constructor":"x","extra":1}',
-    );
-    const result = form.validate(raw);
-    expect(result.ok && Object.keys(result.submission.values).sort()).toEqual(['email', 'name']);
+  it('drops undeclared keys holding plain values: only validated values are kept', () => {
+    const result = form.validate({
+      name: ' A ',
+      email: 'A@Example.com',
+      utm_campaign: 'spring',
+      tags: ['a', 'b'],
+      nothing: null,
+    });
+    expect(result.ok && result.submission.values).toEqual({ name: 'A', email: 'a@example.com' });
+  });
+
+  it('refuses reserved keys, declared or not, as a malformed submission', () => {
+    for (const raw of [
+      '{"name":"A","email":"a@example.com","__proto__":{"polluted":true}}',
+      '{"name":"A","email":"a@example.com","constructor":"x"}',
+      '{"name":"A","email":"a@example.com","prototype":1}',
+    ]) {
+      const result = form.validate(JSON.parse(raw));
+      expect(result.ok, raw).toBe(false);
+      if (!result.ok) {
+        expect(result.kind).toBe('shape');
+        expect(Object.values(result.fields)[0]).toMatch(/__proto__, constructor or prototype/);
+      }
+    }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses values nested deeper than a form can declare, at once and without recursion', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 2000; i++) deep = { next: deep };
+    let deepList: unknown = ['x'];
+    for (let i = 0; i < 100_000; i++) deepList = [deepList];
+    const cases: Record<string, unknown>[] = [
+      { extra: deep },
+      { msg: deep },
+      { msg: deepList },
+      { extra: { a: 1 } },
+      { extra: [['nested']] },
+      { extra: [{ a: 1 }] },
+    ];
+    for (const extra of cases) {
+      const result = form.validate({ name: 'A', email: 'a@example.com', ...extra });
+      const key = Object.keys(extra)[0]!;
+      expect(result).toEqual({
+        ok: false,
+        kind: 'shape',
+        fields: { [key]: expect.stringMatching(/nested objects and lists are not accepted/) },
+      });
+    }
+    // A list of scalars is as deep as a form goes (multi-select): refused by type, not by shape.
+    const list = form.validate({ name: ['a'], email: 'a@example.com' });
+    expect(list.ok || list.kind).toBe('values');
   });
 
   it('never throws, whatever JSON arrives (property)', () => {
@@ -278,15 +328,36 @@ describe('the built-in API fields', () => {
     const bad = validateApiLead({ email: 'a@example.com', 'Bad Key': 'x', nested: { a: 1 } });
     expect(bad).toEqual({
       ok: false,
+      kind: 'shape',
       fields: {
-        'Bad Key': 'Custom field keys use 1-40 lower-case letters, digits or _.',
-        nested: 'Custom values are text, numbers or booleans.',
+        nested: expect.stringMatching(/nested objects and lists are not accepted/),
       },
     });
+    expect(validateApiLead({ email: 'a@example.com', 'Bad Key': 'x', list: ['a'] })).toEqual({
+      ok: false,
+      kind: 'values',
+      fields: {
+        'Bad Key': 'Custom field keys use 1-40 lower-case letters, digits or _.',
+        list: 'Custom values are text, numbers or booleans.',
+      },
+    });
+    const reserved = validateApiLead(JSON.parse('{"email":"a@example.com","constructor":"x"}'));
+    expect(reserved.ok || reserved.kind).toBe('shape');
   });
 });
 
 describe('form definitions', () => {
+  it('refuse reserved field keys', () => {
+    const base = { name: 'F', allowedOrigins: [] };
+    for (const key of ['constructor', 'prototype', '__proto__']) {
+      const parsed = formDefinitionSchema.safeParse({
+        ...base,
+        fields: [reach, { key, type: 'text', label: 'T' }],
+      });
+      expect(parsed.success, key).toBe(false);
+    }
+  });
+
   it('refuse duplicate keys, options on text, and forms nobody can be reached through', () => {
     const base = { name: 'F', allowedOrigins: [], fields: [reach] };
     expect(formDefinitionSchema.safeParse(base).success).toBe(true);

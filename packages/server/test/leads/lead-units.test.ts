@@ -7,7 +7,6 @@ import { csvCell, parseCsv } from '../../src/modules/leads/csv';
 import { readLogo } from '../../src/modules/leads/image';
 import { normalisePhone } from '../../src/modules/leads/phone';
 import { checkDestinationUrl, isAllowedAddress } from '../../src/modules/leads/safe-http';
-import { compileTenantPattern } from '../../src/modules/leads/safe-regex';
 import {
   signWebhook,
   verifyWebhook,
@@ -20,46 +19,7 @@ import { LocalBus } from '../../src/engine/local/local-bus';
 import type { QueueMessageInput } from '../../src/engine/ports/queue';
 import { busRules, leadEventSource } from '../../src/engine/topology';
 
-describe('tenant patterns (ReDoS guard)', () => {
-  it('accepts everyday patterns', () => {
-    for (const p of [
-      '^\\d{5}-?\\d{3}$',
-      '^[A-Z]{2}\\d{6}$',
-      '^(?:BR|PT)-\\d+$',
-      '^[a-z]+(?:-[a-z]+)?$',
-      '^\\+?\\d{8,15}$',
-    ]) {
-      expect(() => compileTenantPattern(p), p).not.toThrow();
-    }
-  });
-
-  it('refuses nested quantifiers, quantified alternations, back-references, lookarounds, long patterns', () => {
-    for (const p of [
-      '(a+)+$',
-      '(a*)*',
-      '(.*a){20}',
-      '(a|aa)*',
-      '^(\\w+\\s?)*$',
-      '(x+x+)+y',
-      '(a)\\1',
-      '(?=a)a',
-      '(?<!a)b',
-      `^${'a'.repeat(201)}$`,
-      '(',
-      '[',
-    ]) {
-      expect(() => compileTenantPattern(p), p).toThrow();
-    }
-  });
-
-  it('runs a vetted pattern on the longest allowed input in well under a millisecond per call', () => {
-    const pattern = compileTenantPattern('^[a-z0-9._-]+@[a-z0-9.-]+$');
-    const input = `${'a'.repeat(1999)}!`;
-    const started = performance.now();
-    for (let i = 0; i < 100; i++) pattern.test(input);
-    expect(performance.now() - started).toBeLessThan(200);
-  });
-});
+// Tenant patterns (RE2, size budget): safe-regex.test.ts.
 
 describe('phones', () => {
   it('normalise to E.164 or refuse', () => {

@@ -28,6 +28,8 @@ export type CrmSyncDeps = {
   crm: CrmSettings;
   now?: () => Date;
   backoff?: Backoff;
+  /** How long a tenant's active/suspended status is trusted in memory (event-consumer.ts). */
+  tenantStatusTtlMs?: number;
   /** SQS ChangeMessageVisibility on the record (sandbox: LocalQueue.changeVisibility). */
   delayRetry?(record: SqsRecord, seconds: number): Promise<void>;
 };
@@ -48,6 +50,7 @@ const messageType: Record<LeadSyncJob['reason'], DeliveryMessage['type']> = {
  * job is remembered (`EVENT#SyncLeadToCrm:<destination>#<jobId>`), so a retry only re-sends to
  * those that failed. Failures go back to the queue with backoff and, after `maxReceiveCount`
  * attempts, to the DLQ an admin replays; the lead shows `sync: {status, attempts, lastError}`.
+ * A suspended tenant's jobs, retries included, are dropped unsent (event-consumer.ts).
  */
 export function createCrmSync(deps: CrmSyncDeps): SqsBatchHandler {
   const now = deps.now ?? (() => new Date());
@@ -61,6 +64,8 @@ export function createCrmSync(deps: CrmSyncDeps): SqsBatchHandler {
     log: deps.log,
     now,
     delayRetry: deps.delayRetry,
+    tenantStatusTtlMs: deps.tenantStatusTtlMs,
+    subject: (job) => ({ type: 'lead', id: job.leadId }),
     async handle(job, ctx) {
       const { leads, crmDestinations, eventMarkers: markers } = ctx.data;
       const lead = await leads.get(job.leadId);

@@ -1,12 +1,24 @@
 import type { FormDefinition, FormField } from '@switchboard/contracts';
 import { z, type ZodType } from 'zod';
 import { normaliseEmail, normalisePhone } from './phone';
-import { compileTenantPattern, MAX_PATTERN_INPUT, testTenantPattern } from './safe-regex';
+import {
+  compileFormPatterns,
+  MAX_PATTERN_INPUT,
+  UnsafePatternError,
+  type TenantPattern,
+} from './safe-regex';
 
 // The submission schema of a form, derived at runtime from the tenant's definition. Values are
 // checked by type, normalised (NFC text, lower-case e-mail, E.164 phone, numbers, ISO dates) and
-// kept as text: markup such as `<script>` is data here, escaped by whoever renders it. Unknown
-// keys are dropped; every string is length-capped before a tenant's pattern ever sees it.
+// kept as text: markup such as `<script>` is data here, escaped by whoever renders it. Every
+// string is length-capped before a tenant's pattern ever sees it.
+//
+// What is kept of a submission is its validated values, never the client's object. Before any
+// value is looked at, the submission's shape is checked (`shapeIssues`): a key that names the
+// prototype machinery (`__proto__`, `constructor`, `prototype`), or a value nested deeper than any
+// form can declare (a list of strings, for multi-select, is the deepest), is refused, declared or
+// not. Keys the form does not declare holding plain values are dropped: landing pages post extra
+// inputs (tracking ids, a CMS's own fields) that are no business of the lead.
 
 export type FieldValue = string | number | boolean | string[];
 
@@ -25,8 +37,54 @@ export type ValidSubmission = {
   consents: { key: string; label: string }[];
 };
 
+/**
+ * A refused submission: `shape` when its structure is wrong (a reserved key, a nested value: a
+ * malformed request, answered 400), `values` when answers are missing or invalid (422).
+ */
 export type SubmissionCheck =
-  { ok: true; submission: ValidSubmission } | { ok: false; fields: Record<string, string> };
+  | { ok: true; submission: ValidSubmission }
+  | { ok: false; kind: 'shape' | 'values'; fields: Record<string, string> };
+
+/** Keys no submission, custom field or form field may have. */
+export const reservedKeys: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+const isScalar = (v: unknown) =>
+  v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/**
+ * Keys and values no form can declare, by key: reserved keys, objects, lists holding anything but
+ * scalars. Looks one level into lists and no further, so a deep value costs nothing to refuse.
+ */
+export function shapeIssues(raw: object): Record<string, string> {
+  // Built with fromEntries: assigning to `issues.__proto__` would set a prototype, not a key.
+  const issues: [string, string][] = [];
+  for (const key of Object.keys(raw)) {
+    const value: unknown = (raw as Record<string, unknown>)[key];
+    if (reservedKeys.has(key)) {
+      issues.push([key, 'Keys named __proto__, constructor or prototype are not accepted.']);
+    } else if (
+      value !== undefined &&
+      !(Array.isArray(value) ? value.every(isScalar) : isScalar(value))
+    ) {
+      issues.push([
+        key,
+        'Values are text, numbers, true/false or lists of text; nested objects and lists are not accepted.',
+      ]);
+    }
+  }
+  return Object.fromEntries(issues);
+}
+
+const shapeFailure = (fields: Record<string, string>): SubmissionCheck => ({
+  ok: false,
+  kind: 'shape',
+  fields,
+});
+const valuesFailure = (fields: Record<string, string>): SubmissionCheck => ({
+  ok: false,
+  kind: 'values',
+  fields,
+});
 
 const DEFAULT_MAX = { text: 500, textarea: 5000, hidden: 500 } as const;
 const HARD_MAX = 10_000;
@@ -55,20 +113,38 @@ function cleanText(multiline: boolean) {
     .refine((s) => multiline || !newline.test(s), 'Must be a single line.');
 }
 
-function textSchema(field: FormField, kind: 'text' | 'textarea' | 'hidden'): ZodType<string> {
+/** A field's pattern: compiled, or refused (a form saved before today's rules). */
+type FieldPattern = TenantPattern | UnsafePatternError | undefined;
+
+function textSchema(
+  field: FormField,
+  kind: 'text' | 'textarea' | 'hidden',
+  pattern: FieldPattern,
+): ZodType<string> {
   const v = field.validation ?? {};
-  const max = Math.min(v.maxLength ?? DEFAULT_MAX[kind], HARD_MAX);
-  const pattern = v.pattern ? compileTenantPattern(v.pattern) : undefined;
-  return cleanText(kind === 'textarea')
+  // A value a pattern must match is never longer than the patterns' input cap.
+  const max = Math.min(
+    v.maxLength ?? DEFAULT_MAX[kind],
+    HARD_MAX,
+    pattern ? MAX_PATTERN_INPUT : HARD_MAX,
+  );
+  const base = cleanText(kind === 'textarea')
     .refine((s) => s.length <= max, `Must be at most ${max} characters.`)
     .refine(
       (s) => v.minLength === undefined || s.length >= v.minLength,
       `Must be at least ${v.minLength} characters.`,
-    )
-    .refine(
-      (s) => !pattern || (s.length <= MAX_PATTERN_INPUT && testTenantPattern(pattern, s)),
-      v.patternMessage ?? 'Has an invalid format.',
     );
+  if (pattern instanceof UnsafePatternError) {
+    // Fail closed: a pattern the server will not run accepts nothing until the form is fixed.
+    return base.refine(
+      () => false,
+      'This field’s format rule cannot be checked any more; the form’s owner needs to update it.',
+    );
+  }
+  return base.refine(
+    (s) => !pattern || (s.length <= max && pattern.test(s)),
+    v.patternMessage ?? 'Has an invalid format.',
+  );
 }
 
 const emailSchema = z
@@ -177,12 +253,13 @@ function multiChoiceSchema(field: FormField): ZodType<string[]> {
 function valueSchema(
   field: FormField,
   form: Pick<FormDefinition, 'defaultCountryCode'>,
+  pattern: FieldPattern,
 ): ZodType<FieldValue> {
   switch (field.type) {
     case 'text':
     case 'textarea':
     case 'hidden':
-      return textSchema(field, field.type);
+      return textSchema(field, field.type, pattern);
     case 'email':
       return emailSchema;
     case 'phone':
@@ -203,8 +280,9 @@ function valueSchema(
 function fieldSchema(
   field: FormField,
   form: Pick<FormDefinition, 'defaultCountryCode'>,
+  pattern: FieldPattern,
 ): ZodType<FieldValue | undefined> {
-  const inner = valueSchema(field, form);
+  const inner = valueSchema(field, form, pattern);
   // A consent or required checkbox left unticked arrives as false (checkboxSchema refuses it) or
   // not at all (refused here).
   const mustHave = field.required || field.consent;
@@ -244,18 +322,26 @@ function roleOf(field: FormField): FormField['role'] {
 
 export type CompiledForm = { validate(raw: unknown): SubmissionCheck };
 
-/** Builds the submission schema of a form. Throws UnsafePatternError for an unsafe tenant pattern. */
+/**
+ * Builds the submission schema of a form. Its patterns are compiled in RE2 here; one the server
+ * refuses (see safe-regex.ts; forms.service.ts refuses it on save) makes its field accept nothing.
+ */
 export function compileForm(
   form: Pick<FormDefinition, 'fields' | 'defaultCountryCode'>,
 ): CompiledForm {
+  const patterns = compileFormPatterns(form.fields);
   const shape: Record<string, ZodType<FieldValue | undefined>> = {};
-  for (const field of form.fields) shape[field.key] = fieldSchema(field, form);
+  for (const field of form.fields) {
+    shape[field.key] = fieldSchema(field, form, patterns.get(field.key));
+  }
   const schema = z.object(shape);
   return {
     validate(raw) {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-        return { ok: false, fields: { '(body)': 'Expected an object of field values.' } };
+        return shapeFailure({ '(body)': 'Expected an object of field values.' });
       }
+      const issues = shapeIssues(raw);
+      if (Object.keys(issues).length > 0) return shapeFailure(issues);
       // Every field of the form, and only those: a missing key is null (checked like an empty
       // value), an unknown key is dropped.
       const input = Object.fromEntries(
@@ -271,15 +357,14 @@ export function compileForm(
           const key = String(issue.path[0] ?? '(body)');
           fields[key] ??= issue.message;
         }
-        return { ok: false, fields };
+        return valuesFailure(fields);
       }
       const submission = shapeSubmission(form.fields, result.data);
       if (!submission.contact.email && !submission.contact.phone) {
         const reachable = form.fields.find((f) => f.type === 'email' || f.type === 'phone');
-        return {
-          ok: false,
-          fields: { [reachable?.key ?? '(body)']: 'Enter an e-mail address or a phone number.' },
-        };
+        return valuesFailure({
+          [reachable?.key ?? '(body)']: 'Enter an e-mail address or a phone number.',
+        });
       }
       return { ok: true, submission };
     },
@@ -345,6 +430,7 @@ const MAX_CUSTOM = 50;
 export function validateApiLead(raw: unknown): SubmissionCheck {
   const base = apiForm.validate(raw);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return base;
+  if (!base.ok && base.kind === 'shape') return base;
   const errors: Record<string, string> = base.ok ? {} : { ...base.fields };
   const custom: Record<string, FieldValue> = {};
   const extra = Object.entries(raw).filter(([key]) => !apiFieldKeys.has(key));
@@ -364,7 +450,7 @@ export function validateApiLead(raw: unknown): SubmissionCheck {
       errors[key] = 'Custom values are text, numbers or booleans.';
     }
   }
-  if (Object.keys(errors).length > 0 || !base.ok) return { ok: false, fields: errors };
+  if (Object.keys(errors).length > 0 || !base.ok) return valuesFailure(errors);
   const submission = base.submission;
   return {
     ok: true,

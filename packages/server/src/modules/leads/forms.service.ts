@@ -5,8 +5,7 @@ import { randomId } from '../../engine/ids';
 import { tenantAssetPrefix } from '../../engine/ports/asset-urls';
 import type { BlobStore } from '../../engine/ports/blobs';
 import type { StoredForm } from './form.repo';
-import { compileForm } from './form-schema';
-import { UnsafePatternError } from './safe-regex';
+import { compileFormPatterns, UnsafePatternError } from './safe-regex';
 
 // A tenant's lead forms: drafts that any edit bumps, published versions that landing pages use.
 
@@ -14,23 +13,21 @@ import { UnsafePatternError } from './safe-regex';
 export const formBlobKey = (tenantId: string, formId: string, version: number) =>
   `${tenantAssetPrefix(tenantId)}forms/${formId}/v${version}.json`;
 
-/** Refuses a definition whose tenant patterns could backtrack catastrophically. */
+/**
+ * Compiles every field pattern in RE2 and refuses the definition, naming each field, when one
+ * cannot run safely (safe-regex.ts): invalid, unsupported by RE2, or too large alone or together.
+ */
 function vetPatterns(definition: FormDefinition): void {
-  try {
-    compileForm(definition);
-  } catch (err) {
-    if (!(err instanceof UnsafePatternError)) throw err;
-    const index = definition.fields.findIndex((f) => {
-      try {
-        compileForm({ fields: [f] });
-        return false;
-      } catch {
-        return true;
-      }
-    });
-    throw new AppError('validation_failed', 'A field pattern is not allowed.', {
-      fields: { [`fields.${index}.validation.pattern`]: err.message },
-    });
+  const refused: Record<string, string> = {};
+  const patterns = compileFormPatterns(definition.fields);
+  definition.fields.forEach((field, index) => {
+    const pattern = patterns.get(field.key);
+    if (pattern instanceof UnsafePatternError) {
+      refused[`fields.${index}.validation.pattern`] = pattern.message;
+    }
+  });
+  if (Object.keys(refused).length > 0) {
+    throw new AppError('validation_failed', 'A field pattern is not allowed.', { fields: refused });
   }
 }
 

@@ -4,28 +4,31 @@ import { AppError } from '../../engine/errors';
 import { sha256Hex, stableId } from '../../engine/ids';
 import { BUS_MAX_BATCH_ENTRIES, type EventBus } from '../../engine/ports/bus';
 import { CsvError, parseCsv } from './csv';
-import { validateApiLead } from './form-schema';
+import { reservedKeys, validateApiLead } from './form-schema';
 import { leadSubmittedEvent, type LeadSubmitted } from './lead-events';
+import { customLimitIssue } from './lead-limits';
 
 // `POST /leads/import` (text/csv): each row goes through the same pipeline as a form submission
 // (raw store, merge into contact and lead, CRM sync). Submission ids derive from the file's hash
-// and the row number, so uploading the same file again changes nothing.
+// and the row number, so uploading the same file again changes nothing. A reserved column name
+// refuses the file; a row whose values fail (or pass a lead's custom-field caps) is rejected.
 
 export const IMPORT_MAX_ROWS = 1000;
 
-const headerAliases: Record<string, string> = {
-  'full name': 'name',
-  'e-mail': 'email',
-  'email address': 'email',
-  mobile: 'phone',
-  telephone: 'phone',
-  'first name': 'first_name',
-  'last name': 'last_name',
-};
+// A Map, not an object literal: a column named "constructor" must not find Object's.
+const headerAliases = new Map<string, string>([
+  ['full name', 'name'],
+  ['e-mail', 'email'],
+  ['email address', 'email'],
+  ['mobile', 'phone'],
+  ['telephone', 'phone'],
+  ['first name', 'first_name'],
+  ['last name', 'last_name'],
+]);
 
 function columnKey(header: string): string {
   const lower = header.trim().toLowerCase();
-  return headerAliases[lower] ?? lower.replace(/[\s-]+/g, '_');
+  return headerAliases.get(lower) ?? lower.replace(/[\s-]+/g, '_');
 }
 
 export type ImportResult = {
@@ -49,6 +52,17 @@ export async function importLeads(
   if (!header || body.length === 0)
     throw new AppError('validation_failed', 'The file needs a header row and at least one lead.');
   const columns = header.map(columnKey);
+  const reserved = columns.filter((key) => reservedKeys.has(key));
+  if (reserved.length > 0) {
+    throw new AppError('validation_failed', 'Some column names are reserved.', {
+      fields: Object.fromEntries(
+        reserved.map((key) => [
+          key,
+          'Columns named __proto__, constructor or prototype are not accepted.',
+        ]),
+      ),
+    });
+  }
   const stages = new Set(input.pipeline.stages.map((s) => s.id));
   const fileHash = sha256Hex(input.csv);
   const result: ImportResult = { accepted: 0, rejected: [], submissionIds: [] };
@@ -81,6 +95,11 @@ export async function importLeads(
       result.rejected.push({ row, fields: check.fields });
       return;
     }
+    const tooLarge = customLimitIssue(check.submission.custom);
+    if (tooLarge) {
+      result.rejected.push({ row, fields: { custom: tooLarge } });
+      return;
+    }
     const submissionId = stableId('sub', input.tenantId, 'import', fileHash, String(row));
     events.push({
       tenantId: input.tenantId,
@@ -92,7 +111,6 @@ export async function importLeads(
       custom: check.submission.custom,
       utm: check.submission.utm,
       consents: [],
-      raw: fields,
       meta: {
         [input.actor.kind === 'apiKey' ? 'apiKeyId' : 'userId']: input.actor.id,
         importRow: String(row),

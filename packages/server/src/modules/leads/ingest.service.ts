@@ -19,10 +19,12 @@ import {
   type SubmissionCheck,
 } from './form-schema';
 import { leadSubmittedEvent, type LeadSubmitted } from './lead-events';
+import { customLimitIssue } from './lead-limits';
 
 // Ingestion, shared by the public form route and `POST /leads`: validate against the form (or the
 // built-in API fields), then publish `LeadSubmitted` and answer 202 only once the bus holds it.
-// An `Idempotency-Key` makes a retried submission answer with the first one's submissionId.
+// Only the validated values travel on: the client's object is never stored. An `Idempotency-Key`
+// makes a retried submission answer with the first one's submissionId.
 
 export type IngestDeps = { db: Db; tenantDb?: TenantDbFactory; bus: EventBus; now: Date };
 
@@ -32,6 +34,7 @@ export type IngestInput = {
   tenantId: string;
   source: 'form' | 'api';
   form?: IngestForm;
+  /** The client's field values, unchecked: only what validation makes of them is kept. */
   fields: Record<string, unknown>;
   idempotencyKey?: string;
   meta: Record<string, string>;
@@ -56,8 +59,25 @@ export function checkSubmission(form: IngestForm | undefined, fields: unknown): 
   return form ? compiledForm(form).validate(fields) : validateApiLead(fields);
 }
 
-export function invalidSubmission(fields: Record<string, string>): AppError {
-  return new AppError('invalid_submission', 'Some fields are missing or invalid.', { fields });
+/**
+ * The error a refused submission answers: 400 `validation_failed` for a malformed one (a reserved
+ * key, a nested value; paths under `fields.` like the edge's body errors), 422
+ * `invalid_submission` for answers that need another look (by field key).
+ */
+export function submissionRefused(check: Extract<SubmissionCheck, { ok: false }>): AppError {
+  if (check.kind === 'shape') {
+    return new AppError('validation_failed', 'The submission is malformed.', {
+      fields: Object.fromEntries(
+        Object.entries(check.fields).map(([key, message]) => [
+          key === '(body)' ? 'fields' : `fields.${key}`,
+          message,
+        ]),
+      ),
+    });
+  }
+  return new AppError('invalid_submission', 'Some fields are missing or invalid.', {
+    fields: check.fields,
+  });
 }
 
 export function checkIdempotencyKey(value: string | undefined): string | undefined {
@@ -73,8 +93,11 @@ export async function ingestSubmission(
   input: IngestInput,
 ): Promise<IdempotentOutcome> {
   const check = checkSubmission(input.form, input.fields);
-  if (!check.ok) throw invalidSubmission(check.fields);
+  if (!check.ok) throw submissionRefused(check);
   const submission = check.submission;
+  // The lead this creates must be able to hold it (a merge into an existing lead fits what it can).
+  const tooLarge = customLimitIssue(submission.custom);
+  if (tooLarge) throw new AppError('lead_too_large', tooLarge);
   const ctx: TenantContext = {
     tenantId: input.tenantId,
     actor: { kind: 'system', reason: 'lead-ingest' },
@@ -85,7 +108,7 @@ export async function ingestSubmission(
     {
       operation: `lead-submit:${input.form?.formId ?? 'api'}`,
       key: input.idempotencyKey,
-      request: input.fields,
+      request: submission.values,
       reservation: { id: randomId('sub'), at: deps.now.toISOString() },
       now: deps.now,
     },
@@ -102,7 +125,6 @@ export async function ingestSubmission(
         custom: submission.custom,
         utm: submission.utm,
         consents: submission.consents,
-        raw: input.fields,
         meta: input.meta,
       };
       await deps.bus.publish([leadSubmittedEvent(detail)]);

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { BusEventInput } from '../../engine/ports/bus';
 import { leadEventSource } from '../../engine/topology';
 
-// The leads flow's events on the bus. `LeadSubmitted` carries a validated submission; the rules in
-// topology.ts deliver it to the raw store and to the merge. The merge publishes `LeadUpserted`
-// and a user's re-sync `LeadSyncRequested`; both go to the CRM sync queue.
+// The leads flow's events on the bus. `LeadSubmitted` carries a validated submission (its values,
+// never the client's object); the rules in topology.ts deliver it to the raw store and to the
+// merge. The merge publishes `LeadUpserted` and a user's re-sync `LeadSyncRequested`; both go to
+// the CRM sync queue.
 
 const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 
@@ -25,8 +26,8 @@ export const leadSubmittedSchema = z.object({
   custom: z.record(z.string(), fieldValue),
   utm: z.record(z.string(), z.string()),
   consents: z.array(z.object({ key: z.string(), label: z.string() })),
-  /** The `fields` object as received, for the raw store. */
-  raw: z.record(z.string(), z.unknown()),
+  // Events published before the raw store kept validated values also carry `raw`, the client's
+  // object: not part of the schema, so it is stripped here and never stored.
   meta: z.record(z.string(), z.string()),
   /** Imports may place new leads in a stage and tag them. */
   stage: z.string().optional(),

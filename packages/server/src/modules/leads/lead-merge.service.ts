@@ -10,6 +10,7 @@ import type { SqsBatchHandler } from '../../engine/ports/queue';
 import { leadRules } from '../../engine/topology';
 import { createEventConsumer } from './event-consumer';
 import { leadSubmittedSchema, leadSyncEvent, type LeadSubmitted } from './lead-events';
+import { mergeCustomWithinLimits } from './lead-limits';
 import { whatsappCustomerIdOf } from './phone';
 
 export type LeadMergeDeps = {
@@ -18,6 +19,8 @@ export type LeadMergeDeps = {
   log: Logger;
   bus: EventBus;
   now?: () => Date;
+  /** How long a tenant's active/suspended status is trusted in memory (event-consumer.ts). */
+  tenantStatusTtlMs?: number;
 };
 
 type ResolvedContact = { customerId: string; mergedFrom?: string };
@@ -61,10 +64,20 @@ export function createLeadMerge(deps: LeadMergeDeps): SqsBatchHandler {
     tenantDb: deps.tenantDb,
     log: deps.log,
     now,
-    async handle(event, { data }) {
+    tenantStatusTtlMs: deps.tenantStatusTtlMs,
+    subject: (event) => ({ type: 'submission', id: event.submissionId }),
+    async handle(event, { data, log }) {
       const { contacts } = data;
       const resolved = await resolveContact(contacts, event.contact, event.submittedAt);
-      const lead = await joinLead(data, event, resolved, now().toISOString());
+      const { lead, skippedCustom } = await joinLead(data, event, resolved, now().toISOString());
+      if (skippedCustom.length > 0) {
+        // The lead is at its custom-field caps: these values stay in the stored submission only.
+        log.warn('custom fields not merged: the lead is at its caps', {
+          leadId: lead.id,
+          submissionId: event.submissionId,
+          keys: skippedCustom.join(',').slice(0, 500),
+        });
+      }
       await contacts.upsertFromLead(resolved.customerId, event.contact, lead.id, event.submittedAt);
       await deps.bus.publish([
         leadSyncEvent({
@@ -104,7 +117,8 @@ async function newLead(
     stage: stage.id,
     stageKind: stage.kind,
     tags: event.tags ?? [],
-    custom: event.custom,
+    // Ingest refuses a submission that passes the caps; an event from before that rule is fitted.
+    custom: mergeCustomWithinLimits({}, event.custom).custom,
     utm: Object.keys(event.utm).length > 0 ? event.utm : undefined,
     formId: event.formId,
     source: event.source,
@@ -120,24 +134,27 @@ async function newLead(
  * conditional put or an idempotent update, so concurrent submissions of one person converge on
  * one lead and a redelivery changes nothing.
  */
+type Joined = { lead: Lead; skippedCustom: string[] };
+
 async function joinLead(
   data: TenantData,
   event: LeadSubmitted,
   contact: ResolvedContact,
   now: string,
-): Promise<Lead> {
+): Promise<Joined> {
   const { contacts, leads } = data;
   const { customerId } = contact;
   const fresh = leadIdFor(event.tenantId, event.submissionId, event.submittedAt);
-  const createOrMerge = async (leadId: string): Promise<Lead> => {
+  const createOrMerge = async (leadId: string): Promise<Joined> => {
+    let skippedCustom: string[] = [];
     if (!(await leads.create(await newLead(data, event, leadId, customerId)))) {
       const existing = await leads.get(leadId);
       if (!existing) throw new Error(`lead ${leadId} vanished`);
-      await leads.mergeSubmission(existing, mergeOf(event), now);
+      ({ skippedCustom } = await leads.mergeSubmission(existing, mergeOf(event), now));
     }
     const lead = await leads.get(leadId);
     if (!lead) throw new Error(`lead ${leadId} vanished`);
-    return lead;
+    return { lead, skippedCustom };
   };
 
   let carried = false;
@@ -148,8 +165,8 @@ async function joinLead(
       // Pointer claimed but its lead not written yet (a crash, or a racing first submission).
       if (!lead) return createOrMerge(pointer);
       if (isOpen(lead) || lead.submissionIds.includes(event.submissionId)) {
-        await leads.mergeSubmission(lead, mergeOf(event), now);
-        return (await leads.get(lead.id)) ?? lead;
+        const { skippedCustom } = await leads.mergeSubmission(lead, mergeOf(event), now);
+        return { lead: (await leads.get(lead.id)) ?? lead, skippedCustom };
       }
       // Won, lost or deleted: this submission starts a new lead.
       if (await contacts.claimOpenLead(customerId, fresh, pointer)) return createOrMerge(fresh);

@@ -6,12 +6,14 @@ import { leadRules } from '../../engine/topology';
 import { createEventConsumer } from './event-consumer';
 import { leadSubmittedSchema } from './lead-events';
 
-/** LeadStore: keeps every submission exactly as accepted (the raw leads store). */
+/** LeadStore: keeps every submission as accepted, its validated values (the raw leads store). */
 export function createLeadStore(deps: {
   db: Db;
   tenantDb?: TenantDbFactory;
   log: Logger;
   now?: () => Date;
+  /** How long a tenant's active/suspended status is trusted in memory (event-consumer.ts). */
+  tenantStatusTtlMs?: number;
 }): SqsBatchHandler {
   const now = deps.now ?? (() => new Date());
   return createEventConsumer({
@@ -21,13 +23,14 @@ export function createLeadStore(deps: {
     tenantDb: deps.tenantDb,
     log: deps.log,
     now,
+    tenantStatusTtlMs: deps.tenantStatusTtlMs,
+    subject: (event) => ({ type: 'submission', id: event.submissionId }),
     async handle(event, { data }) {
       await data.submissions.storeOnce({
         id: event.submissionId,
         source: event.source,
         formId: event.formId,
         formVersion: event.formVersion,
-        raw: event.raw,
         values: event.values,
         submittedAt: event.submittedAt,
         meta: event.meta,

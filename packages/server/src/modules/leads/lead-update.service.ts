@@ -3,12 +3,15 @@ import type { TenantData } from '../../engine/data/tenant-data';
 import { AppError, NotFoundError } from '../../engine/errors';
 import { randomId } from '../../engine/ids';
 import type { EventBus } from '../../engine/ports/bus';
+import { reservedKeys } from './form-schema';
 import { leadSyncEvent } from './lead-events';
 import type { Lead, LeadPatch } from './lead.repo';
 
 /**
  * An agent moves, assigns, tags or edits a lead: the stage must be one of the tenant's pipeline,
- * the owner one of its members. The CRM destinations hear of the change through LeadSyncRequested.
+ * the owner one of its members, the custom fields within the lead's caps (lead-limits.ts: 422
+ * `lead_too_large` before anything is written). The CRM destinations hear of the change through
+ * LeadSyncRequested.
  */
 export async function updateLead(
   deps: { data: TenantData; bus: EventBus; now: Date },
@@ -16,6 +19,17 @@ export async function updateLead(
   input: PatchLeadRequest,
 ): Promise<Lead> {
   const { data } = deps;
+  const reserved = Object.keys(input.custom ?? {}).filter((k) => reservedKeys.has(k));
+  if (reserved.length > 0) {
+    throw new AppError('validation_failed', 'Some custom field keys are reserved.', {
+      fields: Object.fromEntries(
+        reserved.map((k) => [
+          `custom.${k}`,
+          'Keys named constructor or prototype are not accepted.',
+        ]),
+      ),
+    });
+  }
   const patch: LeadPatch = {
     ownerId: input.ownerId,
     tags: input.tags,
@@ -37,8 +51,17 @@ export async function updateLead(
       fields: { ownerId: 'Not a member.' },
     });
   }
-  const lead = await data.leads.patch(leadId, patch, deps.now.toISOString());
-  if (!lead) throw new NotFoundError('Lead');
+  const outcome = await data.leads.patch(leadId, patch, deps.now.toISOString());
+  if ('missing' in outcome) throw new NotFoundError('Lead');
+  if ('customLimit' in outcome) {
+    throw new AppError('lead_too_large', outcome.customLimit, {
+      fields: { custom: outcome.customLimit },
+    });
+  }
+  if ('conflict' in outcome) {
+    throw new AppError('conflict', 'The lead kept changing while saving; reload it and try again.');
+  }
+  const { lead } = outcome;
   await deps.bus.publish([
     leadSyncEvent({
       tenantId: data.tenantId,

@@ -6,10 +6,17 @@ export function embedSnippet(base: string, formId: string): string {
 
 /** A lead as the API shows it: submission ids summarised, sync status in the contract's shape. */
 export function leadView(lead: Lead) {
-  const { submissionIds, sync, stageKind: _kind, ...rest } = lead;
+  const {
+    submissionIds,
+    extraSubmissions,
+    customRev: _rev,
+    sync,
+    stageKind: _kind,
+    ...rest
+  } = lead;
   return {
     ...rest,
-    submissionCount: submissionIds.length,
+    submissionCount: submissionIds.length + (extraSubmissions ?? 0),
     sync: {
       status: sync.status,
       attempts: sync.attempts,

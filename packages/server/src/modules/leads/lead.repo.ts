@@ -4,6 +4,7 @@ import { foldForSearch } from '../messaging/customer.repo';
 import type { Db, Item, Names, Values } from '../../engine/data/dynamo';
 import { keys } from '../../engine/data/keys';
 import { UpdateExpression } from '../../engine/data/update-expression';
+import { customEditIssue, LEAD_MAX_SUBMISSION_IDS, mergeCustomWithinLimits } from './lead-limits';
 
 export type LeadSource = 'form' | 'api' | 'import';
 export type StageKind = 'open' | 'won' | 'lost';
@@ -38,6 +39,10 @@ export type Lead = {
   formId?: string;
   source: LeadSource;
   submissionIds: string[];
+  /** Submissions merged after `submissionIds` reached its cap (lead-limits.ts). */
+  extraSubmissions?: number;
+  /** Bumped by every write of `custom`: the optimistic lock that keeps its caps on the item. */
+  customRev?: number;
   consents?: { key: string; label: string; at: string }[];
   sync: LeadSync;
   createdAt: string;
@@ -101,6 +106,8 @@ function toLead(item: Item): Lead {
     formId: item.formId,
     source: item.source,
     submissionIds: item.submissionIds ? [...(item.submissionIds as Set<string>)] : [],
+    extraSubmissions: item.extraSubmissions,
+    customRev: item.customRev,
     consents: item.consents,
     sync: item.sync ?? { status: 'pending', attempts: 0, lastError: null },
     createdAt: item.createdAt,
@@ -126,6 +133,12 @@ export type SubmissionMerge = {
   utm: Record<string, string>;
   consents: { key: string; label: string }[];
 };
+
+/** What a merge left out of the lead's custom fields (the caps were reached). */
+export type MergeOutcome = { skippedCustom: string[] };
+
+export type PatchOutcome =
+  { lead: Lead } | { missing: true } | { customLimit: string } | { conflict: true };
 
 export type LeadPatch = {
   stage?: { id: string; kind: StageKind };
@@ -181,93 +194,140 @@ export class LeadRepo {
     return items.map(toLead);
   }
 
+  /** The condition that `custom` is still what `lead` saw: its revision is unchanged. */
+  private customUnchanged(u: UpdateExpression, lead: Lead): string {
+    return lead.customRev === undefined
+      ? `attribute_not_exists(${u.path('customRev')})`
+      : `${u.path('customRev')} = ${u.value(lead.customRev)}`;
+  }
+
+  /** Lists the submission on the lead, or counts it once the list is at its cap. */
+  private addSubmission(u: UpdateExpression, lead: Lead, submissionId: string): void {
+    if (lead.submissionIds.includes(submissionId)) return;
+    if (lead.submissionIds.length < LEAD_MAX_SUBMISSION_IDS) {
+      u.add('submissionIds', new Set([submissionId]));
+    } else u.add('extraSubmissions', 1);
+  }
+
   /**
    * Adds a submission to a lead. The submission id joins a string set (idempotent); the values
    * only apply when this submission is not older than the last one applied, so a late redelivery
-   * never rolls newer values back.
+   * never rolls newer values back. Custom values are merged within the caps (lead-limits.ts) on
+   * the item as it is: the write is conditional on `customRev`, and read again when another
+   * write changed the custom fields meanwhile.
    */
-  async mergeSubmission(lead: Lead, s: SubmissionMerge, now: string): Promise<void> {
+  async mergeSubmission(lead: Lead, s: SubmissionMerge, now: string): Promise<MergeOutcome> {
     const key = keys.lead(this.tenantId, lead.id);
-    const u = new UpdateExpression();
-    u.add('submissionIds', new Set([s.submissionId]));
-    u.set('updatedAt', now);
-    u.set('lastSubmittedAt', s.submittedAt);
-    if (s.contact.name) u.set('name', s.contact.name);
-    if (s.contact.company) u.set('company', s.contact.company);
-    if (s.contact.email) u.setIfNotExists('email', s.contact.email);
-    if (s.contact.phone) u.setIfNotExists('phone', s.contact.phone);
-    for (const [k, v] of Object.entries(s.custom)) u.set(['custom', k], v);
-    if (Object.keys(s.utm).length > 0) u.set('utm', s.utm);
-    if (s.consents.length > 0) {
-      const seen = new Set((lead.consents ?? []).map((c) => c.key));
-      const added = s.consents
-        .filter((c) => !seen.has(c.key))
-        .map((c) => ({ ...c, at: s.submittedAt }));
-      if (added.length > 0) u.set('consents', [...(lead.consents ?? []), ...added]);
+    let current: Lead | undefined = lead;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      if (!current) throw new Error(`lead ${lead.id} vanished`);
+      if (current.lastSubmittedAt && current.lastSubmittedAt > s.submittedAt) {
+        // Older than what the lead shows: only record that it happened.
+        const late = new UpdateExpression();
+        this.addSubmission(late, current, s.submissionId);
+        if (late.isEmpty) return { skippedCustom: [] };
+        await this.db.update(key, late.parts(), {
+          condition: 'attribute_exists(PK)',
+          names: late.names,
+          values: late.values,
+        });
+        return { skippedCustom: [] };
+      }
+      const merged = mergeCustomWithinLimits(current.custom, s.custom);
+      const u = new UpdateExpression();
+      this.addSubmission(u, current, s.submissionId);
+      u.set('updatedAt', now);
+      u.set('lastSubmittedAt', s.submittedAt);
+      if (s.contact.name) u.set('name', s.contact.name);
+      if (s.contact.company) u.set('company', s.contact.company);
+      if (s.contact.email) u.setIfNotExists('email', s.contact.email);
+      if (s.contact.phone) u.setIfNotExists('phone', s.contact.phone);
+      u.set('custom', merged.custom);
+      u.set('customRev', (current.customRev ?? 0) + 1);
+      if (Object.keys(s.utm).length > 0) u.set('utm', s.utm);
+      if (s.consents.length > 0) {
+        const seen = new Set((current.consents ?? []).map((c) => c.key));
+        const added = s.consents
+          .filter((c) => !seen.has(c.key))
+          .map((c) => ({ ...c, at: s.submittedAt }));
+        if (added.length > 0) u.set('consents', [...(current.consents ?? []), ...added]);
+      }
+      u.set(
+        'search',
+        leadSearchText({
+          name: s.contact.name ?? current.name,
+          email: current.email ?? s.contact.email,
+          phone: current.phone ?? s.contact.phone,
+          company: s.contact.company ?? current.company,
+        }),
+      );
+      const applied = await this.db.update(key, u.parts(), {
+        condition: `attribute_exists(PK) AND (attribute_not_exists(${u.path('lastSubmittedAt')}) OR ${u.path('lastSubmittedAt')} <= ${u.value(s.submittedAt)}) AND ${this.customUnchanged(u, current)}`,
+        names: u.names,
+        values: u.values,
+      });
+      if (applied) return { skippedCustom: merged.skipped };
+      // A newer submission, or another write of the custom fields, got there first.
+      current = await this.get(lead.id);
     }
-    u.set(
-      'search',
-      leadSearchText({
-        name: s.contact.name ?? lead.name,
-        email: lead.email ?? s.contact.email,
-        phone: lead.phone ?? s.contact.phone,
-        company: s.contact.company ?? lead.company,
-      }),
-    );
-    const applied = await this.db.update(key, u.parts(), {
-      condition: `attribute_exists(PK) AND (attribute_not_exists(${u.path('lastSubmittedAt')}) OR ${u.path('lastSubmittedAt')} <= ${u.value(s.submittedAt)})`,
-      names: u.names,
-      values: u.values,
-    });
-    if (applied) return;
-    // Older than what the lead shows: only record that it happened.
-    const late = new UpdateExpression().add('submissionIds', new Set([s.submissionId]));
-    await this.db.update(key, late.parts(), {
-      condition: 'attribute_exists(PK)',
-      names: late.names,
-      values: late.values,
-    });
+    throw new Error(`lead ${lead.id} kept changing while merging ${s.submissionId}`);
   }
 
-  /** Applies a user's edit; undefined when the lead is missing or deleted. */
-  async patch(leadId: string, patch: LeadPatch, now: string): Promise<Lead | undefined> {
-    const current = await this.get(leadId);
-    if (!current || current.deletedAt) return undefined;
-    const u = new UpdateExpression().set('updatedAt', now);
-    if (patch.stage) {
-      u.set('stage', patch.stage.id).set('stageKind', patch.stage.kind);
-      u.set('GSI1PK', keys.leadStagePk(this.tenantId, patch.stage.id)).set('GSI1SK', leadId);
+  /**
+   * Applies a user's edit. Custom fields are replaced as a whole, within the caps
+   * (lead-limits.ts), on the condition that nobody changed them since they were read.
+   */
+  async patch(leadId: string, patch: LeadPatch, now: string): Promise<PatchOutcome> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.get(leadId);
+      if (!current || current.deletedAt) return { missing: true };
+      const u = new UpdateExpression().set('updatedAt', now);
+      let condition = 'attribute_exists(PK) AND attribute_not_exists(deletedAt)';
+      if (patch.stage) {
+        u.set('stage', patch.stage.id).set('stageKind', patch.stage.kind);
+        u.set('GSI1PK', keys.leadStagePk(this.tenantId, patch.stage.id)).set('GSI1SK', leadId);
+      }
+      if (patch.ownerId === null) u.remove('ownerId').remove('GSI2PK').remove('GSI2SK');
+      else if (patch.ownerId !== undefined) {
+        u.set('ownerId', patch.ownerId);
+        u.set('GSI2PK', keys.leadOwnerPk(this.tenantId, patch.ownerId)).set('GSI2SK', leadId);
+      }
+      if (patch.tags) u.set('tags', [...new Set(patch.tags)]);
+      const edits = Object.entries(patch.custom ?? {});
+      if (edits.length > 0) {
+        const removed = new Set(edits.filter(([, v]) => v === null).map(([k]) => k));
+        const next = Object.fromEntries([
+          ...Object.entries(current.custom).filter(([k]) => !removed.has(k)),
+          ...edits.filter((e): e is [string, LeadValue] => e[1] !== null),
+        ]);
+        const issue = customEditIssue(current.custom, next);
+        if (issue) return { customLimit: issue };
+        u.set('custom', next).set('customRev', (current.customRev ?? 0) + 1);
+        condition += ` AND ${this.customUnchanged(u, current)}`;
+      }
+      if (patch.name !== undefined) u.set('name', patch.name);
+      if (patch.company !== undefined) {
+        if (patch.company === '') u.remove('company');
+        else u.set('company', patch.company);
+      }
+      u.set(
+        'search',
+        leadSearchText({
+          name: patch.name ?? current.name,
+          email: current.email,
+          phone: current.phone,
+          company: patch.company === undefined ? current.company : patch.company || undefined,
+        }),
+      );
+      const item = await this.db.update(keys.lead(this.tenantId, leadId), u.parts(), {
+        condition,
+        names: u.names,
+        values: u.values,
+      });
+      if (item) return { lead: toLead(item) };
+      // Deleted meanwhile, or its custom fields changed: look again.
     }
-    if (patch.ownerId === null) u.remove('ownerId').remove('GSI2PK').remove('GSI2SK');
-    else if (patch.ownerId !== undefined) {
-      u.set('ownerId', patch.ownerId);
-      u.set('GSI2PK', keys.leadOwnerPk(this.tenantId, patch.ownerId)).set('GSI2SK', leadId);
-    }
-    if (patch.tags) u.set('tags', [...new Set(patch.tags)]);
-    for (const [k, v] of Object.entries(patch.custom ?? {})) {
-      if (v === null) u.remove(['custom', k]);
-      else u.set(['custom', k], v);
-    }
-    if (patch.name !== undefined) u.set('name', patch.name);
-    if (patch.company !== undefined) {
-      if (patch.company === '') u.remove('company');
-      else u.set('company', patch.company);
-    }
-    u.set(
-      'search',
-      leadSearchText({
-        name: patch.name ?? current.name,
-        email: current.email,
-        phone: current.phone,
-        company: patch.company === undefined ? current.company : patch.company || undefined,
-      }),
-    );
-    const item = await this.db.update(keys.lead(this.tenantId, leadId), u.parts(), {
-      condition: 'attribute_exists(PK) AND attribute_not_exists(deletedAt)',
-      names: u.names,
-      values: u.values,
-    });
-    return item ? toLead(item) : undefined;
+    return { conflict: true };
   }
 
   /** Soft delete: kept (and restorable), out of the stage and owner indexes. */
@@ -335,6 +395,10 @@ export class LeadRepo {
     afterId?: string,
     maxScanned = 1000,
   ): Promise<LeadPage> {
+    // An empty range (the contract refuses it at the edge; DynamoDB would refuse the key range).
+    if (filter.from && filter.to && Date.parse(filter.from) > Date.parse(filter.to)) {
+      return { items: [] };
+    }
     const source = filter.stage
       ? { index: 'GSI1' as const, pk: keys.leadStagePk(this.tenantId, filter.stage), prefix: '' }
       : filter.ownerId

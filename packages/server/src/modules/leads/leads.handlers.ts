@@ -92,7 +92,7 @@ export const leadHandlers = {
         formId: s.formId,
         formVersion: s.formVersion,
         submittedAt: s.submittedAt,
-        fields: s.raw,
+        fields: s.values,
       })),
     });
   },

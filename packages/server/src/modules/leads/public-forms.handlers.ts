@@ -35,7 +35,8 @@ export const publicFormHandlers = {
     });
   },
 
-  'public-forms.embed': async ({ c }) => {
+  'public-forms.embed': async ({ c, deps, params }) => {
+    await liveForm(deps.db, params.id);
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=300');
     c.header('X-Content-Type-Options', 'nosniff');

@@ -7,18 +7,27 @@ import {
   overLimit,
   type Counter,
 } from '../identity/rate-limiter';
+import { TenantRepo } from '../platform/tenant.repo';
 import { FormPointerRepo, type PublishedForm } from './form.repo';
 import type { LeadLimits } from './lead-deps';
 
 // What a landing page may do without signing in. A form id finds its tenant through the global
 // FORM#<formId> pointer; the tenant never comes from the client.
 
-/** A published, live form; anything else (archived, never published, malformed id) is missing. */
+/**
+ * A published, live form of an active tenant; anything else (archived, never published, malformed
+ * id, a suspended tenant's) is missing. A suspended workspace's forms answer 404 rather than
+ * `tenant_suspended`: a visitor can do nothing about a suspension, and the world need not learn
+ * of one; the form is gone, exactly like an archived one (and the embed shows the same).
+ * The status is read on every request, as the authenticated routes read it.
+ */
 export async function liveForm(db: Db, formId: string): Promise<PublishedForm> {
   const form = /^fm_[0-9a-z]{20}$/.test(formId)
     ? await new FormPointerRepo(db).get(formId)
     : undefined;
   if (!form || !form.live) throw new NotFoundError('Form');
+  const tenant = await new TenantRepo(db).get(form.tenantId);
+  if (tenant?.status !== 'active') throw new NotFoundError('Form');
   return form;
 }
 

@@ -1,15 +1,16 @@
 import type { Db, Item } from '../../engine/data/dynamo';
 import { keys } from '../../engine/data/keys';
 
-/** A submission exactly as it was accepted: the raw field values next to the validated ones. */
+/**
+ * A submission as it was accepted: the values of the fields its form declares, after validation
+ * and normalisation. The client's own object is never stored (items written before that rule also
+ * hold it as `raw`, which is not read).
+ */
 export type RawSubmission = {
   id: string;
   source: 'form' | 'api' | 'import';
   formId?: string;
   formVersion?: number;
-  /** The `fields` object as the client sent it. */
-  raw: Record<string, unknown>;
-  /** The values after validation and normalisation. */
   values: Record<string, unknown>;
   submittedAt: string;
   meta: Record<string, string>;
@@ -22,7 +23,6 @@ function toSubmission(item: Item): RawSubmission {
     source: item.source,
     formId: item.formId,
     formVersion: item.formVersion,
-    raw: item.raw ?? {},
     values: item.values ?? {},
     submittedAt: item.submittedAt,
     meta: item.meta ?? {},

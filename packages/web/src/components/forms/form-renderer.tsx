@@ -63,7 +63,8 @@ export function validate(fields: FormField[], values: Values): Record<string, st
         errors[f.key] = `Enter ${rules.max} or less.`;
       else if (rules.pattern && v.length <= 1000) {
         try {
-          if (!new RegExp(`^(?:${rules.pattern})$`).test(v))
+          // The `u` flag, as the server reads patterns (\p{L} is a letter, not "p{L}").
+          if (!new RegExp(`^(?:${rules.pattern})$`, 'u').test(v))
             errors[f.key] = rules.patternMessage ?? 'This value is not in the expected format.';
         } catch {
           // A pattern this browser cannot compile: the server checks it.
