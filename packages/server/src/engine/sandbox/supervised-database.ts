@@ -1,5 +1,4 @@
 import { Db, type DbMiddleware } from '../data/dynamo';
-import type { DatabaseUnavailableError } from '../errors';
 import type { Logger } from '../log';
 import { databaseAvailabilityMiddleware, withDatabaseWait } from '../local/database-availability';
 import {
