@@ -32,6 +32,12 @@ export type LoginResponse = z.infer<typeof loginResponseSchema>;
 export const newPasswordSchema = z.string().min(10, 'Use at least 10 characters.').max(1024);
 
 export const refreshRequestSchema = z.object({ refreshToken: z.string().min(1).max(512) });
+
+/** A refresh answered from the httpOnly cookie carries no refresh token: the new one is the cookie. */
+export const refreshResponseSchema = loginResponseSchema.extend({
+  refreshToken: z.string().optional(),
+});
+export type RefreshResponse = z.infer<typeof refreshResponseSchema>;
 export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
 
 export const switchTenantRequestSchema = z.object({ tenantId: z.string().min(1).max(64) });
@@ -42,6 +48,20 @@ export const changePasswordRequestSchema = z.object({
   newPassword: newPasswordSchema,
 });
 export type ChangePasswordRequest = z.infer<typeof changePasswordRequestSchema>;
+
+// Password reset by e-mail: the answer never says whether the address has an account.
+export const passwordResetRequestSchema = z.object({ email: z.email().max(254) });
+export type PasswordResetRequest = z.infer<typeof passwordResetRequestSchema>;
+
+export const passwordResetAcceptedSchema = z.object({ message: z.string() });
+export type PasswordResetAccepted = z.infer<typeof passwordResetAcceptedSchema>;
+
+export const passwordResetConfirmRequestSchema = z.object({
+  /** From the link in the reset e-mail; single use, valid 30 minutes. */
+  token: z.string().min(1).max(512),
+  password: newPasswordSchema,
+});
+export type PasswordResetConfirmRequest = z.infer<typeof passwordResetConfirmRequestSchema>;
 
 export const acceptInviteRequestSchema = z.object({
   token: z.string().min(1).max(512),
@@ -57,15 +77,27 @@ export const inviteUserRequestSchema = z.object({
 });
 export type InviteUserRequest = z.infer<typeof inviteUserRequestSchema>;
 
-export const inviteUserResponseSchema = z.object({
+/** An invitation as its tenant's admins see it: never its token, which only the invitee's mail holds. */
+export const invitationStatusSchema = z.enum(['pending', 'accepted', 'revoked', 'expired']);
+export type InvitationStatus = z.infer<typeof invitationStatusSchema>;
+
+export const invitationSchema = z.object({
   id: z.string(),
   email: z.string(),
   role: roleSchema,
-  /** Shown once; only its hash is stored. */
-  inviteToken: z.string(),
-  inviteUrl: z.string().optional(),
+  status: invitationStatusSchema,
+  invitedBy: z.string().optional(),
+  createdAt: z.string(),
+  /** When the link was last mailed (creation or the latest resend). */
+  sentAt: z.string(),
   expiresAt: z.string(),
+  acceptedAt: z.string().optional(),
+  revokedAt: z.string().optional(),
 });
+export type InvitationDto = z.infer<typeof invitationSchema>;
+
+/** The answer to an invitation: no token and no link (the invitee gets them by mail). */
+export const inviteUserResponseSchema = invitationSchema;
 export type InviteUserResponse = z.infer<typeof inviteUserResponseSchema>;
 
 export const updateUserRequestSchema = z.object({ role: roleSchema });
@@ -131,3 +163,111 @@ export const listAuditEventsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(2048).optional(),
 });
+
+// Two-factor sign-in (TOTP, RFC 6238) and recovery codes
+
+/** Six digits from an authenticator app; spaces are ignored. */
+export const totpCodeSchema = z.string().trim().min(1).max(16);
+/** One of the ten recovery codes (`xxxx-xxxx-xxxx-xxxx`); case, spaces and dashes are ignored. */
+export const recoveryCodeSchema = z.string().trim().min(1).max(64);
+
+/** `POST /auth/login` with the right password, for an account with two-factor on: no session yet. */
+export const twoFactorChallengeSchema = z.object({
+  twoFactorRequired: z.literal(true),
+  /** Single use and short-lived: send it with a code to `POST /auth/login/two-factor`. */
+  challenge: z.string(),
+  /** Seconds until the challenge expires (then sign in with the password again). */
+  expiresIn: z.number(),
+});
+export type TwoFactorChallenge = z.infer<typeof twoFactorChallengeSchema>;
+
+/** What a password sign-in answers: a session, or a challenge when two-factor is on. */
+export const loginAnswerSchema = z.union([loginResponseSchema, twoFactorChallengeSchema]);
+export type LoginAnswer = z.infer<typeof loginAnswerSchema>;
+
+const oneSecondFactor = (v: { code?: string; recoveryCode?: string }) =>
+  (v.code === undefined) !== (v.recoveryCode === undefined);
+const oneSecondFactorIssue = { message: 'Send either code or recoveryCode.', path: ['code'] };
+
+export const loginTwoFactorRequestSchema = z
+  .object({
+    challenge: z.string().min(1).max(512),
+    code: totpCodeSchema.optional(),
+    recoveryCode: recoveryCodeSchema.optional(),
+  })
+  .refine(oneSecondFactor, oneSecondFactorIssue);
+export type LoginTwoFactorRequest = z.infer<typeof loginTwoFactorRequestSchema>;
+
+export const twoFactorStatusSchema = z.object({
+  enabled: z.boolean(),
+  enabledAt: z.string().optional(),
+  /** An enrolment was started and awaits its first code. */
+  pending: z.boolean(),
+  recoveryCodesLeft: z.number(),
+  /** Workspaces whose policy asks this person (an owner or admin there) to use two-factor. */
+  requiredBy: z.array(z.object({ tenantId: z.string(), name: z.string().optional() })),
+});
+export type TwoFactorStatus = z.infer<typeof twoFactorStatusSchema>;
+
+/** Starting an enrolment asks for the password: a stolen session must not lock the owner out. */
+export const startTwoFactorRequestSchema = z.object({ password: z.string().min(1).max(1024) });
+
+export const startTwoFactorResponseSchema = z.object({
+  /** Base32, for typing into an authenticator app. */
+  secret: z.string(),
+  /** `otpauth://totp/…`: what a QR code would carry. */
+  otpauthUri: z.string(),
+  issuer: z.string(),
+  accountName: z.string(),
+  digits: z.number(),
+  period: z.number(),
+});
+export type StartTwoFactorResponse = z.infer<typeof startTwoFactorResponseSchema>;
+
+export const confirmTwoFactorRequestSchema = z.object({ code: totpCodeSchema });
+
+export const recoveryCodesResponseSchema = z.object({
+  /** Shown once; only their hashes are stored, and each works once. */
+  recoveryCodes: z.array(z.string()),
+});
+export type RecoveryCodesResponse = z.infer<typeof recoveryCodesResponseSchema>;
+
+export const disableTwoFactorRequestSchema = z
+  .object({
+    password: z.string().min(1).max(1024),
+    code: totpCodeSchema.optional(),
+    recoveryCode: recoveryCodeSchema.optional(),
+  })
+  .refine(oneSecondFactor, oneSecondFactorIssue);
+
+export const regenerateRecoveryCodesRequestSchema = z.object({
+  password: z.string().min(1).max(1024),
+  code: totpCodeSchema,
+});
+
+// Sessions (sign-ins) of the caller
+
+export const sessionSchema = z.object({
+  id: z.string(),
+  /** The session this request was made with. */
+  current: z.boolean(),
+  /** Read from the User-Agent: "Firefox on Windows", "curl". */
+  device: z.string(),
+  userAgent: z.string().optional(),
+  /** Where it signed in from, and where it last renewed its token from. */
+  ip: z.string().optional(),
+  lastIp: z.string().optional(),
+  createdAt: z.string(),
+  /** Its last token renewal (every few minutes while the app is open), or its sign-in. */
+  lastUsedAt: z.string(),
+  expiresAt: z.string(),
+});
+export type SessionDto = z.infer<typeof sessionSchema>;
+
+export const sessionListSchema = z.object({ items: z.array(sessionSchema) });
+
+export const revokeSessionsRequestSchema = z.object({
+  /** Keep the session making this request (sign out everywhere else); false ends it too. */
+  keepCurrent: z.boolean().default(true),
+});
+export const revokeSessionsResponseSchema = z.object({ revoked: z.number() });

@@ -17,6 +17,11 @@ export const errorCatalog = {
   validation_failed: { status: 400, message: 'Some fields need another look.' },
   not_a_meta_envelope: { status: 400, message: 'That is not a Meta webhook delivery.' },
   invalid_parameter: { status: 400, message: 'One of the values is not allowed.' },
+  invalid_two_factor_code: {
+    status: 400,
+    message:
+      'That code is not right. Check your authenticator app (or the recovery code) and retry.',
+  },
   unsafe_destination: {
     status: 400,
     message: 'That address cannot receive leads. Use a public HTTPS URL.',
@@ -40,10 +45,20 @@ export const errorCatalog = {
   },
   forbidden: { status: 403, message: 'Your role does not allow this. Ask a workspace admin.' },
   insufficient_scope: { status: 403, message: 'This key is not allowed to do that.' },
+  two_factor_required: {
+    status: 403,
+    message:
+      'This workspace asks owners and admins to use two-factor sign-in. Turn it on in Settings → Security.',
+  },
   tenant_suspended: { status: 403, message: 'This workspace is suspended. Contact support.' },
   origin_not_allowed: {
     status: 403,
     message: 'This form does not accept answers from this website.',
+  },
+  signup_disabled: {
+    status: 403,
+    message:
+      'New workspaces cannot be created here right now. Ask the Switchboard team for an invitation.',
   },
   not_found: { status: 404, message: 'We could not find that. It may have been deleted.' },
   conflict: {
@@ -64,6 +79,14 @@ export const errorCatalog = {
     message: 'A workspace needs at least one owner. Make someone else owner first.',
   },
   already_member: { status: 409, message: 'That person is already in this workspace.' },
+  two_factor_already_enabled: {
+    status: 409,
+    message: 'Two-factor sign-in is already on for this account.',
+  },
+  two_factor_not_enabled: {
+    status: 409,
+    message: 'Two-factor sign-in is not on for this account. Set it up first.',
+  },
   stage_in_use: {
     status: 409,
     message: 'Leads are still in that stage. Move them to another stage first.',
@@ -114,6 +137,58 @@ export const errorCatalog = {
     message:
       'Meta does not confirm that this access token owns that number, WhatsApp Business Account or Instagram account.',
   },
+  // Single sign-on (OpenID Connect). The callback puts these on the login page as `?error=`.
+  sso_not_configured: {
+    status: 404,
+    message:
+      'Single sign-on is not set up for that workspace or e-mail domain. Check the address, or sign in with your password.',
+  },
+  sso_state_invalid: {
+    status: 400,
+    message: 'This sign-in took too long or was already completed. Start the single sign-on again.',
+  },
+  sso_denied: {
+    status: 401,
+    message: 'The sign-in was cancelled or refused at your identity provider.',
+  },
+  sso_failed: {
+    status: 502,
+    message:
+      'Your identity provider did not complete the sign-in. Try again, or ask your administrator to check the single sign-on settings.',
+  },
+  sso_email_unverified: {
+    status: 403,
+    message:
+      'Your identity provider has not verified your e-mail address, so it cannot sign you in here. Verify it there first.',
+  },
+  sso_not_allowed: {
+    status: 403,
+    message:
+      'You are not a member of this workspace, and your e-mail domain is not one it admits. Ask a workspace admin to invite you.',
+  },
+  sso_account_not_eligible: {
+    status: 403,
+    message:
+      'This account cannot sign in through this workspace’s identity provider (it also belongs elsewhere). Sign in with your password instead.',
+  },
+  sso_account_mismatch: {
+    status: 409,
+    message:
+      'This e-mail address is linked to a different person at that identity provider. Ask your administrator.',
+  },
+  sso_discovery_failed: {
+    status: 422,
+    message:
+      'We could not read that identity provider’s OpenID configuration. Check the issuer URL (and that it is reachable).',
+  },
+  sso_domain_taken: {
+    status: 409,
+    message: 'Another workspace already admits people from that e-mail domain.',
+  },
+  sso_slug_taken: {
+    status: 409,
+    message: 'Another workspace already uses that sign-in address. Choose another.',
+  },
   rate_limited: {
     status: 429,
     message: 'Too many requests right now. Wait a moment and try again.',
@@ -121,6 +196,10 @@ export const errorCatalog = {
   too_many_attempts: {
     status: 429,
     message: 'Too many attempts. Wait a few minutes before trying again.',
+  },
+  too_many_requests: {
+    status: 429,
+    message: 'Too many sign-in attempts from this device or network. Wait a moment and try again.',
   },
   internal_error: { status: 500, message: 'Something went wrong on our side. Please retry.' },
   service_unavailable: {

@@ -7,6 +7,8 @@ export * from './leads';
 export * from './messaging';
 export * from './message-types';
 export * from './tenants';
+export * from './sso';
+export * from './signup';
 export * from './route-contract';
 export * from './routes';
 export * from './response-check';

@@ -126,6 +126,8 @@ export function errorCodesOf(route: RouteContract): ErrorCode[] {
       break;
     case 'tenant':
       codes.add('unauthenticated').add('forbidden').add('tenant_suspended').add('rate_limited');
+      // The workspace's two-factor policy, for an owner or admin who has not turned it on.
+      codes.add('two_factor_required');
       if (route.access.scope) {
         codes.add('invalid_api_key').add('api_key_revoked').add('insufficient_scope');
       }

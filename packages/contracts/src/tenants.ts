@@ -14,3 +14,16 @@ export const tenantSchema = z.object({
   createdAt: z.string(),
 });
 export type TenantDto = z.infer<typeof tenantSchema>;
+
+/** A workspace's sign-in rules, which its owners set. */
+export const securityPolicySchema = z.object({
+  /** Owners and admins must use two-factor sign-in to reach the workspace. */
+  requireTwoFactorForAdmins: z.boolean(),
+  updatedAt: z.string().optional(),
+  updatedBy: z.string().optional(),
+});
+export type SecurityPolicy = z.infer<typeof securityPolicySchema>;
+
+export const updateSecurityPolicyRequestSchema = z.object({
+  requireTwoFactorForAdmins: z.boolean(),
+});

@@ -17,6 +17,8 @@ export type SwitchboardConfig = {
   adminAllowCidrs: string[];
   adminEmail: string;
   alarmEmail?: string;
+  /** Outgoing mail: the SES identity's domain and the sender address on it. */
+  mail: { domain: string; fromAddress: string };
   assetsSigningPublicKeyPem: string;
   logRetentionDays: number;
   /** Stage throttling, the default of every method: all callers together. */
@@ -26,7 +28,21 @@ export type SwitchboardConfig = {
     publicWriteRatePer5MinPerIp: number;
     cdnRatePer5MinPerIp: number;
   };
+  /** The platform's identity provider for single sign-on (none: only workspaces' own). */
+  platformSso?: PlatformSsoConfig;
 };
+
+export type SsoMfa = 'off' | 'optional' | 'required';
+
+/**
+ * `cognito`: the stack creates an Amazon Cognito user pool (e-mail as username, verified e-mail,
+ * MFA by TOTP as `mfa` says), its hosted domain and an app client (authorization code with PKCE,
+ * calling back to the API). `external`: an issuer the operator runs elsewhere; the stack creates
+ * the Secrets Manager entry for its client secret, which the operator fills in.
+ */
+export type PlatformSsoConfig =
+  | { kind: 'cognito'; mfa: SsoMfa; domainPrefix?: string; name: string }
+  | { kind: 'external'; issuer: string; clientId: string; mfa: SsoMfa; name: string };
 
 /** Context keys of the removed usage plan: refused rather than silently ignored. */
 const retiredKeys = ['usagePlanRateLimit', 'usagePlanBurstLimit', 'usagePlanQuotaPerDay'];
@@ -62,6 +78,47 @@ function list(node: Node, key: string): string[] {
     : [];
 }
 
+function mfaOf(node: Node, key: string, fallback: SsoMfa): SsoMfa {
+  const raw = text(node, key) ?? fallback;
+  if (raw !== 'off' && raw !== 'optional' && raw !== 'required') {
+    throw new Error(`context ${key} must be off, optional or required, got ${raw}`);
+  }
+  return raw;
+}
+
+/** `-c cognito=true` (the seed's Cognito option), or `-c ssoIssuer=… -c ssoClientId=…`. */
+function platformSso(node: Node): PlatformSsoConfig | undefined {
+  const cognito = text(node, 'cognito');
+  if (cognito !== undefined && cognito !== 'true' && cognito !== 'false') {
+    throw new Error(`context cognito must be true or false, got ${cognito}`);
+  }
+  const issuer = text(node, 'ssoIssuer');
+  const clientId = text(node, 'ssoClientId');
+  if (cognito === 'true') {
+    if (issuer) throw new Error('context cognito=true and ssoIssuer exclude each other');
+    const domainPrefix = text(node, 'cognitoDomainPrefix');
+    if (domainPrefix && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(domainPrefix)) {
+      throw new Error(`context cognitoDomainPrefix must be lowercase letters, digits and hyphens`);
+    }
+    return {
+      kind: 'cognito',
+      mfa: mfaOf(node, 'cognitoMfa', 'optional'),
+      domainPrefix,
+      name: text(node, 'ssoName') ?? 'Switchboard account',
+    };
+  }
+  if (!issuer && !clientId) return undefined;
+  if (!issuer || !clientId) throw new Error('context ssoIssuer and ssoClientId go together');
+  if (!/^https:\/\/[^\s/]+/.test(issuer)) throw new Error(`context ssoIssuer must be an https URL`);
+  return {
+    kind: 'external',
+    issuer,
+    clientId,
+    mfa: mfaOf(node, 'ssoMfa', 'off'),
+    name: text(node, 'ssoName') ?? 'Single sign-on',
+  };
+}
+
 /** A PEM given inline, or a path to one (relative to packages/infra). */
 function pem(node: Node, key: string): string {
   const raw = text(node, key) ?? placeholderPublicKey;
@@ -82,6 +139,17 @@ export function readConfig(node: Node, env: NodeJS.ProcessEnv = process.env): Sw
       `context ${retired.join(', ')}: there is no usage plan (API Gateway plans meter API Gateway keys; Switchboard's API keys are the app's, limited per key in the app). Use apiRateLimit / apiBurstLimit for the stage, or the waf* keys.`,
     );
   }
+  const adminEmail = text(node, 'adminEmail') ?? 'admin@switchboard.local';
+  const mailDomain = text(node, 'mailDomain') ?? adminEmail.split('@')[1]!;
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(mailDomain)) {
+    throw new Error(`context mailDomain must be a domain name, got ${mailDomain}`);
+  }
+  const mailFromAddress = text(node, 'mailFromAddress') ?? `no-reply@${mailDomain}`;
+  if (!mailFromAddress.toLowerCase().endsWith(`@${mailDomain.toLowerCase()}`)) {
+    throw new Error(
+      `context mailFromAddress must be an address on ${mailDomain} (the SES identity)`,
+    );
+  }
   const cidrs = list(node, 'adminAllowCidrs');
   for (const cidr of cidrs) {
     if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(cidr)) throw new Error(`not a CIDR: ${cidr}`);
@@ -91,8 +159,9 @@ export function readConfig(node: Node, env: NodeJS.ProcessEnv = process.env): Sw
     account: text(node, 'account') ?? env.CDK_DEFAULT_ACCOUNT,
     apiStageName: text(node, 'apiStageName') ?? 'prod',
     adminAllowCidrs: cidrs,
-    adminEmail: text(node, 'adminEmail') ?? 'admin@switchboard.local',
+    adminEmail,
     alarmEmail: text(node, 'alarmEmail'),
+    mail: { domain: mailDomain, fromAddress: mailFromAddress },
     assetsSigningPublicKeyPem: pem(node, 'assetsSigningPublicKey'),
     logRetentionDays: int(node, 'logRetentionDays', 90),
     api: { rateLimit: int(node, 'apiRateLimit', 200), burstLimit: int(node, 'apiBurstLimit', 400) },
@@ -101,5 +170,6 @@ export function readConfig(node: Node, env: NodeJS.ProcessEnv = process.env): Sw
       publicWriteRatePer5MinPerIp: int(node, 'wafPublicWriteRatePer5MinPerIp', 100),
       cdnRatePer5MinPerIp: int(node, 'wafCdnRatePer5MinPerIp', 10000),
     },
+    platformSso: platformSso(node),
   };
 }

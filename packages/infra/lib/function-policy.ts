@@ -4,8 +4,10 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { rawWebhookPrefix } from './server';
 import type { Data } from './data.construct';
 import type { Keys } from './keys.construct';
+import type { Mail } from './mail.construct';
 import type { Queues } from './queues.construct';
 import type { Secrets } from './secrets.construct';
+import type { PlatformSso } from './sso.construct';
 import type { Storage } from './storage.construct';
 import type { FunctionAccess } from './topology-reader';
 
@@ -19,7 +21,13 @@ export type PolicyInputs = {
   queues: Queues;
   storage: Storage;
   secrets: Secrets;
+  mail: Mail;
+  /** The platform's identity provider for single sign-on, when the stack has one. */
+  platformSso?: PlatformSso;
 };
+
+/** The only purpose a user-bound (not tenant-bound) token-key context may name. */
+export const userBoundPurpose = 'totp';
 
 const tableRead = [
   'dynamodb:GetItem',
@@ -140,6 +148,18 @@ export function functionStatements(
     );
   }
 
+  if (spec.sendsMail) {
+    statements.push(
+      new PolicyStatement({
+        sid: 'SendMail',
+        actions: ['ses:SendEmail'],
+        // SES authorises a send against the identity and the configuration set it goes through.
+        resources: [inputs.mail.identity.emailIdentityArn, inputs.mail.configurationSetArn],
+        conditions: { StringEquals: { 'ses:FromAddress': inputs.mail.fromAddress } },
+      }),
+    );
+  }
+
   if (access.channelTokenKey) {
     statements.push(
       new PolicyStatement({
@@ -150,6 +170,45 @@ export function functionStatements(
         conditions: { Null: { 'kms:EncryptionContext:tenantId': 'false' } },
       }),
     );
+  }
+
+  if (access.userBoundSecrets) {
+    // Two-factor secrets are bound to their person, not a tenant: `{ userId, purpose: 'totp' }`.
+    // Exactly those two keys, that purpose, and a user id: no other user-bound use of the key.
+    statements.push(
+      new PolicyStatement({
+        sid: 'UserBoundSecrets',
+        actions: ['kms:Encrypt', 'kms:Decrypt'],
+        resources: [keys.channelTokens.keyArn],
+        conditions: {
+          StringEquals: { 'kms:EncryptionContext:purpose': userBoundPurpose },
+          Null: { 'kms:EncryptionContext:userId': 'false' },
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['userId', 'purpose'] },
+        },
+      }),
+    );
+  }
+
+  if (access.platformSso && inputs.platformSso) {
+    statements.push(
+      new PolicyStatement({
+        sid: 'ReadPlatformSsoSecret',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [inputs.platformSso.clientSecret.secretArn],
+      }),
+    );
+    if (access.secrets.length === 0) {
+      statements.push(
+        new PolicyStatement({
+          sid: 'PlatformSsoSecretKey',
+          actions: ['kms:Decrypt'],
+          resources: [keys.secrets.keyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` },
+          },
+        }),
+      );
+    }
   }
 
   const archive = storage.rawWebhooks;

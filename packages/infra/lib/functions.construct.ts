@@ -15,7 +15,14 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { SwitchboardConfig } from './config';
 import { functionStatements, type PolicyInputs } from './function-policy';
-import { envNames, lambdaEntryDir, repoRoot, serverPackageJson, type FunctionName } from './server';
+import {
+  envNames,
+  lambdaEntryDir,
+  repoRoot,
+  serverPackageJson,
+  ssoEnvNames,
+  type FunctionName,
+} from './server';
 import { allFunctions, allQueues, functionAccess, type FunctionAccess } from './topology-reader';
 
 export type DeployedFunction = {
@@ -207,6 +214,10 @@ export class Functions extends Construct {
       env[envNames.assetsKeyPairId] = props.assetsCdn.keyPairId;
     }
     if (spec.publishesEvents) env[envNames.eventBusName] = props.bus.eventBusName;
+    if (spec.sendsMail) {
+      env[envNames.mailFromAddress] = props.mail.fromAddress;
+      env[envNames.mailConfigurationSet] = props.mail.configurationSet.configurationSetName;
+    }
     if (access.dlqAdmin) {
       for (const [name, pair] of queues.byName) {
         env[envNames.queueUrl(name)] = pair.queue.queueUrl;
@@ -216,6 +227,14 @@ export class Functions extends Construct {
       }
     }
     if (access.adminBootstrap) env[envNames.adminEmail] = config.adminEmail;
+    if (access.platformSso && props.platformSso) {
+      const sso = props.platformSso;
+      env[ssoEnvNames.issuer] = sso.issuer;
+      env[ssoEnvNames.clientId] = sso.clientId;
+      env[ssoEnvNames.clientSecretArn] = sso.clientSecret.secretArn;
+      env[ssoEnvNames.name] = sso.name;
+      env[ssoEnvNames.mfa] = sso.mfa;
+    }
     if (access.routes.length > 0) {
       env[envNames.webOrigin] = props.webOrigin;
       env[envNames.publicApiUrl] = props.apiUrl;

@@ -5,6 +5,7 @@ import type { Bus } from './bus.construct';
 import type { Cdn } from './cdn.construct';
 import type { Functions } from './functions.construct';
 import type { Secrets } from './secrets.construct';
+import type { PlatformSso } from './sso.construct';
 import type { Storage } from './storage.construct';
 import { rawWebhookPrefix } from './server';
 
@@ -18,6 +19,7 @@ export type NagScope = {
   bus: Bus;
   secrets: Secrets;
   storage: Storage;
+  platformSso?: PlatformSso;
 };
 
 function ack(scope: IConstruct, id: string, reason: string): void {
@@ -30,7 +32,7 @@ function arnToken(resource: IConstruct): string {
 }
 
 export function acknowledgeNagFindings(scope: NagScope): void {
-  const { api, functions, cdn, bus, secrets, storage } = scope;
+  const { api, functions, cdn, bus, secrets, storage, platformSso } = scope;
 
   ack(
     api.api,
@@ -99,6 +101,28 @@ export function acknowledgeNagFindings(scope: NagScope): void {
         'Tenant asset keys are created at runtime (one per upload); access is limited to the tenant assets bucket, and the app scopes keys by tenant.',
       );
     }
+  }
+
+  if (platformSso) {
+    ack(
+      platformSso.clientSecret,
+      'SMG4',
+      'The identity provider issues this client secret (Cognito: set by the stack from the app client); rotating it is done at the provider, then here.',
+    );
+  }
+  if (platformSso?.userPool) {
+    if (platformSso.mfa !== 'required') {
+      ack(
+        platformSso.userPool,
+        'COG2',
+        'MFA is the operator’s choice (context cognitoMfa): optional lets every user enrol TOTP, and Switchboard’s own two-factor still applies to accounts that turn it on. Set cognitoMfa=required to enforce it in the pool.',
+      );
+    }
+    ack(
+      platformSso.userPool,
+      'COG8',
+      'The Plus feature plan (threat protection) is a paid tier: the operator opts in. Sign-ins are also throttled by WAF on the API and audited in the app.',
+    );
   }
 
   for (const secret of secrets.byName.values()) {

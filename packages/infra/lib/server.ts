@@ -7,6 +7,7 @@ export {
   rawWebhookPrefix,
 } from '../../server/src/engine/aws/env-names';
 export type { SecretName } from '../../server/src/engine/ports/secrets';
+export { ssoEnvNames } from '../../server/src/engine/aws/sso-env';
 
 import { fileURLToPath } from 'node:url';
 

@@ -9,9 +9,11 @@ import type { SwitchboardConfig } from './config';
 import { Data } from './data.construct';
 import { Functions } from './functions.construct';
 import { Keys } from './keys.construct';
+import { Mail } from './mail.construct';
 import { acknowledgeNagFindings } from './nag';
 import { Queues } from './queues.construct';
 import { Secrets } from './secrets.construct';
+import { PlatformSso } from './sso.construct';
 import { Storage } from './storage.construct';
 import { TenantDataRole } from './tenant-role.construct';
 import { validateTopology } from './topology-reader';
@@ -30,6 +32,9 @@ export class SwitchboardStack extends Stack {
   readonly tenantRole: Role;
   readonly bus: Bus;
   readonly keys: Keys;
+  readonly mail: Mail;
+  /** The platform's identity provider (the Cognito user pool with `-c cognito=true`), if any. */
+  readonly platformSso?: PlatformSso;
 
   constructor(scope: Construct, id: string, props: SwitchboardStackProps) {
     super(scope, id, props);
@@ -46,6 +51,8 @@ export class SwitchboardStack extends Stack {
     const bus = new Bus(this, 'Events', { eventsKey: keys.events, dlqKey: keys.messaging });
     this.bus = bus;
     this.webAcls = new WebAcls(this, 'Waf', { config, logsKey: keys.ops });
+    const mail = new Mail(this, 'Mail', { config });
+    this.mail = mail;
 
     // The API exists before the CDN (its origin goes into the CSP); routes come after the
     // functions, which need the CDN's origin for CORS.
@@ -57,6 +64,14 @@ export class SwitchboardStack extends Stack {
       assetsSigningPublicKeyPem: config.assetsSigningPublicKeyPem,
     });
     const webOrigin = `https://${this.cdn.web.distributionDomainName}`;
+    const platformSso = config.platformSso
+      ? new PlatformSso(this, 'PlatformSso', {
+          config: config.platformSso,
+          callbackUrl: `${this.api.publicUrl}/auth/sso/callback`,
+          secretsKey: keys.secrets,
+        })
+      : undefined;
+    this.platformSso = platformSso;
 
     this.functions = new Functions(this, 'Functions', {
       config,
@@ -66,6 +81,8 @@ export class SwitchboardStack extends Stack {
       storage,
       secrets,
       bus: bus.bus,
+      mail,
+      platformSso,
       webOrigin,
       apiUrl: this.api.publicUrl,
       assetsCdn: {
@@ -110,7 +127,29 @@ export class SwitchboardStack extends Stack {
     output('TableName', data.table.tableName, 'SocialCRMTable');
     output('EventBusName', bus.bus.eventBusName, 'SwitchboardBus');
     output('TenantDataAccessRoleArn', tenantRole.role.roleArn, 'Assumed with a TenantId tag');
+    output(
+      'MailIdentity',
+      mail.identity.emailIdentityName,
+      'SES identity: publish its DKIM records',
+    );
+    output(
+      'MailConfigurationSet',
+      mail.configurationSet.configurationSetName,
+      'SES configuration set of every mail',
+    );
     output('AlarmTopicArn', alarms.topic.topicArn, 'Subscribe on-call here');
+    if (platformSso) {
+      output('SsoIssuer', platformSso.issuer, 'Single sign-on: the platform identity provider');
+      output('SsoClientSecretName', platformSso.clientSecret.secretName, 'Its client secret');
+      if (platformSso.userPool && platformSso.domain) {
+        output('CognitoUserPoolId', platformSso.userPool.userPoolId, 'Create users here');
+        output(
+          'CognitoHostedDomain',
+          platformSso.domain.baseUrl(),
+          'Cognito hosted sign-in (managed login)',
+        );
+      }
+    }
     for (const [name, secret] of secrets.byName) {
       output(`Secret${name}`, secret.secretName, `Secrets Manager: ${name}`);
     }
@@ -125,6 +164,7 @@ export class SwitchboardStack extends Stack {
       bus,
       secrets,
       storage,
+      platformSso,
     });
   }
 }

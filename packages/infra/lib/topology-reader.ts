@@ -23,6 +23,13 @@ export type FunctionAccess = {
   /** Secrets Manager entries it reads (the channel token key is KMS, listed apart). */
   secrets: SecretName[];
   channelTokenKey: boolean;
+  /**
+   * Serves the two-factor routes: may use the token key with a user-bound encryption context
+   * (`{ userId, purpose: 'totp' }`), besides the tenant-bound one every key holder gets.
+   */
+  userBoundSecrets: boolean;
+  /** Serves single sign-on: reads the platform identity provider's client secret, if any. */
+  platformSso: boolean;
   /** Raw webhook archive: written by signature-verified receivers, read by their queues' consumers. */
   rawArchive: 'read' | 'write' | 'none';
   /** Tenant assets (branding, form config): managed by the functions serving tenant routes. */
@@ -42,6 +49,15 @@ export const allQueues: readonly [QueueName, QueueSpec][] = Object.entries(queue
   QueueSpec,
 ][];
 export const allBusRules: readonly BusRuleSpec[] = busRules;
+
+/** The routes that encrypt or decrypt a person's TOTP secret (the token cipher, user-bound). */
+export const twoFactorRoutes = new Set([
+  'auth.loginTwoFactor',
+  'auth.twoFactor.start',
+  'auth.twoFactor.confirm',
+  'auth.twoFactor.disable',
+  'auth.twoFactor.recoveryCodes',
+]);
 
 export function routesOf(name: FunctionName): RouteSpec[] {
   return allRoutes.filter((route) => route.function === name);
@@ -64,6 +80,9 @@ export function functionAccess(spec: FunctionSpec): FunctionAccess {
     routes: served,
     secrets: adminBootstrap ? [...secrets, 'adminPassword'] : secrets,
     channelTokenKey: spec.secrets.includes('channelTokenKey'),
+    userBoundSecrets:
+      spec.secrets.includes('channelTokenKey') && served.some((r) => twoFactorRoutes.has(r.id)),
+    platformSso: served.some((r) => r.id === 'auth.sso.start' || r.id === 'auth.sso.callback'),
     rawArchive: receivesWebhooks ? 'write' : readsArchive ? 'read' : 'none',
     assets: served.some((r) => r.access.kind === 'tenant') ? 'readwrite' : 'none',
     dlqAdmin: served.some((r) => r.id.startsWith('admin.dlq.')),

@@ -9,11 +9,12 @@ import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../lib/build-app';
 import { readConfig } from '../lib/config';
-import { busEncryptionContext } from '../lib/function-policy';
+import { busEncryptionContext, userBoundPurpose } from '../lib/function-policy';
 import { copyRe2Package, esmBundling, re2PackageDir } from '../lib/functions.construct';
 import { functions, queues, repoRoot, routes, serverPackageJson, table } from '../lib/server';
 import type { SwitchboardStack } from '../lib/switchboard-stack';
 import { tenantLeadingKeys } from '../lib/tenant-role.construct';
+import { twoFactorRoutes } from '../lib/topology-reader';
 import {
   asArray,
   flatten,
@@ -179,6 +180,47 @@ describe('functions', () => {
       }
       expect('EVENT_BUS_NAME' in props.Environment.Variables, spec.name).toBe(publishes);
     }
+  });
+
+  it('lets exactly the mailing functions send through SES, from the sender and configuration set', () => {
+    const identityId = logicalId(stack.mail.identity);
+    const configSetId = logicalId(stack.mail.configurationSet);
+    const statements = identityStatements(template);
+    const ses = resourcesOf(template, 'AWS::SES::ConfigurationSet');
+    expect(ses).toHaveLength(1);
+    expect(propsOf(ses[0]![1]).DeliveryOptions).toMatchObject({ TlsPolicy: 'REQUIRE' });
+    const identity = propsOf(template.Resources[identityId]!);
+    expect(identity.EmailIdentity).toBe('switchboard.local');
+    expect(referencedIds(identity.ConfigurationSetAttributes)).toEqual(new Set([configSetId]));
+    for (const spec of Object.values(functions)) {
+      const deployed = stack.functions.get(spec.name);
+      const vars = propsOf(template.Resources[logicalId(deployed.fn)]!).Environment.Variables;
+      const roleId = logicalId(deployed.role);
+      const policyIds = resourcesOf(template, 'AWS::IAM::Policy')
+        .filter(([, p]) => asArray(propsOf(p).Roles).some((r) => referencedIds(r).has(roleId)))
+        .map(([id]) => id);
+      const sends = statements
+        .filter((s) => policyIds.includes(s.owner))
+        .filter((s) => asArray(s.statement.Action).some((a) => String(a).startsWith('ses:')));
+      const mails = spec.sendsMail === true;
+      expect(sends.length, spec.name).toBe(mails ? 1 : 0);
+      for (const { statement } of sends) {
+        expect(asArray(statement.Action), spec.name).toEqual(['ses:SendEmail']);
+        expect(statement.Condition.StringEquals['ses:FromAddress']).toBe(
+          'no-reply@switchboard.local',
+        );
+        expect(flatten(statement.Resource)).toContain(':identity/');
+        expect(flatten(statement.Resource)).toContain(':configuration-set/');
+      }
+      expect('MAIL_FROM_ADDRESS' in vars, spec.name).toBe(mails);
+      expect('MAIL_CONFIGURATION_SET' in vars, spec.name).toBe(mails);
+    }
+    expect(
+      Object.values(functions)
+        .filter((f) => f.sendsMail)
+        .map((f) => f.name)
+        .sort(),
+    ).toEqual(['Api', 'AuthService']);
   });
 
   it('gives HTTP functions the web origin and the API base URL with its stage', () => {
@@ -498,6 +540,84 @@ describe('WAF', () => {
   });
 });
 
+/** The IAM statements of a function's role, in `cfn`. */
+function roleStatements(cfn: CfnTemplate, roleId: string): any[] {
+  const policyIds = resourcesOf(cfn, 'AWS::IAM::Policy')
+    .filter(([, p]) => asArray(propsOf(p).Roles).some((r) => referencedIds(r).has(roleId)))
+    .map(([id]) => id);
+  return identityStatements(cfn)
+    .filter((s) => policyIds.includes(s.owner))
+    .map((s) => s.statement);
+}
+
+describe('the token key’s encryption contexts', () => {
+  it('binds the key to a tenant everywhere, and lets only the two-factor function use { userId, purpose: totp }', () => {
+    const keyId = logicalId(stack.keys.channelTokens);
+    const twoFactorFunctions = new Set<string>(
+      routes.filter((r) => twoFactorRoutes.has(r.id)).map((r) => r.function),
+    );
+    expect([...twoFactorFunctions]).toEqual(['Api']);
+    for (const spec of Object.values(functions)) {
+      const onKey = roleStatements(template, logicalId(stack.functions.get(spec.name).role)).filter(
+        (s) => referencedIds(s.Resource).has(keyId),
+      );
+      const holds = spec.secrets.includes('channelTokenKey');
+      const tenantBound = onKey.filter(
+        (s) => s.Condition?.Null?.['kms:EncryptionContext:tenantId'] === 'false',
+      );
+      const userBound = onKey.filter(
+        (s) => s.Condition?.StringEquals?.['kms:EncryptionContext:purpose'] !== undefined,
+      );
+      expect(tenantBound.length, spec.name).toBe(holds ? 1 : 0);
+      expect(userBound.length, spec.name).toBe(holds && twoFactorFunctions.has(spec.name) ? 1 : 0);
+      // Nothing else may touch the key: every statement on it is one of the two.
+      expect(onKey.length, spec.name).toBe(tenantBound.length + userBound.length);
+      for (const statement of userBound) {
+        expect(asArray(statement.Action).sort(), spec.name).toEqual(['kms:Decrypt', 'kms:Encrypt']);
+        expect(statement.Condition).toEqual({
+          StringEquals: { 'kms:EncryptionContext:purpose': userBoundPurpose },
+          Null: { 'kms:EncryptionContext:userId': 'false' },
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['userId', 'purpose'] },
+        });
+      }
+    }
+    expect(userBoundPurpose).toBe('totp');
+  });
+});
+
+describe('single sign-on without a platform identity provider', () => {
+  it('creates no Cognito resources and tells no function of a platform provider', () => {
+    expect(
+      Object.values(template.Resources).filter((r) => r.Type.startsWith('AWS::Cognito::')),
+    ).toEqual([]);
+    for (const spec of Object.values(functions)) {
+      const vars = propsOf(template.Resources[logicalId(stack.functions.get(spec.name).fn)]!)
+        .Environment.Variables;
+      expect(
+        Object.keys(vars).filter((k) => k.startsWith('SSO_')),
+        spec.name,
+      ).toEqual([]);
+    }
+  });
+
+  it('reads the Cognito option and an external provider from the context', () => {
+    const sso = (context: Record<string, string>) =>
+      readConfig(new App({ context }).node, {}).platformSso;
+    expect(sso({})).toBeUndefined();
+    expect(sso({ cognito: 'false' })).toBeUndefined();
+    expect(sso({ cognito: 'true' })).toMatchObject({ kind: 'cognito', mfa: 'optional' });
+    expect(sso({ cognito: 'true', cognitoMfa: 'required' })).toMatchObject({ mfa: 'required' });
+    expect(sso({ ssoIssuer: 'https://idp.example.com', ssoClientId: 'sb' })).toMatchObject({
+      kind: 'external',
+      issuer: 'https://idp.example.com',
+      mfa: 'off',
+    });
+    expect(() => sso({ cognito: 'true', cognitoMfa: 'sometimes' })).toThrow(/cognitoMfa/);
+    expect(() => sso({ ssoIssuer: 'http://idp.example.com', ssoClientId: 'sb' })).toThrow(/https/);
+    expect(() => sso({ cognito: 'yes' })).toThrow(/cognito/);
+  });
+});
+
 describe('tenant isolation in IAM', () => {
   it('limits TenantDataAccessRole to the session tenant’s partitions, never Scan', () => {
     const role = propsOf(template.Resources[logicalId(stack.tenantRole)]!);
@@ -723,6 +843,110 @@ describe('stack size', () => {
 describe('cdk-nag', () => {
   it('reports no unacknowledged AwsSolutions finding (errors or warnings)', () => {
     const report = new AwsSolutionsChecks().validateScope(stack);
+    const findings = report.violations.map(
+      (v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('the Cognito option (-c cognito=true)', () => {
+  // A second synthesis, of the other shape; bundling is skipped (the first one proves it).
+  let sso: SwitchboardStack;
+  let cfn: CfnTemplate;
+  beforeAll(() => {
+    const ssoApp = new App({
+      context: {
+        ...cdkJson.context,
+        cognito: 'true',
+        cognitoMfa: 'required',
+        'aws:cdk:bundling-stacks': [],
+      },
+    });
+    sso = buildApp(ssoApp);
+    cfn = Template.fromStack(sso).toJSON() as CfnTemplate;
+  }, 120_000);
+
+  const idOf = (element: { node: { defaultChild?: unknown } }) =>
+    sso.getLogicalId(element.node.defaultChild as CfnElement);
+
+  it('creates a user pool: e-mail as the username, verified e-mail, TOTP MFA as asked, no self sign-up', () => {
+    const pools = resourcesOf(cfn, 'AWS::Cognito::UserPool');
+    expect(pools).toHaveLength(1);
+    const pool = propsOf(pools[0]![1]);
+    expect(pool.UsernameAttributes).toEqual(['email']);
+    expect(pool.AutoVerifiedAttributes).toEqual(['email']);
+    expect(pool.MfaConfiguration).toBe('ON');
+    expect(pool.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+    expect(pool.AdminCreateUserConfig).toMatchObject({ AllowAdminCreateUserOnly: true });
+    expect(pool.Schema).toContainEqual(expect.objectContaining({ Name: 'email', Required: true }));
+    expect(pool.DeletionProtection).toBe('ACTIVE');
+    expect(pool.Policies.PasswordPolicy).toMatchObject({
+      MinimumLength: 12,
+      RequireSymbols: true,
+      RequireUppercase: true,
+    });
+  });
+
+  it('has a hosted domain and an app client for the code flow, calling back to the API', () => {
+    const domains = resourcesOf(cfn, 'AWS::Cognito::UserPoolDomain');
+    expect(domains).toHaveLength(1);
+    expect(propsOf(domains[0]![1]).Domain).toMatch(/^switchboard-[a-z0-9]{8}$/);
+    const clients = resourcesOf(cfn, 'AWS::Cognito::UserPoolClient');
+    expect(clients).toHaveLength(1);
+    const client = propsOf(clients[0]![1]);
+    expect(client.AllowedOAuthFlows).toEqual(['code']);
+    expect(client.AllowedOAuthFlowsUserPoolClient).toBe(true);
+    expect([...client.AllowedOAuthScopes].sort()).toEqual(['email', 'openid', 'profile']);
+    expect(client.GenerateSecret).toBe(true);
+    expect(client.SupportedIdentityProviders).toEqual(['COGNITO']);
+    expect(client.CallbackURLs).toHaveLength(1);
+    const callback = flatten(client.CallbackURLs[0]);
+    expect(callback).toMatch(/^https:\/\/\$\{\w+\}\.execute-api\..*\/prod\/auth\/sso\/callback$/);
+    expect(referencedIds(client.CallbackURLs[0])).toContain(idOf(sso.api.api));
+  });
+
+  it('keeps the client secret in Secrets Manager, from the client (never in the template)', () => {
+    const clientId = idOf(sso.platformSso!.client!);
+    const secret = propsOf(cfn.Resources[idOf(sso.platformSso!.clientSecret)]!);
+    expect(secret.SecretString).toEqual({ 'Fn::GetAtt': [clientId, 'ClientSecret'] });
+    expect(referencedIds(secret.KmsKeyId)).toEqual(new Set([idOf(sso.keys.secrets)]));
+  });
+
+  it('tells exactly the functions serving single sign-on the issuer, client and secret, and lets them read it', () => {
+    const poolId = idOf(sso.platformSso!.userPool!);
+    const secretId = idOf(sso.platformSso!.clientSecret);
+    const serving = new Set<string>(
+      routes.filter((r) => r.id.startsWith('auth.sso.')).map((r) => r.function),
+    );
+    expect([...serving]).toEqual(['Api']);
+    for (const spec of Object.values(functions)) {
+      const deployed = sso.functions.get(spec.name);
+      const vars = propsOf(cfn.Resources[idOf(deployed.fn)]!).Environment.Variables;
+      const reads = roleStatements(cfn, idOf(deployed.role)).filter((s) =>
+        referencedIds(s.Resource).has(secretId),
+      );
+      if (!serving.has(spec.name)) {
+        expect(
+          Object.keys(vars).filter((k) => k.startsWith('SSO_')),
+          spec.name,
+        ).toEqual([]);
+        expect(reads, spec.name).toEqual([]);
+        continue;
+      }
+      expect(flatten(vars.SSO_PLATFORM_ISSUER)).toMatch(/^https:\/\/cognito-idp\./);
+      expect(referencedIds(vars.SSO_PLATFORM_ISSUER)).toContain(poolId);
+      expect(referencedIds(vars.SSO_PLATFORM_CLIENT_ID)).toEqual(
+        new Set([idOf(sso.platformSso!.client!)]),
+      );
+      expect(referencedIds(vars.SSO_PLATFORM_CLIENT_SECRET_ARN)).toEqual(new Set([secretId]));
+      expect(vars.SSO_PLATFORM_MFA).toBe('required');
+      expect(reads.map((s) => s.Action)).toEqual(['secretsmanager:GetSecretValue']);
+    }
+  });
+
+  it('reports no unacknowledged AwsSolutions finding', () => {
+    const report = new AwsSolutionsChecks().validateScope(sso);
     const findings = report.violations.map(
       (v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
     );

@@ -3,12 +3,47 @@ import { auditEventSchema, listAuditEventsQuerySchema } from '../auth';
 import { channelClaimSchema, resolveChannelClaimRequestSchema } from '../channels';
 import { pageOf } from '../conversations';
 import { defineRoutes } from '../route-contract';
+import { platformSettingsSchema, updatePlatformSettingsRequestSchema } from '../signup';
 import { createTenantRequestSchema, tenantSchema } from '../tenants';
 import { KiB, listQuerySchema, pageSizeSchema } from './common';
 
 export const createdTenantSchema = tenantSchema.extend({
-  owner: z.object({ id: z.string(), email: z.string(), existingAccount: z.boolean() }),
+  owner: z.object({
+    id: z.string(),
+    email: z.string(),
+    /**
+     * The e-mail already had an account: its password is not changed (the one given is not used),
+     * and unless it is the calling admin's own, it is invited rather than attached.
+     */
+    existingAccount: z.boolean(),
+    /**
+     * True when that account was sent an invitation to own the workspace instead: it becomes the
+     * owner once its holder accepts through the mailed link. Until then the workspace has no owner.
+     */
+    invitationSent: z.boolean(),
+  }),
 });
+
+/** A message the sandbox sent, as kept under its data directory (`mail/*.eml`). */
+export const mailSummarySchema = z.object({
+  id: z.string(),
+  date: z.string(),
+  from: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  /** What the mail is for (`password_reset`, `invitation`, …), from its `X-Switchboard-Kind`. */
+  kind: z.string().optional(),
+});
+
+export const mailMessageSchema = mailSummarySchema.extend({
+  messageId: z.string().optional(),
+  text: z.string(),
+  html: z.string().optional(),
+  /** The links of the text part, in order. */
+  links: z.array(z.string()),
+});
+export type MailSummaryDto = z.infer<typeof mailSummarySchema>;
+export type MailMessageDto = z.infer<typeof mailMessageSchema>;
 
 export const platformUserSchema = z.object({
   id: z.string(),
@@ -55,6 +90,8 @@ export const platformRoutes = defineRoutes({
     access: { kind: 'platformAdmin' },
     tag: 'Platform admin',
     summary: 'Create a workspace and its owner',
+    description:
+      'A new e-mail gets an account with the given password. An e-mail that already has an account is never attached silently: it is sent an invitation to own the workspace (`owner.invitationSent`), and the password given here is not used. Only the calling admin’s own account is attached at once.',
     body: createTenantRequestSchema,
     maxBodyBytes: 16 * KiB,
     responses: { 201: { description: 'The workspace.', schema: createdTenantSchema } },
@@ -110,6 +147,32 @@ export const platformRoutes = defineRoutes({
         schema: z.object({ queue: z.string(), moved: z.number() }),
       },
     },
+  },
+  'admin.mail.list': {
+    method: 'GET',
+    path: '/admin/mail',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'The sandbox’s outgoing mail, newest first',
+    description:
+      'Only in the local sandbox, which keeps every message it sends under `$DATA_DIR/mail/`. Deployed (Amazon SES), 404.',
+    query: z.object({ limit: pageSizeSchema }),
+    responses: {
+      200: {
+        description: 'The messages.',
+        schema: z.object({ items: z.array(mailSummarySchema) }),
+      },
+    },
+    errors: ['not_found'],
+  },
+  'admin.mail.get': {
+    method: 'GET',
+    path: '/admin/mail/{id}',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'One message of the sandbox’s outgoing mail',
+    description: 'Only in the local sandbox; deployed, 404.',
+    responses: { 200: { description: 'The message.', schema: mailMessageSchema } },
   },
   'admin.tenants.suspend': {
     method: 'POST',
@@ -183,6 +246,26 @@ export const platformRoutes = defineRoutes({
     maxBodyBytes: 4 * KiB,
     responses: { 200: { description: 'The decided claim.', schema: channelClaimSchema } },
     errors: ['conflict'],
+  },
+  'admin.settings.get': {
+    method: 'GET',
+    path: '/admin/settings',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'The platform’s settings (whether self-serve sign-up is open)',
+    responses: { 200: { description: 'The settings.', schema: platformSettingsSchema } },
+  },
+  'admin.settings.update': {
+    method: 'PUT',
+    path: '/admin/settings',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'Change the platform’s settings (open or close self-serve sign-up)',
+    description:
+      'Closing sign-up makes `POST /auth/signup` answer 403 `signup_disabled`; links already mailed stop working too. Audited in the platform trail.',
+    body: updatePlatformSettingsRequestSchema,
+    maxBodyBytes: 1 * KiB,
+    responses: { 200: { description: 'The settings.', schema: platformSettingsSchema } },
   },
   'audit.list': {
     method: 'GET',

@@ -62,6 +62,32 @@ export const routeFunctions: Record<RouteId, HttpFunctionName> = {
   'auth.switchTenant': 'AuthService',
   'auth.password': 'AuthService',
   'auth.acceptInvite': 'AuthService',
+  'auth.passwordReset': 'AuthService',
+  'auth.passwordResetConfirm': 'AuthService',
+  'auth.signup.status': 'AuthService',
+  'auth.signup': 'AuthService',
+  'auth.signup.confirm': 'AuthService',
+  // Sessions need only the table; the two-factor routes that read or write a TOTP secret run on
+  // Api, whose role holds the token-encryption key (AuthService's does not).
+  'auth.sessions.list': 'AuthService',
+  'auth.sessions.revokeAll': 'AuthService',
+  'auth.sessions.revoke': 'AuthService',
+  'auth.twoFactor.status': 'AuthService',
+  'auth.loginTwoFactor': 'Api',
+  'auth.twoFactor.start': 'Api',
+  'auth.twoFactor.confirm': 'Api',
+  'auth.twoFactor.disable': 'Api',
+  'auth.twoFactor.recoveryCodes': 'Api',
+  // Single sign-on: a workspace's client secret is encrypted with the token key (bound to the
+  // tenant), and the platform's is a Secrets Manager entry granted to Api.
+  'auth.sso.providers': 'Api',
+  'auth.sso.start': 'Api',
+  'auth.sso.callback': 'Api',
+  'sso-settings.get': 'Api',
+  'sso-settings.update': 'Api',
+  'sso-settings.delete': 'Api',
+  'security-policy.get': 'Api',
+  'security-policy.update': 'Api',
   'admin.tenants.create': 'AuthService',
   'admin.tenants.list': 'AuthService',
   'admin.unrouted.list': 'Api',
@@ -72,12 +98,19 @@ export const routeFunctions: Record<RouteId, HttpFunctionName> = {
   'admin.users.disable': 'AuthService',
   'admin.users.enable': 'AuthService',
   'admin.audit.list': 'AuthService',
+  'admin.settings.get': 'AuthService',
+  'admin.settings.update': 'AuthService',
+  'admin.mail.list': 'AuthService',
+  'admin.mail.get': 'AuthService',
   'admin.channel-claims.list': 'Api',
   'admin.channel-claims.resolve': 'Api',
   'users.invite': 'Api',
   'users.list': 'Api',
   'users.update': 'Api',
   'users.remove': 'Api',
+  'invitations.list': 'Api',
+  'invitations.resend': 'Api',
+  'invitations.revoke': 'Api',
   'api-keys.create': 'Api',
   'api-keys.list': 'Api',
   'api-keys.revoke': 'Api',
@@ -220,6 +253,8 @@ export type FunctionSpec = {
   )[];
   /** Publishes to the event bus (EventBridge PutEvents on SwitchboardBus). */
   publishesEvents?: boolean;
+  /** Sends e-mail (SES SendEmail from the configured sender, through its configuration set). */
+  sendsMail?: boolean;
 };
 
 export const functions: Record<FunctionName, FunctionSpec> = {
@@ -253,6 +288,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     sendsTo: [],
     // cursorKey: every function serving a paginated route seals its cursors (topology.test.ts).
     secrets: ['jwtSigningKeys', 'cursorKey'],
+    // Password reset links, and owner invitations for a workspace created for an existing account.
+    sendsMail: true,
   },
   Api: {
     name: 'Api',
@@ -265,6 +302,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     secrets: ['jwtSigningKeys', 'channelTokenKey', 'assetsSigningKey', 'cursorKey'],
     // Lead re-syncs, edits and imports.
     publishesEvents: true,
+    // Invitations (and their resends).
+    sendsMail: true,
   },
   LeadIngest: {
     name: 'LeadIngest',

@@ -7,9 +7,18 @@ import { channelHandlers } from './channels/channels.handlers';
 import { claimHandlers } from './channels/claims.handlers';
 import { conversationHandlers } from './messaging/conversations.handlers';
 import { inboxHandlers } from './messaging/inbox.handlers';
+import { invitationHandlers } from './identity/invitations.handlers';
+import { mailboxHandlers } from './platform/mailbox.handlers';
 import { messagingHandlers } from './messaging/send-message.handlers';
+import { passwordResetHandlers } from './identity/password-reset.handlers';
+import { platformSettingsHandlers } from './platform/platform-settings.handlers';
 import { referenceHandlers } from './platform/reference.handlers';
 import { userHandlers } from './identity/users.handlers';
+import { securityPolicyHandlers } from './identity/security-policy.handlers';
+import { sessionHandlers } from './identity/sessions.handlers';
+import { signupHandlers } from './identity/signup.handlers';
+import { ssoHandlers } from './identity/sso.handlers';
+import { twoFactorHandlers } from './identity/two-factor.handlers';
 import { webhookHandlers } from './messaging/webhooks.handlers';
 import { brandingHandlers } from './leads/branding.handlers';
 import { crmHandlers } from './leads/crm.handlers';
@@ -21,7 +30,11 @@ import { publicFormHandlers } from './leads/public-forms.handlers';
 export const handlers: HandlerTable = {
   ...webhookHandlers,
   ...authHandlers,
+  ...passwordResetHandlers,
+  ...signupHandlers,
   ...adminHandlers,
+  ...platformSettingsHandlers,
+  ...mailboxHandlers,
   ...channelHandlers,
   ...claimHandlers,
   ...conversationHandlers,
@@ -29,6 +42,11 @@ export const handlers: HandlerTable = {
   ...messagingHandlers,
   ...referenceHandlers,
   ...userHandlers,
+  ...sessionHandlers,
+  ...twoFactorHandlers,
+  ...securityPolicyHandlers,
+  ...ssoHandlers,
+  ...invitationHandlers,
   ...apiKeyHandlers,
   ...auditHandlers,
   ...formHandlers,

@@ -33,6 +33,7 @@ const ghost: TenantFixture = {
   conversationId: 'cv_00000000000000000000',
   memberUserId: 'us_00000000000000000000',
   apiKeyId: 'ak_00000000000000000000',
+  invitationId: 'iv_00000000000000000000',
   formId: 'fm_00000000000000000000',
   leadId: 'ld_0000000000000000000000',
   crmDestinationId: 'crm_00000000000000000000',

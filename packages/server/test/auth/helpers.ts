@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, importJWK, type JWTPayload } from 'jose';
 import type { Db, Item } from '../../src/engine/data/dynamo';
 import { keys, tenantPk } from '../../src/engine/data/keys';
 import { tenantData } from '../../src/engine/data/tenant-data';
+import { linksOf, parseMessage } from '../../src/engine/local/mime';
 import type { Sandbox, SandboxOptions } from '../../src/engine/sandbox/sandbox';
 import { LocalTokenCipher } from '../../src/engine/security/token-cipher';
 import type { Role } from '../../src/engine/topology';
@@ -67,7 +68,72 @@ export async function onboard(
   return { tenantId: res.json.id, owner: { id: session.user.id, email, password, session } };
 }
 
-/** Invites a person with `role` and accepts as a new account; returns them signed in to the tenant. */
+// ---- the sandbox's mailbox: every mail is an RFC 5322 file `<dataDir>/mail/*.eml`
+
+export type Mail = {
+  file: string;
+  raw: string;
+  from: string;
+  to: string;
+  subject: string;
+  kind?: string;
+  text: string;
+  html?: string;
+  links: string[];
+};
+
+/** Every mail the sandbox wrote to `address` (oldest first), read from the .eml files. */
+export function mailsTo(sb: Sandbox, address: string, kind?: string): Mail[] {
+  const dir = join(sb.dataDir, 'mail');
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.eml'));
+  } catch {
+    return [];
+  }
+  return names
+    .sort()
+    .map((file) => {
+      const raw = readFileSync(join(dir, file), 'utf8');
+      const parsed = parseMessage(raw);
+      const h = parsed.headers;
+      const text = parsed.text ?? '';
+      return {
+        file,
+        raw,
+        from: h.get('from') ?? '',
+        to: h.get('to') ?? '',
+        subject: h.get('subject') ?? '',
+        kind: h.get('x-switchboard-kind'),
+        text,
+        html: parsed.html,
+        links: linksOf(text),
+      };
+    })
+    .filter((m) => m.to.toLowerCase().includes(`<${address.toLowerCase()}>`))
+    .filter((m) => !kind || m.kind === kind);
+}
+
+/** The newest mail of that kind to `address`; fails the test when there is none. */
+export function lastMailTo(sb: Sandbox, address: string, kind?: string): Mail {
+  const mail = mailsTo(sb, address, kind).at(-1);
+  if (!mail) throw new Error(`no ${kind ?? ''} mail to ${address}`);
+  return mail;
+}
+
+/**
+ * The token of the mail's link to a web app page (`/invite/?token=…`, `/reset-password/?token=…`;
+ * or whatever page `inviteUrlBase` names).
+ */
+export function tokenOf(mail: Mail, page: 'invite' | 'reset-password'): string {
+  const urls = mail.links.map((l) => new URL(l)).filter((u) => u.searchParams.has('token'));
+  const url = urls.find((u) => u.pathname === `/${page}/`) ?? urls[0];
+  const token = url?.searchParams.get('token');
+  if (!token) throw new Error(`no ${page} link in ${mail.file}:\n${mail.text}`);
+  return token;
+}
+
+/** Invites a person with `role` and accepts (from the mailed link) as a new account. */
 export async function addMember(
   t: TestSandbox,
   ownerToken: string,
@@ -80,7 +146,7 @@ export async function addMember(
   });
   if (invite.status !== 201) throw new Error(`invite failed: ${invite.status} ${invite.text}`);
   const accepted = await t.api.request('POST', '/auth/accept-invite', {
-    body: { token: invite.json.inviteToken, password },
+    body: { token: tokenOf(lastMailTo(t.sb, email, 'invitation'), 'invite'), password },
   });
   if (accepted.status !== 200) {
     throw new Error(`accept failed: ${accepted.status} ${accepted.text}`);

@@ -20,6 +20,8 @@ export type TenantFixture = {
   /** A member who is not an owner (an agent). */
   memberUserId: string;
   apiKeyId: string;
+  /** A pending invitation (mailed to someone who has not accepted). */
+  invitationId: string;
   /** The leads flow: a published form, a lead through the pipeline, a CRM destination. */
   formId: string;
   leadId: string;
@@ -38,6 +40,11 @@ export async function buildTenantFixture(
   const inbox = await seedInbox(t, tenantId, ownerToken);
   const member = await addMember(t, ownerToken, 'agent');
   const apiKey = await createApiKey(t, ownerToken, ['read']);
+  const invitation = await t.api.request('POST', '/users', {
+    token: ownerToken,
+    body: { email: `pending-${tenantId}@example.com`, role: 'viewer' },
+  });
+  if (invitation.status !== 201) throw new Error(`invite failed: ${invitation.text}`);
   const leads = await seedLeads(t, ownerToken);
   return {
     ...leads,
@@ -49,6 +56,7 @@ export async function buildTenantFixture(
     conversationId: inbox.conversationId,
     memberUserId: member.id,
     apiKeyId: apiKey.id,
+    invitationId: invitation.json.id,
   };
 }
 
@@ -122,6 +130,15 @@ export const routeCases: Record<string, RouteCase> = {
     crossTenant: 'own-data',
   },
   'users.list': { request: () => ({ path: '/users' }), crossTenant: 'own-data' },
+  'invitations.list': { request: () => ({ path: '/invitations' }), crossTenant: 'own-data' },
+  'invitations.resend': {
+    request: (a) => ({ path: `/invitations/${a.invitationId}/resend` }),
+    crossTenant: 'hidden',
+  },
+  'invitations.revoke': {
+    request: (a) => ({ path: `/invitations/${a.invitationId}` }),
+    crossTenant: 'hidden',
+  },
   'users.update': {
     request: (a) => ({ path: `/users/${a.memberUserId}`, body: { role: 'viewer' } }),
     crossTenant: 'hidden',
@@ -140,6 +157,20 @@ export const routeCases: Record<string, RouteCase> = {
     crossTenant: 'hidden',
   },
   'audit.list': { request: () => ({ path: '/audit-events' }), crossTenant: 'own-data' },
+  'security-policy.get': { request: () => ({ path: '/security-policy' }), crossTenant: 'own-data' },
+  'security-policy.update': {
+    // Another tenant's owner can only ever set their own workspace's policy.
+    request: () => ({ path: '/security-policy', body: { requireTwoFactorForAdmins: false } }),
+    crossTenant: 'own-data',
+  },
+  'sso-settings.get': { request: () => ({ path: '/sso-settings' }), crossTenant: 'own-data' },
+  'sso-settings.update': {
+    // Another tenant's owner only ever sets their own workspace's single sign-on.
+    request: () => ({ path: '/sso-settings', body: { allowedDomains: [] } }),
+    crossTenant: 'own-data',
+    roleProbe: () => ({ path: '/sso-settings', body: { allowedDomains: ['not a domain'] } }),
+  },
+  'sso-settings.delete': { request: () => ({ path: '/sso-settings' }), crossTenant: 'own-data' },
   'messages.send': {
     request: (a) => ({
       path: '/send-message',

@@ -5,11 +5,13 @@ import {
   createApiKey,
   decodePayload,
   encodeSegment,
+  lastMailTo,
   onboard,
   password,
   signIn,
   signWithSandboxKey,
   startAuthSandbox,
+  tokenOf,
   uniqueEmail,
   type AuthSandbox,
   type Person,
@@ -216,7 +218,10 @@ describe('switching tenants', () => {
     });
     expect(invite.status).toBe(201);
     const joined = await t.api.request('POST', '/auth/accept-invite', {
-      body: { token: invite.json.inviteToken, password },
+      body: {
+        token: tokenOf(lastMailTo(t.sb, tenantA.owner.email, 'invitation'), 'invite'),
+        password,
+      },
     });
     expect(joined.status).toBe(200);
 

@@ -439,7 +439,19 @@ function queryString(query: Record<string, string>): string {
 }
 
 /** Routes that end or lock the caller's session run with a throwaway owner of a throwaway tenant. */
-const sessionEnding = new Set(['auth.logout', 'auth.password', 'auth.switchTenant']);
+// Routes that check a password count failures against the caller's account from this client (the
+// sign-in throttle), so they also get a throwaway: A must always be able to sign in again.
+const sessionEnding = new Set([
+  'auth.logout',
+  'auth.password',
+  'auth.switchTenant',
+  'auth.sessions.revoke',
+  'auth.sessions.revokeAll',
+  'auth.twoFactor.start',
+  'auth.twoFactor.confirm',
+  'auth.twoFactor.disable',
+  'auth.twoFactor.recoveryCodes',
+]);
 let throwaway: Party | undefined;
 
 async function tokenFor(route: RouteSpec): Promise<string> {

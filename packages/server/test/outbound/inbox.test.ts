@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waTextEntry } from '../factories/meta';
+import { lastMailTo, tokenOf } from '../auth/helpers';
 import { createTenant, type TestSandbox } from '../helpers/harness';
 import {
   deliver,
@@ -92,13 +93,17 @@ describe('inbox filters and actions', () => {
     expect(stranger.json.error.code).toBe('invalid_parameter');
 
     // An invited agent becomes assignable once a member.
+    const agentEmail = `agent-${newMetaId()}@example.com`;
     const invite = await t.api.request('POST', '/users', {
       token: wa.token,
-      body: { email: `agent-${newMetaId()}@example.com`, role: 'agent' },
+      body: { email: agentEmail, role: 'agent' },
     });
     expect(invite.status).toBe(201);
     const accepted = await t.api.request('POST', '/auth/accept-invite', {
-      body: { token: invite.json.inviteToken, password: 'agent password 123' },
+      body: {
+        token: tokenOf(lastMailTo(t.sb, agentEmail, 'invitation'), 'invite'),
+        password: 'agent password 123',
+      },
     });
     expect(accepted.status).toBe(200);
     const agentId = accepted.json.user.id;
@@ -261,12 +266,16 @@ describe('tenant wall', () => {
   it('lets only agents and up act on conversations', async () => {
     const tenant = await waTenant(t);
     const { conversation } = await waInbound(t, tenant);
-    const invite = await t.api.request('POST', '/users', {
+    const viewerEmail = `viewer-${newMetaId()}@example.com`;
+    await t.api.request('POST', '/users', {
       token: tenant.token,
-      body: { email: `viewer-${newMetaId()}@example.com`, role: 'viewer' },
+      body: { email: viewerEmail, role: 'viewer' },
     });
     const viewer = await t.api.request('POST', '/auth/accept-invite', {
-      body: { token: invite.json.inviteToken, password: 'viewer password 123' },
+      body: {
+        token: tokenOf(lastMailTo(t.sb, viewerEmail, 'invitation'), 'invite'),
+        password: 'viewer password 123',
+      },
     });
     const token = viewer.json.accessToken;
     expect(

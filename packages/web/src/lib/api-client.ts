@@ -3,6 +3,7 @@ import {
   buildPath,
   loginResponseSchema,
   routeContracts,
+  twoFactorChallengeSchema,
   type ApiError as ApiErrorBody,
   type BodyInputOf,
   type LoginResponse,
@@ -13,6 +14,7 @@ import {
   type RouteContract,
   type RouteContracts,
   type RouteId,
+  type TwoFactorChallenge,
 } from '@switchboard/contracts';
 import type { z, ZodType } from 'zod';
 import { isErrorCode, messageForCode, noRouteMessage, type WebErrorCode } from './errors';
@@ -138,14 +140,15 @@ function authHeader(): Record<string, string> {
 }
 
 /** The routes that answer with a session; the refresh token's cookie rides along (`/auth`). */
-type SessionRoute = 'auth.login' | 'auth.refresh' | 'auth.switchTenant' | 'auth.acceptInvite';
+type SessionRoute =
+  'auth.login' | 'auth.refresh' | 'auth.switchTenant' | 'auth.acceptInvite' | 'auth.loginTwoFactor';
 
 // These stay on rawFetch rather than `call`: a 401 here is the answer (wrong password, a spent
 // refresh token), never a cue to refresh and replay.
-async function sessionCall<Id extends SessionRoute>(
+async function sessionJson<Id extends SessionRoute>(
   id: Id,
   body?: BodyInputOf<RouteContracts[Id]>,
-): Promise<Session | null> {
+): Promise<unknown> {
   const route = routeContracts[id];
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (session) headers.authorization = `Bearer ${session.accessToken}`;
@@ -155,7 +158,29 @@ async function sessionCall<Id extends SessionRoute>(
     body: JSON.stringify(body ?? {}),
   });
   if (!res.ok) throw await parseError(res);
-  return setSession(sessionResponseSchema.parse(await res.json()));
+  return res.json();
+}
+
+async function sessionCall<Id extends SessionRoute>(
+  id: Id,
+  body?: BodyInputOf<RouteContracts[Id]>,
+): Promise<Session | null> {
+  return setSession(sessionResponseSchema.parse(await sessionJson(id, body)));
+}
+
+/** A password sign-in: the session, or (two-factor on) a challenge for `auth.completeTwoFactor`. */
+export type SignInResult =
+  | { kind: 'session'; session: Session | null }
+  | { kind: 'challenge'; challenge: TwoFactorChallenge };
+
+async function signInCall<Id extends 'auth.login' | 'auth.acceptInvite'>(
+  id: Id,
+  body: BodyInputOf<RouteContracts[Id]>,
+): Promise<SignInResult> {
+  const json = await sessionJson(id, body);
+  const challenge = twoFactorChallengeSchema.safeParse(json);
+  if (challenge.success) return { kind: 'challenge', challenge: challenge.data };
+  return { kind: 'session', session: setSession(sessionResponseSchema.parse(json)) };
 }
 
 /**
@@ -195,10 +220,13 @@ export function refreshSession(): Promise<Session | null> {
 }
 
 export const auth = {
-  login: (email: string, password: string) => sessionCall('auth.login', { email, password }),
+  login: (email: string, password: string) => signInCall('auth.login', { email, password }),
+  /** The second step of a sign-in with two-factor on: a code from the app, or a recovery code. */
+  completeTwoFactor: (challenge: string, factor: { code: string } | { recoveryCode: string }) =>
+    sessionCall('auth.loginTwoFactor', { challenge, ...factor }),
   switchTenant: (tenantId: string) => sessionCall('auth.switchTenant', { tenantId }),
   acceptInvite: (token: string, password: string) =>
-    sessionCall('auth.acceptInvite', { token, password }),
+    signInCall('auth.acceptInvite', { token, password }),
   async logout(): Promise<void> {
     // The server must revoke the session and clear the cookie, or a reload would sign back in:
     // an expired access token is renewed once and the logout replayed.
@@ -325,9 +353,12 @@ function sendRoute(id: RouteId, opts: AnyCallOptions): Promise<Response> {
  */
 export async function call<Id extends RouteId>(
   id: Id,
-  ...[opts]: CallArgs<Id>
+  ...args: CallArgs<Id>
 ): Promise<CallResult<Id>> {
-  const res = await sendRoute(id, (opts ?? {}) as AnyCallOptions);
+  // Read through `unknown[]`: destructuring the generic tuple makes the checker expand every
+  // route's options into one union, which outgrows what it can represent.
+  const opts = (args as readonly unknown[])[0] as AnyCallOptions | undefined;
+  const res = await sendRoute(id, opts ?? {});
   const route: RouteContract = routeContracts[id];
   const spec: ResponseSpec | undefined = route.responses[res.status];
   if (!spec) {
@@ -350,9 +381,10 @@ export const api = { call };
 export async function download<Id extends RouteId>(
   id: Id,
   filename: string,
-  ...[opts]: CallArgs<Id>
+  ...args: CallArgs<Id>
 ): Promise<void> {
-  const res = await sendRoute(id, (opts ?? {}) as AnyCallOptions);
+  const opts = (args as readonly unknown[])[0] as AnyCallOptions | undefined;
+  const res = await sendRoute(id, opts ?? {});
   const text = await res.text();
   const blob = new Blob([text], { type: 'text/csv;charset=utf-8' });
   const url = URL.createObjectURL(blob);

@@ -18,6 +18,7 @@ import {
   onSessionChange,
   refreshSession,
   type Session,
+  type SignInResult,
 } from './api-client';
 
 type SessionState =
@@ -25,7 +26,8 @@ type SessionState =
 
 type SessionApi = {
   state: SessionState;
-  login(email: string, password: string): Promise<Session | null>;
+  /** A session, or a two-factor challenge to complete with `auth.completeTwoFactor`. */
+  login(email: string, password: string): Promise<SignInResult>;
   logout(): Promise<void>;
   switchTenant(tenantId: string): Promise<void>;
 };

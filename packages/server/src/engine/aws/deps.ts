@@ -9,6 +9,7 @@ import { lazy } from '../lazy';
 import { createLogger, type LogLevel, type Logger } from '../log';
 import type { BlobStore } from '../ports/blobs';
 import type { DeadLetterAdmin } from '../ports/dlq';
+import type { Mailer } from '../ports/mailer';
 import type { QueueSender } from '../ports/queue';
 import type { SecretName, SecretStore } from '../ports/secrets';
 import { TokenService } from '../security/jwt';
@@ -19,6 +20,8 @@ import { KmsTokenCipher } from './kms-token-cipher';
 import { awsLeadDeps } from './lead-deps';
 import { prefixRoutedBlobs, S3BlobStore } from './s3-blobs';
 import { SecretsManagerStore } from './secrets-manager';
+import { SesMailer, sesHttpTransport } from './ses-mailer';
+import { awsSsoDeps } from './sso-env';
 import { SqsDeadLetterAdmin } from './sqs-dlq-admin';
 import { SqsQueueSender } from './sqs-queue';
 import { tenantScopedDbs } from './tenant-credentials';
@@ -137,6 +140,15 @@ async function loadMeta(secrets: SecretStore, env: Env): Promise<AppDeps['meta']
   return { appSecret, verifyToken };
 }
 
+/** SES for the functions the topology lets mail (`sendsMail`); a stand-in that throws elsewhere. */
+function awsMailer(env: Env): Mailer {
+  const fromAddress = env[envNames.mailFromAddress];
+  const configurationSet = env[envNames.mailConfigurationSet];
+  return fromAddress && configurationSet
+    ? new SesMailer({ fromAddress, configurationSet }, sesHttpTransport(env))
+    : unavailable<Mailer>('E-mail');
+}
+
 const createdByStack = () => {
   throw new Error('The cursor key is created by the stack, never by a function');
 };
@@ -159,5 +171,9 @@ export async function awsAppDeps(runtime: AwsRuntime, env: Env = process.env): P
     meta: await loadMeta(secrets, env),
     dlq,
     leads: awsLeadDeps(secrets, env),
+    mailer: awsMailer(env),
+    webOrigin: () => env[envNames.webOrigin],
+    // The platform's identity provider, on the functions the stack configures it for.
+    sso: awsSsoDeps(env, new SecretsManagerClient({})),
   };
 }

@@ -24,6 +24,9 @@ export const envNames = {
   webOrigin: 'WEB_ORIGIN',
   /** The API's public base URL with its stage (`https://<id>.execute-api.<region>.amazonaws.com/prod`). */
   publicApiUrl: 'PUBLIC_API_URL',
+  /** The verified SES sender (`no-reply@<domain>`) and the configuration set every mail goes through. */
+  mailFromAddress: 'MAIL_FROM_ADDRESS',
+  mailConfigurationSet: 'MAIL_CONFIGURATION_SET',
   queueUrl: (queue: QueueName) => `${screamingSnake(queue)}_URL`,
   queueArn: (queue: QueueName) => `${screamingSnake(queue)}_ARN`,
   dlqUrl: (queue: QueueName) => `${screamingSnake(queue)}_DLQ_URL`,

@@ -18,6 +18,11 @@ import {
   sameHash,
 } from '../../modules/identity/secret-tokens';
 import { authSettings } from '../../modules/identity/settings';
+import { SecurityPolicyRepo } from '../../modules/identity/security-policy.repo';
+import {
+  mayNeedTwoFactor,
+  mustEnrolTwoFactor,
+} from '../../modules/identity/security-policy.service';
 import { AppError } from '../errors';
 import type { Access } from '../topology';
 import type { AppDeps } from './route-handler';
@@ -162,6 +167,18 @@ export async function authenticate(c: Context, access: Access, deps: AppDeps): P
     throw new AppError('tenant_suspended', 'This tenant is suspended.');
   if (roleRank[membership.role] < roleRank[access.role]) {
     throw new AppError('forbidden', `This action needs the ${access.role} role or higher.`);
+  }
+  // A workspace may ask its owners and admins for two-factor: until they turn it on, only their
+  // account routes (user access, the enrolment included) work for them. Its policy is read only
+  // for the few it could stop (an owner or admin without two-factor), so other requests pay nothing.
+  if (
+    mayNeedTwoFactor(membership.role, user) &&
+    mustEnrolTwoFactor(await new SecurityPolicyRepo(deps.db, tenantId).get(), membership.role, user)
+  ) {
+    throw new AppError(
+      'two_factor_required',
+      'This workspace requires two-factor sign-in for owners and admins: turn it on first (POST /auth/two-factor/start).',
+    );
   }
   await countTenantRequest(deps, now, tenantId);
   return tenantCaller(deps, tenantId, user.id, membership);

@@ -38,14 +38,28 @@ export function clearRefreshCookie(c: Context): void {
 
 const refreshBody = z.object({ refreshToken: z.string().min(1).max(512).optional() });
 
-/** The refresh token from the body when there is one, else from the cookie. */
-export async function refreshTokenOf(c: Context): Promise<string> {
+/**
+ * The refresh token from the body when there is one, else from the cookie, and which it was: an
+ * answer to a cookie keeps the new token in the cookie only (never in script-readable JSON).
+ */
+export async function presentedRefreshToken(
+  c: Context,
+): Promise<{ token: string; from: 'body' | 'cookie' }> {
   const text = await c.req.text();
   const body = text.trim() ? parseJsonText(text, refreshBody) : {};
-  const token = body.refreshToken ?? getCookie(c, refreshCookieName);
+  if (body.refreshToken) return { token: body.refreshToken, from: 'body' };
+  const token = getCookie(c, refreshCookieName);
   // No token at all is "not signed in" (a browser without the cookie), not a malformed request.
   if (!token) {
     throw new AppError('unauthenticated', 'No refresh token: send one in the body or sign in.');
   }
-  return token;
+  return { token, from: 'cookie' };
+}
+
+/** A session answer without its refresh token, for a client that keeps it in the cookie. */
+export function withoutRefreshToken<T extends { refreshToken?: string }>(
+  response: T,
+): Omit<T, 'refreshToken'> {
+  const { refreshToken: _cookieOnly, ...rest } = response;
+  return rest;
 }

@@ -6,12 +6,14 @@ import type { Context } from 'hono';
 import type { Db } from '../data/dynamo';
 import type { TenantDbFactory } from '../data/tenant-data';
 import type { AuthOverrides } from '../../modules/identity/settings';
+import type { SsoDeps } from '../../modules/identity/sso.oidc';
 import type { LeadDeps } from '../../modules/leads/lead-deps';
 import type { Logger } from '../log';
 import type { GraphClient } from '../../modules/messaging/meta/graph-client';
 import type { ThroughputLimiter } from '../../modules/messaging/throughput-limiter';
 import type { BlobStore } from '../ports/blobs';
 import type { DeadLetterAdmin } from '../ports/dlq';
+import type { Mailbox, Mailer } from '../ports/mailer';
 import type { QueueSender } from '../ports/queue';
 import type { TokenService } from '../security/jwt';
 import type { TokenCipher } from '../security/token-cipher';
@@ -47,6 +49,20 @@ export type AppDeps = {
   sendLimiter?: ThroughputLimiter;
   /** Leads: the event bus, asset URL signing, CRM connector settings, submission limits. */
   leads: LeadDeps;
+  /** Outgoing e-mail: SES deployed, files under the data dir in the sandbox. */
+  mailer: Mailer;
+  /** The mail the sandbox kept, for the platform admin's mailbox; absent deployed (its routes 404). */
+  mailbox?: Mailbox;
+  /**
+   * The web app's origin, for the links mails carry (reset, invitations). Configured, never taken
+   * from the request: a forged Host header would otherwise send a reset token to another site.
+   */
+  webOrigin?: () => string | undefined;
+  /**
+   * Single sign-on: the platform's identity provider (absent: only workspaces' own), and whether
+   * issuers on loopback are allowed (the sandbox). Absent: workspaces' providers only, https.
+   */
+  sso?: SsoDeps;
 };
 
 /** What a handler gets: the request, its verified caller, the dependencies and its typed input. */

@@ -9,10 +9,12 @@ import type { Db } from '../data/dynamo';
 import { tenantData } from '../data/tenant-data';
 import { createMessageProcessor } from '../../modules/messaging/message-processor.service';
 import type { AuthOverrides } from '../../modules/identity/settings';
+import type { SsoDeps } from '../../modules/identity/sso.oidc';
 import { createApp } from '../http/app';
 import { lazy } from '../lazy';
 import { createLogger, type Logger } from '../log';
 import { FileBlobStore } from '../local/file-blobs';
+import { FileMailer } from '../local/file-mailer';
 import { FileSecretStore } from '../local/file-secrets';
 import type { LocalQueue } from '../local/local-queue';
 import type { DynamoFaultInjector } from '../local/fault-injection';
@@ -93,12 +95,63 @@ export type SandboxOptions = {
   wrapLeadConsumer?: (queue: LeadQueueName, handler: SqsBatchHandler) => SqsBatchHandler;
   /** The database child's supervision: restarts, backoff, how long callers wait for it. */
   database?: SandboxDatabaseOptions;
+  /** The sender of the sandbox's mail (default no-reply@switchboard.local). */
+  mailFrom?: string;
+  /** The web app's origin in mailed links (default: this sandbox's own URL, which serves it). */
+  webOrigin?: string;
   /**
    * Called once the database could not be kept running and the sandbox has stopped itself (its
    * HTTP server closed, the queues closed, nothing lost). Default: logged only; `npm start` exits 1.
    */
   onFatal?: (error: Error) => void;
+  /**
+   * Single sign-on: the platform's identity provider (default from SSO_ISSUER, SSO_CLIENT_ID,
+   * SSO_CLIENT_SECRET, SSO_NAME, SSO_MFA; none when SSO_ISSUER is unset). Workspaces' own
+   * providers may be on loopback here (`allowLoopback`, default true), as a local Keycloak is.
+   */
+  sso?: {
+    platform?: SandboxPlatformIdp;
+    allowLoopback?: boolean;
+    timeoutMs?: number;
+    startsPerIpPerMinute?: number;
+  };
 };
+
+export type SandboxPlatformIdp = {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  name?: string;
+  mfa?: 'off' | 'optional' | 'required';
+};
+
+function platformIdpFromEnv(env: NodeJS.ProcessEnv): SandboxPlatformIdp | undefined {
+  if (!env.SSO_ISSUER || !env.SSO_CLIENT_ID) return undefined;
+  const mfa = env.SSO_MFA;
+  return {
+    issuer: env.SSO_ISSUER,
+    clientId: env.SSO_CLIENT_ID,
+    clientSecret: env.SSO_CLIENT_SECRET || undefined,
+    name: env.SSO_NAME,
+    mfa: mfa === 'off' || mfa === 'optional' || mfa === 'required' ? mfa : undefined,
+  };
+}
+
+function sandboxSso(opts: SandboxOptions['sso']): SsoDeps {
+  const platform = opts?.platform ?? platformIdpFromEnv(process.env);
+  return {
+    allowLoopback: opts?.allowLoopback ?? true,
+    timeoutMs: opts?.timeoutMs,
+    startsPerIpPerMinute: opts?.startsPerIpPerMinute,
+    platform: platform && {
+      issuer: platform.issuer,
+      clientId: platform.clientId,
+      clientSecret: async () => platform.clientSecret,
+      name: platform.name ?? 'Single sign-on',
+      mfa: platform.mfa,
+    },
+  };
+}
 
 export type Sandbox = {
   url: string;
@@ -117,6 +170,8 @@ export type Sandbox = {
   metaStandIn?: MetaStandIn;
   /** The dynalite child, restarted when it dies (see supervised-database.ts). */
   database: DatabaseProcess;
+  /** Every mail sent, as `<dataDir>/mail/*.eml` (the mailbox page and `npm run mail` read them). */
+  mail: FileMailer;
   stop(): Promise<void>;
 };
 
@@ -223,6 +278,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         },
       });
   const graphBaseUrl = configuredBase ?? metaStandIn!.baseUrl;
+  const mail = new FileMailer(join(dataDir, 'mail'), {
+    fromAddress: opts.mailFrom ?? 'no-reply@switchboard.local',
+    now: opts.now,
+  });
+  // Known once the server listens (port 0 in tests).
+  const own: { origin?: string } = {};
   const graph = new GraphClient({
     ...opts.graph,
     version: opts.graph?.version ?? envGraph.version,
@@ -251,6 +312,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       limits: opts.leadLimits,
       hostedFormOrigin: opts.hostedFormOrigin,
     },
+    mailer: mail,
+    mailbox: mail,
+    webOrigin: () => opts.webOrigin ?? own.origin,
+    sso: sandboxSso(opts.sso),
   });
   const app = await withWebApp(api, opts.webDir, log);
   const host = opts.host ?? '127.0.0.1';
@@ -265,9 +330,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const url = `http://${host}:${port}`;
   // The stand-in posts status webhooks to this sandbox, as Meta would to the public URL.
   const loopback = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  metaStandIn?.setWebhookUrl(
-    `http://${loopback.includes(':') ? `[${loopback}]` : loopback}:${port}/webhooks/meta`,
-  );
+  const loopbackOrigin = `http://${loopback.includes(':') ? `[${loopback}]` : loopback}:${port}`;
+  metaStandIn?.setWebhookUrl(`${loopbackOrigin}/webhooks/meta`);
+  own.origin = loopbackOrigin;
   const runtimeFile = join(dataDir, 'sandbox.json');
   await writeFile(runtimeFile, JSON.stringify({ url, pid: process.pid }), { mode: 0o600 });
 
@@ -315,6 +380,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     graphBaseUrl,
     metaStandIn,
     database: database.process,
+    mail,
     stop,
   };
 }

@@ -4,39 +4,34 @@ import { InvitationLookup, InvitationRepo } from './invitation.repo';
 import { MemberRepo } from './membership.repo';
 import { SessionRepo } from './session.repo';
 import { TenantRepo } from '../platform/tenant.repo';
-import { EmailTakenError, UserRepo, type Membership, type User } from './user.repo';
+import { EmailTakenError, UserRepo, type User } from './user.repo';
 import { hashSecret } from './secret-tokens';
-import { refreshSession, startSession, switchSessionTenant } from './sessions.service';
-import { guardSignIn } from './sign-in-guard';
+import { refreshSession, switchSessionTenant } from './sessions.service';
+import { accountTrails, trailsOfMemberships } from './account-audit';
+import { checkPassword as checkPasswordThrottled, passwordSignIn } from './sign-in.service';
 import { AppError } from '../../engine/errors';
-import { dummyPasswordHash, hashPassword, verifyPassword } from '../../engine/security/password';
+import { hashPassword, verifyPassword } from '../../engine/security/password';
 import type { AppDeps, HandlerTable } from '../../engine/http/route-handler';
 import { audit, type AuditScope } from '../../engine/http/audit';
 import type { Caller, UserCaller } from '../../engine/http/auth-context';
 import { requestInfo } from '../../engine/http/client-ip';
 import {
   clearRefreshCookie,
-  refreshTokenOf,
+  presentedRefreshToken,
   setRefreshCookie,
+  withoutRefreshToken,
 } from '../../engine/http/refresh-cookie';
 import { nowOf, sessionDeps, settingsOf } from '../../engine/http/session-deps';
 
 /** A person's account events go to every tenant they belong to (or the platform's trail). */
 async function trailsOf(deps: AppDeps, userId: string | undefined): Promise<AuditScope> {
-  if (!userId) return { platform: true };
-  return trailsOfMemberships(await new UserRepo(deps.db).listMemberships(userId));
-}
-
-function trailsOfMemberships(memberships: Membership[]): AuditScope {
-  return memberships.length > 0
-    ? { tenantIds: memberships.map((m) => m.tenantId) }
-    : { platform: true };
+  return accountTrails(deps.db, userId);
 }
 
 /**
- * Checks a password under the brute-force guard. Throws 429 `too_many_attempts` once the account or
- * the client IP is over its window, 401 `invalid_credentials` for a wrong password or unknown account
- * (hashing anyway, so timing does not tell which e-mails exist). Every failure is audited.
+ * Checks a password under the sign-in throttle (sign-in-throttle.ts): 429 `too_many_requests`
+ * while this client must wait for this account (or its IP is over its cap), 401
+ * `invalid_credentials` for a wrong password or unknown account. Every failure is audited.
  */
 async function checkPassword(
   c: Context,
@@ -47,47 +42,15 @@ async function checkPassword(
   user: User | undefined,
   via: string,
 ): Promise<void> {
-  const attempt = await guardSignIn(
-    deps.db,
-    settingsOf(deps),
-    nowOf(deps),
-    email,
-    requestInfo(c).ip,
+  await checkPasswordThrottled(
+    {
+      db: deps.db,
+      settings: settingsOf(deps),
+      now: nowOf(deps),
+      record: (event, scope) => audit(c, caller, deps, event, scope),
+    },
+    { email, password, user, via, client: { ip: requestInfo(c).ip } },
   );
-  const actor = user
-    ? { kind: 'user' as const, id: user.id, email: user.email }
-    : { kind: 'anonymous' as const, email: email.slice(0, 254) };
-  if (attempt.blocked) {
-    if (attempt.lockoutStarted) {
-      await audit(
-        c,
-        caller,
-        deps,
-        { action: 'auth.locked_out', actor, details: { via } },
-        {
-          ...(await trailsOf(deps, user?.id)),
-          platform: true,
-        },
-      );
-    }
-    throw attempt.blocked;
-  }
-  const ok = await verifyPassword(password, user?.passwordHash ?? dummyPasswordHash);
-  if (!user || !ok) {
-    await audit(
-      c,
-      caller,
-      deps,
-      {
-        action: 'auth.sign_in_failed',
-        actor,
-        details: { via, reason: user ? 'wrong_password' : 'unknown_account' },
-      },
-      await trailsOf(deps, user?.id),
-    );
-    throw new AppError('invalid_credentials', 'The e-mail or password is not right.');
-  }
-  await attempt.succeeded();
 }
 
 function userOf(caller: Caller): UserCaller {
@@ -111,12 +74,15 @@ export const authHandlers = {
       );
     }
     const memberships = await users.listMemberships(account.id);
-    const { response, session } = await startSession(
+    const answer = await passwordSignIn(
       await sessionDeps(deps),
       account,
       memberships,
       requestInfo(c),
     );
+    // Two-factor on: no session until POST /auth/login/two-factor (two-factor.handlers.ts).
+    if (answer.kind === 'challenge') return c.json(answer.challenge);
+    const { response, session } = answer;
     await audit(
       c,
       caller,
@@ -134,11 +100,14 @@ export const authHandlers = {
 
   'auth.refresh': async ({ c, caller, deps }) => {
     // The web app sends no body: its refresh token is the httpOnly cookie (see refresh-cookie.ts).
-    const refreshToken = await refreshTokenOf(c);
-    const outcome = await refreshSession(await sessionDeps(deps), refreshToken);
+    const presented = await presentedRefreshToken(c);
+    const outcome = await refreshSession(await sessionDeps(deps), presented.token, requestInfo(c));
     if (outcome.kind === 'ok') {
       setRefreshCookie(c, outcome.response);
-      return c.json(outcome.response);
+      // From the cookie: the new refresh token stays in the cookie, out of script's reach.
+      return c.json(
+        presented.from === 'cookie' ? withoutRefreshToken(outcome.response) : outcome.response,
+      );
     }
     if (outcome.kind === 'raced') {
       // Keep the cookie: the request that won the race has just set the new one.
@@ -286,12 +255,21 @@ export const authHandlers = {
       }
     }
     // Single use: claim before any account or membership is written.
-    const claimed = await new InvitationRepo(deps.db, tenant.id).claim(invitation.id, now);
+    const claimed = await new InvitationRepo(deps.db, tenant.id).claim(
+      invitation.id,
+      tokenHash,
+      now,
+    );
     if (!claimed) throw invalid();
     if (!user) {
       try {
         user = await users.create(
-          { email: invitation.email, passwordHash: await hashPassword(input.password) },
+          {
+            email: invitation.email,
+            passwordHash: await hashPassword(input.password),
+            // It came through the mailed link: the address is proved.
+            emailVerified: true,
+          },
           now,
         );
       } catch (err) {
@@ -303,6 +281,8 @@ export const authHandlers = {
         }
       }
     }
+    // Whoever accepts came through the mailed link: the address is proved.
+    if (!user.emailVerifiedAt) await users.markEmailVerified(user.id, now);
     // The tenant comes from the invitation record, never from the request.
     await new MemberRepo(deps.db, tenant.id).add({
       userId: user.id,
@@ -322,15 +302,17 @@ export const authHandlers = {
       { tenantIds: [tenant.id] },
     );
     const memberships = await users.listMemberships(user.id);
-    const { response } = await startSession(
+    const answer = await passwordSignIn(
       await sessionDeps(deps),
       user,
       memberships,
       requestInfo(c),
       tenant.id,
     );
-    setRefreshCookie(c, response);
-    return c.json(response);
+    // An existing account with two-factor on has joined; its session still needs the code.
+    if (answer.kind === 'challenge') return c.json(answer.challenge);
+    setRefreshCookie(c, answer.response);
+    return c.json(answer.response);
   },
 
   'auth.me': async ({ c, caller, deps }) => {

@@ -60,14 +60,13 @@ export async function resetWindow(db: Db, h: Hit): Promise<void> {
   await new RateLimitRepo(db).clear(h.key);
 }
 
-/** Account counters are keyed by a hash of the e-mail: no personal data in rate items. */
-export function signInAccountCounter(email: string, limit: Limit): Counter {
-  const subject = sha256Hex(email.trim().toLowerCase()).slice(0, 32);
-  return { key: (start) => keys.rateWindow('signin-account', subject, start), limit };
-}
-
 export function signInIpCounter(ip: string, limit: Limit): Counter {
   return { key: (start) => keys.rateWindow('signin-ip', ip, start), limit };
+}
+
+/** Wrong two-factor codes of one account, whichever challenge or route they came through. */
+export function twoFactorAccountCounter(userId: string, limit: Limit): Counter {
+  return { key: (start) => keys.rateWindow('2fa-account', userId, start), limit };
 }
 
 export function tenantRequestCounter(tenantId: string, limit: Limit): Counter {

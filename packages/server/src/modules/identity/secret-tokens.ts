@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { randomId } from '../../engine/ids';
 
-// Bearer secrets we mint (API keys, refresh tokens, invitations): 256 random bits, shown once,
+// Bearer secrets we mint (API keys, refresh tokens, invitations, password resets): 256 random bits, shown once,
 // stored only as SHA-256. A fast hash is right here: unlike passwords, they cannot be guessed.
 
 export function hashSecret(secret: string): string {
@@ -24,6 +24,14 @@ export function newRefreshToken(): string {
 
 export function newInviteToken(): string {
   return `inv_${secret()}`;
+}
+
+export function newPasswordResetToken(): string {
+  return `pr_${secret()}`;
+}
+
+export function newSignupToken(): string {
+  return `su_${secret()}`;
 }
 
 const apiKeyPattern = /^sk_live_(ak_[0-9a-z]{20})_([A-Za-z0-9_-]{43})$/;

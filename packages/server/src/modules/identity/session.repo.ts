@@ -19,10 +19,18 @@ export type Session = {
   revokedReason?: SessionEndReason;
   ip?: string;
   userAgent?: string;
+  /** Where the last refresh came from (`refreshedAt` is when): the session's last use. */
+  lastIp?: string;
 };
 
 export type SessionEndReason =
-  'logout' | 'refresh_reuse' | 'password_changed' | 'user_disabled' | 'admin';
+  | 'logout'
+  | 'refresh_reuse'
+  | 'password_changed'
+  | 'user_disabled'
+  | 'admin'
+  /** Ended from the sessions list (one, or all others). */
+  | 'revoked';
 
 function toSession(item: Item): Session {
   return {
@@ -39,6 +47,7 @@ function toSession(item: Item): Session {
     revokedReason: item.revokedReason,
     ip: item.ip,
     userAgent: item.userAgent,
+    lastIp: item.lastIp,
   };
 }
 
@@ -77,13 +86,13 @@ export class SessionRepo {
     session: Session,
     fromHash: string,
     toHash: string,
-    change: { tenantId?: string; at: string; nowEpochSeconds: number },
+    change: { tenantId?: string; at: string; nowEpochSeconds: number; ip?: string },
   ): Promise<boolean> {
     await this.putTokenRef(session, toHash);
     const updated = await this.db.update(
       keys.session(session.userId, session.id),
       {
-        set: `currentHash = :to, previousHash = :from, refreshedAt = :at${change.tenantId ? ', tenantId = :tid' : ''}`,
+        set: `currentHash = :to, previousHash = :from, refreshedAt = :at${change.tenantId ? ', tenantId = :tid' : ''}${change.ip ? ', lastIp = :ip' : ''}`,
         add: 'generation :one',
       },
       {
@@ -96,6 +105,7 @@ export class SessionRepo {
           ':one': 1,
           ':nowEpoch': change.nowEpochSeconds,
           ...(change.tenantId ? { ':tid': change.tenantId } : {}),
+          ...(change.ip ? { ':ip': change.ip } : {}),
         },
       },
     );

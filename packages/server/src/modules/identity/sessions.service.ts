@@ -82,6 +82,7 @@ export type RefreshOutcome =
 export async function refreshSession(
   deps: SessionDeps,
   refreshToken: string,
+  request: RequestInfo = {},
 ): Promise<RefreshOutcome> {
   const sessions = new SessionRepo(deps.db);
   const presented = hashSecret(refreshToken);
@@ -115,6 +116,8 @@ export async function refreshSession(
     tenantId,
     at: deps.now.toISOString(),
     nowEpochSeconds: epochSeconds(deps.now),
+    // The last use the sessions list shows: a web app refreshes every few minutes while open.
+    ip: request.ip,
   });
   if (!rotated) {
     // Someone rotated with this same token a moment ago (or the session just ended).

@@ -10,6 +10,11 @@ export type User = {
   platformAdmin: boolean;
   disabled: boolean;
   createdAt: string;
+  /** Set once the person proved they read mail at this address (an invitation or reset link). */
+  emailVerifiedAt?: string;
+  passwordChangedAt?: string;
+  /** Two-factor sign-in is on since then (the secrets are in two-factor.repo.ts). */
+  twoFactorEnabledAt?: string;
 };
 export type Membership = { tenantId: string; userId: string; role: Role; tenantName?: string };
 
@@ -21,6 +26,9 @@ function toUser(item: Item): User {
     platformAdmin: item.platformAdmin === true,
     disabled: item.disabled === true,
     createdAt: item.createdAt,
+    emailVerifiedAt: item.emailVerifiedAt,
+    passwordChangedAt: item.passwordChangedAt,
+    twoFactorEnabledAt: item.twoFactorEnabledAt,
   };
 }
 
@@ -34,7 +42,13 @@ export class UserRepo {
   constructor(private readonly db: Db) {}
 
   async create(
-    input: { email: string; passwordHash: string; platformAdmin?: boolean },
+    input: {
+      email: string;
+      passwordHash: string;
+      platformAdmin?: boolean;
+      /** The account is created from a mailed link, which proves the address. */
+      emailVerified?: boolean;
+    },
     now = new Date(),
   ): Promise<User> {
     const user: User = {
@@ -44,6 +58,7 @@ export class UserRepo {
       platformAdmin: input.platformAdmin ?? false,
       disabled: false,
       createdAt: now.toISOString(),
+      ...(input.emailVerified ? { emailVerifiedAt: now.toISOString() } : {}),
     };
     // Claim the e-mail first: a unique key without a transaction.
     const claimed = await this.db.put(
@@ -78,6 +93,31 @@ export class UserRepo {
       {
         condition: 'attribute_exists(PK)',
         values: { ':hash': passwordHash, ':at': at.toISOString() },
+      },
+    );
+    return updated !== undefined;
+  }
+
+  /** Records that the person proved the address (kept from the first proof). */
+  async markEmailVerified(userId: string, at: Date): Promise<void> {
+    await this.db.update(
+      keys.user(userId),
+      { set: 'emailVerifiedAt = if_not_exists(emailVerifiedAt, :at)' },
+      { condition: 'attribute_exists(PK)', values: { ':at': at.toISOString() } },
+    );
+  }
+
+  /**
+   * Turns two-factor on (`at`) or off (undefined). This flag is what sign-in and the tenant policy
+   * read; it is set after the secret is stored and cleared before the secret is deleted.
+   */
+  async setTwoFactorEnabled(userId: string, at: Date | undefined): Promise<boolean> {
+    const updated = await this.db.update(
+      keys.user(userId),
+      at ? { set: 'twoFactorEnabledAt = :at' } : { remove: 'twoFactorEnabledAt' },
+      {
+        condition: 'attribute_exists(PK)',
+        values: at ? { ':at': at.toISOString() } : undefined,
       },
     );
     return updated !== undefined;

@@ -1,38 +1,9 @@
 import type { HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
-import { nowOf, settingsOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
-import { changeMemberRole, inviteMember, listMembers, removeMember } from './team.service';
+import { changeMemberRole, listMembers, removeMember } from './team.service';
 
 export const userHandlers = {
-  'users.invite': async ({ c, caller, deps, body }) => {
-    const tenant = tenantOf(caller);
-    const settings = settingsOf(deps);
-    const invitation = await inviteMember(
-      { db: deps.db, data: tenant.data, settings, now: nowOf(deps) },
-      tenant,
-      await body(),
-    );
-    await audit(c, caller, deps, {
-      action: 'member.invited',
-      target: { type: 'invitation', id: invitation.id },
-      details: { email: invitation.email, role: invitation.role },
-    });
-    const { token } = invitation;
-    return c.json(
-      {
-        id: invitation.id,
-        email: invitation.email,
-        role: invitation.role,
-        // Shown once. In the URL's fragment, so it never reaches a server log.
-        inviteToken: token,
-        inviteUrl: settings.inviteUrlBase ? `${settings.inviteUrlBase}#token=${token}` : undefined,
-        expiresAt: new Date(invitation.expiresAt * 1000).toISOString(),
-      },
-      201,
-    );
-  },
-
   'users.list': async ({ c, caller, deps }) => {
     const items = await listMembers(deps.db, tenantOf(caller).data);
     return c.json({ items, nextCursor: null });

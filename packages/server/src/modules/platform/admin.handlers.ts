@@ -2,7 +2,8 @@ import { indexPositionSchema } from '../../engine/data/index-page';
 import { NotFoundError } from '../../engine/errors';
 import type { HandlerTable, RouteRequest } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
-import { nowOf } from '../../engine/http/session-deps';
+import { mailDeps } from '../../engine/http/mail-deps';
+import { nowOf, settingsOf } from '../../engine/http/session-deps';
 import { queues, type QueueName } from '../../engine/topology';
 import { UnroutedRepo } from '../messaging/unrouted.repo';
 import type { TenantStatus } from './tenant.repo';
@@ -74,7 +75,18 @@ function userDisabledHandler(disabled: boolean) {
 
 export const adminHandlers = {
   'admin.tenants.create': async ({ c, caller, deps, body }) => {
-    const { tenant, owner, existingAccount } = await createTenantWithOwner(deps.db, await body());
+    const input = await body();
+    const { tenant, owner, existingAccount, invitation } = await createTenantWithOwner(
+      {
+        db: deps.db,
+        tenantDb: deps.tenantDb,
+        settings: settingsOf(deps),
+        now: nowOf(deps),
+        mail: mailDeps(deps),
+        actorUserId: caller.kind === 'user' ? caller.userId : undefined,
+      },
+      input,
+    );
     await audit(
       c,
       caller,
@@ -82,11 +94,26 @@ export const adminHandlers = {
       {
         action: 'tenant.created',
         target: { type: 'tenant', id: tenant.id },
-        details: { name: tenant.name, ownerId: owner.id },
+        details: {
+          name: tenant.name,
+          ownerId: owner.id,
+          ...(invitation ? { ownerInvitationId: invitation.id } : {}),
+        },
       },
       { tenantIds: [tenant.id], platform: true },
     );
-    return c.json({ ...tenant, owner: { id: owner.id, email: owner.email, existingAccount } }, 201);
+    return c.json(
+      {
+        ...tenant,
+        owner: {
+          id: owner.id,
+          email: owner.email,
+          existingAccount,
+          invitationSent: invitation !== undefined,
+        },
+      },
+      201,
+    );
   },
   'admin.tenants.list': async ({ c, deps, query, cursors }) => {
     const page = await new TenantRepo(deps.db).list(

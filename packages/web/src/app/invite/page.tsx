@@ -4,10 +4,13 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Logo } from '@/components/logo';
 import { Button, Field, InlineError, Input, LoadingState } from '@/components/ui';
+import Link from 'next/link';
 import { ApiError, auth } from '@/lib/api-client';
+import { takeLinkToken } from '@/lib/link-token';
 
-// `/invite/#token=…`: the token rides in the fragment, so it never reaches a server log or a
-// Referer header. A new person picks a password; someone with an account types their own.
+// `/invite/?token=…`, the link mailed to the invitee (the only place the token exists; older links
+// carry it as `#token=`). The page drops it from the address bar at once. A new person picks a
+// password; someone with an account types their own.
 
 export default function InvitePage() {
   const router = useRouter();
@@ -16,10 +19,7 @@ export default function InvitePage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
-  useEffect(() => {
-    const hash = new URLSearchParams(window.location.hash.slice(1));
-    setToken(hash.get('token'));
-  }, []);
+  useEffect(() => setToken(takeLinkToken('/invite/')), []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -28,8 +28,6 @@ export default function InvitePage() {
     setError(null);
     try {
       await auth.acceptInvite(token, password);
-      // Drop the spent token from the address bar and history.
-      window.history.replaceState(null, '', '/invite/');
       router.replace('/app/inbox/');
     } catch (err) {
       setError(err);
@@ -89,6 +87,13 @@ export default function InvitePage() {
               >
                 Join workspace
               </Button>
+              <p className="text-center text-xs text-slate-500">
+                Forgot the password of your account?{' '}
+                <Link href="/forgot-password/" className="font-medium text-brand hover:underline">
+                  Reset it
+                </Link>
+                , then open this invitation again.
+              </p>
             </form>
           )}
         </div>

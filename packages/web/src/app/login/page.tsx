@@ -1,13 +1,20 @@
 'use client';
 
+import type { TwoFactorChallenge } from '@switchboard/contracts';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useEffect, useState, type FormEvent } from 'react';
 import { Logo } from '@/components/logo';
-import { BuildingIcon, ChevronLeftIcon } from '@/components/icons';
+import { BuildingIcon, ChevronLeftIcon, ShieldIcon } from '@/components/icons';
 import { Button, Field, InlineError, Input, LoadingState } from '@/components/ui';
 import { roleInfo } from '@/lib/access';
-import { ApiError, type Session } from '@/lib/api-client';
+import { api, ApiError, auth, type Session } from '@/lib/api-client';
 import { useSession } from '@/lib/session';
+import { SsoSignIn, useSsoArrival } from './sso-sign-in';
+
+/** Where an owner or admin goes when a workspace requires two-factor they have not set up. */
+const securitySettings = '/app/settings/?tab=security';
 
 function safeNext(next: string | null): string {
   // Only our own app paths: never bounce a signed-in user to another site.
@@ -24,19 +31,48 @@ function LoginForm() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [picking, setPicking] = useState<Session | null>(null);
+  const [challenge, setChallenge] = useState<TwoFactorChallenge | null>(null);
+  const [destination, setDestination] = useState<string | null>(null);
+  // Back from single sign-on: signed in (the refresh cookie), refused (`?error=`), or a
+  // two-factor challenge still to answer (in the fragment).
+  const ssoDone = params?.get('sso') === 'done';
+  const [ssoHandled, setSsoHandled] = useState(false);
+  useSsoArrival({ onError: setError, onChallenge: setChallenge });
 
   useEffect(() => {
-    if (state.status === 'signed-in' && !picking && !busy) router.replace(next);
-  }, [state.status, picking, busy, router, next]);
+    if (state.status === 'signed-in' && !picking && !busy && (!ssoDone || ssoHandled)) {
+      router.replace(destination ?? next);
+    }
+  }, [state.status, picking, busy, router, next, destination, ssoDone, ssoHandled]);
+
+  useEffect(() => {
+    if (!ssoDone || ssoHandled || state.status !== 'signed-in') return;
+    // The same checks as after a password: a workspace's two-factor rule, or which workspace.
+    setSsoHandled(true);
+    setBusy(true);
+    void signedIn(state.session).finally(() => setBusy(false));
+  }, [ssoDone, ssoHandled, state]);
+
+  /** Signed in: a workspace that requires two-factor of this person sends them to set it up. */
+  async function signedIn(session: Session | null) {
+    const status = await api.call('auth.twoFactor.status').catch(() => null);
+    if (status && !status.enabled && status.requiredBy.length > 0) {
+      setDestination(securitySettings);
+      router.replace(securitySettings);
+    } else if (session && session.tenants.length > 1) setPicking(session);
+    else router.replace(next);
+  }
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
     setError(null);
     setBusy(true);
     try {
-      const session = await login(email.trim(), password);
-      if (session && session.tenants.length > 1) setPicking(session);
-      else router.replace(next);
+      const result = await login(email.trim(), password);
+      if (result.kind === 'challenge') {
+        setChallenge(result.challenge);
+        setPassword('');
+      } else await signedIn(result.session);
     } catch (err) {
       setError(err);
     } finally {
@@ -57,6 +93,19 @@ function LoginForm() {
   }
 
   if (state.status === 'loading') return <LoadingState label="Checking your session…" />;
+
+  if (challenge) {
+    return (
+      <TwoFactorStep
+        challenge={challenge}
+        onSignedIn={signedIn}
+        onRestart={() => {
+          setChallenge(null);
+          setError(null);
+        }}
+      />
+    );
+  }
 
   if (picking) {
     return (
@@ -102,49 +151,209 @@ function LoginForm() {
   const fieldError =
     error instanceof ApiError && error.code === 'validation_failed' ? error.fields : {};
   return (
+    <div className="space-y-4">
+      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+        <div>
+          <h1 className="text-xl font-semibold text-slate-900">Sign in</h1>
+          <p className="mt-1 text-sm text-slate-500">Welcome back. Your inbox is waiting.</p>
+        </div>
+        <Field label="E-mail" error={fieldError.email}>
+          {({ id, describedBy, invalid }) => (
+            <Input
+              id={id}
+              type="email"
+              name="email"
+              autoComplete="username"
+              inputMode="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              autoFocus
+            />
+          )}
+        </Field>
+        <Field label="Password" error={fieldError.password}>
+          {({ id, describedBy, invalid }) => (
+            <Input
+              id={id}
+              type="password"
+              name="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+            />
+          )}
+        </Field>
+        {error && !(error instanceof ApiError && error.code === 'validation_failed') ? (
+          <InlineError error={error} />
+        ) : null}
+        <Button type="submit" variant="primary" busy={busy} className="w-full">
+          Sign in
+        </Button>
+        <p className="text-center text-sm">
+          <Link href="/forgot-password/" className="font-medium text-brand hover:underline">
+            Forgot password?
+          </Link>
+        </p>
+        <SignupLink />
+      </form>
+      <SsoSignIn next={next} />
+    </div>
+  );
+}
+
+/** Offered only while the platform lets anyone create a workspace. */
+function SignupLink() {
+  const status = useQuery({
+    queryKey: ['signup', 'status'],
+    queryFn: ({ signal }) => api.call('auth.signup.status', { signal, anonymous: true }),
+  });
+  if (!status.data?.open) return null;
+  return (
+    <p className="text-center text-sm text-slate-600">
+      New to Switchboard?{' '}
+      <Link href="/signup/" className="font-medium text-brand hover:underline">
+        Create a workspace
+      </Link>
+    </p>
+  );
+}
+
+/**
+ * The second step of a sign-in with two-factor on: six digits from the authenticator app, or one
+ * of the recovery codes. A spent or expired challenge sends the person back to the password.
+ */
+function TwoFactorStep({
+  challenge,
+  onSignedIn,
+  onRestart,
+}: {
+  challenge: TwoFactorChallenge;
+  onSignedIn: (session: Session | null) => Promise<void>;
+  onRestart: () => void;
+}) {
+  const [mode, setMode] = useState<'code' | 'recovery'>('code');
+  const [value, setValue] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const expired = error instanceof ApiError && error.code === 'invalid_token';
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      const session = await auth.completeTwoFactor(
+        challenge.challenge,
+        mode === 'code' ? { code: value.trim() } : { recoveryCode: value.trim() },
+      );
+      await onSignedIn(session);
+    } catch (err) {
+      setError(err);
+      setValue('');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      <div>
-        <h1 className="text-xl font-semibold text-slate-900">Sign in</h1>
-        <p className="mt-1 text-sm text-slate-500">Welcome back. Your inbox is waiting.</p>
+      <div className="flex items-start gap-3">
+        <span className="flex size-10 shrink-0 items-center justify-center rounded-lg bg-brand/10 text-brand-strong">
+          <ShieldIcon />
+        </span>
+        <div>
+          <h1 className="text-xl font-semibold text-slate-900">Two-factor sign-in</h1>
+          <p className="mt-1 text-sm text-slate-500">
+            {mode === 'code'
+              ? 'Enter the 6-digit code your authenticator app shows for Switchboard.'
+              : 'Enter one of the recovery codes you saved when you set up two-factor. Each works once.'}
+          </p>
+        </div>
       </div>
-      <Field label="E-mail" error={fieldError.email}>
-        {({ id, describedBy, invalid }) => (
-          <Input
-            id={id}
-            type="email"
-            name="email"
-            autoComplete="username"
-            inputMode="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            autoFocus
-          />
-        )}
-      </Field>
-      <Field label="Password" error={fieldError.password}>
-        {({ id, describedBy, invalid }) => (
-          <Input
-            id={id}
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-          />
-        )}
-      </Field>
-      {error && !(error instanceof ApiError && error.code === 'validation_failed') ? (
-        <InlineError error={error} />
-      ) : null}
-      <Button type="submit" variant="primary" busy={busy} className="w-full">
-        Sign in
-      </Button>
+      {mode === 'code' ? (
+        <Field label="Code">
+          {({ id, describedBy, invalid }) => (
+            <Input
+              key="code"
+              id={id}
+              name="code"
+              autoComplete="one-time-code"
+              inputMode="numeric"
+              pattern="[0-9 ]*"
+              maxLength={7}
+              required
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              className="font-mono tracking-widest"
+              autoFocus
+            />
+          )}
+        </Field>
+      ) : (
+        <Field label="Recovery code">
+          {({ id, describedBy, invalid }) => (
+            <Input
+              key="recovery"
+              id={id}
+              name="recoveryCode"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="xxxx-xxxx-xxxx-xxxx"
+              required
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              className="font-mono"
+              autoFocus
+            />
+          )}
+        </Field>
+      )}
+      <InlineError error={error} />
+      {expired ? (
+        <Button variant="primary" className="w-full" onClick={onRestart}>
+          Sign in again
+        </Button>
+      ) : (
+        <Button
+          type="submit"
+          variant="primary"
+          busy={busy}
+          disabled={!value.trim()}
+          className="w-full"
+        >
+          Verify
+        </Button>
+      )}
+      <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
+        <button
+          type="button"
+          className="inline-flex items-center gap-1 text-slate-600 hover:text-slate-900"
+          onClick={onRestart}
+        >
+          <ChevronLeftIcon size={16} /> Back
+        </button>
+        <button
+          type="button"
+          className="text-brand-strong hover:underline"
+          onClick={() => {
+            setMode(mode === 'code' ? 'recovery' : 'code');
+            setValue('');
+            setError(null);
+          }}
+        >
+          {mode === 'code' ? 'Use a recovery code instead' : 'Use the authenticator app'}
+        </button>
+      </div>
     </form>
   );
 }

@@ -1,13 +1,18 @@
 'use client';
 
-import { roleSchema, type InviteUserResponse, type Role } from '@switchboard/contracts';
+import {
+  roleSchema,
+  type InvitationDto,
+  type InviteUserResponse,
+  type Role,
+} from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { roleInfo, roleOptions } from '@/lib/access';
 import { api, ApiError } from '@/lib/api-client';
+import { fullDate } from '@/lib/format';
 import { membersQuery } from '@/lib/queries';
 import { useRole, useSignedIn } from '@/lib/session';
-import { OneTimeSecret } from '../copy-button';
 import { UsersIcon } from '../icons';
 import {
   Avatar,
@@ -39,6 +44,7 @@ export function TeamSettings() {
       setInvited(res);
       setEmail('');
       void queryClient.invalidateQueries({ queryKey: ['members'] });
+      void queryClient.invalidateQueries({ queryKey: ['invitations'] });
     },
   });
   const update = useMutation({
@@ -56,10 +62,6 @@ export function TeamSettings() {
     setInvited(null);
     invite.mutate();
   }
-  const inviteLink = invited
-    ? (invited.inviteUrl ??
-      `${window.location.origin}/invite/#token=${encodeURIComponent(invited.inviteToken)}`)
-    : '';
   const fields = invite.error instanceof ApiError ? invite.error.fields : {};
 
   return (
@@ -115,15 +117,14 @@ export function TeamSettings() {
             </div>
           ) : null}
           {invited ? (
-            <div className="mt-4">
-              <p className="mb-2 text-sm text-slate-700">
-                Invitation for <strong>{invited.email}</strong> created. Send them this link:
-              </p>
-              <OneTimeSecret value={inviteLink} what="invitation link" />
-            </div>
+            <p role="status" className="mt-4 text-sm text-emerald-700">
+              Invitation e-mailed to <strong>{invited.email}</strong>. They join from the link in
+              that e-mail (valid until {fullDate(invited.expiresAt)}).
+            </p>
           ) : null}
         </Card>
       ) : null}
+      {canManage ? <PendingInvitations canInviteOwners={atLeast('owner')} /> : null}
       <Card>
         <h3 className="border-b border-slate-200 px-5 py-3 font-semibold text-slate-900">
           Members
@@ -199,5 +200,111 @@ export function TeamSettings() {
         ) : null}
       </Card>
     </div>
+  );
+}
+
+const statusBadge: Record<
+  InvitationDto['status'],
+  { label: string; tone: 'amber' | 'slate' | 'red' | 'green' }
+> = {
+  pending: { label: 'Pending', tone: 'amber' },
+  expired: { label: 'Expired', tone: 'slate' },
+  revoked: { label: 'Revoked', tone: 'red' },
+  accepted: { label: 'Accepted', tone: 'green' },
+};
+
+/** Invitations not accepted yet: mail a new link (the old one dies) or revoke. */
+function PendingInvitations({ canInviteOwners }: { canInviteOwners: boolean }) {
+  const queryClient = useQueryClient();
+  const invitations = useQuery({
+    queryKey: ['invitations'],
+    queryFn: ({ signal }) => api.call('invitations.list', { signal }),
+  });
+  const [notice, setNotice] = useState<string | null>(null);
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['invitations'] });
+  const resend = useMutation({
+    mutationFn: (id: string) => api.call('invitations.resend', { params: { id } }),
+    onSuccess: (inv) =>
+      setNotice(`A new link was e-mailed to ${inv.email}; the old one no longer works.`),
+    onSettled: refresh,
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => api.call('invitations.revoke', { params: { id } }),
+    onSuccess: () => setNotice('Invitation revoked: its link no longer works.'),
+    onSettled: refresh,
+  });
+  const items = invitations.data?.items ?? [];
+  if (!invitations.isLoading && !invitations.error && items.length === 0) return null;
+  return (
+    <Card>
+      <h3 className="border-b border-slate-200 px-5 py-3 font-semibold text-slate-900">
+        Invitations
+      </h3>
+      {invitations.isLoading ? (
+        <LoadingState label="Loading invitations…" />
+      ) : invitations.error ? (
+        <ErrorState
+          error={invitations.error}
+          onRetry={() => void invitations.refetch()}
+          what="Invitations"
+        />
+      ) : (
+        <ul className="divide-y divide-slate-100" aria-label="Invitations">
+          {items.map((inv) => {
+            const badge = statusBadge[inv.status];
+            const manageable = inv.role !== 'owner' || canInviteOwners;
+            const open = inv.status === 'pending' || inv.status === 'expired';
+            return (
+              <li
+                key={inv.id}
+                className="flex flex-wrap items-center gap-3 px-5 py-3"
+                data-testid="invitation"
+              >
+                <Avatar name={inv.email} size={36} />
+                <div className="min-w-0 flex-1">
+                  <p className="truncate font-medium text-slate-900">{inv.email}</p>
+                  <p className="text-xs text-slate-500">
+                    {roleInfo[inv.role].label} · sent {fullDate(inv.sentAt)}
+                    {inv.status === 'pending' ? ` · valid until ${fullDate(inv.expiresAt)}` : ''}
+                  </p>
+                </div>
+                <Badge tone={badge.tone}>{badge.label}</Badge>
+                {open && manageable ? (
+                  <>
+                    <Button
+                      size="sm"
+                      onClick={() => resend.mutate(inv.id)}
+                      busy={resend.isPending && resend.variables === inv.id}
+                    >
+                      Resend
+                    </Button>
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      onClick={() => {
+                        if (window.confirm(`Revoke the invitation of ${inv.email}?`))
+                          revoke.mutate(inv.id);
+                      }}
+                    >
+                      Revoke
+                    </Button>
+                  </>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {notice ? (
+        <p role="status" className="px-5 py-3 text-sm text-emerald-700">
+          {notice}
+        </p>
+      ) : null}
+      {resend.error || revoke.error ? (
+        <div className="p-4">
+          <InlineError error={resend.error ?? revoke.error} />
+        </div>
+      ) : null}
+    </Card>
   );
 }

@@ -21,6 +21,7 @@ import {
 import { api, ApiError, refreshSession } from '@/lib/api-client';
 import { fullDate } from '@/lib/format';
 import { useSession, useSignedIn } from '@/lib/session';
+import { SignupSetting } from './signup-setting';
 
 /** Platform admins onboard workspaces: a name and its first owner. */
 export default function AdminPage() {
@@ -42,7 +43,9 @@ export default function AdminPage() {
         body: createTenantRequestSchema.parse({ name, ownerEmail, ownerPassword }),
       }),
     onSuccess: async (tenant) => {
-      const mine = ownerEmail.trim().toLowerCase() === session.user.email.toLowerCase();
+      const mine =
+        tenant.owner.id === session.user.id &&
+        ownerEmail.trim().toLowerCase() === session.user.email.toLowerCase();
       setName('');
       setOwnerEmail('');
       setOwnerPassword('');
@@ -71,12 +74,20 @@ export default function AdminPage() {
         title="Platform"
         description="Workspaces on this Switchboard installation."
         actions={
-          <Link
-            className="text-sm font-medium text-brand hover:underline"
-            href="/app/admin/channel-claims/"
-          >
-            Contested channel claims
-          </Link>
+          <div className="flex gap-4">
+            <Link
+              className="text-sm font-medium text-brand hover:underline"
+              href="/app/admin/channel-claims/"
+            >
+              Contested channel claims
+            </Link>
+            <Link
+              className="text-sm font-medium text-brand hover:underline"
+              href="/app/admin/mail/"
+            >
+              Sandbox mail
+            </Link>
+          </div>
         }
       />
       <div className="mx-auto grid max-w-5xl gap-6 p-4 md:p-6 lg:grid-cols-[1fr_22rem]">
@@ -116,57 +127,66 @@ export default function AdminPage() {
             </ul>
           )}
         </Card>
-        <Card className="p-5">
-          <h2 className="mb-3 font-semibold text-slate-900">New workspace</h2>
-          <form onSubmit={submit} className="space-y-3" noValidate>
-            <Field label="Name" error={fields.name}>
-              {({ id }) => <Input id={id} value={name} onChange={(e) => setName(e.target.value)} />}
-            </Field>
-            <Field label="Owner e-mail" error={fields.ownerEmail}>
-              {({ id }) => (
-                <Input
-                  id={id}
-                  type="email"
-                  value={ownerEmail}
-                  onChange={(e) => setOwnerEmail(e.target.value)}
-                />
-              )}
-            </Field>
-            <Field
-              label="Owner password"
-              hint="At least 10 characters. Use your own e-mail to own it yourself; an existing account keeps its password."
-              error={fields.ownerPassword}
-            >
-              {({ id, describedBy }) => (
-                <Input
-                  id={id}
-                  type="password"
-                  autoComplete="new-password"
-                  aria-describedby={describedBy}
-                  value={ownerPassword}
-                  onChange={(e) => setOwnerPassword(e.target.value)}
-                />
-              )}
-            </Field>
-            {create.error && !Object.keys(fields).length ? (
-              <InlineError error={create.error} />
-            ) : null}
-            {create.isSuccess ? (
-              <p role="status" className="text-sm text-emerald-700">
-                Workspace created. Its owner can sign in now.
-              </p>
-            ) : null}
-            <Button
-              type="submit"
-              variant="primary"
-              busy={create.isPending}
-              disabled={!local.success}
-              className="w-full"
-            >
-              Create workspace
-            </Button>
-          </form>
-        </Card>
+        <div className="space-y-6">
+          <SignupSetting />
+          <Card className="p-5">
+            <h2 className="mb-3 font-semibold text-slate-900">New workspace</h2>
+            <form onSubmit={submit} className="space-y-3" noValidate>
+              <Field label="Name" error={fields.name}>
+                {({ id }) => (
+                  <Input id={id} value={name} onChange={(e) => setName(e.target.value)} />
+                )}
+              </Field>
+              <Field label="Owner e-mail" error={fields.ownerEmail}>
+                {({ id }) => (
+                  <Input
+                    id={id}
+                    type="email"
+                    value={ownerEmail}
+                    onChange={(e) => setOwnerEmail(e.target.value)}
+                  />
+                )}
+              </Field>
+              <Field
+                label="Owner password"
+                hint="At least 10 characters, for a new account. An e-mail that already has an account is e-mailed an invitation instead (its password is kept); your own e-mail makes you the owner at once."
+                error={fields.ownerPassword}
+              >
+                {({ id, describedBy }) => (
+                  <Input
+                    id={id}
+                    type="password"
+                    autoComplete="new-password"
+                    aria-describedby={describedBy}
+                    value={ownerPassword}
+                    onChange={(e) => setOwnerPassword(e.target.value)}
+                  />
+                )}
+              </Field>
+              {create.error && !Object.keys(fields).length ? (
+                <InlineError error={create.error} />
+              ) : null}
+              {create.data ? (
+                <p role="status" className="text-sm text-emerald-700">
+                  {create.data.owner.invitationSent
+                    ? `Workspace created. ${create.data.owner.email} already has an account, so it was not attached: they were e-mailed an invitation to own the workspace, and become its owner when they accept it (with their own password; the one above was not used).`
+                    : create.data.owner.existingAccount
+                      ? 'Workspace created. You are its owner.'
+                      : 'Workspace created. Its owner can sign in now.'}
+                </p>
+              ) : null}
+              <Button
+                type="submit"
+                variant="primary"
+                busy={create.isPending}
+                disabled={!local.success}
+                className="w-full"
+              >
+                Create workspace
+              </Button>
+            </form>
+          </Card>
+        </div>
       </div>
     </div>
   );

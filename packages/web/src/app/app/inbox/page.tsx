@@ -5,6 +5,7 @@ import { Suspense, useMemo } from 'react';
 import { ConversationList } from '@/components/inbox/conversation-list';
 import { Thread } from '@/components/inbox/thread';
 import { InboxIcon, InstagramIcon, WhatsAppIcon } from '@/components/icons';
+import { OnboardingChecklist } from '@/components/onboarding/onboarding-checklist';
 import { cx, EmptyState, LoadingState, Segmented, Toggle } from '@/components/ui';
 import { conversationsQuery, type InboxFilters } from '@/lib/queries';
 import { useQueryParams } from '@/lib/use-query-param';
@@ -114,7 +115,8 @@ function Inbox() {
             onBack={() => setParams({ c: null }, { push: true })}
           />
         ) : (
-          <div className="flex h-full items-center justify-center">
+          <div className="flex h-full flex-col items-center justify-center gap-6 p-4">
+            <OnboardingChecklist />
             <EmptyState icon={<InboxIcon />} title="Pick a conversation">
               Messages from WhatsApp and Instagram arrive here as they come in.
             </EmptyState>

@@ -9,6 +9,8 @@ import { CrmSettings } from '@/components/settings/crm-settings';
 import { TeamSettings } from '@/components/settings/team-settings';
 import { cx, LoadingState, PageHeader } from '@/components/ui';
 import { useQueryParams } from '@/lib/use-query-param';
+import { SecuritySettings } from './security-settings';
+import { SsoSettingsPanel } from './sso-settings';
 
 const tabs = [
   {
@@ -29,6 +31,16 @@ const tabs = [
   },
   { id: 'crm', label: 'CRM sync', description: 'Where new leads are pushed.' },
   { id: 'audit', label: 'Audit trail', description: 'Sign-ins and changes, newest first.' },
+  {
+    id: 'security',
+    label: 'Security',
+    description: 'Your two-factor sign-in and sessions, and the workspace’s sign-in policy.',
+  },
+  {
+    id: 'sso',
+    label: 'Single sign-on',
+    description: 'Your organisation’s identity provider, and the e-mail domains that may join.',
+  },
 ] as const;
 
 type TabId = (typeof tabs)[number]['id'];
@@ -79,6 +91,8 @@ function Settings() {
         {current === 'api-keys' ? <ApiKeysSettings /> : null}
         {current === 'crm' ? <CrmSettings /> : null}
         {current === 'audit' ? <AuditSettings /> : null}
+        {current === 'security' ? <SecuritySettings /> : null}
+        {current === 'sso' ? <SsoSettingsPanel /> : null}
       </div>
     </div>
   );
