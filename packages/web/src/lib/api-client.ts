@@ -369,7 +369,7 @@ export async function call<Id extends RouteId>(
   const data: unknown = await res.json().catch(() => undefined);
   const parsed = spec.schema.safeParse(data);
   if (!parsed.success) {
-    console.error(`Unexpected response from ${id}`, parsed.error.issues);
+    console.error(`Unexpected response from ${id}`, JSON.stringify(parsed.error.issues));
     throw new ApiError(res.status, 'bad_response', parsed.error.message);
   }
   return parsed.data as CallResult<Id>;
