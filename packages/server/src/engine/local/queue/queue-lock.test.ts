@@ -42,19 +42,28 @@ async function liveProcess(): Promise<ChildProcess> {
 }
 
 /**
- * A real zombie: `sh` starts a background child that exits at once, and does not reap it until
- * its stdin closes (`read`, then `wait`). Resolves the zombie's pid once /proc shows it as `Z`.
+ * A real zombie: `sh` starts a background child that outlives it by a moment, then execs into a
+ * `sleep` that never waits for children. When the background child exits, its parent is that
+ * `sleep`, so nothing reaps it until the test ends. (An earlier version relied on `sh` not
+ * reaping while blocked in `read`; some shells do, and CI saw the pid vanish.)
+ * Resolves the zombie's pid once /proc shows it as `Z`.
  */
 async function zombie(): Promise<number> {
-  const parent = spawn('sh', ['-c', 'true & echo $!; read x; wait'], {
-    stdio: ['pipe', 'pipe', 'ignore'],
+  const parent = spawn('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 60'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
   children.push(parent);
   const pid = await new Promise<number>((resolve) =>
     parent.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
   );
-  for (let i = 0; i < 200; i++) {
-    if (parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.state === 'Z') return pid;
+  for (let i = 0; i < 300; i++) {
+    let state: string | undefined;
+    try {
+      state = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.state;
+    } catch {
+      throw new Error(`pid ${pid} was reaped before it could be seen as a zombie`);
+    }
+    if (state === 'Z') return pid;
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error(`pid ${pid} never became a zombie`);
