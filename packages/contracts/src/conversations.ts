@@ -4,6 +4,7 @@ import {
   messageContentSchema,
   messageDirectionSchema,
   messageTypeSchema,
+  outboundInteractiveSchema,
   sentTemplateSchema,
   storedMessageStatusSchema,
 } from './message-types';
@@ -32,6 +33,10 @@ export const customerSummarySchema = z.object({
   name: z.string().optional(),
   phone: z.string().optional(),
   identities: z.object({ whatsapp: z.string().optional(), instagram: z.string().optional() }),
+  /** Instagram: the person's @username, from Meta's user profile (looked up on their first message). */
+  username: z.string().optional(),
+  /** Instagram: a short-lived signed URL of the re-hosted profile picture. */
+  avatarUrl: z.string().optional(),
 });
 
 export const conversationSchema = z.object({
@@ -73,6 +78,9 @@ export const messageSchema = z
     timestamp: z.string(),
     replyTo: z.string().optional().describe('Outbound: id of the quoted message.'),
     template: sentTemplateSchema.optional().describe('Outbound templates: what was sent.'),
+    outboundInteractive: outboundInteractiveSchema
+      .optional()
+      .describe('Outbound interactive messages: the buttons or list that were sent.'),
     sentBy: z
       .object({
         kind: z.enum(['user', 'apiKey']),

@@ -101,6 +101,20 @@ export const errorCatalog = {
   },
   payload_too_large: { status: 413, message: 'That is too large to upload.' },
   unsupported_media_type: { status: 415, message: 'That file type is not supported.' },
+  media_too_large: {
+    status: 413,
+    message:
+      'That file is over what WhatsApp or Instagram accepts for its kind (images 5 MB, audio and video 16 MB, documents 100 MB, stickers 500 KB).',
+  },
+  media_type_not_accepted: {
+    status: 415,
+    message:
+      'WhatsApp or Instagram does not accept that file type. Send images as JPEG or PNG, audio as AAC, MP3, M4A, AMR or OGG (Opus), video as MP4 or 3GP, stickers as WebP.',
+  },
+  media_not_ready: {
+    status: 409,
+    message: 'That attachment is not available yet. Wait for it to finish, or upload it again.',
+  },
   invalid_image: {
     status: 415,
     message: 'That file is not an image we can use. Try a PNG, JPEG or SVG under 512 KB.',

@@ -63,9 +63,37 @@ export type MetaError = z.infer<typeof metaErrorSchema>;
 
 // ---- content, per message type
 
+/**
+ * Where an inbound attachment stands: stored at once as `pending`, then fetched from Meta off the
+ * message's critical path and re-hosted under the tenant's prefix (`ready`, with `url`), or
+ * `failed` with a reason (Meta's copy expired, too large, a type Meta should not have sent).
+ * Outbound media is `ready` from the start (it was uploaded first).
+ */
+export const mediaStatuses = ['pending', 'ready', 'failed'] as const;
+export const mediaStatusSchema = z.enum(mediaStatuses);
+export type MediaStatus = z.infer<typeof mediaStatusSchema>;
+
+export const mediaFailureReasons = [
+  /** Meta no longer has it (WhatsApp media ids live 30 days; Instagram CDN URLs expire). */
+  'expired',
+  /** Larger than Meta's own limit for the kind, or than the size Meta announced. */
+  'too_large',
+  /** The bytes do not match Meta's sha256, or are not the kind the message says. */
+  'corrupt',
+  /** Still failing after every retry (Meta or the network down for too long). */
+  'unavailable',
+] as const;
+export const mediaFailureReasonSchema = z.enum(mediaFailureReasons);
+export type MediaFailureReason = z.infer<typeof mediaFailureReasonSchema>;
+
 /** image, audio, video, document, sticker, story_mention, share; Instagram attachments. */
 export const normalizedMediaSchema = z.object({
+  /** Meta's media id (WhatsApp inbound), or our upload id (outbound). */
   id: z.string().optional(),
+  /**
+   * In API answers: a short-lived signed URL of the re-hosted copy (absolute, or relative to the
+   * API), usable as it is in `<img src>`; present once `status` is `ready`. Never Meta's CDN URL.
+   */
   url: z.string().optional(),
   mimeType: z.string().optional(),
   sha256: z.string().optional(),
@@ -73,6 +101,10 @@ export const normalizedMediaSchema = z.object({
   filename: z.string().optional(),
   animated: z.boolean().optional(),
   voice: z.boolean().optional(),
+  /** Bytes, once known. */
+  size: z.number().int().nonnegative().optional(),
+  status: mediaStatusSchema.optional(),
+  failureReason: mediaFailureReasonSchema.optional(),
 });
 export type NormalizedMedia = z.infer<typeof normalizedMediaSchema>;
 
@@ -146,8 +178,82 @@ export const sentTemplateSchema = z.object({
   name: z.string(),
   language: z.string(),
   parameters: z.union([z.array(z.string()), z.record(z.string(), z.string())]).optional(),
+  /** The header sent: its text, or the kind of media (the media itself is the message's `media`). */
+  header: z
+    .object({ type: z.enum(['text', 'image', 'video', 'document']), text: z.string().optional() })
+    .optional(),
+  /** Button parameters sent: quick-reply payloads and URL suffixes, by button index. */
+  buttons: z
+    .array(
+      z.object({
+        index: z.number().int(),
+        subType: z.enum(['quick_reply', 'url']),
+        value: z.string(),
+      }),
+    )
+    .optional(),
 });
 export type SentTemplate = z.infer<typeof sentTemplateSchema>;
+
+/**
+ * Outbound interactive messages: reply buttons or a list (WhatsApp), quick replies (Instagram
+ * takes `buttons` as quick replies; it has no lists). Limits are Meta's.
+ */
+export const outboundInteractiveSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('buttons'),
+      header: z.string().trim().min(1).max(60).optional(),
+      body: z.string().trim().min(1).max(1024),
+      footer: z.string().trim().min(1).max(60).optional(),
+      buttons: z
+        .array(
+          z.object({
+            id: z.string().min(1).max(256),
+            title: z.string().trim().min(1).max(20),
+          }),
+        )
+        .min(1)
+        .max(3),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('list'),
+      header: z.string().trim().min(1).max(60).optional(),
+      body: z.string().trim().min(1).max(4096),
+      footer: z.string().trim().min(1).max(60).optional(),
+      button: z
+        .string()
+        .trim()
+        .min(1)
+        .max(20)
+        .describe('The label of the button that opens the list.'),
+      sections: z
+        .array(
+          z.object({
+            title: z.string().trim().min(1).max(24).optional(),
+            rows: z
+              .array(
+                z.object({
+                  id: z.string().min(1).max(200),
+                  title: z.string().trim().min(1).max(24),
+                  description: z.string().trim().min(1).max(72).optional(),
+                }),
+              )
+              .min(1)
+              .max(10),
+          }),
+        )
+        .min(1)
+        .max(10)
+        .refine((sections) => sections.reduce((n, s) => n + s.rows.length, 0) <= 10, {
+          message: 'A list holds at most 10 rows in all.',
+        }),
+    })
+    .strict(),
+]);
+export type OutboundInteractive = z.infer<typeof outboundInteractiveSchema>;
 
 /** The content fields of a normalised message; which ones are set depends on its `type`. */
 export const messageContentSchema = z.object({

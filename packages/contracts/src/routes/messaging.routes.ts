@@ -8,6 +8,8 @@ import {
   searchCustomersQuerySchema,
   sendMessageRequestSchema,
   sendMessageResponseSchema,
+  uploadedMediaSchema,
+  uploadMediaQuerySchema,
 } from '../messaging';
 import {
   conversationSchema,
@@ -18,7 +20,7 @@ import {
 } from '../conversations';
 import { channelSchema, createChannelRequestSchema } from '../channels';
 import { defineRoutes } from '../route-contract';
-import { KiB, noContent } from './common';
+import { KiB, MiB, noContent } from './common';
 
 export const channelRoutes = defineRoutes({
   'channels.create': {
@@ -127,7 +129,8 @@ export const inboxRoutes = defineRoutes({
     summary: 'Send a message on WhatsApp or Instagram',
     description: [
       'Stores the message as `pending` (visible in the thread at once), hands it to Meta, records Meta’s id and answers 202; `sent`, `delivered` and `read` follow through status webhooks.',
-      'WhatsApp free-form messages (text, media) need an open 24-hour customer service window; outside it send an approved `template`.',
+      'WhatsApp free-form messages (text, media, interactive, reactions) need an open 24-hour customer service window; outside it send an approved `template`.',
+      'Media goes by an upload of ours (`media.id` from `POST /media`: uploaded to Meta for WhatsApp, sent by a signed link for Instagram) or by a public `url`. `interactive` sends reply buttons or a list (Instagram: quick replies); `reaction` reacts to a message of the conversation; `replyTo` quotes a message (WhatsApp) or replies to it (Instagram). A template’s `header` and `buttons` fill its variable header and dynamic buttons.',
       'With an `Idempotency-Key` header, a retry with the same body returns the first response (24 h); the same key with another body is refused (409).',
     ].join('\n\n'),
     headers: [
@@ -150,6 +153,10 @@ export const inboxRoutes = defineRoutes({
       'window_closed',
       'undeliverable',
       'template_not_found',
+      'media_not_ready',
+      'media_too_large',
+      'media_type_not_accepted',
+      'rate_limited',
       'channel_token_invalid',
       'channel_not_found',
       'meta_error',
@@ -162,9 +169,44 @@ export const inboxRoutes = defineRoutes({
     access: { kind: 'tenant', role: 'agent' },
     tag: 'Inbox',
     summary: 'Mark a conversation read',
-    description: 'Clears its unread messages up to the newest one.',
+    description:
+      'Clears its unread messages up to the newest one, and tells the customer: WhatsApp’s read receipt (`status: read`) for the latest inbound message, Instagram’s `mark_seen`. The receipt is best effort: if Meta refuses it, the conversation is still marked read here.',
     maxBodyBytes: 1 * KiB,
     responses: { 200: { description: 'The conversation.', schema: conversationSchema } },
+  },
+  'conversations.typing': {
+    method: 'POST',
+    path: '/conversations/{id}/typing',
+    access: { kind: 'tenant', role: 'agent' },
+    tag: 'Inbox',
+    summary: 'Show the customer that an agent is typing',
+    description:
+      'WhatsApp’s typing indicator (it also marks the latest inbound message read, and lasts up to 25 s or until the reply), Instagram’s `typing_on`. Send it at most every few seconds while an agent writes. A conversation whose customer never wrote (or, on WhatsApp, whose window is closed) has nothing to show it on: 422 `window_closed`.',
+    maxBodyBytes: 1 * KiB,
+    responses: { 204: noContent },
+    errors: [
+      'window_closed',
+      'channel_token_invalid',
+      'channel_not_found',
+      'meta_error',
+      'meta_unavailable',
+      'rate_limited',
+    ],
+  },
+  'media.upload': {
+    method: 'POST',
+    path: '/media',
+    access: { kind: 'tenant', role: 'agent', scope: 'messages:send' },
+    tag: 'Messaging',
+    summary: 'Upload a file to send (image, sticker, audio, video or document)',
+    description: [
+      'The raw file is the body, with its `Content-Type` (or `multipart/form-data` with a `file` part). The type is read from the bytes, not trusted from the header, and must be one Meta takes; the size must be under Meta’s limit for its kind (image 5 MB, sticker 500 KB, audio and video 16 MB, document 100 MB). The file is kept under the workspace’s prefix; pass the answer’s `id` as `media.id` to `POST /send-message` (or as a template’s header).',
+    ].join('\n\n'),
+    query: uploadMediaQuerySchema,
+    rawBody: { contentType: 'application/octet-stream', description: 'The file’s bytes.' },
+    maxBodyBytes: 100 * MiB,
+    responses: { 201: { description: 'Stored.', schema: uploadedMediaSchema } },
+    errors: ['bad_request', 'media_too_large', 'media_type_not_accepted', 'unsupported_media_type'],
   },
   'conversations.assign': {
     method: 'POST',

@@ -22,10 +22,12 @@ export type FunctionName =
   | 'LeadIngest'
   | 'LeadStore'
   | 'LeadMerge'
-  | 'CrmSync';
+  | 'CrmSync'
+  | 'MediaFetcher';
 
 /** Functions that only drain a queue and serve no HTTP route. */
-export type ConsumerFunctionName = 'MessageProcessor' | 'LeadStore' | 'LeadMerge' | 'CrmSync';
+export type ConsumerFunctionName =
+  'MessageProcessor' | 'LeadStore' | 'LeadMerge' | 'CrmSync' | 'MediaFetcher';
 
 export type { HttpMethod };
 
@@ -125,6 +127,8 @@ export const routeFunctions: Record<RouteId, HttpFunctionName> = {
   'channels.delete': 'Api',
   'channels.templates': 'Api',
   'conversations.read': 'Api',
+  'conversations.typing': 'Api',
+  'media.upload': 'Api',
   'conversations.assign': 'Api',
   'conversations.close': 'Api',
   'conversations.reopen': 'Api',
@@ -216,6 +220,19 @@ export const queues = {
     maxBatchingWindowSeconds: 1,
     retentionDays: 14,
   },
+  // Inbound attachments and Instagram profiles, fetched from Meta off the message's critical path.
+  // The consumer backs a failed record off (5 s doubling to 5 min); a permanent failure marks the
+  // media failed and is not retried. Long timeout: a WhatsApp document may be 100 MB.
+  MediaQueue: {
+    logicalName: 'MediaQueue',
+    consumer: 'MediaFetcher',
+    consumerTimeoutSeconds: 60,
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 8,
+    batchSize: 5,
+    maxBatchingWindowSeconds: 0,
+    retentionDays: 4,
+  },
   // CRM pushes: the consumer sets each failed record's visibility to an exponential backoff with
   // jitter (30 s doubling to 15 min), so 10 receives span about an hour before the DLQ.
   CrmSyncQueue: {
@@ -255,6 +272,8 @@ export type FunctionSpec = {
   publishesEvents?: boolean;
   /** Sends e-mail (SES SendEmail from the configured sender, through its configuration set). */
   sendsMail?: boolean;
+  /** The media bucket (tenant attachments under `tenants/<id>/media/`): read and written. */
+  media?: 'readwrite';
 };
 
 export const functions: Record<FunctionName, FunctionSpec> = {
@@ -275,9 +294,24 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     // Bounded so a webhook burst cannot stampede the table.
     reservedConcurrency: 20,
     table: 'readwrite',
-    sendsTo: [],
+    // Attachments and new Instagram senders' profiles are fetched by MediaFetcher.
+    sendsTo: ['MediaQueue'],
     consumes: 'IncomingMessagesQueue',
     secrets: ['channelTokenKey'],
+  },
+  MediaFetcher: {
+    name: 'MediaFetcher',
+    entry: 'media-fetcher.ts',
+    timeoutSeconds: queues.MediaQueue.consumerTimeoutSeconds,
+    // A 100 MB document is held in memory while its hash is checked.
+    memoryMb: 1024,
+    reservedConcurrency: 10,
+    table: 'readwrite',
+    sendsTo: [],
+    consumes: 'MediaQueue',
+    // Decrypts the channel's token to call Meta.
+    secrets: ['channelTokenKey'],
+    media: 'readwrite',
   },
   AuthService: {
     name: 'AuthService',
@@ -298,8 +332,11 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     table: 'readwrite',
     sendsTo: [],
-    // channelTokenKey also encrypts CRM destination credentials; assetsSigningKey signs asset URLs.
+    // channelTokenKey also encrypts CRM destination credentials; assetsSigningKey signs asset URLs
+    // (media URLs too).
     secrets: ['jwtSigningKeys', 'channelTokenKey', 'assetsSigningKey', 'cursorKey'],
+    // Uploads to send, and (in the sandbox, which has no CDN) serving signed media URLs.
+    media: 'readwrite',
     // Lead re-syncs, edits and imports.
     publishesEvents: true,
     // Invitations (and their resends).

@@ -20,7 +20,7 @@ export const tenantAssetPrefix = (tenantId: string) => `tenants/${tenantId}/`;
 
 /** Keys the asset route may serve: a tenant prefix and plain path segments, nothing else. */
 export const assetKeyPattern =
-  /^tenants\/[A-Za-z0-9_-]{1,64}\/(?:branding|forms)\/(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}\/){0,2}[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+  /^tenants\/[A-Za-z0-9_-]{1,64}\/(?:branding|forms|media)\/(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}\/){0,2}[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 
 export function encodeAssetPath(key: string): string {
   return key.split('/').map(encodeURIComponent).join('/');
