@@ -54,3 +54,14 @@ export function mediaBlobKey(
 
 /** Keys under some tenant's media prefix (the AWS adapter routes them to the media bucket). */
 export const mediaKeyPattern = /^tenants\/[A-Za-z0-9_-]{1,64}\/media\//;
+
+/**
+ * An attachment as the message item holds it: what the API shows (`NormalizedMedia`) plus what
+ * only the server uses. `key` is the blob key of our copy (set once `ready`: inbound after the
+ * fetch, outbound from the upload); `sourceUrl` is where Meta's copy was (Instagram's CDN URL),
+ * never returned. The message view (`media-view.ts`) strips both and adds a signed `url`.
+ */
+export type StoredMedia = import('@switchboard/contracts').NormalizedMedia & {
+  key?: string;
+  sourceUrl?: string;
+};
