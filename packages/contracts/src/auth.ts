@@ -113,6 +113,18 @@ export type MemberDto = z.infer<typeof memberSchema>;
 
 // API keys
 
+/** An IPv4 or IPv6 range in CIDR notation (`203.0.113.0/24`, `2001:db8::/32`), or one address. */
+export const ipRangeSchema = z
+  .union([z.cidrv4(), z.cidrv6(), z.ipv4(), z.ipv6()])
+  .describe('A CIDR range such as 203.0.113.0/24 or 2001:db8::/32, or a single address.');
+
+/** Where a key may be used from: at most 50 ranges; empty or absent, from anywhere. */
+export const allowedIpsSchema = z
+  .array(ipRangeSchema)
+  .max(50)
+  .refine((ranges) => new Set(ranges).size === ranges.length, 'Each range once.')
+  .describe('Requests with this key from any other address answer 403 `ip_not_allowed`.');
+
 export const createApiKeyRequestSchema = z.object({
   name: z.string().trim().min(1).max(120),
   scopes: z
@@ -120,7 +132,13 @@ export const createApiKeyRequestSchema = z.object({
     .min(1)
     .max(3)
     .refine((scopes) => new Set(scopes).size === scopes.length, 'Each scope once.'),
+  allowedIps: allowedIpsSchema.optional(),
 });
+
+export const updateApiKeyRequestSchema = z
+  .object({ allowedIps: allowedIpsSchema })
+  .strict()
+  .describe('Replaces the key’s allowed ranges; an empty list allows every address again.');
 export type CreateApiKeyRequest = z.infer<typeof createApiKeyRequestSchema>;
 
 export const apiKeySchema = z.object({
@@ -129,6 +147,8 @@ export const apiKeySchema = z.object({
   /** The visible start of the key (`sk_live_<id>_`), enough to recognise it; never the secret. */
   prefix: z.string(),
   scopes: z.array(apiKeyScopeSchema),
+  /** Absent or empty: usable from any address. */
+  allowedIps: z.array(z.string()).optional(),
   createdAt: z.string(),
   createdBy: z.string().optional(),
   lastUsedAt: z.string().optional(),

@@ -45,6 +45,11 @@ export const errorCatalog = {
   },
   forbidden: { status: 403, message: 'Your role does not allow this. Ask a workspace admin.' },
   insufficient_scope: { status: 403, message: 'This key is not allowed to do that.' },
+  ip_not_allowed: {
+    status: 403,
+    message:
+      'This API key may not be used from this address. A workspace admin can change its allowed ranges.',
+  },
   two_factor_required: {
     status: 403,
     message:

@@ -129,7 +129,11 @@ export function errorCodesOf(route: RouteContract): ErrorCode[] {
       // The workspace's two-factor policy, for an owner or admin who has not turned it on.
       codes.add('two_factor_required');
       if (route.access.scope) {
-        codes.add('invalid_api_key').add('api_key_revoked').add('insufficient_scope');
+        codes
+          .add('invalid_api_key')
+          .add('api_key_revoked')
+          .add('insufficient_scope')
+          .add('ip_not_allowed');
       }
       break;
     case 'public':

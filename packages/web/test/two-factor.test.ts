@@ -51,6 +51,10 @@ describe('signing in with two-factor on', () => {
     const { page } = await newPage(world);
     await passwordStep(page);
     await screenshot(page, 'two-factor-01-code');
+    // A wrong code first: refused in plain words, and the form takes the next one.
+    await page.getByLabel('Code').fill('000000');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('alert').waitFor();
     // The next step's code: the enrolment used this step's, and a step is never accepted twice.
     await page.getByLabel('Code').fill(totp(base32Decode(secret), Date.now() + 30_000));
     await page.getByRole('button', { name: 'Verify' }).click();

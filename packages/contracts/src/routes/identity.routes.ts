@@ -4,6 +4,7 @@ import {
   apiKeySchema,
   changePasswordRequestSchema,
   createApiKeyRequestSchema,
+  updateApiKeyRequestSchema,
   createApiKeyResponseSchema,
   invitationSchema,
   inviteUserRequestSchema,
@@ -508,6 +509,18 @@ export const teamRoutes = defineRoutes({
     query: listQuerySchema,
     responses: { 200: { description: 'A page of keys.', schema: pageOf(apiKeySchema) } },
     errors: ['bad_request'],
+  },
+  'api-keys.update': {
+    method: 'PATCH',
+    path: '/api-keys/{id}',
+    access: { kind: 'tenant', role: 'admin' },
+    tag: 'API keys',
+    summary: 'Restrict an API key to IP ranges (or lift the restriction)',
+    description:
+      'A key with allowed ranges is refused (403 `ip_not_allowed`) from any other address, before its scopes are checked. The address is the one the API saw (on AWS, API Gateway’s source IP), never a header the caller writes.',
+    body: updateApiKeyRequestSchema,
+    maxBodyBytes: 8 * KiB,
+    responses: { 200: { description: 'The key.', schema: apiKeySchema } },
   },
   'api-keys.revoke': {
     method: 'DELETE',

@@ -115,6 +115,7 @@ export const routeFunctions: Record<RouteId, HttpFunctionName> = {
   'invitations.revoke': 'Api',
   'api-keys.create': 'Api',
   'api-keys.list': 'Api',
+  'api-keys.update': 'Api',
   'api-keys.revoke': 'Api',
   'audit.list': 'Api',
   'channels.create': 'Api',

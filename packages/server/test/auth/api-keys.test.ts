@@ -68,6 +68,56 @@ describe('API keys', () => {
     expect(bearer.status).toBe(200);
   });
 
+  it('is refused outside its allowed IP ranges, before anything else, and the ranges can change', async () => {
+    // Prepare: a key allowed only from a documentation range (this test calls from 127.0.0.1).
+    const created = await t.api.request('POST', '/api-keys', {
+      token: ownerA(),
+      body: {
+        name: 'Office only',
+        scopes: ['read'],
+        allowedIps: ['203.0.113.0/24', '2001:db8::/32'],
+      },
+    });
+    expect(created.status).toBe(201);
+    expect(created.json.allowedIps).toEqual(['203.0.113.0/24', '2001:db8::/32']);
+    const { key, id } = created.json;
+
+    // Act / Assess: refused from here, whatever header claims another address.
+    const outside = await t.api.request('GET', '/conversations', {
+      headers: { 'x-api-key': key, 'x-forwarded-for': '203.0.113.9' },
+    });
+    expect(outside.status).toBe(403);
+    expect(outside.json.error.code).toBe('ip_not_allowed');
+
+    // Act / Assess: allowing loopback lets it in; an empty list allows every address.
+    const widened = await t.api.request('PATCH', `/api-keys/${id}`, {
+      token: ownerA(),
+      body: { allowedIps: ['127.0.0.0/8'] },
+    });
+    expect(widened.status).toBe(200);
+    expect(widened.json.allowedIps).toEqual(['127.0.0.0/8']);
+    expect((await withKey(key)).status).toBe(200);
+    const lifted = await t.api.request('PATCH', `/api-keys/${id}`, {
+      token: ownerA(),
+      body: { allowedIps: [] },
+    });
+    expect(lifted.json).not.toHaveProperty('allowedIps');
+    expect((await withKey(key)).status).toBe(200);
+
+    // Assess: a malformed range is a 400 naming the field; another tenant's key is a 404.
+    const bad = await t.api.request('PATCH', `/api-keys/${id}`, {
+      token: ownerA(),
+      body: { allowedIps: ['10.0.0.0/33'] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.code).toBe('validation_failed');
+    const foreign = await t.api.request('PATCH', `/api-keys/${id}`, {
+      token: tenantB.owner.session.accessToken,
+      body: { allowedIps: [] },
+    });
+    expect(foreign.status).toBe(404);
+  });
+
   it('refuses a wrong scope and routes that take no keys with 403 insufficient_scope', async () => {
     const { key } = await createApiKey(t, ownerA(), ['leads:write']);
     const wrongScope = await withKey(key);

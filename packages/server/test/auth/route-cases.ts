@@ -152,6 +152,10 @@ export const routeCases: Record<string, RouteCase> = {
     crossTenant: 'own-data',
   },
   'api-keys.list': { request: () => ({ path: '/api-keys' }), crossTenant: 'own-data' },
+  'api-keys.update': {
+    request: (a) => ({ path: `/api-keys/${a.apiKeyId}`, body: { allowedIps: ['203.0.113.0/24'] } }),
+    crossTenant: 'hidden',
+  },
   'api-keys.revoke': {
     request: (a) => ({ path: `/api-keys/${a.apiKeyId}` }),
     crossTenant: 'hidden',

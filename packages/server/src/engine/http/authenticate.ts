@@ -1,5 +1,7 @@
 import type { Context } from 'hono';
 import { ApiKeyLookup, ApiKeyRepo } from '../../modules/identity/api-key.repo';
+import { ipRangeMatcher } from '../../modules/identity/ip-ranges';
+import { clientIp } from './client-ip';
 import { SessionRepo, type Session } from '../../modules/identity/session.repo';
 import { TenantRepo } from '../../modules/platform/tenant.repo';
 import { dbForTenant, tenantData, type TenantContext } from '../data/tenant-data';
@@ -60,6 +62,7 @@ async function countTenantRequest(
 }
 
 async function authenticateApiKey(
+  c: Context,
   key: string,
   access: Access,
   deps: AppDeps,
@@ -83,6 +86,10 @@ async function authenticateApiKey(
     throw new AppError('invalid_api_key', 'The API key is not valid.');
   }
   if (record.revokedAt) throw new AppError('api_key_revoked', 'This API key was revoked.');
+  // The transport's address only (clientIp never reads a header); unknown is refused.
+  if (record.allowedIps?.length && !ipRangeMatcher(record.allowedIps)(clientIp(c))) {
+    throw new AppError('ip_not_allowed', 'This API key may not be used from this address.');
+  }
   if (!record.scopes.includes(access.scope)) {
     throw new AppError(
       'insufficient_scope',
@@ -125,7 +132,7 @@ export async function authenticate(c: Context, access: Access, deps: AppDeps): P
     throw new AppError('unauthenticated', 'Sign in: this route needs a bearer token or API key.');
   }
   const now = deps.now?.() ?? new Date();
-  if (credential.kind === 'apiKey') return authenticateApiKey(credential.key, access, deps, now);
+  if (credential.kind === 'apiKey') return authenticateApiKey(c, credential.key, access, deps, now);
 
   const tokens = await deps.tokens();
   const claims = await tokens.verify(credential.token).catch(() => {

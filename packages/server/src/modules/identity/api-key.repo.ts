@@ -8,6 +8,8 @@ export type ApiKey = {
   name: string;
   prefix: string;
   scopes: ApiKeyScope[];
+  /** CIDR ranges (or addresses) the key may be used from; absent or empty: anywhere. */
+  allowedIps?: string[];
   createdAt: string;
   createdBy?: string;
   lastUsedAt?: string;
@@ -23,6 +25,7 @@ function toApiKey(item: Item): ApiKey {
     name: item.name,
     prefix: item.prefix,
     scopes: item.scopes,
+    ...(item.allowedIps?.length ? { allowedIps: item.allowedIps as string[] } : {}),
     createdAt: item.createdAt,
     createdBy: item.createdBy,
     lastUsedAt: item.lastUsedAt,
@@ -104,6 +107,19 @@ export class ApiKeyRepo {
     );
     if (updated) return 'revoked';
     return (await this.get(keyId)) ? 'already' : 'missing';
+  }
+
+  /** Replaces the allowed ranges (an empty list lifts the restriction); undefined if missing. */
+  async setAllowedIps(keyId: string, ranges: string[]): Promise<ApiKey | undefined> {
+    const updated = await this.db.update(
+      keys.apiKey(this.tenantId, keyId),
+      ranges.length ? { set: 'allowedIps = :ranges' } : { remove: 'allowedIps' },
+      {
+        condition: 'attribute_exists(PK)',
+        values: ranges.length ? { ':ranges': ranges } : undefined,
+      },
+    );
+    return updated ? toApiKey(updated) : undefined;
   }
 
   /** Records use, at most once per `minIntervalMs`: the condition lets one writer per interval through. */

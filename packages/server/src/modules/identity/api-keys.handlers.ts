@@ -18,6 +18,7 @@ export const apiKeyHandlers = {
       name: input.name,
       prefix,
       scopes: input.scopes,
+      ...(input.allowedIps?.length ? { allowedIps: input.allowedIps } : {}),
       keyHash: hashSecret(key),
       createdAt: nowOf(deps).toISOString(),
       createdBy: userId,
@@ -25,7 +26,11 @@ export const apiKeyHandlers = {
     await audit(c, caller, deps, {
       action: 'api_key.created',
       target: { type: 'apiKey', id: keyId },
-      details: { name: input.name, scopes: input.scopes.join(' ') },
+      details: {
+        name: input.name,
+        scopes: input.scopes.join(' '),
+        ...(input.allowedIps?.length ? { allowedIps: input.allowedIps.join(' ') } : {}),
+      },
     });
     // The only time the key is shown: only its SHA-256 is stored.
     return c.json({ ...created, key }, 201);
@@ -40,6 +45,19 @@ export const apiKeyHandlers = {
       items: page.items,
       nextCursor: await cursors.next(page.lastId ? { after: page.lastId } : null),
     });
+  },
+
+  'api-keys.update': async ({ c, caller, deps, params, body }) => {
+    const { data } = tenantOf(caller);
+    const input = await body();
+    const updated = await data.apiKeys.setAllowedIps(params.id, input.allowedIps);
+    if (!updated) throw new NotFoundError('API key');
+    await audit(c, caller, deps, {
+      action: 'api_key.ip_ranges_changed',
+      target: { type: 'apiKey', id: params.id },
+      details: { allowedIps: input.allowedIps.join(' ') || 'any' },
+    });
+    return c.json(updated);
   },
 
   'api-keys.revoke': async ({ c, caller, deps, params }) => {

@@ -247,15 +247,18 @@ function TwoFactorStep({
     event.preventDefault();
     setError(null);
     setBusy(true);
+    const submitted = value;
     try {
       const session = await auth.completeTwoFactor(
         challenge.challenge,
-        mode === 'code' ? { code: value.trim() } : { recoveryCode: value.trim() },
+        mode === 'code' ? { code: submitted.trim() } : { recoveryCode: submitted.trim() },
       );
       await onSignedIn(session);
     } catch (err) {
       setError(err);
-      setValue('');
+      // Clear the refused code, but never what the person typed while the answer was on its way
+      // (clearing that left Verify disabled under their finger).
+      setValue((current) => (current === submitted ? '' : current));
     } finally {
       setBusy(false);
     }
