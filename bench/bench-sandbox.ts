@@ -37,6 +37,9 @@ export type BenchSandbox = {
   leadBatchTimer: { onBatch?: (queue: LeadQueueName, ms: number) => void };
   queueDepth(): number;
   waitForDrain(timeoutMs?: number): Promise<boolean>;
+  /** MediaQueue's visible + in-flight records (attachments still being fetched). */
+  mediaQueueDepth(): number;
+  waitForMediaDrain(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
 };
 
@@ -110,9 +113,19 @@ export async function startBenchSandbox(
     email,
     password,
   };
-  const queueDepth = () => {
-    const s = sb.queues.incoming.stats();
+  const depthOf = (queue: Sandbox['queues']['incoming']) => () => {
+    const s = queue.stats();
     return s.visible + s.inFlight;
+  };
+  const queueDepth = depthOf(sb.queues.incoming);
+  const mediaQueueDepth = depthOf(sb.queues.media);
+  const drained = async (depth: () => number, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    while (depth() > 0) {
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return true;
   };
   return {
     sb,
@@ -124,14 +137,9 @@ export async function startBenchSandbox(
     batchTimer,
     leadBatchTimer,
     queueDepth,
-    async waitForDrain(timeoutMs = 120_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (queueDepth() > 0) {
-        if (Date.now() > deadline) return false;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      return true;
-    },
+    waitForDrain: (timeoutMs = 120_000) => drained(queueDepth, timeoutMs),
+    mediaQueueDepth,
+    waitForMediaDrain: (timeoutMs = 120_000) => drained(mediaQueueDepth, timeoutMs),
     async stop() {
       await sb.stop();
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });

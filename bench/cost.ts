@@ -8,6 +8,7 @@ import {
   envelope,
   metaJson,
   signMeta,
+  waImageEntry,
   waStatusEntry,
   waTextEntry,
 } from '../packages/server/test/factories/meta';
@@ -17,8 +18,10 @@ import {
   publishedForm,
   startWebhookReceiver,
 } from '../packages/server/test/leads/lead-fixtures';
+import { createHash } from 'node:crypto';
 import { benchSecret, type BenchSandbox } from './bench-sandbox';
 import { round } from './lib';
+import { jpegLike } from './media-mix';
 
 // Cost per message, from the real calls: DynamoDB requests counted by data/dynamo.ts (`db.counts`),
 // queue requests and bytes counted on the sandbox's queue, for an inbound text message (new and known
@@ -37,6 +40,9 @@ export const prices = {
   apiGatewayRestPerMillion: 3.5,
   wafRequestPerMillion: 0.6,
   s3PutPerThousand: 0.005,
+  s3StandardGbMonth: 0.023,
+  cloudFrontGbOut: 0.085,
+  cloudFrontHttpsPer10k: 0.01,
   eventBridgeEventPerMillion: 1.0,
   sources: [
     'DynamoDB on-demand: https://aws.amazon.com/dynamodb/pricing/on-demand/ ($0.625/M WRU, $0.125/M RRU since the Nov 2024 cut)',
@@ -44,7 +50,8 @@ export const prices = {
     'Lambda: https://aws.amazon.com/lambda/pricing/ (Arm $0.0000133334/GB-s, $0.20/M requests)',
     'API Gateway: https://aws.amazon.com/api-gateway/pricing/ (REST $3.50/M, first 333M)',
     'WAF: https://aws.amazon.com/waf/pricing/ ($0.60/M requests inspected)',
-    'S3: https://aws.amazon.com/s3/pricing/ (Standard PUT $0.005 per 1,000; raw webhook archive)',
+    'S3: https://aws.amazon.com/s3/pricing/ (Standard PUT $0.005 per 1,000, raw webhook archive and media; Standard storage $0.023/GB-month)',
+    'CloudFront: https://aws.amazon.com/cloudfront/pricing/ ($0.085/GB out, first 10 TB, US/EU; HTTPS $0.01 per 10,000 requests)',
     'EventBridge: https://aws.amazon.com/eventbridge/pricing/ (custom events $1.00/M; each 64 KB chunk of an event is one event)',
   ],
 };
@@ -251,6 +258,17 @@ export async function benchCost(
     { webhooks: opts.n, apiCalls: 0, apiMs: 0 },
   );
 
+  if (bench.sb.metaStandIn) {
+    rows.push(
+      await measureImage(
+        bench,
+        { n: Math.min(opts.n, 50), nonce: opts.nonce, ts, webhookHandlerMs: opts.webhookHandlerMs },
+        counts,
+      ),
+    );
+    ts += opts.n;
+  }
+
   if (routes.some((r) => r.id === 'messages.send')) {
     const sends = Math.min(opts.n, 50);
     let apiMs = 0;
@@ -295,6 +313,125 @@ export async function benchCost(
     rows.push(await measureLead(bench, { n: opts.n, nonce: opts.nonce }));
   }
   return rows;
+}
+
+/** What an inbound photo is assumed to weigh (a WhatsApp-compressed phone photo). */
+export const imageBytes = 100 * 1024;
+/**
+ * MediaFetcher's billed time per image on AWS: the Graph media lookup and the download from Meta's
+ * CDN are two round trips from us-east-1 (about 150 ms each), plus the S3 PUT. The sandbox
+ * measures loopback, far faster, so the larger of the two is billed.
+ */
+export const assumedMediaFetchMs = 400;
+
+/**
+ * Per inbound WhatsApp image: the text path (webhook, archive, processor) plus what media adds,
+ * counted from the real calls: one MediaQueue message (its send chunks), the fetcher's DynamoDB
+ * requests, one receive + delete per fetcher batch, one MediaFetcher invocation per batch billed
+ * at 1024 MB for max(measured, assumed) time, one S3 PUT into the media bucket, and (not per
+ * message, shown for scale) a month of Standard storage and one view through CloudFront.
+ * Images are sent one at a time and each is fetched before the next: one record per batch, the
+ * dearest case.
+ */
+async function measureImage(
+  bench: BenchSandbox,
+  opts: { n: number; nonce: string; ts: number; webhookHandlerMs: number },
+  incoming: QueueCounts,
+): Promise<CostRow> {
+  const standIn = bench.sb.metaStandIn!;
+  const bytes = jpegLike(imageBytes);
+  const sha256 = createHash('sha256').update(bytes).digest('base64');
+  const mediaQueue = bench.sb.queues.media;
+  const media = { sendChunks: 0, messages: 0, bytes: 0, batches: 0, fetchMs: 0 };
+  const send = mediaQueue.sendBatch.bind(mediaQueue);
+  let sentAt = 0;
+  mediaQueue.sendBatch = async (batch) => {
+    const size = batch.reduce((n, m) => n + Buffer.byteLength(m.body), 0);
+    media.sendChunks += Math.max(1, Math.ceil(size / 65_536));
+    media.messages += batch.length;
+    media.bytes += size;
+    sentAt = performance.now();
+    return send(batch);
+  };
+  const entries = Array.from({ length: opts.n }, (_, i) =>
+    waImageEntry({
+      wabaId: bench.wabaId,
+      phoneNumberId: bench.phoneNumberId,
+      from: `55119${String(i).padStart(8, '0')}`,
+      wamid: `wamid.costimg${opts.nonce}${i}`,
+      timestamp: opts.ts + i,
+      mediaId: standIn.media.register(bytes, 'image/jpeg'),
+      mimeType: 'image/jpeg',
+      sha256,
+    }),
+  );
+  await bench.waitForDrain();
+  await bench.waitForMediaDrain();
+  const db0 = { ...bench.sb.db.counts };
+  const q0 = { ...incoming };
+  try {
+    for (const entry of entries) {
+      await post(bench, [entry]);
+      // From the record's send to both queues being empty again: the fetcher's batch (and the
+      // poller's pick-up), an upper bound of its run time.
+      const deadline = Date.now() + 30_000;
+      while (sentAt === 0 || bench.mediaQueueDepth() > 0 || bench.queueDepth() > 0) {
+        if (Date.now() > deadline) throw new Error('an image was not fetched within 30 s');
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      media.fetchMs += performance.now() - sentAt;
+      media.batches++;
+      sentAt = 0;
+    }
+  } finally {
+    mediaQueue.sendBatch = send;
+  }
+  const d = diff(db0, bench.sb.db.counts);
+  const q = Object.fromEntries(
+    Object.entries(incoming).map(([k, v]) => [k, v - q0[k as keyof QueueCounts]]),
+  ) as QueueCounts;
+  const per = (x: number) => x / opts.n;
+  const gb = (name: keyof typeof functions) => functions[name].memoryMb / 1024;
+  const fetchMs = Math.max(per(media.fetchMs), assumedMediaFetchMs);
+  const sqsRequests = q.sendChunks + 2 * q.batches + media.sendChunks + 2 * media.batches;
+  const imageGb = bytes.length / 2 ** 30;
+  const breakdown = {
+    dynamoWrites: per(d.writes) * prices.dynamoWriteRequestUnitPerMillion,
+    dynamoReads: per(d.reads) * prices.dynamoReadRequestUnitPerMillion,
+    sqs: per(sqsRequests) * prices.sqsRequestPerMillion,
+    apiGateway: prices.apiGatewayRestPerMillion,
+    waf: prices.wafRequestPerMillion,
+    s3Archive: prices.s3PutPerThousand * 1000,
+    s3MediaPut: prices.s3PutPerThousand * 1000,
+    lambdaRequests: per(opts.n + q.batches + media.batches) * prices.lambdaRequestPerMillion,
+    lambdaCompute:
+      (gb('WebhookReceiver') * (opts.webhookHandlerMs / 1000) +
+        per(gb('MessageProcessor') * (q.batchMs / 1000)) +
+        per(media.batches) * gb('MediaFetcher') * (fetchMs / 1000)) *
+      prices.lambdaArmGbSecond *
+      1e6,
+  };
+  const perMillion = Object.values(breakdown).reduce((a, b) => a + b, 0);
+  return {
+    kind: `inbound image, ${imageBytes / 1024} KB (MediaFetcher billed ${round(fetchMs, 0)} ms; measured ${round(per(media.fetchMs), 1)} ms on loopback)`,
+    n: opts.n,
+    dynamoWrites: round(per(d.writes)),
+    dynamoReads: round(per(d.reads)),
+    conditionalFailures: round(per(d.conditionalFailures)),
+    queueMessages: round(per(q.messages + media.messages)),
+    queueBytes: round(per(q.bytes + media.bytes), 0),
+    sqsRequests: round(per(sqsRequests)),
+    dollarsPerMillion: round(perMillion),
+    breakdown: {
+      ...Object.fromEntries(Object.entries(breakdown).map(([k, v]) => [k, round(v, 3)])),
+      // Not in the total: they recur (storage) or depend on agents (views).
+      'storage / month (not in total)': round(imageGb * prices.s3StandardGbMonth * 1e6, 3),
+      'one CloudFront view (not in total)': round(
+        imageGb * prices.cloudFrontGbOut * 1e6 + (prices.cloudFrontHttpsPer10k / 10_000) * 1e6,
+        3,
+      ),
+    },
+  };
 }
 
 const leadQueues: LeadQueueName[] = ['LeadStoreQueue', 'LeadMergeQueue', 'CrmSyncQueue'];

@@ -19,7 +19,17 @@ export type BodySpec = {
   seqStart: number;
   /** Makes wamids unique across bench runs on the same data: `wamid.b<nonce>x<seq base 36>`. */
   nonce: string;
+  /**
+   * Every `every`-th message (by sequence number) is a WhatsApp image instead of a text: media ids
+   * registered in the Meta stand-in, used in turn, with the bytes' SHA-256 as Meta gives it.
+   */
+  images?: { every: number; mediaIds: string[]; mimeType: string; sha256Base64: string };
 };
+
+/** Whether sequence number `seq` is an image message in this spec. */
+export function isImage(spec: BodySpec, seq: number): boolean {
+  return spec.images !== undefined && (seq - spec.seqStart) % spec.images.every === 0;
+}
 
 /** The customer and wamid of sequence number `seq`, so the bench can look a message up. */
 export function messageOf(spec: BodySpec, seq: number): { from: string; wamid: string } {
@@ -68,7 +78,18 @@ export type GeneratorResult = {
 
 const epochNow = () => performance.timeOrigin + performance.now();
 
-/** A WhatsApp text webhook, serialised the way Meta does (ASCII only here, so JSON.stringify is it). */
+/** A text, or an image as Meta sends it (`image: { mime_type, sha256, id }`, no URL). */
+function content(spec: BodySpec, seq: number): Record<string, unknown> {
+  if (!isImage(spec, seq)) return { type: 'text', text: { body: `bench message ${seq}` } };
+  const images = spec.images!;
+  const k = Math.floor((seq - spec.seqStart) / images.every) % images.mediaIds.length;
+  return {
+    type: 'image',
+    image: { mime_type: images.mimeType, sha256: images.sha256Base64, id: images.mediaIds[k] },
+  };
+}
+
+/** A WhatsApp webhook, serialised the way Meta does (ASCII only here, so JSON.stringify is it). */
 function webhook(spec: BodySpec, seq: number): { raw: string; signature: string; wamid: string } {
   const { from, wamid } = messageOf(spec, seq);
   const raw = JSON.stringify({
@@ -91,8 +112,7 @@ function webhook(spec: BodySpec, seq: number): { raw: string; signature: string;
                   from,
                   id: wamid,
                   timestamp: String(1767225600 + seq),
-                  type: 'text',
-                  text: { body: `bench message ${seq}` },
+                  ...content(spec, seq),
                 },
               ],
             },

@@ -3,17 +3,20 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBenchSandbox } from './bench-sandbox';
 import { benchColdStart } from './cold-start';
-import { benchCost, prices } from './cost';
+import { assumedMediaFetchMs, benchCost, imageBytes, prices } from './cost';
 import { benchEndToEnd, benchRawPuts } from './end-to-end';
 import { machine, round, section, writeResult } from './lib';
+import { benchMediaMix } from './media-mix';
 import { benchScaleDataset } from './scale';
 import { ackMethod, benchWebhookAck } from './webhook-ingest';
 import { benchWeb } from './web';
 
 // `npm run bench` (about 10 minutes; the first run also generates the scale data, cached under
-// bench/.cache) or `npm run bench -- --quick` (a few minutes, smaller counts). Every figure is
-// printed, and written with the machine's description to bench/results/<time>-bench.json; a short
-// markdown summary for the README goes to bench/results/latest.md. No timed assertions: figures only.
+// bench/.cache) or `npm run bench -- --quick` (a few minutes, smaller counts); some figures only
+// with `--only=media,cost` (ack, e2e, media, cost, web, cold, scale). Every figure is printed, and
+// written with the machine's description to bench/results/<time>-bench.json (`-bench-<names>` for
+// a partial run); a short markdown summary for the README goes to bench/results/latest.md (full
+// runs only). No timed assertions: figures only.
 // All traffic goes to 127.0.0.1 and every loop is bounded in count and time.
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -104,6 +107,32 @@ try {
     };
   }
 
+  if (want('media')) {
+    section(
+      'Text latency with 20% WhatsApp images in the mix vs text alone, same run (ms; goal: ratio ≤ 1.10)',
+    );
+    const mix = await benchMediaMix(bench, {
+      nonce,
+      seqStart: 3_000_000,
+      // Below the sandbox's knee on a small machine: the figure is media's cost to texts in steady
+      // state, not how a queue that is already growing grows faster.
+      rate: 25,
+      segmentMs: 4_000,
+      rounds: quick ? 2 : 3,
+      imageBytes: 100 * 1024,
+      textProbes: 16,
+      imageProbes: 5,
+    });
+    console.table({ 'text alone': mix.textAlone, 'text, 20% media': mix.textWithMedia });
+    log(
+      `ratio (with media / alone): visible p50 ${mix.ratio.visibleP50}, p99 ${mix.ratio.visibleP99}; ` +
+        `stored p50 ${mix.ratio.storedP50}, p99 ${mix.ratio.storedP99} → ${mix.withinGoal ? 'within' : 'NOT within'} 10%. ` +
+        `${mix.messages} messages at ${mix.ratePerSecond}/s, ${mix.images} images of ${mix.imageBytes / 1024} KB; ` +
+        `image POST → media ready p50 ${mix.mediaReady.p50} ms, p99 ${mix.mediaReady.p99} ms (n ${mix.mediaReady.n}, failed ${mix.mediaReady.failed}, not ready ${mix.mediaReady.notReady}); failed posts ${mix.failedPosts}`,
+    );
+    results.mediaMix = mix;
+  }
+
   if (want('cost')) {
     section(
       'Cost per message and per lead, from the real calls, at AWS list prices (USD per million)',
@@ -128,7 +157,9 @@ try {
         '(idle long polls not counted); Lambda Arm at topology memory, WebhookReceiver billed for the sandbox ack p50 at 1 sender, ' +
         'MessageProcessor for the measured batch time; every webhook = 1 API Gateway REST request + 1 WAF request + 1 S3 PUT (raw archive). ' +
         'Lead: 1 API Gateway + 1 WAF request, LeadIngest billed for the measured request time, LeadStore/LeadMerge/CrmSync for their measured ' +
-        'batch times; each bus event = 1 EventBridge event, each event delivered to a queue = 1 SendMessage, plus receive + delete per consumer batch.',
+        'batch times; each bus event = 1 EventBridge event, each event delivered to a queue = 1 SendMessage, plus receive + delete per consumer batch. ' +
+        `Image: the text path plus 1 MediaQueue message, receive + delete and 1 MediaFetcher invocation per fetch (1024 MB, billed max(measured, ${assumedMediaFetchMs} ms: two round trips to Meta)), ` +
+        `1 S3 PUT into the media bucket (SSE-KMS with a bucket key: KMS requests not counted), ${imageBytes / 1024} KB each; storage and a CloudFront view are shown apart, not in the total.`,
     );
     log(`Prices ${prices.asOf}:\n  ${prices.sources.join('\n  ')}`);
     results.cost = { rows: cost, prices };
@@ -190,9 +221,11 @@ if (want('scale')) {
 
 const seconds = round((Date.now() - started) / 1000, 0);
 results.totalSeconds = seconds;
-const file = writeResult('bench', results);
-writeFileSync(join(import.meta.dirname, 'results', 'latest.md'), summary(results, seconds));
-log(`\nwritten ${file} and bench/results/latest.md in ${seconds} s`);
+const file = writeResult(only ? `bench-${only.join('-')}` : 'bench', results);
+// A partial run (--only) keeps the README's summary of the last full run.
+if (!only)
+  writeFileSync(join(import.meta.dirname, 'results', 'latest.md'), summary(results, seconds));
+log(`\nwritten ${file}${only ? '' : ' and bench/results/latest.md'} in ${seconds} s`);
 
 /** The README's Performance table: a few key figures, the command and the date. */
 function summary(r: Record<string, unknown>, total: number): string {
@@ -222,6 +255,12 @@ function summary(r: Record<string, unknown>, total: number): string {
   if (e2e) {
     lines.push(
       `| highest sustained rate, no growing backlog | ${e2e.sustainedPerSecond} msg/s (dynalite raw puts ${e2e.rawPutsPerSecond}/s → ceiling ≈ ${e2e.ceilingMessagesPerSecond} msg/s at ${e2e.requestsPerMessage} requests/msg) |`,
+    );
+  }
+  const mix = r.mediaMix as Awaited<ReturnType<typeof benchMediaMix>> | undefined;
+  if (mix) {
+    lines.push(
+      `| text POST → visible with 20% images, ${mix.ratePerSecond}/s | p50 ${mix.textWithMedia.visibleP50} ms vs ${mix.textAlone.visibleP50} ms alone (${mix.ratio.visibleP50}×, goal ≤ 1.10); image ready p50 ${mix.mediaReady.p50} ms |`,
     );
   }
   const cost = (r.cost as { rows: Awaited<ReturnType<typeof benchCost>> } | undefined)?.rows;

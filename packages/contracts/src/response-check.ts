@@ -95,7 +95,11 @@ export function checkResponse(
     else if (spec.schema) {
       if (!contentType?.includes('json')) problems.push(`content-type ${contentType} is not JSON`);
       else problems.push(...checkBody(spec.schema, body));
-    } else if (spec.contentType && !contentType?.startsWith(spec.contentType)) {
+    } else if (
+      spec.contentType &&
+      spec.contentType !== '*/*' &&
+      !contentType?.startsWith(spec.contentType)
+    ) {
       problems.push(`content-type ${contentType}, the contract says ${spec.contentType}`);
     }
   }

@@ -11,7 +11,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export type ResponseSpec = {
   description: string;
-  /** JSON responses: the body's schema. Absent with `contentType` for text, HTML, CSV or bytes. */
+  /**
+   * JSON responses: the body's schema. Absent with `contentType` for text, HTML, CSV or bytes
+   * (`*\/*`: bytes of whatever type the object has, such as a stored attachment).
+   */
   schema?: ZodType;
   contentType?: string;
 };

@@ -9,13 +9,14 @@ import {
   KeyGroup,
   PublicKey,
   ResponseHeadersPolicy,
+  S3OriginAccessControl,
   ViewerProtocolPolicy,
   type ResponseSecurityHeadersBehavior,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import type { Storage } from './storage.construct';
+import { mediaObjects, type Storage } from './storage.construct';
 
 export type CdnProps = {
   storage: Storage;
@@ -32,13 +33,24 @@ export function webContentSecurityPolicy(apiOrigin: string): string {
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: https:",
+    // Attachments come from the assets distribution (signed URLs); blob: shows a pasted file
+    // before it is uploaded.
+    "img-src 'self' data: blob: https:",
+    "media-src 'self' blob: https:",
     `connect-src 'self' ${apiOrigin}`,
     "frame-ancestors 'none'",
     "base-uri 'self'",
     "form-action 'self'",
   ].join('; ');
 }
+
+/**
+ * Tenants' attachments: an image or a video may be shown and played, nothing may run. `sandbox`
+ * gives a document opened in a tab a unique origin with scripts, forms and plugins off, so a file
+ * that a browser would render as HTML or SVG can never act as this origin.
+ */
+export const mediaContentSecurityPolicy =
+  "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; sandbox";
 
 function securityHeaders(csp: string): ResponseSecurityHeadersBehavior {
   return {
@@ -59,13 +71,16 @@ function securityHeaders(csp: string): ResponseSecurityHeadersBehavior {
 
 /**
  * Two distributions behind the CLOUDFRONT-scope WAF, both reading private buckets through Origin
- * Access Control: the web app (strict CSP, SPA routing) and tenant assets (signed URLs only).
+ * Access Control: the web app (strict CSP, SPA routing) and tenant assets (signed URLs only). The
+ * assets distribution also serves tenants' attachments from the media bucket (`tenants/<id>/media/…`)
+ * with the same key group, so one signer and one URL shape serve both.
  */
 export class Cdn extends Construct {
   readonly web: Distribution;
   readonly assets: Distribution;
   readonly assetsPublicKey: PublicKey;
   readonly webHeaders: ResponseHeadersPolicy;
+  readonly mediaHeaders: ResponseHeadersPolicy;
 
   constructor(scope: Construct, id: string, props: CdnProps) {
     super(scope, id);
@@ -76,6 +91,13 @@ export class Cdn extends Construct {
       logBucket: storage.logs,
       httpVersion: HttpVersion.HTTP2_AND_3,
     };
+    // One signing identity (SigV4 on every origin request) for the three private buckets: each
+    // bucket policy names the distribution allowed to read it, so sharing it opens nothing.
+    const oac = new S3OriginAccessControl(this, 'BucketsOac', {
+      description: 'Switchboard: CloudFront reads the private buckets',
+    });
+    const privateBucket = (bucket: Storage['web']) =>
+      S3BucketOrigin.withOriginAccessControl(bucket, { originAccessControl: oac });
 
     this.webHeaders = new ResponseHeadersPolicy(this, 'WebHeaders', {
       comment: 'Switchboard web app: strict CSP, HSTS, nosniff, no framing',
@@ -87,7 +109,7 @@ export class Cdn extends Construct {
       logFilePrefix: 'cloudfront/web/',
       defaultRootObject: 'index.html',
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(storage.web),
+        origin: privateBucket(storage.web),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
@@ -111,20 +133,39 @@ export class Cdn extends Construct {
       comment: 'Signers of tenant asset URLs',
       items: [this.assetsPublicKey],
     });
+    // The S3 object's own Content-Type and Content-Disposition (set at upload: documents are
+    // attachments) pass through; these add what the object cannot say itself.
+    this.mediaHeaders = new ResponseHeadersPolicy(this, 'MediaHeaders', {
+      comment: 'Switchboard tenant media: shown or played, never run, framed or sniffed',
+      securityHeadersBehavior: securityHeaders(mediaContentSecurityPolicy),
+    });
+    const signedOnly = {
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+      // The signature's query string is not part of the cache key: CloudFront checks it first.
+      cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+      trustedKeyGroups: [keyGroup],
+    };
     this.assets = new Distribution(this, 'Assets', {
       ...common,
       comment: 'Switchboard tenant assets (signed URLs)',
       logFilePrefix: 'cloudfront/assets/',
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(storage.assets),
-        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
-        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
-        trustedKeyGroups: [keyGroup],
+        ...signedOnly,
+        origin: privateBucket(storage.assets),
         responseHeadersPolicy: new ResponseHeadersPolicy(this, 'AssetHeaders', {
           comment: 'Switchboard tenant assets: inert content, never framed or sniffed',
           securityHeadersBehavior: securityHeaders("default-src 'none'; sandbox"),
         }),
+      },
+      additionalBehaviors: {
+        // The media bucket is KMS-encrypted: CDK adds CloudFront's kms:Decrypt to its key policy
+        // (see Keys.pinMediaDecrypt for why the statement cannot name this distribution).
+        [mediaObjects]: {
+          ...signedOnly,
+          origin: privateBucket(storage.media),
+          responseHeadersPolicy: this.mediaHeaders,
+        },
       },
     });
   }

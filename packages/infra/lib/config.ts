@@ -30,6 +30,10 @@ export type SwitchboardConfig = {
   };
   /** The platform's identity provider for single sign-on (none: only workspaces' own). */
   platformSso?: PlatformSsoConfig;
+  /** Tenants' attachments are deleted this many days after upload; none: kept with their messages. */
+  mediaExpirationDays?: number;
+  /** The deployed assets distribution's id: pins the media key's CloudFront grant to it. */
+  assetsDistributionId?: string;
 };
 
 export type SsoMfa = 'off' | 'optional' | 'required';
@@ -171,5 +175,20 @@ export function readConfig(node: Node, env: NodeJS.ProcessEnv = process.env): Sw
       cdnRatePer5MinPerIp: int(node, 'wafCdnRatePer5MinPerIp', 10000),
     },
     platformSso: platformSso(node),
+    mediaExpirationDays:
+      text(node, 'mediaExpirationDays') === undefined
+        ? undefined
+        : int(node, 'mediaExpirationDays', 0),
+    assetsDistributionId: distributionId(node, 'assetsDistributionId'),
   };
+}
+
+function distributionId(node: Node, key: string): string | undefined {
+  const raw = text(node, key);
+  if (raw !== undefined && !/^[A-Z0-9]{8,20}$/.test(raw)) {
+    throw new Error(
+      `context ${key} must be a CloudFront distribution id (E2QWRUHAPOMQZL), got ${raw}`,
+    );
+  }
+  return raw;
 }

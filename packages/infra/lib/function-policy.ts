@@ -8,7 +8,7 @@ import type { Mail } from './mail.construct';
 import type { Queues } from './queues.construct';
 import type { Secrets } from './secrets.construct';
 import type { PlatformSso } from './sso.construct';
-import type { Storage } from './storage.construct';
+import { mediaObjects, type Storage } from './storage.construct';
 import type { FunctionAccess } from './topology-reader';
 
 // Least-privilege IAM from a function's topology entry. Written out by hand rather than with CDK's
@@ -260,6 +260,31 @@ export function functionStatements(
         sid: 'ListTenantAssets',
         actions: ['s3:ListBucket'],
         resources: [storage.assets.bucketArn],
+      }),
+    );
+  }
+
+  if (access.media === 'readwrite') {
+    statements.push(
+      new PolicyStatement({
+        sid: 'TenantMedia',
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [`${storage.media.bucketArn}/${mediaObjects}`],
+      }),
+      // With ListBucket a missing attachment answers 404 rather than 403. Not narrowed by
+      // s3:prefix (a GetObject request has no prefix to match): the bucket holds only media.
+      new PolicyStatement({
+        sid: 'ListTenantMedia',
+        actions: ['s3:ListBucket'],
+        resources: [storage.media.bucketArn],
+      }),
+      // SSE-KMS under the media key, only through S3: PutObject needs a data key, GetObject (and
+      // a multipart upload's completion) decrypts one.
+      new PolicyStatement({
+        sid: 'TenantMediaKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [keys.media.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
       }),
     );
   }

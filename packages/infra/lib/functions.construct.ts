@@ -209,6 +209,7 @@ export class Functions extends Construct {
     if (access.rawArchive !== 'none')
       env[envNames.rawWebhookBucket] = storage.rawWebhooks.bucketName;
     if (access.assets !== 'none') env[envNames.assetsBucket] = storage.assets.bucketName;
+    if (access.media !== 'none') env[envNames.mediaBucket] = storage.media.bucketName;
     if (access.secrets.includes('assetsSigningKey')) {
       env[envNames.assetsCdnDomain] = props.assetsCdn.domainName;
       env[envNames.assetsKeyPairId] = props.assetsCdn.keyPairId;

@@ -1,5 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Annotations, Stack } from 'aws-cdk-lib';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
@@ -17,6 +17,11 @@ export class Keys extends Construct {
    * key, so EventBridge's grant (scoped to the bus by encryption context) opens nothing else.
    */
   readonly events: Key;
+  /**
+   * The media bucket: tenants' attachments. Its own key because CloudFront must decrypt with it
+   * (the assets distribution serves media through OAC), and that grant should open nothing else.
+   */
+  readonly media: Key;
   /** Secrets Manager entries. */
   readonly secrets: Key;
   /** Tenants' channel access tokens (app-level encryption, bound to the tenant by context). */
@@ -33,6 +38,7 @@ export class Keys extends Construct {
     this.messaging = key('MessagingKey', 'queues, DLQs and raw webhook archive');
     // The EventBridge statements (bus and archive) are added by the Bus construct.
     this.events = key('EventsKey', 'SwitchboardBus events and their archive');
+    this.media = key('MediaKey', 'tenant media (attachments) bucket');
     this.secrets = key('SecretsKey', 'Secrets Manager entries');
     this.channelTokens = key('ChannelTokenKey', 'tenant channel access tokens');
     this.ops = key('OpsKey', 'log groups and alarm notifications');
@@ -79,6 +85,37 @@ export class Keys extends Construct {
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+    );
+  }
+
+  /**
+   * CloudFront reads the media bucket through OAC, so it must decrypt with the media key. CDK's
+   * origin adds that Allow for any distribution of this account: naming the assets distribution
+   * in the key policy would make a cycle (key -> distribution -> media bucket -> key). The bucket
+   * policy does name it, so no other distribution can read an object. Once the stack exists, the
+   * operator pins the key too with `-c assetsDistributionId=<id>` (the AssetsDistributionId
+   * output): every other distribution is then denied the key.
+   */
+  pinMediaDecrypt(assetsDistributionId: string | undefined): void {
+    Annotations.of(this).acknowledgeWarning(
+      '@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac',
+      'The media bucket policy names the assets distribution; the key is pinned to it with -c assetsDistributionId (see Keys.pinMediaDecrypt).',
+    );
+    if (!assetsDistributionId) return;
+    const { account, partition } = Stack.of(this);
+    this.media.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'MediaDecryptOnlyByAssetsDistribution',
+        effect: Effect.DENY,
+        principals: [new ServicePrincipal('cloudfront.amazonaws.com')],
+        actions: ['kms:*'],
+        resources: ['*'],
+        conditions: {
+          StringNotEquals: {
+            'AWS:SourceArn': `arn:${partition}:cloudfront::${account}:distribution/${assetsDistributionId}`,
+          },
+        },
       }),
     );
   }

@@ -6,7 +6,7 @@ import type { Cdn } from './cdn.construct';
 import type { Functions } from './functions.construct';
 import type { Secrets } from './secrets.construct';
 import type { PlatformSso } from './sso.construct';
-import type { Storage } from './storage.construct';
+import { mediaObjects, type Storage } from './storage.construct';
 import { rawWebhookPrefix } from './server';
 
 // Every cdk-nag finding Switchboard accepts, on the narrowest construct, with the reason it is
@@ -76,6 +76,7 @@ export function acknowledgeNagFindings(scope: NagScope): void {
 
   const archiveObjects = `${arnToken(storage.rawWebhooks)}/${rawWebhookPrefix}*`;
   const assetObjects = `${arnToken(storage.assets)}/*`;
+  const mediaObjectArns = `${arnToken(storage.media)}/${mediaObjects}`;
   for (const { fn, role, access } of functions.byName.values()) {
     ack(
       fn,
@@ -99,6 +100,13 @@ export function acknowledgeNagFindings(scope: NagScope): void {
         role,
         `IAM5[Resource::${assetObjects}]`,
         'Tenant asset keys are created at runtime (one per upload); access is limited to the tenant assets bucket, and the app scopes keys by tenant.',
+      );
+    }
+    if (access.media !== 'none') {
+      ack(
+        role,
+        `IAM5[Resource::${mediaObjectArns}]`,
+        'Attachment keys are created at runtime (one per media id) under each tenant’s media prefix; access is limited to that pattern in the media bucket, and the app builds keys from the verified tenant.',
       );
     }
   }

@@ -5,21 +5,36 @@ import {
   Bucket,
   BucketEncryption,
   ObjectOwnership,
+  StorageClass,
   type BucketProps,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 /**
+ * Tenants' attachments, as a key pattern: the media bucket holds nothing else, the assets
+ * distribution routes these paths to it, and IAM grants them (`tenants/<id>/media/<mediaId>/<file>`,
+ * see the server's media-keys.ts).
+ */
+export const mediaObjects = 'tenants/*/media/*';
+
+/**
  * The buckets. All block public access, encrypt at rest, refuse plain HTTP, and log access to the
- * log bucket. The raw webhook archive holds message content, so it uses the messaging CMK.
+ * log bucket. The raw webhook archive holds message content, so it uses the messaging CMK; tenants'
+ * attachments are message content too, under their own CMK (CloudFront decrypts them).
  */
 export class Storage extends Construct {
   readonly logs: Bucket;
   readonly web: Bucket;
   readonly assets: Bucket;
   readonly rawWebhooks: Bucket;
+  /** `tenants/<tenantId>/media/<mediaId>/<file>`: inbound attachments and outbound uploads. */
+  readonly media: Bucket;
 
-  constructor(scope: Construct, id: string, props: { archiveKey: IKey }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { archiveKey: IKey; mediaKey: IKey; mediaExpirationDays?: number },
+  ) {
     super(scope, id);
     const base: BucketProps = {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -65,6 +80,41 @@ export class Storage extends Construct {
       // Long enough to replay deliveries after a fix; short enough not to hoard message content.
       lifecycleRules: [
         { expiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+    });
+
+    this.media = new Bucket(this, 'Media', {
+      ...logged('media'),
+      encryption: BucketEncryption.KMS,
+      encryptionKey: props.mediaKey,
+      // One data key per bucket rather than per object: far fewer KMS calls from the fetcher and
+      // from CloudFront reading through OAC.
+      bucketKeyEnabled: true,
+      // Not versioned: a key names one attachment (`<mediaId>/<file>`) and is written once; a
+      // retried fetch rewrites the same bytes, which a version would only keep twice.
+      lifecycleRules: [
+        { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          id: 'Tiering',
+          // Agents look at recent conversations; after two months an attachment is rarely opened,
+          // and Standard-IA halves the storage price (retrieval is billed per GB, still
+          // milliseconds). After a year, Glacier Instant Retrieval: cheaper again and still served
+          // at once, so an old thread's images load through the same signed URL. Objects under
+          // 128 KB stay in Standard (S3's default minimum for transitions): tiering them costs more.
+          transitions: [
+            { storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(60) },
+            {
+              storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: Duration.days(365),
+            },
+          ],
+        },
+        // No expiry by default: a tenant's messages are kept and keep pointing at their media, so
+        // an expired object would break old threads. An operator with a retention policy sets
+        // `-c mediaExpirationDays=N`; past N days an old message's attachment no longer loads.
+        ...(props.mediaExpirationDays
+          ? [{ id: 'Retention', expiration: Duration.days(props.mediaExpirationDays) }]
+          : []),
       ],
     });
   }

@@ -45,7 +45,11 @@ export class SwitchboardStack extends Stack {
     this.keys = keys;
     const data = new Data(this, 'Data', { key: keys.table });
     this.queues = new Queues(this, 'Queues', { key: keys.messaging });
-    const storage = new Storage(this, 'Storage', { archiveKey: keys.messaging });
+    const storage = new Storage(this, 'Storage', {
+      archiveKey: keys.messaging,
+      mediaKey: keys.media,
+      mediaExpirationDays: config.mediaExpirationDays,
+    });
     this.storage = storage;
     const secrets = new Secrets(this, 'Secrets', { key: keys.secrets });
     const bus = new Bus(this, 'Events', { eventsKey: keys.events, dlqKey: keys.messaging });
@@ -63,6 +67,7 @@ export class SwitchboardStack extends Stack {
       apiOrigin: this.api.origin,
       assetsSigningPublicKeyPem: config.assetsSigningPublicKeyPem,
     });
+    keys.pinMediaDecrypt(config.assetsDistributionId);
     const webOrigin = `https://${this.cdn.web.distributionDomainName}`;
     const platformSso = config.platformSso
       ? new PlatformSso(this, 'PlatformSso', {
@@ -124,6 +129,12 @@ export class SwitchboardStack extends Stack {
     output('WebDistributionId', this.cdn.web.distributionId, 'Invalidate after a web upload');
     output('AssetsDomain', this.cdn.assets.distributionDomainName, 'Signed tenant asset URLs');
     output('AssetsKeyPairId', this.cdn.assetsPublicKey.publicKeyId, 'Key pair id for signing');
+    output(
+      'AssetsDistributionId',
+      this.cdn.assets.distributionId,
+      'Pass as -c assetsDistributionId to pin the media key to it',
+    );
+    output('MediaBucketName', storage.media.bucketName, 'Tenant attachments');
     output('TableName', data.table.tableName, 'SocialCRMTable');
     output('EventBusName', bus.bus.eventBusName, 'SwitchboardBus');
     output('TenantDataAccessRoleArn', tenantRole.role.roleArn, 'Assumed with a TenantId tag');

@@ -34,6 +34,12 @@ export type FunctionAccess = {
   rawArchive: 'read' | 'write' | 'none';
   /** Tenant assets (branding, form config): managed by the functions serving tenant routes. */
   assets: 'readwrite' | 'none';
+  /**
+   * Tenants' attachments in the media bucket (`tenants/<id>/media/…`): read and written by the
+   * functions whose topology entry says `media` (MediaFetcher stores what Meta sends, Api stores
+   * uploads). No other function, whatever it serves, reaches an attachment.
+   */
+  media: 'readwrite' | 'none';
   /** Serves the admin DLQ routes: may peek at and redrive every queue's DLQ. */
   dlqAdmin: boolean;
   /** Touches tenant data: may assume TenantDataAccessRole with a TenantId session tag. */
@@ -85,6 +91,7 @@ export function functionAccess(spec: FunctionSpec): FunctionAccess {
     platformSso: served.some((r) => r.id === 'auth.sso.start' || r.id === 'auth.sso.callback'),
     rawArchive: receivesWebhooks ? 'write' : readsArchive ? 'read' : 'none',
     assets: served.some((r) => r.access.kind === 'tenant') ? 'readwrite' : 'none',
+    media: spec.media ?? 'none',
     dlqAdmin: served.some((r) => r.id.startsWith('admin.dlq.')),
     tenantRole: spec.table !== 'none',
     adminBootstrap,

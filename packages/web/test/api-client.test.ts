@@ -84,6 +84,20 @@ describe('api.call', () => {
     expect((err as ApiError).code).toBe('bad_response');
   });
 
+  it('calls a body that cannot be read a network failure, not a broken contract', async () => {
+    // Prepare: a 200 whose body breaks off (as when the page navigates away mid-read).
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    errors.mockClear();
+    stubFetch(() => new Response('{"items":[{"id":', { status: 200 }));
+
+    // Act
+    const err = await api.call('leads.list', {}).catch((e: unknown) => e);
+
+    // Assess
+    expect((err as ApiError).code).toBe('network_error');
+    expect(errors).not.toHaveBeenCalled();
+  });
+
   it('refuses a success status the route does not declare', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     stubFetch(() => Response.json(conversation, { status: 201 }));

@@ -446,7 +446,12 @@ export const leadRoutes = defineRoutes({
     summary: 'A tenant asset through a signed URL (sandbox; AWS uses CloudFront)',
     params: z.object({ path: z.string().min(1).max(1024) }),
     query: z.object({ exp: z.string().max(32).optional(), sig: z.string().max(256).optional() }),
-    responses: { 200: { description: 'The asset.', contentType: 'application/octet-stream' } },
+    description:
+      'Branding, published form configs and message attachments. Each answers with its own Content-Type; attachments other than images, audio and video download (`Content-Disposition: attachment`), and byte ranges are served for seeking in audio and video.',
+    responses: {
+      200: { description: 'The asset, with its own Content-Type.', contentType: '*/*' },
+      206: { description: 'The requested byte range of an attachment.', contentType: '*/*' },
+    },
     errors: ['forbidden'],
   },
   'crm-destinations.create': {

@@ -9,6 +9,7 @@ import { conversationHandlers } from './messaging/conversations.handlers';
 import { inboxHandlers } from './messaging/inbox.handlers';
 import { invitationHandlers } from './identity/invitations.handlers';
 import { mailboxHandlers } from './platform/mailbox.handlers';
+import { mediaHandlers } from './messaging/media/media.handlers';
 import { messagingHandlers } from './messaging/send-message.handlers';
 import { passwordResetHandlers } from './identity/password-reset.handlers';
 import { platformSettingsHandlers } from './platform/platform-settings.handlers';
@@ -40,6 +41,7 @@ export const handlers: HandlerTable = {
   ...conversationHandlers,
   ...inboxHandlers,
   ...messagingHandlers,
+  ...mediaHandlers,
   ...referenceHandlers,
   ...userHandlers,
   ...sessionHandlers,

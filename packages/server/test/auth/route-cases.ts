@@ -194,6 +194,16 @@ export const routeCases: Record<string, RouteCase> = {
     request: (a) => ({ path: `/conversations/${a.conversationId}/read` }),
     crossTenant: 'hidden',
   },
+  'conversations.typing': {
+    request: (a) => ({ path: `/conversations/${a.conversationId}/typing` }),
+    crossTenant: 'hidden',
+  },
+  'media.upload': {
+    // Acts on the caller's own tenant only: the upload is B's, whatever A holds. (A JSON body is
+    // refused as no file, after access: the role matrix's probe stores nothing.)
+    request: () => ({ path: '/media?filename=notes.txt', body: { note: 'not a file' } }),
+    crossTenant: 'own-data',
+  },
   'conversations.assign': {
     request: (a) => ({
       path: `/conversations/${a.conversationId}/assign`,

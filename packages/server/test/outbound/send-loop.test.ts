@@ -196,6 +196,7 @@ describe('24-hour window and templates', () => {
     expect(list.json.items.map((i: any) => `${i.name}/${i.language}`).sort()).toEqual([
       'appointment_reminder/en_US',
       'hello_world/en_US',
+      'order_shipped/en_US',
       'order_update/pt_BR',
     ]);
     expect(list.json.items.every((i: any) => i.status === 'APPROVED')).toBe(true);
@@ -305,11 +306,30 @@ describe('Instagram', () => {
       async () =>
         (await messageById(t, tenant.token, conversation.id, res.json.id))?.status === 'read',
     );
+    // Instagram downloads an attachment link at once (the stand-in too): a URL it can reach.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const uploaded = await t.api.request('POST', '/media', {
+      token: tenant.token,
+      raw: png,
+      headers: { 'content-type': 'image/png' },
+    });
     const media = await send(t, tenant.token, {
       conversationId: conversation.id,
-      media: { type: 'image', url: 'https://cdn.example.com/tenis.jpg' },
+      media: { type: 'image', url: uploaded.json.url },
     });
     expect(media.status).toBe(202);
+    const unreachable = await send(t, tenant.token, {
+      conversationId: conversation.id,
+      media: { type: 'image', url: `${t.sb.url}/assets/nothing-here.jpg` },
+    });
+    expect(unreachable.status).toBe(400);
+    expect(unreachable.json.error).toMatchObject({
+      code: 'invalid_parameter',
+      meta: { code: 100, subcode: 2018008 },
+    });
   });
 
   it('maps Instagram’s outside-window error and refuses WhatsApp-only content', async () => {

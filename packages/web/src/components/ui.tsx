@@ -4,7 +4,9 @@ import {
   forwardRef,
   useEffect,
   useId,
+  useMemo,
   useRef,
+  useState,
   type ButtonHTMLAttributes,
   type InputHTMLAttributes,
   type ReactNode,
@@ -12,6 +14,7 @@ import {
   type TextareaHTMLAttributes,
 } from 'react';
 import { ApiError } from '@/lib/api-client';
+import { forgetMediaUrl, mediaSrc, stableMediaUrl } from '@/lib/media';
 import { AlertIcon, CloseIcon } from './icons';
 
 export function cx(...parts: (string | false | null | undefined)[]): string {
@@ -446,7 +449,30 @@ export function Segmented<T extends string>({
   );
 }
 
-export function Avatar({ name, size = 40 }: { name: string; size?: number }) {
+/** A person's initials on a stable colour, or their picture (`src`) once it loads. */
+export function Avatar({ name, size = 40, src }: { name: string; size?: number; src?: string }) {
+  const [failed, setFailed] = useState<string | null>(null);
+  const picture = useMemo(() => {
+    const url = mediaSrc(src);
+    return url ? stableMediaUrl(url) : undefined;
+  }, [src]);
+  if (picture && failed !== picture) {
+    return (
+      <img
+        src={picture}
+        alt=""
+        aria-hidden="true"
+        width={size}
+        height={size}
+        style={{ width: size, height: size }}
+        className="shrink-0 rounded-full bg-slate-100 object-cover"
+        onError={() => {
+          forgetMediaUrl(picture);
+          setFailed(picture);
+        }}
+      />
+    );
+  }
   const initials =
     name
       .replace(/[^\p{L}\p{N} ]/gu, '')

@@ -109,8 +109,8 @@ function fallbackCode(status: number): WebErrorCode {
   return status >= 500 ? 'internal_error' : 'bad_request';
 }
 
-async function parseError(res: Response): Promise<ApiError> {
-  const text = await res.text().catch(() => '');
+/** An error answer's status and text as an `ApiError` (also used by the upload's XMLHttpRequest). */
+export function errorFromBody(status: number, text: string): ApiError {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -118,13 +118,17 @@ async function parseError(res: Response): Promise<ApiError> {
     body = undefined;
   }
   const parsed = apiErrorSchema.safeParse(body);
-  if (!parsed.success) return new ApiError(res.status, fallbackCode(res.status), text);
+  if (!parsed.success) return new ApiError(status, fallbackCode(status), text);
   const { code, message, fields, reason, retryAfterSeconds } = parsed.data.error;
-  return new ApiError(res.status, isErrorCode(code) ? code : fallbackCode(res.status), message, {
+  return new ApiError(status, isErrorCode(code) ? code : fallbackCode(status), message, {
     fields,
     reason,
     retryAfterSeconds: typeof retryAfterSeconds === 'number' ? retryAfterSeconds : undefined,
   });
+}
+
+async function parseError(res: Response): Promise<ApiError> {
+  return errorFromBody(res.status, await res.text().catch(() => ''));
 }
 
 async function rawFetch(path: string, init: RequestInit): Promise<Response> {
@@ -256,7 +260,7 @@ type RequestOptions = {
   headers?: Record<string, string>;
 };
 
-function withQuery(path: string, query?: QueryValues): string {
+export function withQuery(path: string, query?: QueryValues): string {
   if (!query) return path;
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
@@ -366,7 +370,14 @@ export async function call<Id extends RouteId>(
     throw new ApiError(res.status, 'bad_response', `undeclared status ${res.status}`);
   }
   if (res.status === 204 || !spec.schema) return undefined as CallResult<Id>;
-  const data: unknown = await res.json().catch(() => undefined);
+  let data: unknown;
+  try {
+    data = await res.json();
+  } catch {
+    // The body never arrived whole (the page navigated away while it was read, or the connection
+    // dropped): a network failure, not a server that broke its contract.
+    throw new ApiError(0, 'network_error', `the response of ${id} could not be read`);
+  }
   const parsed = spec.schema.safeParse(data);
   if (!parsed.success) {
     console.error(`Unexpected response from ${id}`, JSON.stringify(parsed.error.issues));

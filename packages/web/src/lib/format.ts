@@ -53,6 +53,8 @@ export type PersonLike = {
   name?: string;
   phone?: string;
   identities?: { whatsapp?: string; instagram?: string };
+  /** Instagram's @username, from the person's profile. */
+  username?: string;
 };
 
 export function displayName(person: PersonLike | undefined): string {
@@ -60,6 +62,7 @@ export function displayName(person: PersonLike | undefined): string {
   if (person.name) return person.name;
   if (person.phone) return formatPhone(person.phone);
   if (person.identities?.whatsapp) return formatPhone(person.identities.whatsapp);
+  if (person.username) return `@${person.username}`;
   if (person.identities?.instagram)
     return `Instagram user ${person.identities.instagram.slice(-4)}`;
   return 'Unknown';

@@ -16,11 +16,13 @@ export function summarize(m: MessageView | undefined): string {
   if (!m) return 'Original message';
   if (m.deletedAt) return 'Deleted message';
   if (m.text) return m.text;
+  if (m.outboundInteractive) return m.outboundInteractive.body;
   switch (m.type) {
     case 'image':
+      if ((m.attachments?.length ?? 0) > 1) return `${m.attachments!.length} photos`;
       return m.media?.caption ? `Photo: ${m.media.caption}` : 'Photo';
     case 'video':
-      return 'Video';
+      return m.media?.caption ? `Video: ${m.media.caption}` : 'Video';
     case 'audio':
       return m.media?.voice ? 'Voice message' : 'Audio';
     case 'document':
@@ -37,17 +39,6 @@ export function summarize(m: MessageView | undefined): string {
       return `Template ${m.template?.name ?? ''}`.trim();
     default:
       return m.interactive?.title ?? m.type;
-  }
-}
-
-/** A URL the browser may load under the CSP: same-origin or data/blob. Meta CDN links are not. */
-export function isLoadableUrl(url: string | undefined): url is string {
-  if (!url) return false;
-  if (url.startsWith('data:') || url.startsWith('blob:') || url.startsWith('/')) return true;
-  try {
-    return typeof window !== 'undefined' && new URL(url).origin === window.location.origin;
-  } catch {
-    return false;
   }
 }
 

@@ -1,11 +1,14 @@
 import type { BrandingDto, ConversationDto } from '@switchboard/contracts';
 import { queryOptions } from '@tanstack/react-query';
 import { api, ApiError } from './api-client';
+import { hasPendingMedia } from './media';
 
 // Query definitions shared by screens: one key per resource so a mutation can invalidate it.
 
 /** Live updates: the inbox polls every 2 s while the tab is visible (TanStack pauses when hidden). */
 export const LIVE_INTERVAL_MS = 2_000;
+/** While an attachment in the thread is still `pending`. */
+export const PENDING_MEDIA_INTERVAL_MS = 700;
 
 /** A feature whose route is not deployed yet reads as "nothing", not as an error. */
 export async function orNull<T>(promise: Promise<T>): Promise<T | null> {
@@ -57,7 +60,10 @@ export const messagesQuery = (conversationId: string) =>
         signal,
         query: { limit: 100 },
       }),
-    refetchInterval: LIVE_INTERVAL_MS,
+    // An attachment still being fetched from Meta turns ready within a second or so: look again
+    // sooner while one is pending.
+    refetchInterval: (q) =>
+      hasPendingMedia(q.state.data?.items) ? PENDING_MEDIA_INTERVAL_MS : LIVE_INTERVAL_MS,
   });
 
 export const olderMessages = (conversationId: string, cursor: string) =>

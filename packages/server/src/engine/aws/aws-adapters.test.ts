@@ -1,9 +1,11 @@
 import { ResourceExistsException } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import type { BlobStore } from '../ports/blobs';
+import { mediaKeyPattern } from '../../modules/messaging/media/media-keys';
 import { awsRuntime } from './deps';
+import { envNames } from './env-names';
 import { KmsTokenCipher } from './kms-token-cipher';
-import { prefixRoutedBlobs } from './s3-blobs';
+import { prefixRoutedBlobs, S3BlobStore } from './s3-blobs';
 import { SecretsManagerStore } from './secrets-manager';
 import { SqsDeadLetterAdmin } from './sqs-dlq-admin';
 import { QueueSendError, SqsQueueSender } from './sqs-queue';
@@ -161,23 +163,85 @@ describe('SqsDeadLetterAdmin', () => {
   });
 });
 
+describe('S3BlobStore', () => {
+  it('stores the put options as the object’s headers and reads them back', async () => {
+    const { client, sent } = fakeClient((name) =>
+      name === 'GetObject'
+        ? {
+            Body: { transformToByteArray: async () => new Uint8Array([1, 2]) },
+            ContentType: 'application/pdf',
+            ContentDisposition: 'attachment; filename="a.pdf"',
+            CacheControl: 'private, max-age=60',
+          }
+        : {},
+    );
+    const blobs = new S3BlobStore(client, 'media-bucket');
+    await blobs.put('tenants/t1/media/med_1/a.pdf', 'x', 'application/pdf', {
+      contentDisposition: 'attachment; filename="a.pdf"',
+      cacheControl: 'private, max-age=60',
+    });
+    await blobs.put('tenants/t1/logo.png', 'x', 'image/png');
+    expect(sent.map((s) => s.input)).toEqual([
+      {
+        Bucket: 'media-bucket',
+        Key: 'tenants/t1/media/med_1/a.pdf',
+        Body: 'x',
+        ContentType: 'application/pdf',
+        ContentDisposition: 'attachment; filename="a.pdf"',
+        CacheControl: 'private, max-age=60',
+      },
+      { Bucket: 'media-bucket', Key: 'tenants/t1/logo.png', Body: 'x', ContentType: 'image/png' },
+    ]);
+    expect(await blobs.get('tenants/t1/media/med_1/a.pdf')).toEqual({
+      body: new Uint8Array([1, 2]),
+      contentType: 'application/pdf',
+      contentDisposition: 'attachment; filename="a.pdf"',
+      cacheControl: 'private, max-age=60',
+    });
+  });
+});
+
 describe('composition', () => {
-  it('routes raw webhooks to the archive store and everything else to assets', async () => {
+  it('routes raw webhooks to the archive, media keys to the media store and the rest to assets', async () => {
     const seen: string[] = [];
     const store = (name: string): BlobStore => ({
-      put: async (key) => void seen.push(`${name}:${key}`),
+      put: async (key, _body, _type, opts) =>
+        void seen.push(
+          `${name}:${key}${opts?.contentDisposition ? ` (${opts.contentDisposition})` : ''}`,
+        ),
       get: async () => undefined,
     });
     const blobs = prefixRoutedBlobs(
-      [{ prefix: 'webhooks/raw/', store: store('archive') }],
+      [
+        { prefix: 'webhooks/raw/', store: store('archive') },
+        { pattern: mediaKeyPattern, store: store('media') },
+      ],
       store('assets'),
     );
     await blobs.put('webhooks/raw/2026-01-01/abc.json', 'x', 'application/json');
     await blobs.put('tenants/t1/logo.png', 'x', 'image/png');
+    await blobs.put('tenants/t1/media/med_1/a.pdf', 'x', 'application/pdf', {
+      contentDisposition: 'attachment',
+    });
+    // Only a whole `media/` segment right under a tenant is media.
+    await blobs.put('tenants/t1/forms/media/x.json', 'x', 'application/json');
     expect(seen).toEqual([
       'archive:webhooks/raw/2026-01-01/abc.json',
       'assets:tenants/t1/logo.png',
+      'media:tenants/t1/media/med_1/a.pdf (attachment)',
+      'assets:tenants/t1/forms/media/x.json',
     ]);
+  });
+
+  it('refuses media keys to a function without the media bucket, and MediaQueue to one not sending to it', async () => {
+    const runtime = awsRuntime('MessageProcessor', {
+      AWS_REGION: 'us-east-1',
+      [envNames.assetsBucket]: 'assets-bucket',
+    });
+    await expect(
+      runtime.blobs.put('tenants/t1/media/med_1/a.jpg', 'x', 'image/jpeg'),
+    ).rejects.toThrow(NotGrantedError);
+    expect(() => runtime.mediaQueue.sendBatch([])).toThrow(NotGrantedError);
   });
 
   it('turns everything the environment does not grant into stand-ins that throw on use', async () => {

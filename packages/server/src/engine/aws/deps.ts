@@ -26,6 +26,7 @@ import { SqsDeadLetterAdmin } from './sqs-dlq-admin';
 import { SqsQueueSender } from './sqs-queue';
 import { tenantScopedDbs } from './tenant-credentials';
 import { NotGrantedError, unavailable } from './unavailable';
+import { mediaKeyPattern } from '../../modules/messaging/media/media-keys';
 
 // Composes the ports from the environment the stack sets per function (names in env-names.ts).
 // Anything a function's topology entry does not grant is absent from its environment and becomes
@@ -54,6 +55,8 @@ export type AwsRuntime = {
   blobs: BlobStore;
   cipher: TokenCipher;
   incomingQueue: QueueSender;
+  /** Attachments to fetch from Meta (MessageProcessor sends, MediaFetcher consumes). */
+  mediaQueue: QueueSender;
   dlq: Record<QueueName, DeadLetterAdmin>;
 };
 
@@ -84,11 +87,17 @@ export function awsRuntime(fn: FunctionName, env: Env = process.env): AwsRuntime
 
   const bucketStore = (name: string | undefined, what: string): BlobStore =>
     name ? new S3BlobStore(s3, name) : unavailable<BlobStore>(what);
+  // Three buckets behind one key space: raw webhooks in the archive, tenants' attachments
+  // (`tenants/<id>/media/…`) in the media bucket, every other tenant asset in the assets bucket.
   const blobs = prefixRoutedBlobs(
     [
       {
         prefix: rawWebhookPrefix,
         store: bucketStore(env[envNames.rawWebhookBucket], 'The raw webhook archive'),
+      },
+      {
+        pattern: mediaKeyPattern,
+        store: bucketStore(env[envNames.mediaBucket], 'The media bucket'),
       },
     ],
     bucketStore(env[envNames.assetsBucket], 'The tenant assets bucket'),
@@ -99,10 +108,12 @@ export function awsRuntime(fn: FunctionName, env: Env = process.env): AwsRuntime
     ? new KmsTokenCipher(new KMSClient({}), keyId)
     : unavailable<TokenCipher>('The channel token key');
 
-  const incomingUrl = env[envNames.queueUrl('IncomingMessagesQueue')];
-  const incomingQueue = incomingUrl
-    ? new SqsQueueSender(sqs, incomingUrl)
-    : unavailable<QueueSender>('IncomingMessagesQueue');
+  const sender = (name: QueueName): QueueSender => {
+    const url = env[envNames.queueUrl(name)];
+    return url ? new SqsQueueSender(sqs, url) : unavailable<QueueSender>(name);
+  };
+  const incomingQueue = sender('IncomingMessagesQueue');
+  const mediaQueue = sender('MediaQueue');
 
   const dlq = Object.fromEntries(
     (Object.keys(queues) as QueueName[]).map((name) => {
@@ -118,7 +129,7 @@ export function awsRuntime(fn: FunctionName, env: Env = process.env): AwsRuntime
     }),
   ) as Record<QueueName, DeadLetterAdmin>;
 
-  return { fn, log, db, tenantDb, secrets, blobs, cipher, incomingQueue, dlq };
+  return { fn, log, db, tenantDb, secrets, blobs, cipher, incomingQueue, mediaQueue, dlq };
 }
 
 /**

@@ -16,6 +16,8 @@ export const envNames = {
   channelTokenKeyId: 'CHANNEL_TOKEN_KEY_ID',
   rawWebhookBucket: 'RAW_WEBHOOK_BUCKET',
   assetsBucket: 'ASSETS_BUCKET',
+  /** Tenants' attachments (`tenants/<id>/media/…`), set for functions whose topology has `media`. */
+  mediaBucket: 'MEDIA_BUCKET',
   assetsCdnDomain: 'ASSETS_CDN_DOMAIN',
   assetsKeyPairId: 'ASSETS_KEY_PAIR_ID',
   tenantDataRoleArn: 'TENANT_DATA_ROLE_ARN',

@@ -45,13 +45,25 @@ export const keys = {
     SK: 'ROUTE',
   }),
 
-  /** Customer (a person writing to the tenant): `TENANT#<id>` / `CUSTOMER#<customerId>`; id is `wa-<wa_id>` or `ig-<igsid>`. */
+  /**
+   * Customer (a person writing to the tenant): `TENANT#<id>` / `CUSTOMER#<customerId>`; id is
+   * `wa-<wa_id>` or `ig-<igsid>`. `name` with `nameSeenAt` (a name only replaces an older one).
+   * Instagram senders also hold Meta's profile: `username`, `avatarKey` (the re-hosted picture,
+   * `tenants/<id>/media/avt_…/avatar.<ext>`), `profileRefreshedAt` (read again after 7 days) and
+   * `profileRequestedAt` (the claim of the one message that sent the look-up job).
+   */
   customer: (tenantId: string, customerId: string): Key => ({
     PK: tenantPk(tenantId),
     SK: `CUSTOMER#${customerId}`,
   }),
 
-  /** Message: `TENANT#<id>#CUST#<customerId>` / `MSG#<ISO timestamp>#<messageId>` (a customer's timeline in time order). */
+  /**
+   * Message: `TENANT#<id>#CUST#<customerId>` / `MSG#<ISO timestamp>#<messageId>` (a customer's
+   * timeline in time order). Its `media` and `attachments` each carry `status` (pending → ready or
+   * failed, with `failureReason`), once ready the blob `key` of our copy
+   * (`tenants/<id>/media/med_…/<file name>`) and its real `mimeType` and `size`; Instagram's also
+   * `sourceUrl`, Meta's CDN URL it was fetched from. Neither `key` nor `sourceUrl` is ever returned.
+   */
   messagePk: (tenantId: string, customerId: string) => `${tenantPk(tenantId)}#CUST#${customerId}`,
   message: (tenantId: string, customerId: string, timestamp: string, messageId: string): Key => ({
     PK: keys.messagePk(tenantId, customerId),
@@ -100,6 +112,16 @@ export const keys = {
   templateCache: (tenantId: string, channelId: string): Key => ({
     PK: tenantPk(tenantId),
     SK: `TEMPLATES#${channelId}`,
+  }),
+  /**
+   * A file uploaded to send (`POST /media`): `TENANT#<id>` / `MEDIA#<mediaId>` holds its kind, MIME
+   * type (sniffed from the bytes), size, sha256, file name, the blob key of the bytes
+   * (`tenants/<id>/media/<mediaId>/<file name>`), and `metaIds`: Meta's media id per WhatsApp
+   * phone number id it was uploaded to, with when (Meta keeps uploads 30 days).
+   */
+  media: (tenantId: string, mediaId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `MEDIA#${mediaId}`,
   }),
 
   /**

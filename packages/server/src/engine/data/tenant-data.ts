@@ -7,6 +7,7 @@ import { CustomerRepo } from '../../modules/messaging/customer.repo';
 import { IdempotencyRepo } from './idempotency.repo';
 import type { Db } from './dynamo';
 import { InvitationRepo } from '../../modules/identity/invitation.repo';
+import { MediaRepo } from '../../modules/messaging/media/media.repo';
 import { MemberRepo } from '../../modules/identity/membership.repo';
 import { MessageRepo } from '../../modules/messaging/message.repo';
 import { TemplateCacheRepo } from '../../modules/messaging/template-cache.repo';
@@ -43,6 +44,8 @@ export type TenantData = {
   readonly conversations: ConversationRepo;
   readonly idempotency: IdempotencyRepo;
   readonly templates: TemplateCacheRepo;
+  /** Files uploaded to send (`POST /media`). */
+  readonly media: MediaRepo;
   readonly members: MemberRepo;
   readonly invitations: InvitationRepo;
   readonly apiKeys: ApiKeyRepo;
@@ -86,6 +89,7 @@ export function tenantData(db: Db, ctx: TenantContext, platformDb: Db = db): Ten
     conversations: new ConversationRepo(db, tenantId),
     idempotency: new IdempotencyRepo(db, tenantId),
     templates: new TemplateCacheRepo(db, tenantId),
+    media: new MediaRepo(db, tenantId),
     members: new MemberRepo(db, tenantId, platformDb),
     invitations: new InvitationRepo(db, tenantId, platformDb),
     apiKeys: new ApiKeyRepo(db, tenantId, platformDb),

@@ -19,3 +19,12 @@ export async function signedAssetUrl(
   const url = await deps.leads.assets.sign(key, ttlSeconds, deps.now?.() ?? new Date());
   return url.startsWith('/') ? `${apiBaseUrl(c, deps)}${url}` : url;
 }
+
+/** `signedAssetUrl` for one request and lifetime, as views take it: `(key) => url`. */
+export function assetUrlSigner(
+  c: Context,
+  deps: AppDeps,
+  ttlSeconds: number,
+): (key: string) => Promise<string> {
+  return (key) => signedAssetUrl(c, deps, key, ttlSeconds);
+}

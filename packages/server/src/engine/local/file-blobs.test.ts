@@ -39,6 +39,31 @@ describe('FileBlobStore', () => {
     expect(await blobs.get('a/missing.json')).toBeUndefined();
   });
 
+  it('keeps the put options beside the blob and answers them, dropping them on a plain overwrite', async () => {
+    // Prepare
+    const { blobs, root } = store();
+    const key = 'tenants/t1/media/med_1/report.pdf';
+
+    // Act
+    await blobs.put(key, '%PDF-1.7', 'application/pdf', {
+      contentDisposition: 'attachment; filename="report.pdf"',
+      cacheControl: 'private, max-age=31536000, immutable',
+    });
+    const withOptions = await blobs.get(key);
+    await blobs.put(key, '%PDF-1.7', 'application/pdf');
+    const plain = await blobs.get(key);
+
+    // Assess
+    expect(withOptions).toMatchObject({
+      contentType: 'application/pdf',
+      contentDisposition: 'attachment; filename="report.pdf"',
+      cacheControl: 'private, max-age=31536000, immutable',
+    });
+    expect(plain!.contentDisposition).toBeUndefined();
+    expect(plain!.cacheControl).toBeUndefined();
+    expect(filesUnder(root)).toEqual([key, `${key}.type`]);
+  });
+
   it('lets 50 concurrent puts of identical content under one key all succeed', async () => {
     // Prepare: a webhook body and its archive key, as the receiver names it (the body's hash).
     const { blobs, root } = store();

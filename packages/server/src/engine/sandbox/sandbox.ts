@@ -8,6 +8,10 @@ import { RouteRepo } from '../../modules/channels/channel.repo';
 import type { Db } from '../data/dynamo';
 import { tenantData } from '../data/tenant-data';
 import { createMessageProcessor } from '../../modules/messaging/message-processor.service';
+import {
+  createMediaFetcher,
+  type Backoff as MediaBackoff,
+} from '../../modules/messaging/media/media-fetcher.service';
 import type { AuthOverrides } from '../../modules/identity/settings';
 import type { SsoDeps } from '../../modules/identity/sso.oidc';
 import { createApp } from '../http/app';
@@ -87,6 +91,8 @@ export type SandboxOptions = {
   crm?: Partial<CrmSettings>;
   /** Backoff of failed CRM pushes (default 30 s doubling to 15 min); `retryDelaySeconds` overrides it. */
   crmBackoff?: Backoff;
+  /** Backoff of attachment fetches that failed for now (default 5 s doubling to 5 min); `retryDelaySeconds` overrides it. */
+  mediaBackoff?: MediaBackoff;
   /** Public submission limits per IP and per form. */
   leadLimits?: Partial<LeadLimits>;
   /** The web app's origin, allowed to post to every form (its hosted form page). */
@@ -160,7 +166,13 @@ export type Sandbox = {
   db: Db;
   meta: { appSecret: string; verifyToken: string };
   admin: { email: string; password: string };
-  queues: { incoming: LocalQueue; incomingDlq: LocalQueue };
+  queues: {
+    incoming: LocalQueue;
+    incomingDlq: LocalQueue;
+    /** Attachments and Instagram profiles to fetch (the MediaFetcher's queue). */
+    media: LocalQueue;
+    mediaDlq: LocalQueue;
+  };
   dlq: Record<QueueName, DeadLetterAdmin>;
   /** The leads flow: local bus, rule target queues and their DLQs. */
   leads: LeadPipeline;
@@ -217,7 +229,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const incomingPair = await openQueueWithDlq(queueDir, spec);
   const { queue: incoming, dlq: incomingDlq } = incomingPair;
 
-  const baseProcessor = createMessageProcessor({ db, log, archive: blobs });
+  const mediaSpec = queues.MediaQueue;
+  const mediaPair = await openQueueWithDlq(queueDir, mediaSpec);
+  const { queue: mediaQueue, dlq: mediaDlq } = mediaPair;
+
+  const baseProcessor = createMessageProcessor({ db, log, archive: blobs, mediaQueue });
   const processor = database.consumer(
     opts.wrapProcessor ? opts.wrapProcessor(baseProcessor) : baseProcessor,
   );
@@ -253,6 +269,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
 
   const dlq: Record<QueueName, DeadLetterAdmin> = {
     IncomingMessagesQueue: localDlqAdmin(incomingPair),
+    MediaQueue: localDlqAdmin(mediaPair),
     ...leads.dlq,
   };
   const envGraph = graphConfigFromEnv();
@@ -290,6 +307,32 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     baseUrl: graphBaseUrl,
     instagramBaseUrl: graphBaseUrl,
   });
+  // Attachments and profiles, fetched off the message's path. With the stand-in, downloads go to it
+  // only (loopback); with a configured Graph base (real Meta), to Meta's media hosts.
+  const mediaFetcher = database.consumer(
+    createMediaFetcher({
+      db,
+      log,
+      blobs,
+      cipher,
+      graph,
+      backoff: opts.mediaBackoff,
+      download: { allowLoopback: true, allowedHosts: metaStandIn ? [] : undefined },
+      delayRetry: async (record, seconds) => {
+        await mediaQueue.changeVisibility(record.receiptHandle, seconds);
+      },
+    }),
+  );
+  const mediaPoller = new QueuePoller(mediaQueue, mediaFetcher, {
+    batchSize: mediaSpec.batchSize,
+    // One batch at a time: attachments yield the CPU to text messages, which share this process.
+    maxConcurrency: 1,
+    // The fetcher schedules its own backoff (like the CRM sync); set, this replaces it.
+    retryDelaySeconds: opts.retryDelaySeconds,
+    onError: (error) => log.error('media queue poller error', { error: String(error) }),
+  });
+  if (opts.processMessages !== false) mediaPoller.start();
+
   const api = createApp({
     db,
     log,
@@ -338,7 +381,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
 
   // Both stop receiving at once; each resolves once the batches it holds are handled.
   let consumersStopping: Promise<unknown> | undefined;
-  const stopConsumers = () => (consumersStopping ??= Promise.all([poller.stop(), leads.stop()]));
+  const stopConsumers = () =>
+    (consumersStopping ??= Promise.all([poller.stop(), mediaPoller.stop(), leads.stop()]));
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
@@ -351,6 +395,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       await stopConsumers();
       await incoming.close();
       await incomingDlq.close();
+      await mediaQueue.close();
+      await mediaDlq.close();
       await database.stop();
       await rm(runtimeFile, { force: true });
     })());
@@ -374,7 +420,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     db,
     meta,
     admin: { email: admin.email, password: admin.password },
-    queues: { incoming, incomingDlq },
+    queues: { incoming, incomingDlq, media: mediaQueue, mediaDlq },
     dlq,
     leads,
     graphBaseUrl,

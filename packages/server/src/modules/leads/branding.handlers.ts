@@ -4,6 +4,9 @@ import { InvalidImageError, readLogo } from './image';
 import { AppError, NotFoundError } from '../../engine/errors';
 import { sha256Hex } from '../../engine/ids';
 import { assetKeyPattern, tenantAssetPrefix } from '../../engine/ports/asset-urls';
+import { mediaKeyPattern } from '../messaging/media/media-keys';
+import { isInlineType } from '../messaging/media/media-rules';
+import { byteRange } from '../messaging/media/byte-range';
 import type { AppDeps, HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
 import { signedAssetUrl } from '../../engine/http/public-urls';
@@ -11,6 +14,12 @@ import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
 
 const LOGO_URL_TTL_SECONDS = 3600;
+
+/** `inline` for what a page shows (images, audio, video), `attachment` for everything else. */
+function mediaDisposition(key: string, contentType: string): string {
+  const fileName = key.slice(key.lastIndexOf('/') + 1);
+  return `${isInlineType(contentType) ? 'inline' : 'attachment'}; filename="${fileName}"`;
+}
 
 async function brandingView(c: Context, deps: AppDeps, branding: Branding) {
   return {
@@ -84,6 +93,14 @@ export const brandingHandlers = {
       "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox",
     );
     c.header('Cross-Origin-Resource-Policy', 'cross-origin');
-    return c.body(Buffer.from(blob.body));
+    if (!mediaKeyPattern.test(key)) return c.body(Buffer.from(blob.body));
+    // Attachments: documents download under their own name (never rendered by the browser);
+    // images, audio and video show inline, and seek with byte ranges (`<video>`, `<audio>`).
+    c.header('Content-Disposition', mediaDisposition(key, blob.contentType));
+    c.header('Accept-Ranges', 'bytes');
+    const range = byteRange(c.req.header('range'), blob.body.length);
+    if (!range) return c.body(Buffer.from(blob.body));
+    c.header('Content-Range', `bytes ${range.start}-${range.end}/${blob.body.length}`);
+    return c.body(Buffer.from(blob.body.subarray(range.start, range.end + 1)), 206);
   },
 } satisfies Partial<HandlerTable>;

@@ -19,6 +19,7 @@ import type { HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
 import type { TenantCaller } from '../../engine/http/auth-context';
 import { leadView } from './lead-view';
+import type { Customer } from '../messaging/customer.repo';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
 
@@ -42,6 +43,17 @@ function actorRef(caller: TenantCaller): { kind: 'user' | 'apiKey'; id: string }
   return actor.kind === 'apiKey'
     ? { kind: 'apiKey', id: actor.keyId }
     : { kind: 'user', id: caller.userId ?? 'system' };
+}
+
+/** A lead's contact: the customer record without its Instagram profile (leadDetailSchema). */
+function contactView(customer: Customer) {
+  const {
+    username: _username,
+    avatarKey: _avatarKey,
+    profileRefreshedAt: _at,
+    ...contact
+  } = customer;
+  return contact;
 }
 
 export const leadHandlers = {
@@ -85,7 +97,7 @@ export const leadHandlers = {
     const { lead, customer, submissions } = await leadDetail(tenantOf(caller).data, params.id);
     return c.json({
       ...leadView(lead),
-      contact: customer ?? { id: lead.customerId },
+      contact: customer ? contactView(customer) : { id: lead.customerId },
       submissions: submissions.map((s) => ({
         id: s.id,
         source: s.source,

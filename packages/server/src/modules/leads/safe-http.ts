@@ -96,7 +96,8 @@ export function checkDestinationUrl(raw: string, opts: SafeHttpOptions): URL {
   return url;
 }
 
-function guardedLookup(allowLoopback: boolean): LookupFunction {
+/** A DNS lookup that only hands out allowed addresses: the check runs on what is connected to. */
+export function guardedLookup(allowLoopback: boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);

@@ -11,9 +11,18 @@ export type Customer = {
   company?: string;
   /** Set when an e-mail-only contact was merged into a phone contact: where it lives now. */
   mergedInto?: string;
+  /** Instagram: the @username from Meta's user profile. */
+  username?: string;
+  /** Instagram: the blob key of the re-hosted profile picture (never returned; signed by the view). */
+  avatarKey?: string;
+  /** Instagram: when Meta's user profile was last read (refreshed after PROFILE_STALE_MS). */
+  profileRefreshedAt?: string;
   createdAt: string;
   updatedAt: string;
 };
+
+/** Where a customer's Meta profile stands: when it was last read, and last asked for. */
+export type ProfileState = { refreshedAt?: string; requestedAt?: string };
 
 export type CustomerIdentity = { channel: 'whatsapp' | 'instagram'; externalId: string };
 
@@ -31,6 +40,9 @@ function toCustomer(item: Item): Customer {
     email: item.email,
     company: item.company,
     mergedInto: item.mergedInto,
+    username: item.username,
+    avatarKey: item.avatarKey,
+    profileRefreshedAt: item.profileRefreshedAt,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
   };
@@ -51,6 +63,19 @@ export class CustomerRepo {
     profile: { name?: string; phone?: string },
     seenAt: string,
   ): Promise<string> {
+    return (await this.recordInbound(identity, profile, seenAt)).id;
+  }
+
+  /**
+   * `upsertFromInbound`, also answering where the customer's Meta profile stands (read from the
+   * same write), so the message processor knows whether to ask for it without another read.
+   * The profile fields are unknown (undefined) when the stored name was newer.
+   */
+  async recordInbound(
+    identity: CustomerIdentity,
+    profile: { name?: string; phone?: string },
+    seenAt: string,
+  ): Promise<{ id: string; profile?: ProfileState }> {
     const id = customerIdOf(identity);
     const set = [
       '#id = if_not_exists(#id, :id)',
@@ -79,12 +104,102 @@ export class CustomerRepo {
       // When this fails the stored name is newer, and the customer exists (nameSeenAt does): done.
       condition = 'attribute_not_exists(nameSeenAt) OR nameSeenAt <= :seen';
     }
-    await this.db.update(
+    const item = await this.db.update(
       keys.customer(this.tenantId, id),
       { set: set.join(', ') },
       { condition, names, values },
     );
-    return id;
+    return {
+      id,
+      profile: item && {
+        refreshedAt: item.profileRefreshedAt,
+        requestedAt: item.profileRequestedAt,
+      },
+    };
+  }
+
+  // ---- Instagram profiles (Meta's User Profile API), fetched by the MediaFetcher
+
+  /**
+   * Claims the next profile look-up of a customer: true for exactly one caller while the profile is
+   * missing or older than `staleBefore` and no claim newer than `claimBefore` is held (a claim
+   * whose job never finished expires, so a lost job is asked again by a later message).
+   */
+  async claimProfileRefresh(
+    customerId: string,
+    at: string,
+    staleBefore: string,
+    claimBefore: string,
+  ): Promise<boolean> {
+    const item = await this.db.update(
+      keys.customer(this.tenantId, customerId),
+      { set: 'profileRequestedAt = :at' },
+      {
+        condition:
+          'attribute_exists(PK) AND (attribute_not_exists(profileRefreshedAt) OR profileRefreshedAt < :stale) AND (attribute_not_exists(profileRequestedAt) OR profileRequestedAt < :claim)',
+        values: { ':at': at, ':stale': staleBefore, ':claim': claimBefore },
+      },
+    );
+    return item !== undefined;
+  }
+
+  /** Gives a claim back (its job could not be sent), so the next message claims it again. */
+  async releaseProfileClaim(customerId: string, at: string): Promise<void> {
+    await this.db.update(
+      keys.customer(this.tenantId, customerId),
+      { remove: 'profileRequestedAt' },
+      { condition: 'profileRequestedAt = :at', values: { ':at': at } },
+    );
+  }
+
+  /** Meta will not show this profile (no consent, blocked): not asked again until it is stale. */
+  async markProfileUnavailable(customerId: string, at: string): Promise<void> {
+    await this.db.update(
+      keys.customer(this.tenantId, customerId),
+      { set: 'profileRefreshedAt = :at' },
+      { condition: 'attribute_exists(PK)', values: { ':at': at } },
+    );
+  }
+
+  /**
+   * Stores what Meta's profile says. The username and picture are Meta's current ones (the
+   * picture re-hosted; absent from the profile, ours is removed); the name only moves forward, as
+   * in `upsertFromInbound`: it replaces one seen at an earlier time, never a newer one.
+   */
+  async setProfile(
+    customerId: string,
+    profile: { name?: string; username?: string; avatarKey?: string },
+    refreshedAt: string,
+  ): Promise<void> {
+    const key = keys.customer(this.tenantId, customerId);
+    const set = ['profileRefreshedAt = :at'];
+    const remove: string[] = [];
+    const values: Record<string, unknown> = { ':at': refreshedAt };
+    if (profile.username) {
+      set.push('username = :username');
+      values[':username'] = profile.username;
+    } else remove.push('username');
+    if (profile.avatarKey) {
+      set.push('avatarKey = :avatar');
+      values[':avatar'] = profile.avatarKey;
+    } else remove.push('avatarKey');
+    await this.db.update(
+      key,
+      { set: set.join(', '), remove: remove.join(', ') || undefined },
+      { condition: 'attribute_exists(PK)', values },
+    );
+    if (profile.name) {
+      await this.db.update(
+        key,
+        { set: '#name = :name, nameSeenAt = :at, updatedAt = :at' },
+        {
+          condition:
+            'attribute_exists(PK) AND (attribute_not_exists(nameSeenAt) OR nameSeenAt <= :at)',
+          names: { '#name': 'name' },
+          values: { ':name': profile.name, ':at': refreshedAt },
+        },
+      );
+    }
   }
 
   async get(customerId: string): Promise<Customer | undefined> {

@@ -1,25 +1,32 @@
 import { z } from 'zod';
-import type { HandlerTable, RouteRequest } from '../../engine/http/route-handler';
+import type { Context } from 'hono';
+import type { AppDeps, HandlerTable, RouteRequest } from '../../engine/http/route-handler';
+import { assetUrlSigner } from '../../engine/http/public-urls';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
 import type { ConversationStatus } from './conversation.repo';
-import { conversationView, messageView } from './conversation-view';
+import { conversationSummaryView, conversationView, customerRecordView } from './conversation-view';
+import { MEDIA_URL_TTL_SECONDS } from './media/media-keys';
+import { messageViews } from './media/media-view';
 import {
   assignConversation,
   customerProfile,
-  markConversationRead,
   setConversationStatus,
   type ConversationWithCustomer,
 } from './inbox.service';
 
-// Conversation actions an agent takes in the inbox (read, assign, close, reopen) and the customer
+// Conversation actions an agent takes in the inbox (assign, close, reopen; read and typing, which
+// reach Meta, are in conversations.handlers.ts) and the customer
 // directory (search, profile with every identity and the timeline across channels).
 
 const customersCursor = z.object({ after: z.string().min(1).max(160) });
 const timelineCursor = z.object({ before: z.string().startsWith('MSG#').max(512) });
 
-const view = ({ conversation, customer }: ConversationWithCustomer) =>
-  conversationView(conversation, customer);
+/** Signed URLs of attachments and avatars, for one request. */
+const signerOf = (c: Context, deps: AppDeps) => assetUrlSigner(c, deps, MEDIA_URL_TTL_SECONDS);
+
+const view = (c: Context, deps: AppDeps, { conversation, customer }: ConversationWithCustomer) =>
+  conversationView(conversation, customer, signerOf(c, deps));
 
 function statusHandler(status: ConversationStatus) {
   return async ({
@@ -29,31 +36,38 @@ function statusHandler(status: ConversationStatus) {
     params,
   }: RouteRequest<'conversations.close' | 'conversations.reopen'>) =>
     c.json(
-      view(await setConversationStatus(tenantOf(caller).data, params.id, status, nowOf(deps))),
+      await view(
+        c,
+        deps,
+        await setConversationStatus(tenantOf(caller).data, params.id, status, nowOf(deps)),
+      ),
     );
 }
 
 export const inboxHandlers = {
-  'conversations.read': async ({ c, caller, params }) =>
-    c.json(view(await markConversationRead(tenantOf(caller).data, params.id))),
   'conversations.assign': async ({ c, caller, deps, params, body }) => {
     const { userId } = await body();
     return c.json(
-      view(await assignConversation(tenantOf(caller).data, params.id, userId, nowOf(deps))),
+      await view(
+        c,
+        deps,
+        await assignConversation(tenantOf(caller).data, params.id, userId, nowOf(deps)),
+      ),
     );
   },
   'conversations.close': statusHandler('closed'),
   'conversations.reopen': statusHandler('open'),
-  'customers.search': async ({ c, caller, query, cursors }) => {
+  'customers.search': async ({ c, caller, deps, query, cursors }) => {
     const { data } = tenantOf(caller);
     const cursor = await cursors.read(customersCursor);
     const page = await data.customers.search(query.search ?? '', query.limit, cursor?.after);
+    const sign = signerOf(c, deps);
     return c.json({
-      items: page.items,
+      items: await Promise.all(page.items.map((customer) => customerRecordView(customer, sign))),
       nextCursor: await cursors.next(page.lastId ? { after: page.lastId } : null),
     });
   },
-  'customers.get': async ({ c, caller, params, query, cursors }) => {
+  'customers.get': async ({ c, caller, deps, params, query, cursors }) => {
     const cursor = await cursors.read(timelineCursor);
     const profile = await customerProfile(
       tenantOf(caller).data,
@@ -61,15 +75,13 @@ export const inboxHandlers = {
       query.limit,
       cursor?.before,
     );
+    const sign = signerOf(c, deps);
     return c.json({
-      ...profile.customer,
+      ...(await customerRecordView(profile.customer, sign)),
       leadIds: profile.leadIds,
-      conversations: profile.conversations.map((conv) => {
-        const { customer: _customer, ...rest } = conversationView(conv);
-        return rest;
-      }),
+      conversations: profile.conversations.map(conversationSummaryView),
       timeline: {
-        items: profile.timeline.items.map(messageView),
+        items: await messageViews(profile.timeline.items, sign),
         nextCursor: await cursors.next(
           profile.timeline.nextBefore ? { before: profile.timeline.nextBefore } : null,
         ),

@@ -1,7 +1,7 @@
 import type { Db } from '../../engine/data/dynamo';
 import { RouteRepo, type RouteTarget } from '../channels/channel.repo';
 import { conversationIdOf } from './conversation.repo';
-import { customerIdOf } from './customer.repo';
+import { customerIdOf, type ProfileState } from './customer.repo';
 import type { StoredMessage } from './message.repo';
 import { TenantRepo } from '../platform/tenant.repo';
 import {
@@ -16,12 +16,23 @@ import type { Logger } from '../../engine/log';
 import type { InboundEvent, Routing } from './meta/inbound-event';
 import { normalizeEntry } from './meta/normalize';
 import type { BlobStore } from '../../engine/ports/blobs';
-import type { SqsBatchHandler } from '../../engine/ports/queue';
+import type { QueueSender, SqsBatchHandler } from '../../engine/ports/queue';
 import { PoisonRecordError } from '../../engine/queue/consumer-errors';
 import { sqsBatchHandler } from '../../engine/queue/sqs-batch';
 import { previewOf } from './message-preview';
 import { applyParkedStatus } from './outbound-message.service';
 import { incomingQueueMessageSchema, type IncomingQueueMessage } from './queue-message';
+import {
+  hasPendingMedia,
+  sendMediaJobs,
+  withPendingMedia,
+  type MediaJob,
+} from './media/media-jobs';
+
+/** An Instagram profile older than this is looked up again on the sender's next message. */
+export const PROFILE_STALE_MS = 7 * 24 * 3600_000;
+/** A profile look-up claimed but never finished (its job lost) may be claimed again after this. */
+export const PROFILE_CLAIM_MS = 3600_000;
 
 export type MessageProcessorDeps = {
   db: Db;
@@ -29,6 +40,12 @@ export type MessageProcessorDeps = {
   tenantDb?: TenantDbFactory;
   /** Where the receiver archived raw bodies: entries too large for a queue message are read from it. */
   archive: BlobStore;
+  /**
+   * MediaQueue: one job per message with attachments to fetch, one per Instagram sender whose
+   * profile is missing or stale (media/media-jobs.ts). Sent after the message is stored: a failed
+   * send fails the record, whose retry stores nothing twice and sends the jobs again.
+   */
+  mediaQueue: QueueSender;
   log: Logger;
   /** How long a tenant's active/suspended status is trusted in memory (0 disables the cache). */
   cacheTtlMs?: number;
@@ -36,6 +53,26 @@ export type MessageProcessorDeps = {
 };
 
 type Resolved = { target: RouteTarget; data: TenantData } | { unrouted: string };
+
+/** What one record's events leave to send once they are all stored. */
+type RecordJobs = {
+  jobs: MediaJob[];
+  /** Profile claims won by this record, given back if its jobs cannot be sent. */
+  claims: { data: TenantData; customerId: string; at: string }[];
+};
+
+function mediaJobOf(tenantId: string, message: StoredMessage): MediaJob {
+  return {
+    v: 1,
+    kind: 'media',
+    tenantId,
+    channelId: message.channelId,
+    channel: message.channel,
+    customerId: message.customerId,
+    timestamp: message.timestamp,
+    messageId: message.id,
+  };
+}
 
 /**
  * The MessageProcessor: a batch consumer with partial batch failures (engine/queue/sqs-batch.ts).
@@ -123,6 +160,7 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     data: TenantData,
     channelId: string,
     event: Extract<InboundEvent, { kind: 'message' }>,
+    out: RecordJobs,
   ): Promise<void> {
     const { message, customer, routing } = event;
     const channel = routing.channel;
@@ -131,18 +169,27 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
       existing?.customerId ?? customerIdOf({ channel, externalId: customer.externalId });
     const conversationId = existing?.conversationId ?? conversationIdOf(channelId, customerId);
     if (message.direction === 'inbound') {
-      await data.customers.upsertFromInbound(
+      const seen = await data.customers.recordInbound(
         { channel, externalId: customer.externalId },
         { name: customer.name, phone: customer.phone },
         message.timestamp,
       );
+      if (channel === 'instagram') {
+        await claimProfile(data, channelId, seen.id, customer.externalId, seen.profile, out);
+      }
     }
+    const messageId = stableId('msg', channel, message.channelMessageId);
     let ref = existing;
     let stored: StoredMessage | undefined;
     if (!ref) {
+      // Attachments are stored pending (Instagram's CDN URL only as the internal sourceUrl) and
+      // fetched by the MediaFetcher, off this path.
+      const { media, attachments, pending } = withPendingMedia(channel, message);
       stored = {
         ...message,
-        id: stableId('msg', channel, message.channelMessageId),
+        media,
+        attachments,
+        id: messageId,
         customerId,
         conversationId,
         channel,
@@ -151,6 +198,14 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
         createdAt: new Date(now()).toISOString(),
       };
       ref = (await data.messages.storeOnce(stored)).ref;
+      if (pending) out.jobs.push(mediaJobOf(data.tenantId, stored));
+    } else {
+      // A redelivery: the first attempt may have stored the message and failed before its job was
+      // sent, so a message still pending gets its job again (the fetcher does nothing twice).
+      const previous = await data.messages.get(ref.key);
+      if (previous && !previous.deletedAt && hasPendingMedia(previous)) {
+        out.jobs.push(mediaJobOf(data.tenantId, previous));
+      }
     }
     // Re-applied on redelivery as well: the summary update is idempotent, and this heals a crash
     // that happened after the message was stored but before the summary was.
@@ -159,7 +214,7 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
       customerId,
       channel,
       channelId,
-      messageId: stableId('msg', channel, message.channelMessageId),
+      messageId,
       timestamp: message.timestamp,
       preview: previewOf(message),
       direction: message.direction,
@@ -171,15 +226,46 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     }
   }
 
+  /**
+   * A new Instagram sender (or one whose profile is stale) gets one profile job: the claim on the
+   * customer item lets exactly one message of a burst send it. Read from the customer write, so a
+   * fresh profile costs nothing more.
+   */
+  async function claimProfile(
+    data: TenantData,
+    channelId: string,
+    customerId: string,
+    igsid: string,
+    profile: ProfileState | undefined,
+    out: RecordJobs,
+  ): Promise<void> {
+    if (!profile) return;
+    const at = now();
+    const fresh = profile.refreshedAt && Date.parse(profile.refreshedAt) > at - PROFILE_STALE_MS;
+    const claimed = profile.requestedAt && Date.parse(profile.requestedAt) > at - PROFILE_CLAIM_MS;
+    if (fresh || claimed) return;
+    const atIso = new Date(at).toISOString();
+    const won = await data.customers.claimProfileRefresh(
+      customerId,
+      atIso,
+      new Date(at - PROFILE_STALE_MS).toISOString(),
+      new Date(at - PROFILE_CLAIM_MS).toISOString(),
+    );
+    if (!won) return;
+    out.jobs.push({ v: 1, kind: 'profile', tenantId: data.tenantId, channelId, customerId, igsid });
+    out.claims.push({ data, customerId, at: atIso });
+  }
+
   async function applyEvent(
     data: TenantData,
     channelId: string,
     event: InboundEvent,
     log: Logger,
+    out: RecordJobs,
   ): Promise<void> {
     switch (event.kind) {
       case 'message':
-        return applyMessage(data, channelId, event);
+        return applyMessage(data, channelId, event, out);
       case 'status':
         return applyStatusOrPark(data, event);
       case 'unsend': {
@@ -207,6 +293,7 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     log: Logger,
   ): Promise<void> {
     const entry = await entryOf(body);
+    const out: RecordJobs = { jobs: [], claims: [] };
     let events: InboundEvent[];
     try {
       events = normalizeEntry(body.object, entry);
@@ -240,8 +327,22 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
         continue;
       }
       for (const event of group) {
-        await applyEvent(resolved.data, resolved.target.channelId, event, log);
+        await applyEvent(resolved.data, resolved.target.channelId, event, log, out);
       }
+    }
+    await sendJobs(out);
+  }
+
+  /** After every message of the record is stored: a failure fails the record (and frees claims). */
+  async function sendJobs({ jobs, claims }: RecordJobs): Promise<void> {
+    if (jobs.length === 0) return;
+    try {
+      await sendMediaJobs(deps.mediaQueue, jobs);
+    } catch (err) {
+      await Promise.allSettled(
+        claims.map((c) => c.data.customers.releaseProfileClaim(c.customerId, c.at)),
+      );
+      throw err;
     }
   }
 

@@ -1,12 +1,21 @@
-import type { StoredMessageStatus } from '@switchboard/contracts';
+import type {
+  MediaFailureReason,
+  OutboundInteractive,
+  SentTemplate,
+  StoredMessageStatus,
+} from '@switchboard/contracts';
 import type { Channel, MessageStatus, MetaError, NormalizedMessage } from './meta/inbound-event';
 import type { Db, Item, Key } from '../../engine/data/dynamo';
 import { keys } from '../../engine/data/keys';
+import type { StoredMedia } from './media/media-keys';
 
 /** Inbound messages are `received`; outbound ones move pending → sent → delivered → read (or failed). */
 export type StoredStatus = StoredMessageStatus;
 
-export type StoredMessage = NormalizedMessage & {
+export type StoredMessage = Omit<NormalizedMessage, 'media' | 'attachments'> & {
+  /** With the internal `key` and `sourceUrl` (media/media-keys.ts); media-view.ts shows it. */
+  media?: StoredMedia;
+  attachments?: StoredMedia[];
   id: string;
   customerId: string;
   conversationId: string;
@@ -26,7 +35,10 @@ export type OutboundDraft = Omit<StoredMessage, 'channelMessageId'> & {
   sentBy?: { kind: 'user'; userId: string } | { kind: 'apiKey'; keyId: string };
   /** Our id of the quoted message (`context.messageId` holds Meta's). */
   replyTo?: string;
-  template?: { name: string; language: string; parameters?: string[] | Record<string, string> };
+  /** Templates: what was sent (body, header and button parameters). */
+  template?: SentTemplate;
+  /** Interactive messages: the buttons or list that were sent. */
+  outboundInteractive?: OutboundInteractive;
 };
 
 // Forward only: sent < delivered < read; failed outranks all, so it is terminal and keeps its error.
@@ -160,9 +172,84 @@ export class MessageRepo {
   async markDeleted(ref: MessageRef, at: string): Promise<void> {
     await this.db.update(
       ref.key,
-      { set: 'deletedAt = :at', remove: '#text, media' },
+      { set: 'deletedAt = :at', remove: '#text, media, attachments' },
       { condition: 'attribute_exists(PK)', names: { '#text': 'text' }, values: { ':at': at } },
     );
+  }
+
+  // ---- inbound attachments: pending → ready (our copy stored) or failed, never back
+
+  /**
+   * Marks one attachment ready with our copy's blob key, real type and size. `slot` is `media` or
+   * an index into `attachments`; `source` names the attachment (its Meta media id, or its CDN URL)
+   * so a result is never written onto another one. Idempotent; a ready attachment stays as it is.
+   */
+  async markMediaReady(
+    key: Key,
+    slot: MediaSlot,
+    source: MediaSource,
+    ready: { key: string; mimeType: string; size: number },
+  ): Promise<boolean> {
+    const path = slotPath(slot);
+    const item = await this.db.update(
+      key,
+      {
+        set: `${path}.#st = :ready, ${path}.#key = :key, ${path}.mimeType = :mime, ${path}.#size = :size`,
+        remove: `${path}.failureReason`,
+      },
+      {
+        condition: `attribute_exists(${path}) AND ${path}.#srcAttr = :src AND ${path}.#st <> :ready`,
+        names: {
+          ...slotNames(slot),
+          '#srcAttr': source.kind,
+          '#st': 'status',
+          '#key': 'key',
+          '#size': 'size',
+        },
+        values: {
+          ':ready': 'ready',
+          ':key': ready.key,
+          ':mime': ready.mimeType,
+          ':size': ready.size,
+          ':src': source.value,
+        },
+      },
+    );
+    return item !== undefined;
+  }
+
+  /** Marks one pending attachment failed (terminal): a ready one is never regressed. */
+  async markMediaFailed(
+    key: Key,
+    slot: MediaSlot,
+    source: MediaSource,
+    reason: MediaFailureReason,
+    size?: number,
+  ): Promise<boolean> {
+    const path = slotPath(slot);
+    const item = await this.db.update(
+      key,
+      {
+        set: `${path}.#st = :failed, ${path}.failureReason = :reason${size !== undefined ? `, ${path}.#size = :size` : ''}`,
+      },
+      {
+        condition: `attribute_exists(${path}) AND ${path}.#srcAttr = :src AND ${path}.#st = :pending`,
+        names: {
+          ...slotNames(slot),
+          '#srcAttr': source.kind,
+          '#st': 'status',
+          ...(size !== undefined ? { '#size': 'size' } : {}),
+        },
+        values: {
+          ':failed': 'failed',
+          ':pending': 'pending',
+          ':reason': reason,
+          ':src': source.value,
+          ...(size !== undefined ? { ':size': size } : {}),
+        },
+      },
+    );
+    return item !== undefined;
   }
 
   async get(key: Key): Promise<StoredMessage | undefined> {
@@ -303,4 +390,19 @@ export class MessageRepo {
     const last = items[items.length - 1];
     return { items, nextBefore: page.lastKey && last ? this.keyOf(last).SK : undefined };
   }
+}
+
+/** Which attachment of a message: its `media`, or one of its `attachments`. */
+export type MediaSlot = 'media' | { attachment: number };
+/** What identifies an attachment: Meta's media id (WhatsApp) or the CDN URL it came from (Instagram). */
+export type MediaSource = { kind: 'id' | 'sourceUrl'; value: string };
+
+function slotPath(slot: MediaSlot): string {
+  if (slot === 'media') return '#m';
+  if (!Number.isInteger(slot.attachment) || slot.attachment < 0) throw new Error('bad media slot');
+  return `#atts[${slot.attachment}]`;
+}
+
+function slotNames(slot: MediaSlot): Record<string, string> {
+  return slot === 'media' ? { '#m': 'media' } : { '#atts': 'attachments' };
 }

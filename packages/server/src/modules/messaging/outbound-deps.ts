@@ -1,5 +1,6 @@
 import type { Db } from '../../engine/data/dynamo';
 import type { Logger } from '../../engine/log';
+import type { BlobStore } from '../../engine/ports/blobs';
 import { GraphClient, graphConfigFromEnv } from './meta/graph-client';
 import type { TokenCipher } from '../../engine/security/token-cipher';
 import { ThroughputLimiter } from './throughput-limiter';
@@ -12,12 +13,20 @@ export type OutboundDeps = {
   cipher: TokenCipher;
   log: Logger;
   now: () => Date;
+  /** Uploaded files (`POST /media`), read to upload them to Meta. */
+  blobs?: BlobStore;
+  /**
+   * A signed, absolute URL of one of the tenant's blobs that Meta can fetch (Instagram
+   * attachments). The HTTP layer builds it: it knows the API's public origin.
+   */
+  mediaUrl?: (key: string) => Promise<string>;
 };
 
 type Source = {
   db: Db;
   cipher: TokenCipher;
   log: Logger;
+  blobs?: BlobStore;
   graph?: GraphClient;
   sendLimiter?: ThroughputLimiter;
   now?: () => Date;
@@ -36,6 +45,7 @@ export function outboundDepsOf(source: Source): OutboundDeps {
     db: source.db,
     cipher: source.cipher,
     log: source.log,
+    ...(source.blobs ? { blobs: source.blobs } : {}),
     graph: source.graph ?? fallback.graph,
     limiter: source.sendLimiter ?? fallback.limiter,
     now: source.now ?? (() => new Date()),

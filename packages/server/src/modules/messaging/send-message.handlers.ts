@@ -8,6 +8,8 @@ import { AppError } from '../../engine/errors';
 import { randomId } from '../../engine/ids';
 import type { HandlerTable } from '../../engine/http/route-handler';
 import { tenantOf } from '../../engine/http/tenant-caller';
+import { assetUrlSigner } from '../../engine/http/public-urls';
+import { MEDIA_URL_TTL_SECONDS } from './media/media-keys';
 
 /** `Idempotency-Key`: optional, 1–255 printable ASCII characters (a UUID is typical). */
 function idempotencyKeyOf(c: Context): string | undefined {
@@ -39,7 +41,11 @@ export const messagingHandlers = {
     const { data, ctx } = tenantOf(caller);
     const request = await body();
     const key = idempotencyKeyOf(c);
-    const outbound = outboundDepsOf(deps);
+    const outbound = {
+      ...outboundDepsOf(deps),
+      // Instagram fetches an upload from this URL: absolute, from the API's public origin.
+      mediaUrl: assetUrlSigner(c, deps, MEDIA_URL_TTL_SECONDS),
+    };
     const now = outbound.now();
     const outcome = await runIdempotent(
       data,

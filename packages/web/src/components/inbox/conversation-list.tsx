@@ -15,6 +15,11 @@ export function ConversationRow({
   onSelect: (id: string) => void;
 }) {
   const name = displayName(c.customer);
+  // Instagram: "@username" beside the name (WhatsApp rows show the name or the number alone).
+  const handle =
+    c.channel === 'instagram' && c.customer.username && name !== `@${c.customer.username}`
+      ? `@${c.customer.username}`
+      : undefined;
   const unread = c.unreadCount > 0;
   return (
     <li>
@@ -30,20 +35,25 @@ export function ConversationRow({
         )}
       >
         <span className="relative">
-          <Avatar name={name} size={44} />
+          <Avatar name={name} size={44} src={c.customer.avatarUrl} />
           <span className="absolute -bottom-0.5 -right-0.5 rounded-full bg-white p-px">
             <ChannelIcon channel={c.channel} size={16} labelled />
           </span>
         </span>
         <span className="min-w-0 flex-1">
           <span className="flex items-baseline justify-between gap-2">
-            <span
-              className={cx(
-                'truncate text-[15px]',
-                unread ? 'font-semibold text-slate-900' : 'font-medium text-slate-800',
-              )}
-            >
-              {name}
+            <span className="flex min-w-0 items-baseline gap-1.5">
+              <span
+                className={cx(
+                  'truncate text-[15px]',
+                  unread ? 'font-semibold text-slate-900' : 'font-medium text-slate-800',
+                )}
+              >
+                {name}
+              </span>
+              {handle ? (
+                <span className="shrink truncate text-xs text-slate-500">{handle}</span>
+              ) : null}
             </span>
             <time
               dateTime={c.lastMessageAt}

@@ -1,15 +1,10 @@
 'use client';
 
-import type { StoredMessageStatus } from '@switchboard/contracts';
-import type { ReactNode } from 'react';
+import type { OutboundInteractive, StoredMessageStatus } from '@switchboard/contracts';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { clockTime, fullDate } from '@/lib/format';
-import {
-  isLoadableUrl,
-  isSafeLink,
-  summarize,
-  type Media,
-  type MessageView,
-} from '@/lib/message-types';
+import { attachmentsOf } from '@/lib/media';
+import { isSafeLink, summarize, type MessageView } from '@/lib/message-types';
 import {
   AlertIcon,
   CartIcon,
@@ -17,16 +12,14 @@ import {
   ClockIcon,
   ContactCardIcon,
   DoubleCheckIcon,
-  ExternalIcon,
-  FileIcon,
-  ImageIcon,
-  MicIcon,
+  ListIcon,
   PinIcon,
   ReplyIcon,
+  SmileIcon,
   TemplateIcon,
-  VideoIcon,
 } from '../icons';
 import { cx } from '../ui';
+import { MessageMedia } from './media';
 
 const statusLabel: Record<StoredMessageStatus, string> = {
   received: 'Received',
@@ -58,58 +51,6 @@ export function StatusTicks({ status }: { status: StoredMessageStatus }) {
   );
 }
 
-function MediaCard({
-  media,
-  kind,
-  icon,
-  label,
-}: {
-  media?: Media;
-  kind: string;
-  icon: ReactNode;
-  label: string;
-}) {
-  const url = media?.url;
-  const showInline = (kind === 'image' || kind === 'sticker') && isLoadableUrl(url);
-  return (
-    <div className="space-y-1.5">
-      {showInline ? (
-        <img
-          src={url}
-          alt={media?.caption ?? label}
-          className={cx('max-h-64 rounded-lg object-cover', kind === 'sticker' && 'size-32')}
-        />
-      ) : (
-        <div className="flex min-w-52 items-center gap-3 rounded-lg border border-black/5 bg-black/[0.04] p-3">
-          <span className="flex size-10 shrink-0 items-center justify-center rounded-lg bg-white/70 text-slate-600">
-            {icon}
-          </span>
-          <span className="min-w-0 flex-1">
-            <span className="block truncate text-sm font-medium">{media?.filename ?? label}</span>
-            <span className="block truncate text-xs opacity-70">
-              {[media?.mimeType?.split(';')[0], media?.id ? `media ${media.id}` : null]
-                .filter(Boolean)
-                .join(' · ') || 'Preview not available'}
-            </span>
-          </span>
-          {isSafeLink(url) ? (
-            <a
-              href={url}
-              target="_blank"
-              rel="noopener noreferrer"
-              className="shrink-0 rounded-md p-1.5 hover:bg-black/5"
-              aria-label={`Open ${label.toLowerCase()} in a new tab`}
-            >
-              <ExternalIcon size={16} />
-            </a>
-          ) : null}
-        </div>
-      )}
-      {media?.caption ? <p className="whitespace-pre-wrap break-words">{media.caption}</p> : null}
-    </div>
-  );
-}
-
 type ContactCard = {
   name?: { formatted_name?: string; first_name?: string; last_name?: string };
   phones?: { phone?: string; wa_id?: string }[];
@@ -123,36 +64,18 @@ function Body({ m }: { m: MessageView }) {
   }
   switch (m.type) {
     case 'image':
-      return (
-        <MediaCard
-          media={m.media ?? m.attachments?.[0]}
-          kind="image"
-          icon={<ImageIcon />}
-          label="Photo"
-        />
-      );
     case 'sticker':
-      return <MediaCard media={m.media} kind="sticker" icon={<ImageIcon />} label="Sticker" />;
     case 'video':
-      return (
-        <MediaCard
-          media={m.media ?? m.attachments?.[0]}
-          kind="video"
-          icon={<VideoIcon />}
-          label="Video"
-        />
-      );
     case 'audio':
-      return (
-        <MediaCard
-          media={m.media ?? m.attachments?.[0]}
-          kind="audio"
-          icon={<MicIcon />}
-          label={m.media?.voice ? 'Voice message' : 'Audio'}
-        />
-      );
     case 'document':
-      return <MediaCard media={m.media} kind="document" icon={<FileIcon />} label="Document" />;
+      return (
+        <div className="space-y-1.5">
+          <MessageMedia m={m} />
+          {m.text && m.text !== m.media?.caption ? (
+            <p className="whitespace-pre-wrap break-words">{m.text}</p>
+          ) : null}
+        </div>
+      );
     case 'location': {
       const loc = m.location;
       const map = loc
@@ -249,6 +172,7 @@ function Body({ m }: { m: MessageView }) {
     case 'interactive':
     case 'button':
     case 'postback':
+      if (m.outboundInteractive) return <SentInteractive i={m.outboundInteractive} />;
       return (
         <p className="flex items-center gap-2">
           <span className="rounded-md bg-black/5 px-2 py-0.5 text-xs font-medium uppercase tracking-wide opacity-70">
@@ -259,22 +183,34 @@ function Body({ m }: { m: MessageView }) {
       );
     case 'story_mention':
       return (
-        <MediaCard
-          media={m.media ?? m.attachments?.[0]}
-          kind="story"
-          icon={<ImageIcon />}
-          label="Mentioned you in their story"
-        />
+        <div className="space-y-1.5">
+          <p className="text-xs font-medium text-slate-600">Mentioned you in their story</p>
+          {attachmentsOf(m).length ? (
+            <MessageMedia m={m} />
+          ) : (
+            <p className="italic opacity-70">The story is no longer available.</p>
+          )}
+        </div>
       );
-    case 'template':
+    case 'template': {
+      const header = m.template?.header;
       return (
-        <div className="space-y-1">
-          <p className="flex items-center gap-1.5 text-xs font-medium opacity-70">
+        <div className="space-y-1.5">
+          <p className="flex items-center gap-1.5 text-xs font-medium text-slate-600">
             <TemplateIcon size={14} /> Template {m.template?.name}
           </p>
+          {m.media ? (
+            <MessageMedia
+              m={m}
+              fallbackKind={header && header.type !== 'text' ? header.type : undefined}
+            />
+          ) : header?.type === 'text' && header.text ? (
+            <p className="font-semibold">{header.text}</p>
+          ) : null}
           {m.text ? <p className="whitespace-pre-wrap break-words">{m.text}</p> : null}
         </div>
       );
+    }
     case 'unsupported':
       return (
         <p className="italic opacity-70">
@@ -283,18 +219,146 @@ function Body({ m }: { m: MessageView }) {
         </p>
       );
     default:
-      if (m.attachments?.length) {
+      if (attachmentsOf(m).length) {
         return (
           <div className="space-y-2">
-            {m.attachments.map((a, i) => (
-              <MediaCard key={i} media={a} kind="image" icon={<ImageIcon />} label="Attachment" />
-            ))}
+            <MessageMedia m={m} />
             {m.text ? <p className="whitespace-pre-wrap break-words">{m.text}</p> : null}
           </div>
         );
       }
       return <p className="whitespace-pre-wrap break-words">{m.text ?? summarize(m)}</p>;
   }
+}
+
+/** Reply buttons or a list the agent sent, as the customer sees them. */
+export function SentInteractive({ i }: { i: OutboundInteractive }) {
+  return (
+    <div className="min-w-52 space-y-1">
+      {i.header ? <p className="font-semibold">{i.header}</p> : null}
+      <p className="whitespace-pre-wrap break-words">{i.body}</p>
+      {i.footer ? <p className="text-xs text-slate-600">{i.footer}</p> : null}
+      {i.type === 'buttons' ? (
+        <ul className="flex flex-col gap-1 pt-1" aria-label="Reply buttons">
+          {i.buttons.map((b) => (
+            <li
+              key={b.id}
+              className="rounded-lg border border-brand/30 bg-white px-3 py-1.5 text-center text-sm font-medium text-brand-strong"
+            >
+              {b.title}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <div className="pt-1">
+          <p className="flex items-center justify-center gap-1.5 rounded-lg border border-brand/30 bg-white px-3 py-1.5 text-sm font-medium text-brand-strong">
+            <ListIcon size={15} /> {i.button}
+          </p>
+          <ul className="mt-1 space-y-0.5 text-xs text-slate-600" aria-label="List options">
+            {i.sections.flatMap((section, si) =>
+              section.rows.map((row) => (
+                <li key={`${si}:${row.id}`}>
+                  {section.title ? `${section.title} · ` : ''}
+                  {row.title}
+                  {row.description ? ` (${row.description})` : ''}
+                </li>
+              )),
+            )}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The reactions an agent can send: a handful of common ones (Instagram shows any as a heart). */
+export const reactionChoices = [
+  { emoji: '👍', name: 'thumbs up' },
+  { emoji: '❤️', name: 'heart' },
+  { emoji: '😂', name: 'laughing' },
+  { emoji: '😮', name: 'surprised' },
+  { emoji: '😢', name: 'sad' },
+  { emoji: '🙏', name: 'thank you' },
+] as const;
+
+function ReactionPicker({
+  choices,
+  current,
+  onPick,
+}: {
+  choices: readonly { emoji: string; name: string }[];
+  current?: string;
+  onPick: (emoji: string) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const wrapper = useRef<HTMLDivElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const away = (e: PointerEvent) => {
+      if (!wrapper.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', away);
+    return () => document.removeEventListener('pointerdown', away);
+  }, [open]);
+  return (
+    <div
+      ref={wrapper}
+      className="relative"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) {
+          e.stopPropagation();
+          setOpen(false);
+          trigger.current?.focus();
+        }
+      }}
+    >
+      <button
+        ref={trigger}
+        type="button"
+        onClick={() => setOpen((o) => !o)}
+        aria-expanded={open}
+        aria-label="React to this message"
+        title="React"
+        className={cx(
+          'rounded-full p-1.5 text-slate-500 hover:bg-slate-200 hover:text-slate-800 focus:opacity-100 group-focus-within:opacity-100 group-hover:opacity-100',
+          open ? 'opacity-100' : 'opacity-0',
+        )}
+      >
+        <SmileIcon size={16} />
+      </button>
+      {open ? (
+        <div
+          role="group"
+          aria-label="Pick a reaction"
+          className="absolute bottom-full left-0 z-10 mb-1 flex gap-0.5 rounded-full border border-slate-200 bg-white p-1 shadow-lg"
+        >
+          {choices.map((choice, i) => (
+            <button
+              key={choice.emoji}
+              type="button"
+              autoFocus={i === 0}
+              aria-pressed={current === choice.emoji}
+              aria-label={
+                current === choice.emoji
+                  ? `Remove your ${choice.name} reaction`
+                  : `React with ${choice.name}`
+              }
+              title={choice.name}
+              onClick={() => {
+                onPick(current === choice.emoji ? '' : choice.emoji);
+                setOpen(false);
+                trigger.current?.focus();
+              }}
+              className="rounded-full px-1.5 py-0.5 text-xl leading-7 hover:bg-slate-100 aria-pressed:bg-brand/15"
+            >
+              {choice.emoji}
+            </button>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
 }
 
 export function SystemLine({ children }: { children: ReactNode }) {
@@ -312,12 +376,20 @@ export function MessageBubble({
   quoted,
   reactions,
   onReply,
+  reactionOptions,
+  myReaction,
+  onReact,
 }: {
   m: MessageView;
   /** The message this one replies to, when it is loaded. */
   quoted?: MessageView | null;
   reactions?: string[];
   onReply?: (m: MessageView) => void;
+  /** The emojis the agent may react with (the channel decides); none: no picker. */
+  reactionOptions?: readonly { emoji: string; name: string }[];
+  /** The agent's own reaction to this message, if any. */
+  myReaction?: string;
+  onReact?: (m: MessageView, emoji: string) => void;
 }) {
   if (m.type === 'system') {
     return <SystemLine>{m.system?.body ?? m.text ?? 'Account change'}</SystemLine>;
@@ -406,15 +478,30 @@ export function MessageBubble({
             </span>
           ) : null}
         </div>
-        {onReply && !m.optimistic ? (
-          <button
-            type="button"
-            onClick={() => onReply(m)}
-            className="rounded-full p-1.5 text-slate-400 opacity-0 hover:bg-slate-200 hover:text-slate-700 focus:opacity-100 group-hover:opacity-100"
-            aria-label="Reply to this message"
+        {!m.optimistic && (onReply || (onReact && reactionOptions?.length)) ? (
+          <div
+            className={cx('flex items-center gap-0.5', outbound && 'flex-row-reverse')}
+            data-testid="message-actions"
           >
-            <ReplyIcon size={16} />
-          </button>
+            {onReply ? (
+              <button
+                type="button"
+                onClick={() => onReply(m)}
+                className="rounded-full p-1.5 text-slate-500 opacity-0 hover:bg-slate-200 hover:text-slate-800 focus:opacity-100 group-focus-within:opacity-100 group-hover:opacity-100"
+                aria-label="Reply to this message"
+                title="Reply"
+              >
+                <ReplyIcon size={16} />
+              </button>
+            ) : null}
+            {onReact && reactionOptions?.length ? (
+              <ReactionPicker
+                choices={reactionOptions}
+                current={myReaction}
+                onPick={(emoji) => onReact(m, emoji)}
+              />
+            ) : null}
+          </div>
         ) : null}
       </div>
     </div>

@@ -1,18 +1,53 @@
 'use client';
 
-import type { ConversationDto, MessageDto, SendMessageRequest } from '@switchboard/contracts';
+import type {
+  ConversationDto,
+  MessageDto,
+  OutboundInteractive,
+  SendMessageRequest,
+} from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import {
+  Fragment,
+  lazy,
+  Suspense,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+} from 'react';
 import { api } from '@/lib/api-client';
 import { dayLabel, displayName, formatPhone, replyWindow } from '@/lib/format';
 import type { MessageView } from '@/lib/message-types';
 import { conversationQuery, membersQuery, messagesQuery, olderMessages } from '@/lib/queries';
 import { useRole, useSignedIn } from '@/lib/session';
-import { ChannelIcon, ChevronLeftIcon, ClockIcon } from '../icons';
+import { ChannelIcon, ChevronLeftIcon, ClockIcon, PaperclipIcon } from '../icons';
 import { Avatar, Badge, Button, cx, ErrorState, LoadingState, Select } from '../ui';
-import { Composer } from './composer';
-import { FailureNote, MessageBubble, SystemLine } from './message-bubble';
-import { TemplatePicker, type TemplateChoice } from './template-picker';
+import {
+  Composer,
+  type ComposerHandle,
+  type InteractiveKindChoice,
+  type MediaSend,
+} from './composer';
+import { FailureNote, MessageBubble, reactionChoices, SystemLine } from './message-bubble';
+import type { TemplateChoice } from './template-picker';
+
+// The dialogs load when first opened: most replies never need them.
+const TemplatePicker = lazy(() =>
+  import('./template-picker').then((m) => ({ default: m.TemplatePicker })),
+);
+const InteractiveBuilder = lazy(() =>
+  import('./interactive-builder').then((m) => ({ default: m.InteractiveBuilder })),
+);
+
+/** WhatsApp's indicator lasts 25 s (or until the reply); tell Meta again at most this often. */
+const TYPING_EVERY_MS = 5_000;
+
+/** Instagram shows every reaction as a heart. */
+const instagramReactions = reactionChoices.filter((c) => c.emoji === '❤️');
 
 type MessagePage = { items: MessageDto[]; nextCursor: string | null };
 
@@ -48,7 +83,9 @@ function ThreadHeader({ c, onBack }: { c: ConversationDto; onBack: () => void })
       ? c.customer.phone
         ? formatPhone(c.customer.phone)
         : c.customer.identities.whatsapp && formatPhone(c.customer.identities.whatsapp)
-      : c.customer.identities.instagram && `IGSID ${c.customer.identities.instagram}`;
+      : c.customer.username && name !== `@${c.customer.username}`
+        ? `@${c.customer.username}`
+        : c.customer.identities.instagram && `IGSID ${c.customer.identities.instagram}`;
   const update = (next: ConversationDto) => {
     queryClient.setQueryData(conversationQuery(c.id).queryKey, next);
     void queryClient.invalidateQueries({ queryKey: ['conversations'] });
@@ -77,7 +114,7 @@ function ThreadHeader({ c, onBack }: { c: ConversationDto; onBack: () => void })
         >
           <ChevronLeftIcon />
         </button>
-        <Avatar name={name} size={38} />
+        <Avatar name={name} size={38} src={c.customer.avatarUrl} />
         <div className="min-w-0 flex-1">
           <h2 className="flex items-center gap-1.5 truncate font-semibold text-slate-900">
             <span className="truncate">{name}</span>
@@ -166,6 +203,13 @@ function newKey(): string {
     : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
+type SendVars = {
+  body: SendMessageRequest;
+  key: string;
+  /** What the thread shows at once, before the server answers. */
+  draft: Partial<MessageView>;
+};
+
 export function Thread({ conversationId, onBack }: { conversationId: string; onBack: () => void }) {
   const queryClient = useQueryClient();
   const { atLeast } = useRole();
@@ -175,17 +219,24 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [replyTo, setReplyTo] = useState<MessageView | null>(null);
   const [templatesOpen, setTemplatesOpen] = useState(false);
+  const [builder, setBuilder] = useState<InteractiveKindChoice | null>(null);
+  const [dragging, setDragging] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
+  const log = useRef<HTMLDivElement>(null);
+  const composer = useRef<ComposerHandle>(null);
   const stickToBottom = useRef(true);
+  const lastTyping = useRef(0);
   const c = conversation.data;
 
   useEffect(() => {
     setOlder(null);
     setReplyTo(null);
     stickToBottom.current = true;
+    lastTyping.current = 0;
   }, [conversationId]);
 
-  // Opening a conversation reads it: clear the unread count once per new unread message.
+  // Opening a conversation reads it (and the server sends the customer a read receipt): once per
+  // new unread message.
   const unread = c?.unreadCount ?? 0;
   useEffect(() => {
     if (!unread || !atLeast('agent')) return;
@@ -198,6 +249,14 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
       .catch(() => undefined);
   }, [conversationId, unread, atLeast, queryClient]);
 
+  // "Typing…" on the customer's side while the agent writes; best effort, never in the way.
+  const onTyping = useCallback(() => {
+    const now = Date.now();
+    if (now - lastTyping.current < TYPING_EVERY_MS) return;
+    lastTyping.current = now;
+    api.call('conversations.typing', { params: { id: conversationId } }).catch(() => undefined);
+  }, [conversationId]);
+
   // Oldest first for reading; the API pages newest first.
   const messages = useMemo(() => {
     const byId = new Map<string, MessageView>();
@@ -205,30 +264,41 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
     return [...byId.values()].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
   }, [older, latest.data]);
 
-  const { visible, reactionsOf, byChannelId } = useMemo(() => {
+  const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages]);
+
+  const { visible, reactionsOf, agentReactionOf, byChannelId } = useMemo(() => {
     const byChannel = new Map<string, MessageView>();
     for (const m of messages) if (m.channelMessageId) byChannel.set(m.channelMessageId, m);
-    // Reactions decorate the message they react to; the latest reaction per sender wins.
-    const reactions = new Map<string, string[]>();
+    // Reactions decorate the message they react to: the latest one from each side wins (the
+    // customer's, and the agents'). A reaction names its target by Meta's id or by ours.
+    const customer = new Map<string, string>();
+    const agent = new Map<string, string>();
     const orphanReactions: MessageView[] = [];
     for (const m of messages) {
       if (m.type !== 'reaction' || !m.reaction) continue;
-      const target = byChannel.get(m.reaction.messageId);
+      const target = byChannel.get(m.reaction.messageId) ?? byId.get(m.reaction.messageId);
       if (!target) {
-        if (m.reaction.emoji) orphanReactions.push(m);
+        if (m.reaction.emoji && m.direction === 'inbound') orphanReactions.push(m);
         continue;
       }
-      if (m.reaction.action === 'unreact' || !m.reaction.emoji) reactions.delete(target.id);
-      else reactions.set(target.id, [m.reaction.emoji]);
+      const side = m.direction === 'outbound' ? agent : customer;
+      if (m.reaction.action === 'unreact' || !m.reaction.emoji) side.delete(target.id);
+      else side.set(target.id, m.reaction.emoji);
+    }
+    const reactions = new Map<string, string[]>();
+    for (const id of new Set([...customer.keys(), ...agent.keys()])) {
+      reactions.set(
+        id,
+        [customer.get(id), agent.get(id)].filter((e): e is string => Boolean(e)),
+      );
     }
     return {
       visible: messages.filter((m) => m.type !== 'reaction' || orphanReactions.includes(m)),
       reactionsOf: reactions,
+      agentReactionOf: agent,
       byChannelId: byChannel,
     };
-  }, [messages]);
-
-  const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages]);
+  }, [messages, byId]);
 
   // Follow new messages when the reader is at the bottom; leave them be when they scrolled up.
   useLayoutEffect(() => {
@@ -236,8 +306,21 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
     if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
   }, [visible.length, conversationId]);
 
+  // Attachments change height as they load (a placeholder becomes a photo): stay at the bottom.
+  const ready = Boolean(c);
+  useEffect(() => {
+    const el = scroller.current;
+    const content = log.current;
+    if (!el || !content || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (stickToBottom.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(content);
+    return () => observer.disconnect();
+  }, [ready, conversationId]);
+
   const send = useMutation({
-    mutationFn: async (vars: { body: SendMessageRequest; key: string }) =>
+    mutationFn: async (vars: SendVars) =>
       api.call('messages.send', {
         body: vars.body,
         headers: { 'Idempotency-Key': vars.key },
@@ -249,13 +332,12 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
         conversationId,
         channel: c?.channel ?? 'whatsapp',
         direction: 'outbound',
-        type: vars.body.template ? 'template' : 'text',
-        text: vars.body.text ?? (vars.body.template ? templatePreview.current : undefined),
-        template: vars.body.template,
+        type: 'text',
         status: 'pending',
         timestamp: new Date().toISOString(),
         replyTo: vars.body.replyTo,
         optimistic: true,
+        ...vars.draft,
       };
       queryClient.setQueryData<MessagePage>(['messages', conversationId], (page) =>
         page ? { ...page, items: [optimistic, ...page.items] } : page,
@@ -272,35 +354,112 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
       void queryClient.invalidateQueries({ queryKey: ['conversations'] });
     },
   });
-  const templatePreview = useRef<string>('');
 
-  async function sendText(text: string): Promise<boolean> {
+  /** Sends, and says whether it went; the error shows in the composer (or the open dialog). */
+  async function sendBody(
+    body: Omit<SendMessageRequest, 'conversationId'>,
+    draft: Partial<MessageView>,
+    opts: { quoting?: boolean } = {},
+  ): Promise<boolean> {
+    const quoting = opts.quoting !== false && replyTo !== null;
     try {
       await send.mutateAsync({
         key: newKey(),
-        body: { conversationId, text, ...(replyTo ? { replyTo: replyTo.id } : {}) },
+        body: { conversationId, ...body, ...(quoting ? { replyTo: replyTo.id } : {}) },
+        draft,
       });
-      setReplyTo(null);
+      if (quoting) setReplyTo(null);
       return true;
     } catch {
       return false;
     }
   }
 
-  async function sendTemplate(choice: TemplateChoice) {
-    templatePreview.current = choice.preview;
-    try {
-      await send.mutateAsync({
-        key: newKey(),
-        body: {
-          conversationId,
-          template: { name: choice.name, language: choice.language, parameters: choice.parameters },
+  const sendText = (text: string) => sendBody({ text }, { text });
+
+  const sendMedia = ({ upload, caption, filename }: MediaSend) =>
+    sendBody(
+      { media: { type: upload.type, id: upload.id, caption, filename } },
+      {
+        type: upload.type,
+        media: {
+          id: upload.id,
+          url: upload.url,
+          mimeType: upload.mimeType,
+          size: upload.size,
+          filename: filename ?? upload.filename,
+          caption,
+          status: 'ready',
         },
-      });
-      setTemplatesOpen(false);
-    } catch {
-      // The error shows in the composer area.
+      },
+    );
+
+  async function sendInteractive(interactive: OutboundInteractive) {
+    if (
+      await sendBody({ interactive }, { type: 'interactive', outboundInteractive: interactive })
+    ) {
+      setBuilder(null);
     }
+  }
+
+  function react(target: MessageView, emoji: string) {
+    void sendBody(
+      { reaction: { messageId: target.id, emoji } },
+      {
+        type: 'reaction',
+        reaction: {
+          messageId: target.channelMessageId ?? target.id,
+          emoji: emoji || undefined,
+          action: emoji ? 'react' : 'unreact',
+        },
+      },
+      { quoting: false },
+    );
+  }
+
+  async function sendTemplate(choice: TemplateChoice) {
+    const header = choice.preview.header;
+    const sent = await sendBody(
+      {
+        template: {
+          name: choice.name,
+          language: choice.language,
+          parameters: choice.parameters,
+          header: choice.header,
+          buttons: choice.buttons,
+        },
+      },
+      {
+        type: 'template',
+        text: choice.preview.body,
+        template: {
+          name: choice.name,
+          language: choice.language,
+          parameters: choice.parameters,
+          header: header
+            ? { type: header.type, text: header.type === 'text' ? header.text : undefined }
+            : undefined,
+          buttons: choice.buttons?.map((b) => ({
+            index: b.index,
+            subType: b.subType,
+            value: b.subType === 'url' ? b.text : b.payload,
+          })),
+        },
+        media:
+          header && header.type !== 'text' && header.media
+            ? {
+                id: header.media.id,
+                url: header.media.url,
+                mimeType: header.media.mimeType,
+                size: header.media.size,
+                filename: header.media.filename,
+                status: 'ready',
+              }
+            : undefined,
+      },
+      { quoting: false },
+    );
+    if (sent) setTemplatesOpen(false);
   }
 
   async function loadOlder() {
@@ -330,11 +489,40 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
     );
   }
   const replyState = replyWindow(c.lastInboundAt);
+  const canReply = replyState.open && atLeast('agent');
   const moreCursor = older ? older.nextCursor : latest.data?.nextCursor;
+  const choices = c.channel === 'instagram' ? instagramReactions : reactionChoices;
+  const dialogOpen = templatesOpen || builder !== null;
   let lastDay = '';
 
+  // Files dropped anywhere on the thread go to the composer.
+  const hasFiles = (e: DragEvent) => [...e.dataTransfer.types].includes('Files');
+  const dropProps = canReply
+    ? {
+        onDragEnter: (e: DragEvent<HTMLDivElement>) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          setDragging(true);
+        },
+        onDragOver: (e: DragEvent<HTMLDivElement>) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+        },
+        onDragLeave: (e: DragEvent<HTMLDivElement>) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+        },
+        onDrop: (e: DragEvent<HTMLDivElement>) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          setDragging(false);
+          composer.current?.attach([...e.dataTransfer.files]);
+        },
+      }
+    : {};
+
   return (
-    <div className="flex h-full min-h-0 flex-col">
+    <div className="relative flex h-full min-h-0 flex-col" {...dropProps}>
       <ThreadHeader c={c} onBack={onBack} />
       <div
         ref={scroller}
@@ -356,6 +544,7 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
           <ErrorState error={latest.error} onRetry={() => void latest.refetch()} what="Messages" />
         ) : null}
         <div
+          ref={log}
           role="log"
           aria-live="polite"
           aria-label={`Messages with ${displayName(c.customer)}`}
@@ -369,6 +558,8 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
             const quoted = quotedId
               ? (byChannelId.get(quotedId) ?? byId.get(quotedId) ?? null)
               : null;
+            const reactable =
+              canReply && m.direction === 'inbound' && !m.deletedAt && Boolean(m.channelMessageId);
             return (
               <Fragment key={m.id}>
                 {separator ? <SystemLine>{day}</SystemLine> : null}
@@ -380,11 +571,10 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
                       m={m}
                       quoted={quoted}
                       reactions={reactionsOf.get(m.id)}
-                      onReply={
-                        c.channel === 'whatsapp' && replyState.open && atLeast('agent')
-                          ? setReplyTo
-                          : undefined
-                      }
+                      onReply={canReply && !m.deletedAt ? setReplyTo : undefined}
+                      reactionOptions={reactable ? choices : undefined}
+                      myReaction={agentReactionOf.get(m.id)}
+                      onReact={react}
                     />
                     <FailureNote m={m} />
                   </div>
@@ -394,12 +584,13 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
           })}
         </div>
         {!latest.isLoading && visible.length === 0 && latest.data ? (
-          <p className="p-6 text-center text-sm text-slate-500">
+          <p className="p-6 text-center text-sm text-slate-600">
             No messages in this conversation yet.
           </p>
         ) : null}
       </div>
       <Composer
+        ref={composer}
         channel={c.channel}
         windowOpen={replyState.open}
         disabled={!atLeast('agent')}
@@ -407,18 +598,45 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
         replyTo={replyTo}
         onCancelReply={() => setReplyTo(null)}
         onSend={sendText}
+        onSendMedia={sendMedia}
         onTemplate={() => setTemplatesOpen(true)}
-        error={templatesOpen ? null : send.error}
+        onInteractive={setBuilder}
+        onTyping={onTyping}
+        error={dialogOpen ? null : send.error}
       />
-      {c.channel === 'whatsapp' ? (
-        <TemplatePicker
-          channelId={c.channelId}
-          open={templatesOpen}
-          onClose={() => setTemplatesOpen(false)}
-          onSend={(choice) => void sendTemplate(choice)}
-          sending={send.isPending}
-          error={send.error}
-        />
+      {dragging ? (
+        <div
+          aria-hidden="true"
+          className="pointer-events-none absolute inset-0 z-30 flex items-center justify-center border-2 border-dashed border-brand bg-white/85 text-base font-medium text-brand-strong"
+        >
+          <span className="flex items-center gap-2">
+            <PaperclipIcon /> Drop the file to attach it
+          </span>
+        </div>
+      ) : null}
+      {templatesOpen && c.channel === 'whatsapp' ? (
+        <Suspense fallback={null}>
+          <TemplatePicker
+            channelId={c.channelId}
+            open
+            onClose={() => setTemplatesOpen(false)}
+            onSend={(choice) => void sendTemplate(choice)}
+            sending={send.isPending}
+            error={send.error}
+          />
+        </Suspense>
+      ) : null}
+      {builder ? (
+        <Suspense fallback={null}>
+          <InteractiveBuilder
+            channel={c.channel}
+            initialKind={builder}
+            onClose={() => setBuilder(null)}
+            onSend={(interactive) => void sendInteractive(interactive)}
+            sending={send.isPending}
+            error={send.error}
+          />
+        </Suspense>
       ) : null}
     </div>
   );

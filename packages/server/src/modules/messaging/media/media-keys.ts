@@ -1,3 +1,4 @@
+import type { NormalizedMedia } from '@switchboard/contracts';
 import { tenantAssetPrefix } from '../../../engine/ports/asset-urls';
 
 // Where attachments live in the blob store, and how long their signed URLs last. One layout for
@@ -61,7 +62,7 @@ export const mediaKeyPattern = /^tenants\/[A-Za-z0-9_-]{1,64}\/media\//;
  * fetch, outbound from the upload); `sourceUrl` is where Meta's copy was (Instagram's CDN URL),
  * never returned. The message view (`media-view.ts`) strips both and adds a signed `url`.
  */
-export type StoredMedia = import('@switchboard/contracts').NormalizedMedia & {
+export type StoredMedia = NormalizedMedia & {
   key?: string;
   sourceUrl?: string;
 };

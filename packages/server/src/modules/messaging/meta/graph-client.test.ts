@@ -21,6 +21,7 @@ type Seen = {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   body: any;
+  raw: Buffer;
 };
 
 let server: Server;
@@ -35,13 +36,16 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
-      const text = Buffer.concat(chunks).toString('utf8');
+      const raw = Buffer.concat(chunks);
+      const text = raw.toString('utf8');
+      const json = /json/.test(req.headers['content-type'] ?? '');
       seen.push({
         method: req.method ?? '',
         path: url.pathname,
         query: url.searchParams,
         headers: req.headers,
-        body: text ? JSON.parse(text) : undefined,
+        body: text && json ? JSON.parse(text) : undefined,
+        raw,
       });
       const next = queue.shift() ?? {
         status: 500,
@@ -171,6 +175,221 @@ describe('WhatsApp Cloud API: POST /{version}/{phone-number-id}/messages', () =>
     });
   });
 
+  it('sends media by Meta media id: captions where the kind takes one, none for stickers', async () => {
+    queue.push(waOk(), waOk(), waOk());
+    await send({ kind: 'media', mediaType: 'image', id: '1037543291543636', caption: 'Foto' });
+    await send({ kind: 'media', mediaType: 'sticker', id: '1037543291543637', caption: 'no' });
+    await send({
+      kind: 'media',
+      mediaType: 'document',
+      id: '1037543291543638',
+      caption: 'Nota',
+      filename: 'nota.pdf',
+    });
+    expect(seen.map((r) => r.body.type)).toEqual(['image', 'sticker', 'document']);
+    expect(seen[0]?.body.image).toEqual({ id: '1037543291543636', caption: 'Foto' });
+    expect(seen[1]?.body.sticker).toEqual({ id: '1037543291543637' });
+    expect(seen[2]?.body.document).toEqual({
+      id: '1037543291543638',
+      caption: 'Nota',
+      filename: 'nota.pdf',
+    });
+  });
+
+  it('sends reply buttons and lists in Meta’s interactive shape', async () => {
+    queue.push(waOk(), waOk());
+    await send({
+      kind: 'interactive',
+      interactive: {
+        type: 'buttons',
+        header: 'Pedido #1042',
+        body: 'Confirma a entrega amanhã?',
+        footer: 'Loja Sandbox',
+        buttons: [
+          { id: 'yes', title: 'Sim' },
+          { id: 'no', title: 'Não' },
+        ],
+      },
+    });
+    await send({
+      kind: 'interactive',
+      interactive: {
+        type: 'list',
+        body: 'Escolha um horário',
+        button: 'Horários',
+        sections: [
+          {
+            title: 'Manhã',
+            rows: [{ id: 'am-9', title: '9h', description: 'Das 9h às 10h' }],
+          },
+          { title: 'Tarde', rows: [{ id: 'pm-2', title: '14h' }] },
+        ],
+      },
+    });
+    expect(seen[0]?.body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '16505551234',
+      type: 'interactive',
+      interactive: {
+        type: 'button',
+        header: { type: 'text', text: 'Pedido #1042' },
+        body: { text: 'Confirma a entrega amanhã?' },
+        footer: { text: 'Loja Sandbox' },
+        action: {
+          buttons: [
+            { type: 'reply', reply: { id: 'yes', title: 'Sim' } },
+            { type: 'reply', reply: { id: 'no', title: 'Não' } },
+          ],
+        },
+      },
+    });
+    expect(seen[1]?.body.interactive).toEqual({
+      type: 'list',
+      body: { text: 'Escolha um horário' },
+      action: {
+        button: 'Horários',
+        sections: [
+          {
+            title: 'Manhã',
+            rows: [{ id: 'am-9', title: '9h', description: 'Das 9h às 10h' }],
+          },
+          { title: 'Tarde', rows: [{ id: 'pm-2', title: '14h' }] },
+        ],
+      },
+    });
+  });
+
+  it('reacts to a message by its wamid (an empty emoji removes it), never as a quote', async () => {
+    queue.push(waOk(), waOk());
+    await send({ kind: 'reaction', messageId: 'wamid.THEIRS', emoji: '👍' }, 'wamid.IGNORED');
+    await send({ kind: 'reaction', messageId: 'wamid.THEIRS', emoji: '' });
+    expect(seen[0]?.body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '16505551234',
+      type: 'reaction',
+      reaction: { message_id: 'wamid.THEIRS', emoji: '👍' },
+    });
+    expect(seen[1]?.body.reaction).toEqual({ message_id: 'wamid.THEIRS', emoji: '' });
+  });
+
+  it('fills a template’s header, body and dynamic buttons as components', async () => {
+    queue.push(waOk(), waOk());
+    await send({
+      kind: 'template',
+      name: 'order_shipped',
+      language: 'en_US',
+      parameters: ['Ana', '#1042'],
+      header: { type: 'image', id: '1037543291543636' },
+      buttons: [
+        { subType: 'quick_reply', index: 1, payload: 'talk-1042' },
+        { subType: 'url', index: 0, text: '1042' },
+      ],
+    });
+    await send({
+      kind: 'template',
+      name: 'receipt',
+      language: 'en_US',
+      parameters: { order: '#9' },
+      header: { type: 'text', text: '#9', parameterName: 'order' },
+    });
+    expect(seen[0]?.body.template).toEqual({
+      name: 'order_shipped',
+      language: { code: 'en_US', policy: 'deterministic' },
+      components: [
+        { type: 'header', parameters: [{ type: 'image', image: { id: '1037543291543636' } }] },
+        {
+          type: 'body',
+          parameters: [
+            { type: 'text', text: 'Ana' },
+            { type: 'text', text: '#1042' },
+          ],
+        },
+        {
+          type: 'button',
+          sub_type: 'url',
+          index: '0',
+          parameters: [{ type: 'text', text: '1042' }],
+        },
+        {
+          type: 'button',
+          sub_type: 'quick_reply',
+          index: '1',
+          parameters: [{ type: 'payload', payload: 'talk-1042' }],
+        },
+      ],
+    });
+    expect(seen[1]?.body.template.components[0]).toEqual({
+      type: 'header',
+      parameters: [{ type: 'text', parameter_name: 'order', text: '#9' }],
+    });
+    queue.push(waOk());
+    await send({
+      kind: 'template',
+      name: 'invoice',
+      language: 'en_US',
+      header: { type: 'document', link: 'https://cdn.example.com/f.pdf', filename: 'f.pdf' },
+    });
+    expect(seen[2]?.body.template.components).toEqual([
+      {
+        type: 'header',
+        parameters: [
+          {
+            type: 'document',
+            document: { link: 'https://cdn.example.com/f.pdf', filename: 'f.pdf' },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('sends the read receipt and the typing indicator with exactly Meta’s fields', async () => {
+    queue.push({ status: 200, body: { success: true } }, { status: 200, body: { success: true } });
+    const c = client();
+    await c.markWhatsAppRead(token, { phoneNumberId: '106540352242922', messageId: 'wamid.IN' });
+    await c.markWhatsAppRead(token, {
+      phoneNumberId: '106540352242922',
+      messageId: 'wamid.IN',
+      typing: true,
+    });
+    expect(seen[0]?.path).toBe('/v26.0/106540352242922/messages');
+    expect(seen[0]?.raw.toString()).toBe(
+      '{"messaging_product":"whatsapp","status":"read","message_id":"wamid.IN"}',
+    );
+    expect(seen[1]?.body).toEqual({
+      messaging_product: 'whatsapp',
+      status: 'read',
+      message_id: 'wamid.IN',
+      typing_indicator: { type: 'text' },
+    });
+  });
+
+  it('uploads media as multipart (messaging_product, type, file) and reads the id', async () => {
+    queue.push({ status: 200, body: { id: '1037543291543636' } });
+    const bytes = Buffer.from('%PDF-1.4 sandbox');
+    const out = await client().uploadWhatsAppMedia(token, {
+      phoneNumberId: '106540352242922',
+      bytes,
+      mimeType: 'application/pdf',
+      filename: 'nota.pdf',
+    });
+    expect(out).toEqual({ id: '1037543291543636' });
+    const [req] = seen;
+    expect(req?.path).toBe('/v26.0/106540352242922/media');
+    expect(req?.headers.authorization).toBe(`Bearer ${token}`);
+    expect(req?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    const form = await new Response(new Uint8Array(req!.raw), {
+      headers: { 'content-type': req!.headers['content-type']! },
+    }).formData();
+    expect(form.get('messaging_product')).toBe('whatsapp');
+    expect(form.get('type')).toBe('application/pdf');
+    const file = form.get('file') as File;
+    expect(file.name).toBe('nota.pdf');
+    expect(file.type).toBe('application/pdf');
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(bytes);
+  });
+
   it('sends templates with positional and named body parameters', async () => {
     queue.push({
       status: 200,
@@ -250,6 +469,85 @@ describe('Instagram: POST /{version}/{ig-id}/messages', () => {
       recipient: { id: '7362514098123456' },
       message: { attachment: { type: 'file', payload: { url: 'https://cdn.example.com/a.pdf' } } },
     });
+  });
+});
+
+describe('Instagram: quick replies, replies and sender actions', () => {
+  const igOk = { status: 200, body: { recipient_id: '7362514098123456', message_id: 'aWdfZAG1' } };
+  it('sends buttons as quick replies, and replies to a message with reply_to', async () => {
+    queue.push(igOk, igOk);
+    const ig = client();
+    await ig.sendInstagram(token, {
+      accountId: '17841455566677788',
+      recipientId: '7362514098123456',
+      content: {
+        kind: 'interactive',
+        interactive: {
+          type: 'buttons',
+          body: 'Qual tamanho?',
+          buttons: [
+            { id: 'size-41', title: '41' },
+            { id: 'size-42', title: '42' },
+          ],
+        },
+      },
+    });
+    await ig.sendInstagram(token, {
+      accountId: '17841455566677788',
+      recipientId: '7362514098123456',
+      content: { kind: 'text', text: 'Temos sim!' },
+      replyToChannelMessageId: 'aWdfZAG1MID',
+    });
+    expect(seen[0]?.body).toEqual({
+      recipient: { id: '7362514098123456' },
+      message: {
+        text: 'Qual tamanho?',
+        quick_replies: [
+          { content_type: 'text', title: '41', payload: 'size-41' },
+          { content_type: 'text', title: '42', payload: 'size-42' },
+        ],
+      },
+    });
+    expect(seen[1]?.body).toEqual({
+      recipient: { id: '7362514098123456' },
+      reply_to: { mid: 'aWdfZAG1MID' },
+      message: { text: 'Temos sim!' },
+    });
+  });
+
+  it('marks seen, types, reacts and unreacts as sender actions', async () => {
+    for (let i = 0; i < 4; i++) queue.push({ status: 200, body: { recipient_id: '736' } });
+    const ig = client();
+    const base = { accountId: '17841455566677788', recipientId: '736' };
+    await ig.sendInstagramAction(token, { ...base, action: 'mark_seen' });
+    await ig.sendInstagramAction(token, { ...base, action: 'typing_on' });
+    await ig.sendInstagramAction(token, { ...base, action: 'react', messageId: 'mid.1' });
+    await ig.sendInstagramAction(token, { ...base, action: 'unreact', messageId: 'mid.1' });
+    expect(seen[0]?.path).toBe('/ig-host/v26.0/17841455566677788/messages');
+    expect(seen.map((r) => r.body)).toEqual([
+      { recipient: { id: '736' }, sender_action: 'mark_seen' },
+      { recipient: { id: '736' }, sender_action: 'typing_on' },
+      {
+        recipient: { id: '736' },
+        sender_action: 'react',
+        payload: { message_id: 'mid.1', reaction: 'love' },
+      },
+      { recipient: { id: '736' }, sender_action: 'unreact', payload: { message_id: 'mid.1' } },
+    ]);
+  });
+
+  it('tries a receipt once when asked to, even on a retryable error', async () => {
+    queue.push(metaError(500, { message: 'boom', code: 2, is_transient: true }));
+    const err = await failure(
+      client().sendInstagramAction(token, {
+        accountId: '1',
+        recipientId: '2',
+        action: 'mark_seen',
+        maxAttempts: 1,
+      }),
+    );
+    expect(err).toBeInstanceOf(GraphApiError);
+    expect(seen).toHaveLength(1);
   });
 });
 
@@ -553,6 +851,37 @@ describe('errors, retries and timeouts', () => {
       if (code === 'rate_limited') expect(appError.details?.retryAfterSeconds).toBeGreaterThan(0);
     },
   );
+
+  it('maps Meta refusing a file (131053, or a parameter error on an upload) to media_type_not_accepted', async () => {
+    queue.push(waErr(131053, '(#131053) Media upload error', 'Unsupported file type'));
+    const rejected = graphFailureToAppError(await failure(send()), { channel: 'whatsapp' });
+    expect(rejected.code).toBe('media_type_not_accepted');
+    expect(rejected.status).toBe(415);
+    queue.push(
+      metaError(400, {
+        message:
+          "(#100) Param file must be a file with one of the following types: image/jpeg. Received file of type 'image/gif'.",
+        type: 'OAuthException',
+        code: 100,
+      }),
+    );
+    const upload = await failure(
+      client().uploadWhatsAppMedia(token, {
+        phoneNumberId: '1',
+        bytes: Buffer.from('GIF89a'),
+        mimeType: 'image/gif',
+        filename: 'a.gif',
+      }),
+    );
+    const mapped = graphFailureToAppError(upload, {
+      channel: 'whatsapp',
+      operation: 'media_upload',
+    });
+    expect(mapped.code).toBe('media_type_not_accepted');
+    expect(mapped.message).toContain("Received file of type 'image/gif'");
+    // The same code on a send is a parameter of the message.
+    expect(graphFailureToAppError(upload, { channel: 'whatsapp' }).code).toBe('invalid_parameter');
+  });
 
   it('retries a rate limit with jittered exponential backoff, then succeeds', async () => {
     queue.push(waErr(130429, '(#130429) Rate limit hit', 'too many messages'));

@@ -1,3 +1,4 @@
+import type { MediaKind, OutboundInteractive } from '@switchboard/contracts';
 import { z } from 'zod';
 import {
   GraphApiError,
@@ -6,7 +7,10 @@ import {
   type GraphErrorBody,
 } from './graph-errors';
 
-// The one place that talks to Meta's Graph API: WhatsApp Cloud API sends, Instagram sends, and the
+// The one place that talks to Meta's Graph API: WhatsApp Cloud API sends (text, media by link or
+// by an upload's id, templates with header and button parameters, interactive messages,
+// reactions), media uploads, read receipts and typing indicators; Instagram sends (text,
+// attachments, quick replies, replies) and sender actions (seen, typing, reactions); and the
 // few reads the product needs (phone number, a WABA's phone numbers, Instagram account, the account
 // behind a token, message templates). Base URL and
 // version are configuration; the token travels in the Authorization header (never the query
@@ -34,6 +38,8 @@ export type GraphConfig = {
   backoffMaxMs?: number;
   /** A Retry-After longer than this is not waited out inside a request: the caller gets it instead. */
   maxRetryAfterMs?: number;
+  /** Per attempt of a media upload to Meta (a 100 MB document takes a while). */
+  uploadTimeoutMs?: number;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -51,18 +57,53 @@ export function graphConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GraphC
 
 // ---------------------------------------------------------------- outbound content
 
-export type MediaType = 'image' | 'document' | 'video' | 'audio';
+export type MediaType = MediaKind;
+
+/** A template's header parameter: its text, or its media by Meta media id or by link. */
+export type TemplateHeaderContent =
+  | {
+      type: 'text';
+      text: string;
+      /** Named-parameter templates name the header's one variable. */
+      parameterName?: string;
+    }
+  | {
+      type: 'image' | 'video' | 'document';
+      /** Meta's media id (an upload to the sending number), or a link Meta downloads. */
+      id?: string;
+      link?: string;
+      filename?: string;
+    };
+
+/** A dynamic button's parameter, by the button's index in the template. */
+export type TemplateButtonContent =
+  | { subType: 'quick_reply'; index: number; payload: string }
+  | { subType: 'url'; index: number; text: string };
 
 export type OutboundContent =
   | { kind: 'text'; text: string }
-  | { kind: 'media'; mediaType: MediaType; url: string; caption?: string; filename?: string }
+  | {
+      kind: 'media';
+      mediaType: MediaType;
+      /** A link Meta downloads (WhatsApp), or the attachment URL (Instagram). */
+      url?: string;
+      /** Meta's media id of an upload to the sending number (WhatsApp). */
+      id?: string;
+      caption?: string;
+      filename?: string;
+    }
   | {
       kind: 'template';
       name: string;
       language: string;
       /** Body parameters: positional (`{{1}}`) as an array, named (`{{first_name}}`) as a record. */
       parameters?: string[] | Record<string, string>;
-    };
+      header?: TemplateHeaderContent;
+      buttons?: TemplateButtonContent[];
+    }
+  | { kind: 'interactive'; interactive: OutboundInteractive }
+  /** `messageId` is Meta's id of the message reacted to; an empty emoji removes the reaction. */
+  | { kind: 'reaction'; messageId: string; emoji: string };
 
 export type WhatsAppSend = {
   phoneNumberId: string;
@@ -77,8 +118,101 @@ export type InstagramSend = {
   accountId: string;
   /** The customer's Instagram-scoped id (IGSID). */
   recipientId: string;
-  content: Exclude<OutboundContent, { kind: 'template' }>;
+  content: Exclude<OutboundContent, { kind: 'template' } | { kind: 'reaction' }>;
+  /** Reply to this mid. */
+  replyToChannelMessageId?: string;
 };
+
+function mediaObject(
+  mediaType: MediaType | 'image' | 'video' | 'document',
+  ref: { id?: string; link?: string },
+  extra: { caption?: string; filename?: string } = {},
+): Record<string, unknown> {
+  const media: Record<string, unknown> = ref.id ? { id: ref.id } : { link: ref.link };
+  // Audio and stickers take no caption; only documents take a filename.
+  if (extra.caption && mediaType !== 'audio' && mediaType !== 'sticker') {
+    media.caption = extra.caption;
+  }
+  if (extra.filename && mediaType === 'document') media.filename = extra.filename;
+  return media;
+}
+
+/** WhatsApp's `interactive` object: reply buttons (`button`) or a `list`, with Meta's field names. */
+export function whatsappInteractive(interactive: OutboundInteractive): Record<string, unknown> {
+  const frame: Record<string, unknown> = {
+    type: interactive.type === 'buttons' ? 'button' : 'list',
+    ...(interactive.header ? { header: { type: 'text', text: interactive.header } } : {}),
+    body: { text: interactive.body },
+    ...(interactive.footer ? { footer: { text: interactive.footer } } : {}),
+  };
+  frame.action =
+    interactive.type === 'buttons'
+      ? {
+          buttons: interactive.buttons.map((b) => ({
+            type: 'reply',
+            reply: { id: b.id, title: b.title },
+          })),
+        }
+      : {
+          button: interactive.button,
+          sections: interactive.sections.map((section) => ({
+            ...(section.title ? { title: section.title } : {}),
+            rows: section.rows.map((row) => ({
+              id: row.id,
+              title: row.title,
+              ...(row.description ? { description: row.description } : {}),
+            })),
+          })),
+        };
+  return frame;
+}
+
+/** A template's `components`: header, body and button parameters, in Meta's order. */
+export function templateComponents(
+  content: Extract<OutboundContent, { kind: 'template' }>,
+): Record<string, unknown>[] {
+  const components: Record<string, unknown>[] = [];
+  const header = content.header;
+  if (header) {
+    const parameter =
+      header.type === 'text'
+        ? {
+            type: 'text',
+            ...(header.parameterName ? { parameter_name: header.parameterName } : {}),
+            text: header.text,
+          }
+        : {
+            type: header.type,
+            [header.type]: mediaObject(header.type, header, { filename: header.filename }),
+          };
+    components.push({ type: 'header', parameters: [parameter] });
+  }
+  const params = content.parameters;
+  const parameters = Array.isArray(params)
+    ? params.map((text) => ({ type: 'text', text }))
+    : params
+      ? Object.entries(params).map(([name, text]) => ({
+          type: 'text',
+          parameter_name: name,
+          text,
+        }))
+      : [];
+  if (parameters.length > 0) components.push({ type: 'body', parameters });
+  for (const button of [...(content.buttons ?? [])].sort((a, b) => a.index - b.index)) {
+    components.push({
+      type: 'button',
+      sub_type: button.subType,
+      // Meta's examples give the index as a string.
+      index: String(button.index),
+      parameters: [
+        button.subType === 'quick_reply'
+          ? { type: 'payload', payload: button.payload }
+          : { type: 'text', text: button.text },
+      ],
+    });
+  }
+  return components;
+}
 
 /** The Cloud API `POST /{phone-number-id}/messages` body. */
 export function whatsappMessageBody(send: WhatsAppSend): Record<string, unknown> {
@@ -87,48 +221,50 @@ export function whatsappMessageBody(send: WhatsAppSend): Record<string, unknown>
     recipient_type: 'individual',
     to: send.to,
   };
-  if (send.replyToChannelMessageId) body.context = { message_id: send.replyToChannelMessageId };
   const content = send.content;
+  if (send.replyToChannelMessageId && content.kind !== 'reaction') {
+    body.context = { message_id: send.replyToChannelMessageId };
+  }
   switch (content.kind) {
     case 'text':
       body.type = 'text';
       body.text = { preview_url: /https?:\/\//i.test(content.text), body: content.text };
       break;
-    case 'media': {
-      const media: Record<string, unknown> = { link: content.url };
-      // Audio takes no caption; only documents take a filename.
-      if (content.caption && content.mediaType !== 'audio') media.caption = content.caption;
-      if (content.filename && content.mediaType === 'document') media.filename = content.filename;
+    case 'media':
       body.type = content.mediaType;
-      body[content.mediaType] = media;
+      body[content.mediaType] = mediaObject(
+        content.mediaType,
+        { id: content.id, link: content.url },
+        content,
+      );
       break;
-    }
     case 'template': {
       const template: Record<string, unknown> = {
         name: content.name,
         language: { code: content.language, policy: 'deterministic' },
       };
-      const params = content.parameters;
-      const parameters = Array.isArray(params)
-        ? params.map((text) => ({ type: 'text', text }))
-        : params
-          ? Object.entries(params).map(([name, text]) => ({
-              type: 'text',
-              parameter_name: name,
-              text,
-            }))
-          : [];
-      if (parameters.length > 0) template.components = [{ type: 'body', parameters }];
+      const components = templateComponents(content);
+      if (components.length > 0) template.components = components;
       body.type = 'template';
       body.template = template;
       break;
     }
+    case 'interactive':
+      body.type = 'interactive';
+      body.interactive = whatsappInteractive(content.interactive);
+      break;
+    case 'reaction':
+      body.type = 'reaction';
+      body.reaction = { message_id: content.messageId, emoji: content.emoji };
+      break;
   }
   return body;
 }
 
 const igAttachmentType: Record<MediaType, string> = {
   image: 'image',
+  // Instagram has no stickers; the service refuses them before a body is built.
+  sticker: 'image',
   video: 'video',
   audio: 'audio',
   document: 'file',
@@ -137,16 +273,72 @@ const igAttachmentType: Record<MediaType, string> = {
 /** The Instagram `POST /{ig-id}/messages` body. */
 export function instagramMessageBody(send: InstagramSend): Record<string, unknown> {
   const content = send.content;
-  const message =
-    content.kind === 'text'
-      ? { text: content.text }
-      : {
-          attachment: {
-            type: igAttachmentType[content.mediaType],
-            payload: { url: content.url },
-          },
-        };
-  return { recipient: { id: send.recipientId }, message };
+  let message: Record<string, unknown>;
+  switch (content.kind) {
+    case 'text':
+      message = { text: content.text };
+      break;
+    case 'media':
+      message = {
+        attachment: {
+          type: igAttachmentType[content.mediaType],
+          payload: { url: content.url },
+        },
+      };
+      break;
+    case 'interactive': {
+      const interactive = content.interactive;
+      if (interactive.type !== 'buttons') {
+        throw new Error('Instagram has no list messages; only buttons, as quick replies');
+      }
+      message = {
+        text: interactive.body,
+        quick_replies: interactive.buttons.map((b) => ({
+          content_type: 'text',
+          title: b.title,
+          payload: b.id,
+        })),
+      };
+      break;
+    }
+  }
+  return {
+    recipient: { id: send.recipientId },
+    ...(send.replyToChannelMessageId ? { reply_to: { mid: send.replyToChannelMessageId } } : {}),
+    message,
+  };
+}
+
+/** What Instagram shows besides messages: seen, typing, and reactions (always a heart). */
+export type InstagramAction =
+  | { action: 'mark_seen' | 'typing_on' | 'typing_off' }
+  | { action: 'react'; messageId: string }
+  | { action: 'unreact'; messageId: string };
+
+export function instagramActionBody(
+  recipientId: string,
+  action: InstagramAction,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    recipient: { id: recipientId },
+    sender_action: action.action,
+  };
+  if (action.action === 'react') body.payload = { message_id: action.messageId, reaction: 'love' };
+  if (action.action === 'unreact') body.payload = { message_id: action.messageId };
+  return body;
+}
+
+/**
+ * WhatsApp's read receipt for one inbound message; with `typing`, its typing indicator too (which
+ * Meta only shows together with a read receipt).
+ */
+export function whatsappReadBody(messageId: string, typing = false): Record<string, unknown> {
+  return {
+    messaging_product: 'whatsapp',
+    status: 'read',
+    message_id: messageId,
+    ...(typing ? { typing_indicator: { type: 'text' } } : {}),
+  };
 }
 
 // ---------------------------------------------------------------- responses
@@ -163,6 +355,15 @@ const igSendResponse = z.object({
   recipient_id: z.string().optional(),
   message_id: z.string().min(1),
 });
+
+/** Sender actions (seen, typing, reactions) answer with the recipient only. */
+const igActionResponse = z.object({ recipient_id: z.string().optional() }).passthrough();
+
+/** `POST /{phone-number-id}/media`: Meta's id of the upload (kept 30 days). */
+const mediaUploadResponse = z.object({ id: z.string().min(1) });
+
+/** Read receipts and typing indicators. */
+const successResponse = z.object({ success: z.literal(true) });
 
 const phoneNumberResponse = z.object({
   id: z.string(),
@@ -201,6 +402,34 @@ const instagramMeResponse = z.object({
 });
 export type InstagramMeInfo = z.infer<typeof instagramMeResponse>;
 
+/**
+ * `GET /{media-id}` (WhatsApp Cloud API): where to download an inbound attachment (a lookaside URL
+ * valid for 5 minutes, fetched with the same token), its type, SHA-256 (hex) and size. Meta has
+ * sent `file_size` both as a number and as a string.
+ */
+const whatsappMediaResponse = z.object({
+  messaging_product: z.string().optional(),
+  url: z.string().min(1),
+  mime_type: z.string().optional(),
+  sha256: z.string().optional(),
+  file_size: z.coerce.number().int().nonnegative().optional(),
+  id: z.string().optional(),
+});
+export type WhatsAppMediaInfo = z.infer<typeof whatsappMediaResponse>;
+
+/**
+ * `GET /{igsid}?fields=name,username,profile_pic` (Instagram User Profile API): a sender's profile,
+ * readable once they wrote to the account. Fields are null or absent when not set; `profile_pic`
+ * is a CDN URL that expires within days.
+ */
+const instagramProfileResponse = z.object({
+  id: z.string().optional(),
+  name: z.string().nullish(),
+  username: z.string().nullish(),
+  profile_pic: z.string().nullish(),
+});
+export type InstagramProfile = z.infer<typeof instagramProfileResponse>;
+
 const templateSchema = z.object({
   id: z.string().optional(),
   name: z.string(),
@@ -231,6 +460,14 @@ type RequestOptions = {
   token: string;
   query?: Record<string, string>;
   body?: unknown;
+  /** A multipart body (media uploads) instead of JSON. */
+  form?: FormData;
+  /** Per attempt, and the whole call's budget, when this call needs other than the defaults. */
+  timeoutMs?: number;
+  budgetMs?: number;
+  maxAttempts?: number;
+  /** Sending it twice does no harm (an upload makes a second media id): a timeout may be retried. */
+  repeatable?: boolean;
 };
 
 export class GraphClient {
@@ -240,6 +477,7 @@ export class GraphClient {
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
   private readonly maxRetryAfterMs: number;
+  private readonly uploadTimeoutMs: number;
   private readonly fetchImpl: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
@@ -251,6 +489,7 @@ export class GraphClient {
     this.backoffBaseMs = config.backoffBaseMs ?? 250;
     this.backoffMaxMs = config.backoffMaxMs ?? 2_000;
     this.maxRetryAfterMs = config.maxRetryAfterMs ?? 2_000;
+    this.uploadTimeoutMs = config.uploadTimeoutMs ?? 12_000;
     this.fetchImpl = config.fetch ?? fetch;
     this.sleep = config.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = config.random ?? Math.random;
@@ -289,6 +528,87 @@ export class GraphClient {
     });
     const parsed = parseOrThrow(igSendResponse, raw);
     return { channelMessageId: parsed.message_id, recipientId: parsed.recipient_id };
+  }
+
+  /**
+   * An Instagram sender action: `mark_seen`, `typing_on`/`typing_off`, or a reaction (`react`,
+   * `unreact`) to a message. Receipts and indicators are not worth a retry: `maxAttempts` 1 there.
+   */
+  async sendInstagramAction(
+    token: string,
+    send: {
+      accountId: string;
+      recipientId: string;
+      maxAttempts?: number;
+      timeoutMs?: number;
+    } & InstagramAction,
+  ): Promise<void> {
+    const { accountId, recipientId, maxAttempts, timeoutMs, ...action } = send;
+    const raw = await this.request({
+      base: this.config.instagramBaseUrl,
+      method: 'POST',
+      path: `${encodeURIComponent(accountId)}/messages`,
+      token,
+      body: instagramActionBody(recipientId, action as InstagramAction),
+      maxAttempts,
+      timeoutMs,
+    });
+    parseOrThrow(igActionResponse, raw);
+  }
+
+  /**
+   * Uploads a file to the number's media store (`POST /{phone-number-id}/media`, multipart:
+   * `messaging_product`, `type` = the MIME type, `file`). Meta keeps it 30 days; its id sends it.
+   */
+  async uploadWhatsAppMedia(
+    token: string,
+    upload: { phoneNumberId: string; bytes: Uint8Array; mimeType: string; filename: string },
+  ): Promise<{ id: string }> {
+    const form = new FormData();
+    form.append('messaging_product', 'whatsapp');
+    form.append('type', upload.mimeType);
+    form.append(
+      'file',
+      new Blob([upload.bytes as Uint8Array<ArrayBuffer>], { type: upload.mimeType }),
+      upload.filename,
+    );
+    const raw = await this.request({
+      base: this.config.baseUrl,
+      method: 'POST',
+      path: `${encodeURIComponent(upload.phoneNumberId)}/media`,
+      token,
+      form,
+      timeoutMs: this.uploadTimeoutMs,
+      budgetMs: this.uploadTimeoutMs,
+      repeatable: true,
+    });
+    return { id: parseOrThrow(mediaUploadResponse, raw).id };
+  }
+
+  /**
+   * WhatsApp's read receipt for an inbound message (`status: read`), and with `typing` its typing
+   * indicator. One attempt by default: a receipt a second late is worth less than the wait.
+   */
+  async markWhatsAppRead(
+    token: string,
+    send: {
+      phoneNumberId: string;
+      messageId: string;
+      typing?: boolean;
+      maxAttempts?: number;
+      timeoutMs?: number;
+    },
+  ): Promise<void> {
+    const raw = await this.request({
+      base: this.config.baseUrl,
+      method: 'POST',
+      path: `${encodeURIComponent(send.phoneNumberId)}/messages`,
+      token,
+      body: whatsappReadBody(send.messageId, send.typing),
+      maxAttempts: send.maxAttempts,
+      timeoutMs: send.timeoutMs,
+    });
+    parseOrThrow(successResponse, raw);
   }
 
   async getPhoneNumber(token: string, phoneNumberId: string): Promise<PhoneNumberInfo> {
@@ -353,6 +673,37 @@ export class GraphClient {
     return parseOrThrow(instagramMeResponse, raw);
   }
 
+  /**
+   * Where an inbound WhatsApp attachment can be downloaded (`GET /{media-id}`). `phoneNumberId`
+   * makes Meta check the media belongs to that number.
+   */
+  async getWhatsAppMedia(
+    token: string,
+    mediaId: string,
+    phoneNumberId?: string,
+  ): Promise<WhatsAppMediaInfo> {
+    const raw = await this.request({
+      base: this.config.baseUrl,
+      method: 'GET',
+      path: encodeURIComponent(mediaId),
+      token,
+      query: phoneNumberId ? { phone_number_id: phoneNumberId } : {},
+    });
+    return parseOrThrow(whatsappMediaResponse, raw);
+  }
+
+  /** An Instagram sender's profile (`GET /{igsid}`), with the account's token. */
+  async getInstagramProfile(token: string, igsid: string): Promise<InstagramProfile> {
+    const raw = await this.request({
+      base: this.config.instagramBaseUrl,
+      method: 'GET',
+      path: encodeURIComponent(igsid),
+      token,
+      query: { fields: 'name,username,profile_pic' },
+    });
+    return parseOrThrow(instagramProfileResponse, raw);
+  }
+
   /** Every template of a WABA (all statuses), following the `after` cursor for at most `maxPages` pages. */
   async listTemplates(token: string, wabaId: string, maxPages = 10): Promise<GraphTemplate[]> {
     const out: GraphTemplate[] = [];
@@ -379,9 +730,12 @@ export class GraphClient {
   }
 
   private async request(opts: RequestOptions): Promise<unknown> {
-    const deadline = Date.now() + this.budgetMs;
+    const deadline = Date.now() + (opts.budgetMs ?? this.budgetMs);
     for (let attempt = 1; ; attempt++) {
-      const timeoutMs = Math.max(1, Math.min(this.timeoutMs, deadline - Date.now()));
+      const timeoutMs = Math.max(
+        1,
+        Math.min(opts.timeoutMs ?? this.timeoutMs, deadline - Date.now()),
+      );
       try {
         return await this.attempt(opts, timeoutMs);
       } catch (err) {
@@ -395,10 +749,10 @@ export class GraphClient {
 
   /** How long to wait before the next attempt, or undefined when the error is final. */
   private retryDelay(err: unknown, opts: RequestOptions, attempt: number): number | undefined {
-    if (attempt >= this.maxAttempts) return undefined;
+    if (attempt >= Math.max(1, opts.maxAttempts ?? this.maxAttempts)) return undefined;
     if (err instanceof GraphTransportError) {
       // A timed-out POST may have reached Meta: sending it again could deliver it twice.
-      if (err.reason === 'timeout' && opts.method !== 'GET') return undefined;
+      if (err.reason === 'timeout' && opts.method !== 'GET' && !opts.repeatable) return undefined;
       return this.backoff(attempt);
     }
     if (!(err instanceof GraphApiError) || !isRetryableKind(err.kind)) return undefined;
@@ -425,9 +779,10 @@ export class GraphClient {
         headers: {
           authorization: `Bearer ${opts.token}`,
           accept: 'application/json',
-          ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          // A multipart body sets its own content type, with its boundary.
+          ...(opts.body !== undefined && !opts.form ? { 'content-type': 'application/json' } : {}),
         },
-        body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+        body: opts.form ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {

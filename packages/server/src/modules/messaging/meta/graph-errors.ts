@@ -25,6 +25,7 @@ export type GraphErrorKind =
   | 'rate_limited'
   | 'invalid_parameter'
   | 'template_not_found'
+  | 'media_rejected'
   | 'token_invalid'
   | 'permission_denied'
   | 'not_found'
@@ -35,11 +36,12 @@ export type GraphErrorKind =
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80007, 130429, 131056]);
 /** Meta documents these as temporary ("try again later"). */
 const TRANSIENT_CODES = new Set([1, 2, 131000, 131016]);
-/** WhatsApp parameter and template-shape errors. */
+/** WhatsApp parameter and template-shape errors (131052: Meta could not download a media link). */
 const INVALID_PARAMETER_CODES = new Set([
-  100, 131008, 131009, 131021, 131051, 131052, 131053, 132000, 132005, 132007, 132012, 132015,
-  132016,
+  100, 131008, 131009, 131021, 131051, 131052, 132000, 132005, 132007, 132012, 132015, 132016,
 ]);
+/** 131053 "Media upload error": a file Meta will not take (its type, or its size for the kind). */
+const MEDIA_REJECTED_CODES = new Set([131053]);
 /** Instagram's "This message is sent outside of allowed window." (code 10) subcodes. */
 const IG_WINDOW_SUBCODES = new Set([2018278, 2534022]);
 
@@ -61,6 +63,7 @@ export function classifyGraphError(
   if (code === 131026 || code === 131049 || code === 551) return 'undeliverable';
   if (code !== undefined && RATE_LIMIT_CODES.has(code)) return 'rate_limited';
   if (code === 132001) return 'template_not_found';
+  if (code !== undefined && MEDIA_REJECTED_CODES.has(code)) return 'media_rejected';
   if (code === 100 && subcode === 33) return 'not_found';
   if (code !== undefined && INVALID_PARAMETER_CODES.has(code)) return 'invalid_parameter';
   if (code === 10 || code === 3 || (code !== undefined && code >= 200 && code <= 299)) {
@@ -166,12 +169,31 @@ function metaRef(err: GraphApiError): Record<string, unknown> {
   };
 }
 
-/** Maps a Graph failure to the API error a client sees; `extra` carries ids such as the failed message's. */
+/**
+ * Maps a Graph failure to the API error a client sees; `extra` carries ids such as the failed
+ * message's. `operation` `media_upload`: the one parameter of an upload is the file, so Meta's
+ * parameter errors there mean it will not take the file.
+ */
 export function graphFailureToAppError(
   err: GraphFailure,
-  context: { channel: 'whatsapp' | 'instagram'; extra?: Record<string, unknown> },
+  context: {
+    channel: 'whatsapp' | 'instagram';
+    extra?: Record<string, unknown>;
+    operation?: 'send' | 'media_upload';
+  },
 ): AppError {
   const extra = context.extra ?? {};
+  if (
+    err instanceof GraphApiError &&
+    context.operation === 'media_upload' &&
+    err.kind === 'invalid_parameter'
+  ) {
+    return new AppError(
+      'media_type_not_accepted',
+      `WhatsApp did not take the file: ${err.details ?? err.body?.message ?? 'unsupported file'}`,
+      { ...extra, ...metaRef(err) },
+    );
+  }
   if (err instanceof GraphTransportError) {
     return new AppError(
       'meta_unavailable',
@@ -213,6 +235,12 @@ export function graphFailureToAppError(
       return new AppError(
         'template_not_found',
         'The template does not exist in that language, or is not approved.',
+        { ...extra, ...metaRef(err) },
+      );
+    case 'media_rejected':
+      return new AppError(
+        'media_type_not_accepted',
+        `${who} did not take the attachment: ${err.details ?? err.body?.message ?? 'unsupported file'}`,
         { ...extra, ...metaRef(err) },
       );
     case 'token_invalid':

@@ -104,4 +104,45 @@ export const standInErrors = {
     graphError(400, 551, 'This person isn\u2019t available right now.', { subcode: 1545041 }),
   igInvalidParameter: (message: string) =>
     graphError(400, 100, `(#100) ${message}`, { type: 'IGApiException' }),
+  /** `POST /{phone-number-id}/media` with a file whose type WhatsApp does not take. */
+  uploadType: (received: string, accepted: readonly string[]) =>
+    graphError(
+      400,
+      100,
+      `(#100) Param file must be a file with one of the following types: ${accepted.join(', ')}. Received file of type '${received}'.`,
+    ),
+  /** An upload over WhatsApp's limit for its kind. */
+  uploadTooLarge: (mimeType: string, maxBytes: number) =>
+    graphError(400, 131053, '(#131053) Media upload error', {
+      details: `File size too big. Max file size for ${mimeType} is ${Math.round(maxBytes / 1024)} KB.`,
+      whatsapp: true,
+    }),
+  /** A send naming a media id this number never uploaded, or one Meta has deleted (30 days). */
+  unknownMediaId: (param: string) =>
+    graphError(400, 100, '(#100) Invalid parameter', {
+      details: `Param ${param} is not a valid whatsapp business account media attachment ID`,
+      whatsapp: true,
+    }),
+  /** A template's header or button parameters that do not fit the approved template. */
+  templateFormat: (details: string) =>
+    graphError(
+      400,
+      132012,
+      '(#132012) Parameter format does not match format in the created template',
+      {
+        details,
+        whatsapp: true,
+      },
+    ),
+  templateParamMissing: (details: string) =>
+    graphError(400, 131008, '(#131008) Required parameter is missing', {
+      details,
+      whatsapp: true,
+    }),
+  /** Instagram could not download an attachment URL. */
+  igFetchFailed: () =>
+    graphError(400, 100, '(#100) Failed to fetch the file from the url', {
+      type: 'IGApiException',
+      subcode: 2018008,
+    }),
 };

@@ -7,6 +7,8 @@ import { BusinessRegistry, type RegisteredKind } from './business-registry';
 import { graphError, standInErrors, type StandInError } from './errors';
 import { defaultTemplates, expectedBodyParameters, type StandInTemplate } from './templates';
 import { WebhookPoster, igReadWebhook, waStatusWebhook } from './webhooks';
+import { createOutboundStandIn, type OutboundStandIn } from './outbound';
+import { StandInMedia, type StandInMediaHooks, type StandInProfile } from './media';
 
 // The sandbox's Meta: a real HTTP server on 127.0.0.1 that honours the Graph API's contract for
 // the calls Switchboard makes — WhatsApp Cloud API sends, Instagram sends, phone number and account
@@ -72,6 +74,12 @@ export type MetaStandIn = {
   registerInstagramAccount(accountId: string, opts: { tokens: string[] }): void;
   /** Sends Meta accepted, oldest first. */
   readonly sent: StandInSend[];
+  /** Media uploads, receipts and sender actions, downloaded attachments (outbound.ts). */
+  readonly outbound: OutboundStandIn;
+  /** Inbound attachments: WhatsApp media ids and Instagram CDN URLs the stand-in serves (media.ts). */
+  readonly media: StandInMediaHooks;
+  /** What `GET /{igsid}?fields=name,username,profile_pic` answers for this sender. */
+  setInstagramProfile(igsid: string, profile: StandInProfile): void;
   /** Resolves once every scheduled webhook has been delivered. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -95,7 +103,17 @@ const waSendSchema = z.object({
   recipient_type: z.literal('individual').optional(),
   to: z.string().regex(/^\+?\d{6,20}$/, 'Param to must be a phone number.'),
   type: z
-    .enum(['text', 'image', 'document', 'video', 'audio', 'template'])
+    .enum([
+      'text',
+      'image',
+      'document',
+      'video',
+      'audio',
+      'sticker',
+      'template',
+      'interactive',
+      'reaction',
+    ])
     .optional()
     .default('text'),
   context: z.object({ message_id: z.string().min(1) }).optional(),
@@ -232,6 +250,16 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
   const templates = new Map<string, StandInTemplate[]>();
   const registry = new BusinessRegistry();
   const sent: StandInSend[] = [];
+  // Its URLs name this server, whose port is known once it listens.
+  let origin = '';
+  const media = new StandInMedia(() => origin);
+  const outbound = createOutboundStandIn({
+    hidden: (id, token) => hidden(id, token),
+    closed,
+    templatesOf: async (phoneNumberId) =>
+      templates.get(await wabaOf(phoneNumberId)) ?? defaultTemplates,
+    log: opts.log,
+  });
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
 
@@ -403,7 +431,8 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
       }
       category = template.category.toLowerCase();
     } else {
-      const content = body[body.type];
+      // Media, interactive and reaction objects were checked by outbound.ts.
+      const content = (raw as Record<string, unknown>)[body.type];
       if (!content)
         return fail(res, standInErrors.invalidParameter(`Param ${body.type} is required.`));
       if (closed.has(to)) return fail(res, standInErrors.reEngagement());
@@ -500,6 +529,8 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
     const hold = holds.shift();
     if (hold) await new Promise((resolve) => setTimeout(resolve, hold));
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // Attachment downloads and CDN URLs are not Graph paths (media.ts checks their own auth).
+    if (req.method === 'GET' && media.serves(url.pathname)) return media.serve(req, res, url);
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const [version, id, edge, ...rest] = parts;
     if (!version || !/^v\d+\.\d+$/.test(version) || !id || rest.length > 0) {
@@ -530,6 +561,14 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
     if (req.method === 'GET' && edge === undefined) {
       const fields = (url.searchParams.get('fields') ?? 'id').split(',').map((f) => f.trim());
       if (id === 'me') return me(res, fields, token);
+      if (media.isMediaLookup(id, url)) {
+        const answer = media.lookup(id);
+        return reply(res, answer.httpStatus, answer.body);
+      }
+      if (media.isProfileLookup(id, fields)) {
+        const answer = media.profile(id, fields);
+        return reply(res, answer.httpStatus, answer.body);
+      }
       return lookup(res, id, fields, token);
     }
     if (req.method === 'GET' && edge === 'phone_numbers') {
@@ -537,6 +576,10 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
     }
     if (req.method === 'GET' && edge === 'message_templates') {
       return listTemplates(res, id, url, token);
+    }
+    if (req.method === 'POST' && edge === 'media') {
+      const answer = await outbound.upload(req, id, token);
+      return reply(res, answer.httpStatus, answer.body);
     }
     if (req.method === 'POST' && edge === 'messages') {
       let raw: unknown;
@@ -546,9 +589,17 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
         return fail(res, standInErrors.invalidParameter('The request body is not valid JSON.'));
       }
       const isWhatsApp = (raw as { messaging_product?: unknown })?.messaging_product !== undefined;
-      if (isWhatsApp) return sendWhatsApp(res, id, raw, token);
+      if (isWhatsApp) {
+        if (hidden(id, token)) return fail(res, standInErrors.unknownObject(id));
+        const early = await outbound.whatsapp(id, raw);
+        if (early) return reply(res, early.httpStatus, early.body);
+        return sendWhatsApp(res, id, raw, token);
+      }
       const accountId = id === 'me' ? registry.accountBehind(hash(token)) : id;
       if (!accountId) return fail(res, standInErrors.unknownObject(id));
+      if (hidden(accountId, token)) return fail(res, standInErrors.unknownObject(accountId));
+      const early = await outbound.instagram(accountId, raw);
+      if (early) return reply(res, early.httpStatus, early.body);
       return sendInstagram(res, accountId, raw, token);
     }
     return fail(res, standInErrors.unknownPath(url.pathname));
@@ -573,6 +624,7 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
 
   return {
     baseUrl: `http://127.0.0.1:${port}`,
@@ -590,6 +642,9 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
     registerInstagramAccount: (accountId, { tokens }) =>
       registry.registerInstagramAccount(accountId, tokens.map(hash)),
     sent,
+    outbound,
+    media: media.hooks,
+    setInstagramProfile: (igsid, profile) => media.setProfile(igsid, profile),
     async idle() {
       while (timers.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
       await poster.idle();

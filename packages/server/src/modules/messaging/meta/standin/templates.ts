@@ -1,5 +1,6 @@
 // The message templates the stand-in serves for every WABA unless a test sets others: approved
-// ones with positional and named parameters, and a pending and a rejected one (never listed as
+// ones with positional and named parameters, one with an image header and dynamic buttons, and a
+// pending and a rejected one (never listed as
 // sendable by the API, which keeps APPROVED only).
 
 export type StandInTemplate = {
@@ -61,6 +62,41 @@ export const defaultTemplates: StandInTemplate[] = [
             { param_name: 'date', example: 'Friday 10:00' },
           ],
         },
+      },
+    ],
+  },
+  {
+    // Every component kind with a parameter: an image header, body variables, and a URL button
+    // with a variable suffix beside a quick reply.
+    id: '1071000000000006',
+    name: 'order_shipped',
+    language: 'en_US',
+    status: 'APPROVED',
+    category: 'UTILITY',
+    parameter_format: 'POSITIONAL',
+    components: [
+      {
+        type: 'HEADER',
+        format: 'IMAGE',
+        example: { header_handle: ['https://scontent.whatsapp.net/v/t61/order-shipped.jpg'] },
+      },
+      {
+        type: 'BODY',
+        text: 'Hi {{1}}, your order {{2}} is on its way.',
+        example: { body_text: [['Ana', '#1042']] },
+      },
+      { type: 'FOOTER', text: 'Reply STOP to opt out' },
+      {
+        type: 'BUTTONS',
+        buttons: [
+          {
+            type: 'URL',
+            text: 'Track your order',
+            url: 'https://shop.example.com/track/{{1}}',
+            example: ['https://shop.example.com/track/1042'],
+          },
+          { type: 'QUICK_REPLY', text: 'Talk to us' },
+        ],
       },
     ],
   },
