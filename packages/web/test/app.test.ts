@@ -343,10 +343,22 @@ describe('web app', () => {
     await page.getByRole('tab', { name: 'API keys' }).click();
     await page.getByRole('button', { name: 'New API key' }).click();
     await page.getByLabel('Name').fill('Website contact form');
+    await page.getByLabel('Allowed IP ranges', { exact: true }).fill('203.0.113.0/24');
     await page.getByRole('button', { name: 'Create key' }).click();
     await expect(page.getByTestId('one-time-secret').textContent()).resolves.toMatch(/^sk_/);
     await screenshot(page, '16-settings-api-key');
     await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByText('203.0.113.0/24').waitFor();
+    // Widen it: a malformed range is named in plain words, then a good one is saved.
+    await page.getByRole('button', { name: 'Allowed IP ranges of Website contact form' }).click();
+    await page.getByLabel('Allowed IP ranges', { exact: true }).fill('10.0.0.0/33');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('textarea[aria-invalid="true"]').waitFor();
+    await page
+      .getByLabel('Allowed IP ranges', { exact: true })
+      .fill('203.0.113.0/24\n2001:db8::/32');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('203.0.113.0/24, 2001:db8::/32').waitFor();
   });
 
   it('collapses the inbox to list then thread on a phone', async () => {

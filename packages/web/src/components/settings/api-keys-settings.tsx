@@ -1,6 +1,11 @@
 'use client';
 
-import type { ApiKeyScope, CreateApiKeyResponse } from '@switchboard/contracts';
+import {
+  ipRangeSchema,
+  type ApiKeyDto,
+  type ApiKeyScope,
+  type CreateApiKeyResponse,
+} from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { scopeOptions } from '@/lib/access';
@@ -20,7 +25,53 @@ import {
   InlineError,
   Input,
   LoadingState,
+  Textarea,
 } from '../ui';
+
+/** One range per line (or comma-separated): what the contract's `allowedIps` takes. */
+function rangesOf(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((r) => r.trim())
+    .filter(Boolean);
+}
+
+/** The first entry the contract would refuse, in words, before anything is sent. */
+function rangesProblem(text: string): string | undefined {
+  const bad = rangesOf(text).find((r) => !ipRangeSchema.safeParse(r).success);
+  return bad ? `“${bad}” is not an IP address or CIDR range.` : undefined;
+}
+
+function RangesField({
+  value,
+  onChange,
+  error,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+}) {
+  return (
+    <Field
+      label="Allowed IP ranges"
+      hint="Optional. One per line, e.g. 203.0.113.0/24 or 2001:db8::/32. Empty: usable from anywhere."
+      error={error}
+    >
+      {({ id, describedBy, invalid }) => (
+        <Textarea
+          id={id}
+          rows={3}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          aria-describedby={describedBy}
+          aria-invalid={invalid}
+          className="font-mono text-xs"
+          spellCheck={false}
+        />
+      )}
+    </Field>
+  );
+}
 
 export function ApiKeysSettings() {
   const queryClient = useQueryClient();
@@ -33,11 +84,27 @@ export function ApiKeysSettings() {
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState<ApiKeyScope[]>(['leads:write']);
+  const [ranges, setRanges] = useState('');
   const [created, setCreated] = useState<CreateApiKeyResponse | null>(null);
+  const [editing, setEditing] = useState<ApiKeyDto | null>(null);
+  const [editRanges, setEditRanges] = useState('');
   const create = useMutation({
-    mutationFn: () => api.call('api-keys.create', { body: { name: name.trim(), scopes: chosen } }),
+    mutationFn: () => {
+      const allowedIps = rangesOf(ranges);
+      return api.call('api-keys.create', {
+        body: { name: name.trim(), scopes: chosen, ...(allowedIps.length ? { allowedIps } : {}) },
+      });
+    },
     onSuccess: (res) => {
       setCreated(res);
+      void queryClient.invalidateQueries({ queryKey: ['api-keys'] });
+    },
+  });
+  const restrict = useMutation({
+    mutationFn: (id: string) =>
+      api.call('api-keys.update', { params: { id }, body: { allowedIps: rangesOf(editRanges) } }),
+    onSuccess: () => {
+      setEditing(null);
       void queryClient.invalidateQueries({ queryKey: ['api-keys'] });
     },
   });
@@ -58,14 +125,18 @@ export function ApiKeysSettings() {
     setOpen(false);
     setCreated(null);
     setName('');
+    setRanges('');
     setChosen(['leads:write']);
     create.reset();
   }
   function submit(e: FormEvent) {
     e.preventDefault();
-    create.mutate();
+    if (!rangesProblem(ranges)) create.mutate();
   }
   const fields = create.error instanceof ApiError ? create.error.fields : {};
+  const editFields = restrict.error instanceof ApiError ? restrict.error.fields : {};
+  const rangeError = (all: Record<string, string>) =>
+    Object.entries(all).find(([path]) => path.startsWith('allowedIps'))?.[1];
 
   return (
     <div className="space-y-4">
@@ -95,6 +166,7 @@ export function ApiKeysSettings() {
                   <th className="px-5 py-2 font-medium">Name</th>
                   <th className="px-3 py-2 font-medium">Key</th>
                   <th className="px-3 py-2 font-medium">Scopes</th>
+                  <th className="px-3 py-2 font-medium">Allowed from</th>
                   <th className="px-3 py-2 font-medium">Last used</th>
                   <th className="px-5 py-2" aria-label="Actions" />
                 </tr>
@@ -111,6 +183,9 @@ export function ApiKeysSettings() {
                         ))}
                       </span>
                     </td>
+                    <td className="px-3 py-3 font-mono text-xs text-slate-600">
+                      {k.allowedIps?.length ? k.allowedIps.join(', ') : 'Anywhere'}
+                    </td>
                     <td className="px-3 py-3 text-slate-500" title={fullDate(k.lastUsedAt)}>
                       {k.lastUsedAt ? relativeFromNow(k.lastUsedAt) : 'Never'}
                     </td>
@@ -118,20 +193,34 @@ export function ApiKeysSettings() {
                       {k.revokedAt ? (
                         <Badge tone="red">Revoked</Badge>
                       ) : (
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          onClick={() => {
-                            if (
-                              window.confirm(
-                                `Revoke “${k.name}”? Anything using it stops working at once.`,
+                        <span className="inline-flex gap-1">
+                          <Button
+                            size="sm"
+                            variant="ghost"
+                            aria-label={`Allowed IP ranges of ${k.name}`}
+                            onClick={() => {
+                              restrict.reset();
+                              setEditRanges((k.allowedIps ?? []).join('\n'));
+                              setEditing(k);
+                            }}
+                          >
+                            IP ranges
+                          </Button>
+                          <Button
+                            size="sm"
+                            variant="ghost"
+                            onClick={() => {
+                              if (
+                                window.confirm(
+                                  `Revoke “${k.name}”? Anything using it stops working at once.`,
+                                )
                               )
-                            )
-                              revoke.mutate(k.id);
-                          }}
-                        >
-                          Revoke
-                        </Button>
+                                revoke.mutate(k.id);
+                            }}
+                          >
+                            Revoke
+                          </Button>
+                        </span>
                       )}
                     </td>
                   </tr>
@@ -218,9 +307,47 @@ export function ApiKeysSettings() {
                 ))}
               </div>
             </fieldset>
-            {create.error && !fields.name ? <InlineError error={create.error} /> : null}
+            <RangesField
+              value={ranges}
+              onChange={setRanges}
+              error={rangesProblem(ranges) ?? rangeError(fields)}
+            />
+            {create.error && !fields.name && !rangeError(fields) ? (
+              <InlineError error={create.error} />
+            ) : null}
           </form>
         )}
+      </Dialog>
+      <Dialog
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing ? `Where “${editing.name}” may be used from` : ''}
+        footer={
+          <>
+            <Button onClick={() => setEditing(null)}>Cancel</Button>
+            <Button type="submit" form="key-ranges" variant="primary" busy={restrict.isPending}>
+              Save
+            </Button>
+          </>
+        }
+      >
+        <form
+          id="key-ranges"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (editing && !rangesProblem(editRanges)) restrict.mutate(editing.id);
+          }}
+          className="space-y-4"
+        >
+          <RangesField
+            value={editRanges}
+            onChange={setEditRanges}
+            error={rangesProblem(editRanges) ?? rangeError(editFields)}
+          />
+          {restrict.error && !rangeError(editFields) ? (
+            <InlineError error={restrict.error} />
+          ) : null}
+        </form>
       </Dialog>
     </div>
   );
