@@ -72,6 +72,50 @@ export const uploadedMediaSchema = z.object({
 });
 export type UploadedMedia = z.infer<typeof uploadedMediaSchema>;
 
+/** A direct upload's id: also the id of the media it becomes (`med_…`). */
+export const mediaUploadIdSchema = z.string().regex(/^med_[0-9a-z]{20}$/);
+
+export const createMediaUploadRequestSchema = z.object({
+  filename: z
+    .string()
+    .trim()
+    .min(1)
+    .max(240)
+    .optional()
+    .describe('The file’s name, shown to the customer for documents.'),
+  contentType: z
+    .string()
+    .min(1)
+    .max(255)
+    .describe('The file’s MIME type: sent again, exactly, as the `Content-Type` of the PUT.'),
+  size: z
+    .number()
+    .int()
+    .min(1)
+    .describe('The file’s size in bytes: the PUT must carry exactly this many.'),
+});
+export type CreateMediaUploadRequest = z.infer<typeof createMediaUploadRequestSchema>;
+
+export const mediaUploadSchema = z.object({
+  id: z.string().describe('Complete the upload with `POST /media/uploads/{id}/complete`.'),
+  uploadUrl: z
+    .string()
+    .describe('Where to PUT the bytes: absolute, signed, with no other credential.'),
+  method: z.literal('PUT'),
+  headers: z
+    .object({ 'content-type': z.string() })
+    .describe('The headers the PUT must carry (they are signed).'),
+  expiresAt: z.string().describe('When `uploadUrl` stops working (ISO 8601).'),
+});
+export type MediaUpload = z.infer<typeof mediaUploadSchema>;
+
+export const mediaUploadContentQuerySchema = z.object({
+  tenant: z.string().max(128).optional(),
+  size: z.string().max(32).optional(),
+  exp: z.string().max(32).optional(),
+  sig: z.string().max(256).optional(),
+});
+
 export const templateParametersSchema = z
   .union([
     z.array(z.string().min(1).max(1024)).max(50),

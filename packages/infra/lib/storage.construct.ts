@@ -4,6 +4,7 @@ import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
+  HttpMethods,
   ObjectOwnership,
   StorageClass,
   type BucketProps,
@@ -116,6 +117,24 @@ export class Storage extends Construct {
           ? [{ id: 'Retention', expiration: Duration.days(props.mediaExpirationDays) }]
           : []),
       ],
+    });
+  }
+
+  /**
+   * Direct uploads (`POST /media/uploads`): the browser PUTs a file to an S3 presigned URL on this
+   * bucket, cross-origin from the web app. Only that origin (the web distribution's own domain: the
+   * bucket is not one of its origins, so the reference makes no cycle), only PUT, only the signed
+   * `content-type` header. The presigned URL stays the authorisation; CORS only lets the browser
+   * send it and read the answer.
+   */
+  allowDirectUploads(webOrigin: string): void {
+    this.media.addCorsRule({
+      id: 'DirectUploads',
+      allowedOrigins: [webOrigin],
+      allowedMethods: [HttpMethods.PUT],
+      allowedHeaders: ['content-type'],
+      exposedHeaders: ['etag'],
+      maxAge: 3600,
     });
   }
 }

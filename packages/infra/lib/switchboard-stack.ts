@@ -69,6 +69,7 @@ export class SwitchboardStack extends Stack {
     });
     keys.pinMediaDecrypt(config.assetsDistributionId);
     const webOrigin = `https://${this.cdn.web.distributionDomainName}`;
+    storage.allowDirectUploads(webOrigin);
     const platformSso = config.platformSso
       ? new PlatformSso(this, 'PlatformSso', {
           config: config.platformSso,

@@ -128,6 +128,21 @@ describe('the media bucket', () => {
   }, 120_000);
 });
 
+describe('direct uploads to the media bucket', () => {
+  it('lets the web app’s origin PUT (presigned) with only the content-type header, nothing else', () => {
+    const props = propsOf(template.Resources[id(stack.storage.media)]!);
+    const rules = props.CorsConfiguration.CorsRules as any[];
+    expect(rules).toHaveLength(1);
+    const [rule] = rules;
+    expect(rule.AllowedMethods).toEqual(['PUT']);
+    expect(rule.AllowedHeaders).toEqual(['content-type']);
+    expect(rule.AllowedOrigins).toHaveLength(1);
+    // The web distribution's own domain, never a wildcard.
+    expect(rule.AllowedOrigins[0]).not.toBe('*');
+    expect(referencedIds(rule.AllowedOrigins[0])).toEqual(new Set([id(stack.cdn.web)]));
+  });
+});
+
 describe('signed delivery of media through the assets distribution', () => {
   const distribution = () => propsOf(template.Resources[id(stack.cdn.assets)]!).DistributionConfig;
   const mediaBehavior = () =>

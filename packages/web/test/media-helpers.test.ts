@@ -236,6 +236,87 @@ describe('uploadMedia', () => {
     expect((err as ApiError).message).toBe(errorCatalog.media_too_large.message);
   });
 
+  it('over 4 MB: create, PUT to the signed URL with its headers and no token, then complete', async () => {
+    vi.stubGlobal('XMLHttpRequest', FakeXhr);
+    const big = new File([new Uint8Array(4 * 1024 * 1024 + 1)], 'catálogo.pdf', {
+      type: 'application/pdf',
+    });
+    const uploadUrl =
+      'https://media.s3.amazonaws.com/tenants/t/media/med_1/_upload?X-Amz-Signature=s';
+    const completed = {
+      id: 'med_1',
+      type: 'document',
+      mimeType: 'application/pdf',
+      size: big.size,
+      filename: 'catálogo.pdf',
+      sha256: 'abc',
+      url: '/assets/x?exp=1&sig=y',
+    };
+    const calls: { method: string; url: string; body: unknown }[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init: RequestInit) => {
+        calls.push({ method: init.method ?? 'GET', url, body: JSON.parse(String(init.body)) });
+        const json = url.endsWith('/complete')
+          ? completed
+          : {
+              id: 'med_1',
+              uploadUrl,
+              method: 'PUT',
+              headers: { 'content-type': 'application/pdf' },
+              expiresAt: '2026-12-02T00:15:00.000Z',
+            };
+        return new Response(JSON.stringify(json), {
+          status: 201,
+          headers: { 'content-type': 'application/json' },
+        });
+      }),
+    );
+    FakeXhr.answers.push({ status: 200, body: '' });
+    const progress: number[] = [];
+
+    const result = await uploadMedia(big, { onProgress: (p) => progress.push(p.loaded / p.total) });
+
+    expect(result).toEqual(completed);
+    expect(calls.map((c) => [c.method, c.url])).toEqual([
+      ['POST', '/media/uploads'],
+      ['POST', '/media/uploads/med_1/complete'],
+    ]);
+    expect(calls[0]!.body).toEqual({
+      filename: 'catálogo.pdf',
+      contentType: 'application/pdf',
+      size: big.size,
+    });
+    expect(FakeXhr.sent).toHaveLength(1);
+    expect(FakeXhr.sent[0]).toEqual({
+      method: 'PUT',
+      url: uploadUrl,
+      headers: { 'content-type': 'application/pdf' },
+      body: big,
+    });
+    expect(progress).toEqual([0.5, 1]);
+  });
+
+  it('at 4 MB or less: still POST /media', async () => {
+    vi.stubGlobal('XMLHttpRequest', FakeXhr);
+    vi.stubGlobal('fetch', vi.fn());
+    const four = new File([new Uint8Array(4 * 1024 * 1024)], 'a.pdf', { type: 'application/pdf' });
+    FakeXhr.answers.push({
+      status: 201,
+      body: {
+        id: 'med_2',
+        type: 'document',
+        mimeType: 'application/pdf',
+        size: four.size,
+        sha256: 'x',
+        url: '/a',
+      },
+    });
+    await uploadMedia(four);
+    expect(FakeXhr.sent[0]).toMatchObject({ method: 'POST', url: '/media?filename=a.pdf' });
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
   it('a cancelled upload rejects with an AbortError', async () => {
     vi.stubGlobal('XMLHttpRequest', FakeXhr);
     const abort = new AbortController();

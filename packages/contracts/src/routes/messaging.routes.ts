@@ -8,6 +8,10 @@ import {
   searchCustomersQuerySchema,
   sendMessageRequestSchema,
   sendMessageResponseSchema,
+  createMediaUploadRequestSchema,
+  mediaUploadContentQuerySchema,
+  mediaUploadIdSchema,
+  mediaUploadSchema,
   uploadedMediaSchema,
   uploadMediaQuerySchema,
 } from '../messaging';
@@ -20,6 +24,7 @@ import {
 } from '../conversations';
 import { channelSchema, createChannelRequestSchema } from '../channels';
 import { defineRoutes } from '../route-contract';
+import { z } from 'zod';
 import { KiB, MiB, noContent } from './common';
 
 export const channelRoutes = defineRoutes({
@@ -207,6 +212,48 @@ export const inboxRoutes = defineRoutes({
     maxBodyBytes: 100 * MiB,
     responses: { 201: { description: 'Stored.', schema: uploadedMediaSchema } },
     errors: ['bad_request', 'media_too_large', 'media_type_not_accepted', 'unsupported_media_type'],
+  },
+  'media.uploads.create': {
+    method: 'POST',
+    path: '/media/uploads',
+    access: { kind: 'tenant', role: 'agent', scope: 'messages:send' },
+    tag: 'Messaging',
+    summary: 'Start a direct upload of a large file (up to Meta’s limit for its kind)',
+    description: [
+      'For files too large for `POST /media` (on AWS, API Gateway and Lambda refuse bodies over 6 MB). Declare the file’s type and size: a type Meta does not take (415) or a size over its limit for the kind (413) is refused here. The answer is a signed `uploadUrl`, valid 15 minutes: `PUT` the bytes there with the given headers and no other credential, then call `POST /media/uploads/{id}/complete`.',
+    ].join('\n\n'),
+    body: createMediaUploadRequestSchema,
+    maxBodyBytes: 1 * KiB,
+    responses: { 201: { description: 'Where to PUT the bytes.', schema: mediaUploadSchema } },
+    errors: ['media_too_large', 'media_type_not_accepted'],
+  },
+  'media.uploads.put': {
+    method: 'PUT',
+    path: '/media/uploads/{id}/content',
+    access: { kind: 'public' },
+    tag: 'Messaging',
+    summary: 'The bytes of a direct upload (sandbox; AWS signs an S3 URL instead)',
+    description:
+      'The `uploadUrl` of `POST /media/uploads` in the sandbox. The signature is the authorisation: it covers the upload, its workspace, the declared `Content-Type` and size, and the expiry. Anything not verifiably signed answers 404 and writes nothing; the body must be exactly the declared size.',
+    params: z.object({ id: mediaUploadIdSchema }),
+    query: mediaUploadContentQuerySchema,
+    rawBody: { contentType: 'application/octet-stream', description: 'The file’s bytes.' },
+    maxBodyBytes: 100 * MiB,
+    responses: { 204: noContent },
+    errors: ['bad_request', 'forbidden'],
+  },
+  'media.uploads.complete': {
+    method: 'POST',
+    path: '/media/uploads/{id}/complete',
+    access: { kind: 'tenant', role: 'agent', scope: 'messages:send' },
+    tag: 'Messaging',
+    summary: 'Finish a direct upload: check the bytes and keep them as media to send',
+    description:
+      'What `POST /media` does, on the bytes that were PUT: the type is read from them and must be one Meta takes, within its size limit for the kind. Answers the same as `POST /media`; completing again answers the same media. 409 `media_not_ready` when no bytes were PUT yet.',
+    params: z.object({ id: mediaUploadIdSchema }),
+    maxBodyBytes: 1 * KiB,
+    responses: { 201: { description: 'Stored.', schema: uploadedMediaSchema } },
+    errors: ['bad_request', 'media_not_ready', 'media_too_large', 'media_type_not_accepted'],
   },
   'conversations.assign': {
     method: 'POST',

@@ -37,6 +37,7 @@ const ghost: TenantFixture = {
   formId: 'fm_00000000000000000000',
   leadId: 'ld_0000000000000000000000',
   crmDestinationId: 'crm_00000000000000000000',
+  mediaUploadId: 'med_00000000000000000000',
 };
 
 /** A request that cannot change anything once access is granted: missing ids, or a body to reject. */

@@ -26,6 +26,8 @@ export type TenantFixture = {
   formId: string;
   leadId: string;
   crmDestinationId: string;
+  /** A direct upload A started and PUT the bytes of, not completed (`POST /media/uploads`). */
+  mediaUploadId: string;
 };
 
 /**
@@ -46,7 +48,9 @@ export async function buildTenantFixture(
   });
   if (invitation.status !== 201) throw new Error(`invite failed: ${invitation.text}`);
   const leads = await seedLeads(t, ownerToken);
+  const mediaUploadId = await startMediaUpload(t, ownerToken);
   return {
+    mediaUploadId,
     ...leads,
     tenantId,
     channelId: inbox.channelId,
@@ -58,6 +62,23 @@ export async function buildTenantFixture(
     apiKeyId: apiKey.id,
     invitationId: invitation.json.id,
   };
+}
+
+/** Starts a direct upload of a small PDF and PUTs its bytes, leaving it to complete. */
+async function startMediaUpload(t: TestSandbox, ownerToken: string): Promise<string> {
+  const bytes = Buffer.from('%PDF-1.4\n%fixture\n', 'latin1');
+  const created = await t.api.request('POST', '/media/uploads', {
+    token: ownerToken,
+    body: { filename: 'fixture.pdf', contentType: 'application/pdf', size: bytes.length },
+  });
+  if (created.status !== 201) throw new Error(`media upload failed: ${created.text}`);
+  const put = await fetch(created.json.uploadUrl, {
+    method: 'PUT',
+    headers: created.json.headers,
+    body: bytes,
+  });
+  if (put.status !== 204) throw new Error(`media upload PUT failed: ${put.status}`);
+  return created.json.id;
 }
 
 /**
@@ -203,6 +224,25 @@ export const routeCases: Record<string, RouteCase> = {
     // refused as no file, after access: the role matrix's probe stores nothing.)
     request: () => ({ path: '/media?filename=notes.txt', body: { note: 'not a file' } }),
     crossTenant: 'own-data',
+  },
+  'media.uploads.create': {
+    // Acts on the caller's own tenant only (a pending upload of B's). The role probe's type is one
+    // Meta refuses (415 after access), so it records nothing.
+    request: () => ({
+      path: '/media/uploads',
+      body: { filename: 'notes.pdf', contentType: 'application/pdf', size: 1024 },
+    }),
+    crossTenant: 'own-data',
+    roleProbe: () => ({
+      path: '/media/uploads',
+      body: { contentType: 'application/x-msdownload', size: 1024 },
+    }),
+  },
+  'media.uploads.complete': {
+    // A's pending upload, completed by B: B's partition has no such upload (404), A's is untouched.
+    request: (a) => ({ path: `/media/uploads/${a.mediaUploadId}/complete` }),
+    crossTenant: 'hidden',
+    roleProbe: (a) => ({ path: `/media/uploads/${a.mediaUploadId}/complete` }),
   },
   'conversations.assign': {
     request: (a) => ({

@@ -11,6 +11,7 @@ import type { BlobStore } from '../ports/blobs';
 import type { DeadLetterAdmin } from '../ports/dlq';
 import type { Mailer } from '../ports/mailer';
 import type { QueueSender } from '../ports/queue';
+import type { UploadUrlSigner } from '../ports/upload-urls';
 import type { SecretName, SecretStore } from '../ports/secrets';
 import { TokenService } from '../security/jwt';
 import type { TokenCipher } from '../security/token-cipher';
@@ -21,6 +22,7 @@ import { awsLeadDeps } from './lead-deps';
 import { prefixRoutedBlobs, S3BlobStore } from './s3-blobs';
 import { SecretsManagerStore } from './secrets-manager';
 import { SesMailer, sesHttpTransport } from './ses-mailer';
+import { s3UploadClient, S3UploadSigner } from './s3-upload-signer';
 import { awsSsoDeps } from './sso-env';
 import { SqsDeadLetterAdmin } from './sqs-dlq-admin';
 import { SqsQueueSender } from './sqs-queue';
@@ -58,6 +60,8 @@ export type AwsRuntime = {
   /** Attachments to fetch from Meta (MessageProcessor sends, MediaFetcher consumes). */
   mediaQueue: QueueSender;
   dlq: Record<QueueName, DeadLetterAdmin>;
+  /** Presigned PUTs on the media bucket (direct uploads); a stand-in that throws without it. */
+  uploads: UploadUrlSigner;
 };
 
 function logLevelOf(value: string | undefined): LogLevel {
@@ -129,7 +133,24 @@ export function awsRuntime(fn: FunctionName, env: Env = process.env): AwsRuntime
     }),
   ) as Record<QueueName, DeadLetterAdmin>;
 
-  return { fn, log, db, tenantDb, secrets, blobs, cipher, incomingQueue, mediaQueue, dlq };
+  const mediaBucket = env[envNames.mediaBucket];
+  const uploads = mediaBucket
+    ? new S3UploadSigner(s3UploadClient(), mediaBucket)
+    : unavailable<UploadUrlSigner>('The media bucket');
+
+  return {
+    fn,
+    log,
+    db,
+    tenantDb,
+    secrets,
+    blobs,
+    cipher,
+    incomingQueue,
+    mediaQueue,
+    dlq,
+    uploads,
+  };
 }
 
 /**
@@ -166,7 +187,7 @@ const createdByStack = () => {
 
 /** Everything `createApp` needs for one function: the AWS side of the sandbox's composition. */
 export async function awsAppDeps(runtime: AwsRuntime, env: Env = process.env): Promise<AppDeps> {
-  const { db, tenantDb, log, secrets, blobs, cipher, incomingQueue, dlq } = runtime;
+  const { db, tenantDb, log, secrets, blobs, cipher, incomingQueue, dlq, uploads } = runtime;
   return {
     db,
     tenantDb,
@@ -179,6 +200,7 @@ export async function awsAppDeps(runtime: AwsRuntime, env: Env = process.env): P
           Promise.reject(new NotGrantedError('The cursor key is not granted (see topology.ts)')),
     incomingQueue,
     blobs,
+    uploads,
     meta: await loadMeta(secrets, env),
     dlq,
     leads: awsLeadDeps(secrets, env),

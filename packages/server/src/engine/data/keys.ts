@@ -123,6 +123,17 @@ export const keys = {
     PK: tenantPk(tenantId),
     SK: `MEDIA#${mediaId}`,
   }),
+  /**
+   * A direct upload under way (`POST /media/uploads`): `TENANT#<id>` / `MEDIAUPLOAD#<mediaId>`
+   * holds the declared `contentType`, `size` and `filename`, the staging blob key the signed URL
+   * writes (`tenants/<id>/media/<mediaId>/_upload`), who started it, `createdAt` and `expiresAt`
+   * (TTL, epoch s, a day: the URL itself lasts 15 minutes). Completing it creates `MEDIA#<mediaId>`
+   * with the same id, which is what makes a second completion answer the same media.
+   */
+  mediaUpload: (tenantId: string, mediaId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `MEDIAUPLOAD#${mediaId}`,
+  }),
 
   /**
    * A webhook entry that matched no tenant, kept for platform admins: `UNROUTED` / `ENTRY#<sha256 of entry>`

@@ -15,6 +15,7 @@ import type { BlobStore } from '../ports/blobs';
 import type { DeadLetterAdmin } from '../ports/dlq';
 import type { Mailbox, Mailer } from '../ports/mailer';
 import type { QueueSender } from '../ports/queue';
+import type { UploadUrlSigner } from '../ports/upload-urls';
 import type { TokenService } from '../security/jwt';
 import type { TokenCipher } from '../security/token-cipher';
 import type { QueueName, RouteId } from '../topology';
@@ -37,6 +38,11 @@ export type AppDeps = {
   cursorKey: () => Promise<Uint8Array>;
   incomingQueue: QueueSender;
   blobs: BlobStore;
+  /**
+   * Signed URLs for direct uploads (`POST /media/uploads`): S3 presigned PUTs deployed, the
+   * sandbox's own `PUT /media/uploads/{id}/content`. Absent, direct uploads are unavailable.
+   */
+  uploads?: UploadUrlSigner;
   meta: { appSecret: string; verifyToken: string };
   /** Dead-letter queues a platform admin may inspect and redrive, by the topology's queue name. */
   dlq: Record<QueueName, DeadLetterAdmin>;

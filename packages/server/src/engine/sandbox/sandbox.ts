@@ -37,6 +37,7 @@ import { LocalTokenCipher } from '../security/token-cipher';
 import { queues } from '../topology';
 import { bootstrapPlatformAdmin } from '../../modules/platform/bootstrap-admin.service';
 import { HmacAssetSigner } from '../local/hmac-asset-signer';
+import { HmacUploadSigner } from '../local/hmac-upload-signer';
 import { defaultHubspotBaseUrl, type CrmSettings } from '../../modules/leads/crm-connectors';
 import type { Backoff } from '../../modules/leads/crm-sync.service';
 import type { LeadLimits } from '../../modules/leads/lead-deps';
@@ -343,6 +344,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     ),
     incomingQueue: incoming,
     blobs,
+    uploads: new HmacUploadSigner(async () => assetSigningKey),
     meta,
     dlq,
     now: opts.now,

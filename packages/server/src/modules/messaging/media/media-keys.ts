@@ -53,6 +53,17 @@ export function mediaBlobKey(
   return `${tenantAssetPrefix(tenantId)}media/${mediaId}/${safeFileName(fileName, mimeType)}`;
 }
 
+/**
+ * Where a direct upload's bytes land before they are checked (`POST /media/uploads`): inside the
+ * media layout, so the media bucket's grants and routing apply. `_upload` is never a final file
+ * name (`safeFileName` strips a leading `_` from any name shorter than 128 characters), so a PUT
+ * with a still-valid URL after completion can never overwrite the checked copy.
+ */
+export function mediaUploadKey(tenantId: string, mediaId: string): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(mediaId)) throw new Error(`not a media id: ${mediaId}`);
+  return `${tenantAssetPrefix(tenantId)}media/${mediaId}/_upload`;
+}
+
 /** Keys under some tenant's media prefix (the AWS adapter routes them to the media bucket). */
 export const mediaKeyPattern = /^tenants\/[A-Za-z0-9_-]{1,64}\/media\//;
 

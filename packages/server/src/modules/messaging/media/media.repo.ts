@@ -22,6 +22,24 @@ export type UploadedMediaItem = {
   metaIds: Record<string, MetaUpload>;
 };
 
+/** A direct upload under way (`POST /media/uploads`): what was declared, and where the bytes go. */
+export type PendingMediaUpload = {
+  /** Also the id of the media it becomes. */
+  id: string;
+  contentType: string;
+  size: number;
+  filename?: string;
+  /** Staging blob key: `tenants/<tenantId>/media/<id>/_upload` (media-keys.ts). */
+  key: string;
+  createdAt: string;
+  /** When the signed URL stops working (ISO 8601). */
+  urlExpiresAt: string;
+  uploadedBy?: UploadedMediaItem['uploadedBy'];
+};
+
+/** Pending uploads are kept a day (TTL): long enough to complete, never forever. */
+const pendingUploadTtlSeconds = 24 * 3600;
+
 const metaFields = ['PK', 'SK', 'entity'] as const;
 
 function toMedia(item: Item): UploadedMediaItem {
@@ -49,6 +67,28 @@ export class MediaRepo {
   async get(mediaId: string): Promise<UploadedMediaItem | undefined> {
     const item = await this.db.get(keys.media(this.tenantId, mediaId));
     return item ? toMedia(item) : undefined;
+  }
+
+  /** Records a direct upload under way (`MEDIAUPLOAD#<id>`). */
+  async createPendingUpload(upload: PendingMediaUpload): Promise<boolean> {
+    const expiresAt = Math.floor(Date.parse(upload.createdAt) / 1000) + pendingUploadTtlSeconds;
+    return this.db.put(
+      {
+        ...keys.mediaUpload(this.tenantId, upload.id),
+        ...upload,
+        expiresAt,
+        entity: 'MediaUpload',
+      },
+      { ifNotExists: true },
+    );
+  }
+
+  async getPendingUpload(uploadId: string): Promise<PendingMediaUpload | undefined> {
+    const item = await this.db.get(keys.mediaUpload(this.tenantId, uploadId));
+    if (!item) return undefined;
+    const out: Item = { ...item };
+    for (const field of [...metaFields, 'expiresAt']) delete out[field];
+    return out as PendingMediaUpload;
   }
 
   /** Remembers Meta's id of this upload on a number, so the next send of it skips the upload. */
