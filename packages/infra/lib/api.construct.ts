@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { RequestValidator } from 'aws-cdk-lib/aws-apigateway';
 import {
   AccessLogField,
@@ -10,6 +10,7 @@ import {
   ResponseType,
   RestApi,
   type IResource,
+  type IRestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -21,6 +22,47 @@ import type { FunctionName, RouteSpec } from './server';
 import { allRoutes } from './topology-reader';
 
 const corsHeaders = ['Content-Type', 'Authorization', 'X-Api-Key', 'Idempotency-Key'];
+
+/**
+ * Where each route's resources and methods live: the stack split by concern. Each route costs a
+ * Method, each path a Resource and a CORS preflight Method, and one CloudFormation stack holds at
+ * most 500 resources, so the API's tree is spread over nested stacks, one per concern, keyed by a
+ * path's first segment (a segment's whole tree must live in one stack: API Gateway refuses two
+ * resources with the same parent and name). The root stack keeps the Meta webhook (the one path
+ * the product cannot lose) and everything that is not a route. The assignment is fixed, not
+ * computed, because moving a tree between stacks on a later deploy would create the new resource
+ * before deleting the old one, which API Gateway refuses. A new first segment fails synth until it
+ * is placed here.
+ */
+export const routeStacks = {
+  Root: ['webhooks'],
+  IdentityRoutes: [
+    'auth',
+    '.well-known',
+    'users',
+    'invitations',
+    'api-keys',
+    'security-policy',
+    'sso-settings',
+    'audit-events',
+  ],
+  PlatformRoutes: ['admin', 'openapi.json', 'docs'],
+  InboxRoutes: ['channels', 'conversations', 'customers', 'send-message', 'media'],
+  LeadsRoutes: ['forms', 'public', 'leads', 'pipeline', 'branding', 'assets', 'crm-destinations'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type RouteStackName = keyof typeof routeStacks;
+
+/** The stack a route's path lives in, from its first segment. */
+export function routeStackOf(path: string): RouteStackName {
+  const segment = path.split('/')[1] ?? '';
+  for (const [name, segments] of Object.entries(routeStacks)) {
+    if ((segments as readonly string[]).includes(segment)) return name as RouteStackName;
+  }
+  throw new Error(
+    `route path ${path}: its first segment "${segment}" is in no route stack; add it to routeStacks in packages/infra/lib/api.construct.ts`,
+  );
+}
 
 /** API Gateway's own errors in the app's shape: `{ error: { code, message } }`. */
 const gatewayErrors: { type: ResponseType; status: string; code: string }[] = [
@@ -52,6 +94,8 @@ export class Api extends Construct {
    * can carry it without a dependency cycle (stage -> deployment -> methods -> functions). */
   readonly publicUrl: string;
   private readonly validator: RequestValidator;
+  /** The nested stacks holding the routes of each concern (all but the root's). */
+  readonly nestedRouteStacks = new Map<Exclude<RouteStackName, 'Root'>, NestedStack>();
 
   constructor(
     scope: Construct,
@@ -124,28 +168,51 @@ export class Api extends Construct {
     association.node.addDependency(this.api.deploymentStage);
   }
 
-  /** Every topology route becomes a method on its resource, proxied to its function. */
+  /**
+   * Every topology route becomes a method on its resource, proxied to its function, in the stack
+   * of its concern (`routeStacks`). The stage's deployment depends on every nested stack and
+   * changes whenever the route table does, so a deploy never publishes a stage missing a method.
+   */
   addRoutes(functionOf: (name: FunctionName) => IFunction, webOrigin: string): void {
-    const integrations = new Map<FunctionName, LambdaIntegration>();
-    const integrationOf = (name: FunctionName) => {
-      let integration = integrations.get(name);
+    const apis = new Map<RouteStackName, IRestApi>([['Root', this.api]]);
+    const apiOf = (name: RouteStackName): IRestApi => {
+      let api = apis.get(name);
+      if (!api) {
+        const nested = new NestedStack(this, name, {
+          description: `Switchboard API routes: ${routeStacks[name].join(', ')}`,
+        });
+        this.nestedRouteStacks.set(name as Exclude<RouteStackName, 'Root'>, nested);
+        api = RestApi.fromRestApiAttributes(nested, 'RestApi', {
+          restApiId: this.api.restApiId,
+          rootResourceId: this.api.restApiRootResourceId,
+        });
+        apis.set(name, api);
+      }
+      return api;
+    };
+    const integrations = new Map<string, LambdaIntegration>();
+    const integrationOf = (stack: RouteStackName, name: FunctionName) => {
+      const key = `${stack}/${name}`;
+      let integration = integrations.get(key);
       if (!integration) {
-        // One invoke permission per function for this API, not one per method: a stack holds at
-        // most 500 resources and each route already costs a Method. A request that reaches the
-        // wrong function still finds only that function's routes (createApp filters by function).
+        // One invoke permission per function and stack for this API, not one per method: a stack
+        // holds at most 500 resources and each route already costs a Method. A request that
+        // reaches the wrong function still finds only that function's routes (createApp filters
+        // by function).
         integration = new LambdaIntegration(functionOf(name), {
           proxy: true,
           scopePermissionToMethod: false,
         });
-        integrations.set(name, integration);
+        integrations.set(key, integration);
       }
       return integration;
     };
 
     const byResource = new Map<IResource, RouteSpec[]>();
     for (const route of allRoutes) {
-      const resource = this.api.root.resourceForPath(route.path);
-      resource.addMethod(route.method, integrationOf(route.function), {
+      const stack = routeStackOf(route.path);
+      const resource = apiOf(stack).root.resourceForPath(route.path);
+      resource.addMethod(route.method, integrationOf(stack, route.function), {
         operationName: route.id,
         requestValidator: this.validator,
         requestParameters: Object.fromEntries(
@@ -166,6 +233,14 @@ export class Api extends Construct {
         maxAge: Duration.hours(1),
       });
     }
+    const deployment = this.api.latestDeployment;
+    if (!deployment) throw new Error('the REST API has no deployment');
+    for (const nested of this.nestedRouteStacks.values()) deployment.node.addDependency(nested);
+    // Methods in nested stacks do not reach the root deployment's logical id: the route table
+    // does, so any route change makes a new deployment.
+    deployment.addToLogicalId(
+      allRoutes.map((r) => [r.id, r.method, r.path, r.function, routeStackOf(r.path)]),
+    );
     for (const error of gatewayErrors) {
       this.api.addGatewayResponse(`Gateway${error.type.responseType}`, {
         type: error.type,

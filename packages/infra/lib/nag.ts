@@ -34,21 +34,24 @@ function arnToken(resource: IConstruct): string {
 export function acknowledgeNagFindings(scope: NagScope): void {
   const { api, functions, cdn, bus, secrets, storage, platformSso } = scope;
 
-  ack(
-    api.api,
-    'APIG4',
-    'Authorisation is the app’s: every route declares its access in topology.ts and the app verifies an ES256 JWT or API key (tenant from verified claims only); Meta webhooks are verified by HMAC. An API Gateway authorizer would duplicate that and split the logic across runtimes.',
-  );
-  ack(
-    api.api,
-    'COG4',
-    'Users are Switchboard accounts (JWTs signed with keys from Secrets Manager), not a Cognito user pool; see APIG4.',
-  );
-  ack(
-    api.api,
-    'APIG2',
-    'Bodies are validated by the app with Zod (one schema shared with the sandbox); the request validator checks path parameters, and WAF caps body sizes per route.',
-  );
+  // The methods live in the API's own stack and in the nested route stacks of each concern.
+  for (const routes of [api.api, ...api.nestedRouteStacks.values()]) {
+    ack(
+      routes,
+      'APIG4',
+      'Authorisation is the app’s: every route declares its access in topology.ts and the app verifies an ES256 JWT or API key (tenant from verified claims only); Meta webhooks are verified by HMAC. An API Gateway authorizer would duplicate that and split the logic across runtimes.',
+    );
+    ack(
+      routes,
+      'COG4',
+      'Users are Switchboard accounts (JWTs signed with keys from Secrets Manager), not a Cognito user pool; see APIG4.',
+    );
+    ack(
+      routes,
+      'APIG2',
+      'Bodies are validated by the app with Zod (one schema shared with the sandbox); the request validator checks path parameters, and WAF caps body sizes per route.',
+    );
+  }
   ack(
     api.api,
     'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',

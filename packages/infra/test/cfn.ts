@@ -1,3 +1,6 @@
+import { NestedStack, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+
 // Small readers over a synthesised CloudFormation template, for the assertion tests.
 
 export type CfnResource = { Type: string; Properties?: Record<string, unknown> };
@@ -65,4 +68,39 @@ export function identityStatements(template: CfnTemplate): { owner: string; stat
 export function asArray<T>(value: T | T[] | undefined): T[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * The stack's template with its nested stacks' resources folded in, each nested `Ref` to one of
+ * its parameters replaced by what the parent passes: assertions read one template, and a
+ * reference across the split still names the parent's logical id. Logical ids must not collide.
+ */
+export function withNestedStacks(stack: Stack): CfnTemplate {
+  const root = Template.fromStack(stack).toJSON() as CfnTemplate;
+  const merged: CfnTemplate = { Resources: { ...root.Resources } };
+  for (const nested of nestedStacksOf(stack)) {
+    const parentResource = nested.nestedStackResource;
+    if (!parentResource) throw new Error(`${nested.node.path} has no resource in its parent`);
+    const parameters = (propsOf(
+      root.Resources[Stack.of(parentResource).getLogicalId(parentResource)]!,
+    ).Parameters ?? {}) as Record<string, unknown>;
+    const inner = Template.fromStack(nested).toJSON() as CfnTemplate;
+    const substitute = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(substitute);
+      if (!value || typeof value !== 'object') return value;
+      const obj = value as Record<string, unknown>;
+      if (typeof obj.Ref === 'string' && obj.Ref in parameters) return parameters[obj.Ref];
+      return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, substitute(v)]));
+    };
+    for (const [id, resource] of Object.entries(inner.Resources)) {
+      if (id in merged.Resources) throw new Error(`logical id ${id} is in two stacks`);
+      merged.Resources[id] = substitute(resource) as CfnResource;
+    }
+  }
+  return merged;
+}
+
+/** Every nested stack under a stack, however deep. */
+export function nestedStacksOf(stack: Stack): NestedStack[] {
+  return stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack);
 }

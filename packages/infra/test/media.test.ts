@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { App, type CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../lib/build-app';
 import { mediaContentSecurityPolicy } from '../lib/cdn.construct';
@@ -15,6 +14,7 @@ import {
   referencedIds,
   resourcesOf,
   type CfnTemplate,
+  withNestedStacks,
 } from './cfn';
 
 // Tenants' attachments on AWS: the media bucket, its key, its CloudFront behavior, MediaQueue and
@@ -33,7 +33,7 @@ function synth(context: Record<string, unknown> = {}): {
     context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context },
   });
   const stack = buildApp(app);
-  return { stack, template: Template.fromStack(stack).toJSON() as CfnTemplate };
+  return { stack, template: withNestedStacks(stack) };
 }
 
 let stack: SwitchboardStack;
