@@ -19,6 +19,7 @@ import {
   startWebhookReceiver,
 } from '../packages/server/test/leads/lead-fixtures';
 import { createHash } from 'node:crypto';
+import { bodyField } from '../packages/server/src/engine/ports/raw-archive';
 import { benchSecret, type BenchSandbox } from './bench-sandbox';
 import { round } from './lib';
 import { jpegLike } from './media-mix';
@@ -44,6 +45,10 @@ export const prices = {
   cloudFrontGbOut: 0.085,
   cloudFrontHttpsPer10k: 0.01,
   eventBridgeEventPerMillion: 1.0,
+  firehoseIngestGb: 0.029,
+  firehoseIngestIncrementBytes: 5 * 1024,
+  firehoseDynamicPartitioningGb: 0.02,
+  firehoseDynamicPartitioningPerThousandObjects: 0.005,
   sources: [
     'DynamoDB on-demand: https://aws.amazon.com/dynamodb/pricing/on-demand/ ($0.625/M WRU, $0.125/M RRU since the Nov 2024 cut)',
     'SQS: https://aws.amazon.com/sqs/pricing/ (standard $0.40/M requests; each 64 KiB chunk of a payload is one request)',
@@ -53,8 +58,41 @@ export const prices = {
     'S3: https://aws.amazon.com/s3/pricing/ (Standard PUT $0.005 per 1,000, raw webhook archive and media; Standard storage $0.023/GB-month)',
     'CloudFront: https://aws.amazon.com/cloudfront/pricing/ ($0.085/GB out, first 10 TB, US/EU; HTTPS $0.01 per 10,000 requests)',
     'EventBridge: https://aws.amazon.com/eventbridge/pricing/ (custom events $1.00/M; each 64 KB chunk of an event is one event)',
+    'Amazon Data Firehose: https://aws.amazon.com/firehose/pricing/ (Direct PUT $0.029/GB ingested, each record rounded up to 5 KB; dynamic partitioning $0.020/GB and $0.005 per 1,000 objects delivered; its JQ processing hours are time-based and not counted)',
   ],
 };
+
+/** Webhooks per second assumed for how many objects Firehose delivers (one per partition per buffer interval). */
+export const assumedWebhooksPerSecond = 100;
+
+/** What the archive records of the measured webhooks weighed (one JSON line each, as the receiver appends it). */
+const archived = { records: 0, bytes: 0 };
+const averageRecordBytes = () => (archived.records ? archived.bytes / archived.records : 1500);
+
+/**
+ * The raw archive per million webhooks: before, one S3 PUT each; after, Firehose ingestion (by
+ * 5 KB increment), dynamic partitioning by bytes and by object, and one S3 PUT per delivered
+ * object (64 MB / 300 s buffers, two partitions: whatsapp_business_account and instagram).
+ */
+export function archivePerMillionWebhooks(recordBytes: number): { before: number; after: number } {
+  const gb = 2 ** 30;
+  const increment = prices.firehoseIngestIncrementBytes;
+  const billedBytes = Math.ceil(recordBytes / increment) * increment;
+  const seconds = 1e6 / assumedWebhooksPerSecond;
+  const byTime = 2 * Math.ceil(seconds / 300);
+  const bySize = Math.ceil((1e6 * recordBytes) / (64 * 2 ** 20));
+  const objects = Math.max(byTime, bySize);
+  const after =
+    ((1e6 * billedBytes) / gb) * prices.firehoseIngestGb +
+    ((1e6 * recordBytes) / gb) * prices.firehoseDynamicPartitioningGb +
+    (objects / 1000) *
+      (prices.firehoseDynamicPartitioningPerThousandObjects + prices.s3PutPerThousand);
+  return { before: prices.s3PutPerThousand * 1000, after };
+}
+
+/** The average archive record of the webhooks measured so far, in bytes. */
+export const measuredArchiveRecordBytes = averageRecordBytes;
+const archiveAfter = () => archivePerMillionWebhooks(averageRecordBytes()).after;
 
 type QueueCounts = {
   sendRequests: number;
@@ -75,6 +113,8 @@ export type CostRow = {
   queueBytes: number;
   sqsRequests: number;
   dollarsPerMillion: number;
+  /** The same, with the raw archive as it was: one S3 PUT per webhook. */
+  dollarsPerMillionBefore: number;
   breakdown: Record<string, number>;
 };
 
@@ -109,6 +149,16 @@ const diff = (a: CallCounts, b: CallCounts) => ({
 
 async function post(bench: BenchSandbox, entries: ReturnType<typeof waTextEntry>[]): Promise<void> {
   const raw = metaJson(envelope('whatsapp_business_account', entries));
+  const record = {
+    v: 1,
+    id: createHash('sha256').update(raw).digest('hex'),
+    receivedAt: new Date().toISOString(),
+    object: 'whatsapp_business_account',
+    signatureVerified: true,
+    ...bodyField(Buffer.from(raw)),
+  };
+  archived.records++;
+  archived.bytes += Buffer.byteLength(`${JSON.stringify(record)}\n`);
   const res = await bench.api.request('POST', '/webhooks/meta', {
     raw,
     headers: {
@@ -158,7 +208,7 @@ export async function benchCost(
       sqs: per(sqsRequests) * prices.sqsRequestPerMillion,
       apiGateway: per(model.webhooks + model.apiCalls) * prices.apiGatewayRestPerMillion,
       waf: per(model.webhooks + model.apiCalls) * prices.wafRequestPerMillion,
-      s3Archive: per(model.webhooks) * prices.s3PutPerThousand * 1000,
+      archive: per(model.webhooks) * archiveAfter(),
       lambdaRequests:
         per(model.webhooks + model.apiCalls + q.batches) * prices.lambdaRequestPerMillion,
       lambdaCompute:
@@ -180,6 +230,11 @@ export async function benchCost(
       queueBytes: round(per(q.bytes), 0),
       sqsRequests: round(per(sqsRequests)),
       dollarsPerMillion: round(Object.values(breakdown).reduce((a, b) => a + b, 0)),
+      dollarsPerMillionBefore: round(
+        Object.values(breakdown).reduce((a, b) => a + b, 0) -
+          breakdown.archive +
+          per(model.webhooks) * prices.s3PutPerThousand * 1000,
+      ),
       breakdown: Object.fromEntries(Object.entries(breakdown).map(([k, v]) => [k, round(v, 3)])),
     });
   };
@@ -297,7 +352,7 @@ export async function benchCost(
     const perSend = statusWebhooks / sends;
     row.breakdown.apiGateway = round((1 + perSend) * prices.apiGatewayRestPerMillion, 3);
     row.breakdown.waf = round((1 + perSend) * prices.wafRequestPerMillion, 3);
-    row.breakdown.s3Archive = round(perSend * prices.s3PutPerThousand * 1000, 3);
+    row.breakdown.archive = round(perSend * archiveAfter(), 3);
     row.breakdown.lambdaCompute = round(
       row.breakdown.lambdaCompute! +
         ((apiMs / sends / 1000) * apiGb + perSend * receiverGb * (opts.webhookHandlerMs / 1000)) *
@@ -306,6 +361,9 @@ export async function benchCost(
       3,
     );
     row.dollarsPerMillion = round(Object.values(row.breakdown).reduce((a, b) => a + b, 0));
+    row.dollarsPerMillionBefore = round(
+      row.dollarsPerMillion - row.breakdown.archive! + perSend * prices.s3PutPerThousand * 1000,
+    );
     row.kind += ` (${round(perSend, 1)} status webhooks each)`;
   }
 
@@ -401,7 +459,7 @@ async function measureImage(
     sqs: per(sqsRequests) * prices.sqsRequestPerMillion,
     apiGateway: prices.apiGatewayRestPerMillion,
     waf: prices.wafRequestPerMillion,
-    s3Archive: prices.s3PutPerThousand * 1000,
+    archive: archiveAfter(),
     s3MediaPut: prices.s3PutPerThousand * 1000,
     lambdaRequests: per(opts.n + q.batches + media.batches) * prices.lambdaRequestPerMillion,
     lambdaCompute:
@@ -422,6 +480,7 @@ async function measureImage(
     queueBytes: round(per(q.bytes + media.bytes), 0),
     sqsRequests: round(per(sqsRequests)),
     dollarsPerMillion: round(perMillion),
+    dollarsPerMillionBefore: round(perMillion - breakdown.archive + prices.s3PutPerThousand * 1000),
     breakdown: {
       ...Object.fromEntries(Object.entries(breakdown).map(([k, v]) => [k, round(v, 3)])),
       // Not in the total: they recur (storage) or depend on agents (views).
@@ -559,6 +618,8 @@ async function measureLead(
       queueBytes: round(per(q.bytes), 0),
       sqsRequests: round(per(sqsRequests)),
       dollarsPerMillion: round(Object.values(breakdown).reduce((a, b) => a + b, 0)),
+      // No webhook: the archive is not on a lead's path.
+      dollarsPerMillionBefore: round(Object.values(breakdown).reduce((a, b) => a + b, 0)),
       breakdown: Object.fromEntries(Object.entries(breakdown).map(([k, v]) => [k, round(v, 3)])),
     };
   } finally {

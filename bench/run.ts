@@ -3,7 +3,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBenchSandbox } from './bench-sandbox';
 import { benchColdStart } from './cold-start';
-import { assumedMediaFetchMs, benchCost, imageBytes, prices } from './cost';
+import {
+  assumedMediaFetchMs,
+  assumedWebhooksPerSecond,
+  benchCost,
+  imageBytes,
+  measuredArchiveRecordBytes,
+  prices,
+} from './cost';
 import { benchEndToEnd, benchRawPuts } from './end-to-end';
 import { machine, round, section, writeResult } from './lib';
 import { benchMediaMix } from './media-mix';
@@ -147,7 +154,9 @@ try {
         'queue msgs': r.queueMessages,
         'queue bytes': r.queueBytes,
         'SQS reqs': r.sqsRequests,
-        '$ / million': r.dollarsPerMillion,
+        '$ / million, before (S3 PUT per webhook)': r.dollarsPerMillionBefore,
+        '$ / million (Firehose archive)': r.dollarsPerMillion,
+        saving: round(r.dollarsPerMillionBefore - r.dollarsPerMillion, 3),
       })),
     );
     console.table(Object.fromEntries(cost.map((r) => [r.kind, r.breakdown])));
@@ -155,7 +164,9 @@ try {
       'Assumptions: each write request = 1 WRU and each read/query = 1 RRU (items < 1 KB, strongly consistent reads, ' +
         'no transactions); SQS = send requests by 64 KiB chunk + one ReceiveMessage and one DeleteMessageBatch per processor batch ' +
         '(idle long polls not counted); Lambda Arm at topology memory, WebhookReceiver billed for the sandbox ack p50 at 1 sender, ' +
-        'MessageProcessor for the measured batch time; every webhook = 1 API Gateway REST request + 1 WAF request + 1 S3 PUT (raw archive). ' +
+        'MessageProcessor for the measured batch time; every webhook = 1 API Gateway REST request + 1 WAF request + its raw archive: ' +
+        `before, 1 S3 PUT; after, 1 Firehose record (${round(measuredArchiveRecordBytes(), 0)} B average, billed by 5 KB increment) with dynamic partitioning, ` +
+        `and 1 S3 PUT per delivered object (64 MB / 300 s buffers, 2 partitions, at ${assumedWebhooksPerSecond} webhooks/s). ` +
         'Lead: 1 API Gateway + 1 WAF request, LeadIngest billed for the measured request time, LeadStore/LeadMerge/CrmSync for their measured ' +
         'batch times; each bus event = 1 EventBridge event, each event delivered to a queue = 1 SendMessage, plus receive + delete per consumer batch. ' +
         `Image: the text path plus 1 MediaQueue message, receive + delete and 1 MediaFetcher invocation per fetch (1024 MB, billed max(measured, ${assumedMediaFetchMs} ms: two round trips to Meta)), ` +

@@ -9,6 +9,7 @@ export * from './message-types';
 export * from './tenants';
 export * from './sso';
 export * from './signup';
+export * from './replays';
 export * from './route-contract';
 export * from './routes';
 export * from './response-check';

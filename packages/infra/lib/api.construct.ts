@@ -173,7 +173,12 @@ export class Api extends Construct {
    * of its concern (`routeStacks`). The stage's deployment depends on every nested stack and
    * changes whenever the route table does, so a deploy never publishes a stage missing a method.
    */
-  addRoutes(functionOf: (name: FunctionName) => IFunction, webOrigin: string): void {
+  addRoutes(
+    functionOf: (name: FunctionName) => IFunction,
+    webOrigin: string,
+    /** The routes API Gateway serves (`apiRuntime=ecs`: only the webhook's; see ecs.construct.ts). */
+    served: (route: RouteSpec) => boolean = () => true,
+  ): void {
     const apis = new Map<RouteStackName, IRestApi>([['Root', this.api]]);
     const apiOf = (name: RouteStackName): IRestApi => {
       let api = apis.get(name);
@@ -209,7 +214,8 @@ export class Api extends Construct {
     };
 
     const byResource = new Map<IResource, RouteSpec[]>();
-    for (const route of allRoutes) {
+    const routes = allRoutes.filter(served);
+    for (const route of routes) {
       const stack = routeStackOf(route.path);
       const resource = apiOf(stack).root.resourceForPath(route.path);
       resource.addMethod(route.method, integrationOf(stack, route.function), {
@@ -239,7 +245,7 @@ export class Api extends Construct {
     // Methods in nested stacks do not reach the root deployment's logical id: the route table
     // does, so any route change makes a new deployment.
     deployment.addToLogicalId(
-      allRoutes.map((r) => [r.id, r.method, r.path, r.function, routeStackOf(r.path)]),
+      routes.map((r) => [r.id, r.method, r.path, r.function, routeStackOf(r.path)]),
     );
     for (const error of gatewayErrors) {
       this.api.addGatewayResponse(`Gateway${error.type.responseType}`, {

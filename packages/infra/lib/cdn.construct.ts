@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import {
   AllowedMethods,
+  CachedMethods,
   CachePolicy,
   Distribution,
   HeadersFrameOption,
@@ -17,6 +18,16 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { mediaObjects, type Storage } from './storage.construct';
+
+/**
+ * Published form configs (`current.json`, `v<n>.<rev>.json`) and their logo copies, in the assets
+ * bucket: public, unsigned, read by any landing page (the embed script) and the hosted form.
+ */
+export const formConfigObjects = 'public/forms/*';
+
+/** Nothing served from the form config path can run, frame or be sniffed into something else. */
+export const formConfigContentSecurityPolicy =
+  "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox";
 
 export type CdnProps = {
   storage: Storage;
@@ -81,6 +92,8 @@ export class Cdn extends Construct {
   readonly assetsPublicKey: PublicKey;
   readonly webHeaders: ResponseHeadersPolicy;
   readonly mediaHeaders: ResponseHeadersPolicy;
+  readonly formConfigHeaders: ResponseHeadersPolicy;
+  readonly formConfigCache: CachePolicy;
 
   constructor(scope: Construct, id: string, props: CdnProps) {
     super(scope, id);
@@ -99,6 +112,88 @@ export class Cdn extends Construct {
     const privateBucket = (bucket: Storage['web']) =>
       S3BucketOrigin.withOriginAccessControl(bucket, { originAccessControl: oac });
 
+    this.assetsPublicKey = new PublicKey(this, 'AssetsSigningKey', {
+      comment: 'Verifies signed URLs for tenant assets',
+      encodedKey: props.assetsSigningPublicKeyPem,
+    });
+    const keyGroup = new KeyGroup(this, 'AssetsKeyGroup', {
+      comment: 'Signers of tenant asset URLs',
+      items: [this.assetsPublicKey],
+    });
+    // The S3 object's own Content-Type and Content-Disposition (set at upload: documents are
+    // attachments) pass through; these add what the object cannot say itself.
+    this.mediaHeaders = new ResponseHeadersPolicy(this, 'MediaHeaders', {
+      comment: 'Switchboard tenant media: shown or played, never run, framed or sniffed',
+      securityHeadersBehavior: securityHeaders(mediaContentSecurityPolicy),
+    });
+    // Form configs: CORS for any page (public files, no credentials), GET and HEAD only.
+    this.formConfigHeaders = new ResponseHeadersPolicy(this, 'FormConfigHeaders', {
+      comment: 'Switchboard published form configs: public, CORS for any origin, inert',
+      corsBehavior: {
+        accessControlAllowOrigins: ['*'],
+        accessControlAllowMethods: ['GET', 'HEAD'],
+        accessControlAllowHeaders: ['*'],
+        accessControlAllowCredentials: false,
+        accessControlMaxAge: Duration.days(1),
+        originOverride: true,
+      },
+      securityHeadersBehavior: securityHeaders(formConfigContentSecurityPolicy),
+    });
+    // The object's own Cache-Control rules (a minute for current.json, a year for the immutable
+    // versions); 60 s for anything stored without one. No cookies, headers or query in the key.
+    this.formConfigCache = new CachePolicy(this, 'FormConfigCache', {
+      comment: 'Switchboard published form configs: the object Cache-Control decides',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(60),
+      maxTtl: Duration.days(365),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    // One origin for the bucket, shared by the signed default and the public form configs.
+    const assetsOrigin = privateBucket(storage.assets);
+    // Unsigned: landing pages anywhere (the embed script) read these; the web distribution serves
+    // the same behavior so the hosted form page reads them from its own origin (its CSP's
+    // connect-src cannot name the assets distribution: media bucket CORS -> web -> assets -> media).
+    const formConfigBehavior = {
+      origin: assetsOrigin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+      cachedMethods: CachedMethods.CACHE_GET_HEAD,
+      cachePolicy: this.formConfigCache,
+      responseHeadersPolicy: this.formConfigHeaders,
+      compress: true,
+    };
+    const signedOnly = {
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+      // The signature's query string is not part of the cache key: CloudFront checks it first.
+      cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+      trustedKeyGroups: [keyGroup],
+    };
+    this.assets = new Distribution(this, 'Assets', {
+      ...common,
+      comment: 'Switchboard tenant assets (signed URLs)',
+      logFilePrefix: 'cloudfront/assets/',
+      defaultBehavior: {
+        ...signedOnly,
+        origin: assetsOrigin,
+        responseHeadersPolicy: new ResponseHeadersPolicy(this, 'AssetHeaders', {
+          comment: 'Switchboard tenant assets: inert content, never framed or sniffed',
+          securityHeadersBehavior: securityHeaders("default-src 'none'; sandbox"),
+        }),
+      },
+      additionalBehaviors: {
+        // The media bucket is KMS-encrypted: CDK adds CloudFront's kms:Decrypt to its key policy
+        // (see Keys.pinMediaDecrypt for why the statement cannot name this distribution).
+        [mediaObjects]: {
+          ...signedOnly,
+          origin: privateBucket(storage.media),
+          responseHeadersPolicy: this.mediaHeaders,
+        },
+        [formConfigObjects]: formConfigBehavior,
+      },
+    });
+
     this.webHeaders = new ResponseHeadersPolicy(this, 'WebHeaders', {
       comment: 'Switchboard web app: strict CSP, HSTS, nosniff, no framing',
       securityHeadersBehavior: securityHeaders(webContentSecurityPolicy(props.apiOrigin)),
@@ -116,6 +211,7 @@ export class Cdn extends Construct {
         responseHeadersPolicy: this.webHeaders,
         compress: true,
       },
+      additionalBehaviors: { [formConfigObjects]: formConfigBehavior },
       // SPA routing: a deep link the bucket does not hold (403 through OAC) gets the app shell.
       errorResponses: [403, 404].map((httpStatus) => ({
         httpStatus,
@@ -123,50 +219,6 @@ export class Cdn extends Construct {
         responsePagePath: '/index.html',
         ttl: Duration.seconds(0),
       })),
-    });
-
-    this.assetsPublicKey = new PublicKey(this, 'AssetsSigningKey', {
-      comment: 'Verifies signed URLs for tenant assets',
-      encodedKey: props.assetsSigningPublicKeyPem,
-    });
-    const keyGroup = new KeyGroup(this, 'AssetsKeyGroup', {
-      comment: 'Signers of tenant asset URLs',
-      items: [this.assetsPublicKey],
-    });
-    // The S3 object's own Content-Type and Content-Disposition (set at upload: documents are
-    // attachments) pass through; these add what the object cannot say itself.
-    this.mediaHeaders = new ResponseHeadersPolicy(this, 'MediaHeaders', {
-      comment: 'Switchboard tenant media: shown or played, never run, framed or sniffed',
-      securityHeadersBehavior: securityHeaders(mediaContentSecurityPolicy),
-    });
-    const signedOnly = {
-      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
-      // The signature's query string is not part of the cache key: CloudFront checks it first.
-      cachePolicy: CachePolicy.CACHING_OPTIMIZED,
-      trustedKeyGroups: [keyGroup],
-    };
-    this.assets = new Distribution(this, 'Assets', {
-      ...common,
-      comment: 'Switchboard tenant assets (signed URLs)',
-      logFilePrefix: 'cloudfront/assets/',
-      defaultBehavior: {
-        ...signedOnly,
-        origin: privateBucket(storage.assets),
-        responseHeadersPolicy: new ResponseHeadersPolicy(this, 'AssetHeaders', {
-          comment: 'Switchboard tenant assets: inert content, never framed or sniffed',
-          securityHeadersBehavior: securityHeaders("default-src 'none'; sandbox"),
-        }),
-      },
-      additionalBehaviors: {
-        // The media bucket is KMS-encrypted: CDK adds CloudFront's kms:Decrypt to its key policy
-        // (see Keys.pinMediaDecrypt for why the statement cannot name this distribution).
-        [mediaObjects]: {
-          ...signedOnly,
-          origin: privateBucket(storage.media),
-          responseHeadersPolicy: this.mediaHeaders,
-        },
-      },
     });
   }
 }

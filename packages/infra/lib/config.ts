@@ -34,6 +34,34 @@ export type SwitchboardConfig = {
   mediaExpirationDays?: number;
   /** The deployed assets distribution's id: pins the media key's CloudFront grant to it. */
   assetsDistributionId?: string;
+  /** Where the tenant-facing API runs: Lambda behind API Gateway (default) or ECS Fargate. */
+  apiRuntime: ApiRuntime;
+  /** The Fargate service's size and scaling (read always, used with apiRuntime=ecs). */
+  ecs: EcsConfig;
+};
+
+export type ApiRuntime = 'lambda' | 'ecs';
+
+export type EcsConfig = {
+  /** Task size: Fargate's CPU units (256 = 0.25 vCPU) and a memory size valid for them. */
+  cpu: number;
+  memoryMiB: number;
+  minTasks: number;
+  maxTasks: number;
+  /** Target tracking: average CPU, and ALB requests per task per minute. */
+  cpuTargetPercent: number;
+  requestsPerTarget: number;
+  /** One NAT gateway per AZ (2) keeps egress up when an AZ fails; 1 is cheaper. */
+  natGateways: number;
+};
+
+/** Fargate's CPU units and the memory sizes (MiB) each allows. */
+const fargateMemory: Record<number, [number, number, number]> = {
+  256: [512, 2048, 1024],
+  512: [1024, 4096, 1024],
+  1024: [2048, 8192, 1024],
+  2048: [4096, 16384, 1024],
+  4096: [8192, 30720, 1024],
 };
 
 export type SsoMfa = 'off' | 'optional' | 'required';
@@ -180,6 +208,51 @@ export function readConfig(node: Node, env: NodeJS.ProcessEnv = process.env): Sw
         ? undefined
         : int(node, 'mediaExpirationDays', 0),
     assetsDistributionId: distributionId(node, 'assetsDistributionId'),
+    apiRuntime: apiRuntime(node),
+    ecs: ecsConfig(node),
+  };
+}
+
+function apiRuntime(node: Node): ApiRuntime {
+  const raw = text(node, 'apiRuntime') ?? 'lambda';
+  if (raw !== 'lambda' && raw !== 'ecs') {
+    throw new Error(
+      `context apiRuntime must be lambda (API Gateway + Lambda, the default) or ecs (Fargate behind an ALB), got ${raw}`,
+    );
+  }
+  return raw;
+}
+
+function ecsConfig(node: Node): EcsConfig {
+  const cpu = int(node, 'ecsCpu', 512);
+  const memoryMiB = int(node, 'ecsMemoryMiB', 1024);
+  const range = fargateMemory[cpu];
+  if (!range) {
+    throw new Error(
+      `context ecsCpu must be one of ${Object.keys(fargateMemory).join(', ')}, got ${cpu}`,
+    );
+  }
+  const [least, most, step] = range;
+  if (memoryMiB < least || memoryMiB > most || memoryMiB % step !== 0) {
+    throw new Error(
+      `context ecsMemoryMiB for ecsCpu=${cpu} must be ${least}-${most} in steps of ${step}, got ${memoryMiB}`,
+    );
+  }
+  const minTasks = int(node, 'ecsMinTasks', 2);
+  const maxTasks = int(node, 'ecsMaxTasks', 10);
+  if (maxTasks < minTasks) throw new Error('context ecsMaxTasks must be at least ecsMinTasks');
+  const cpuTargetPercent = int(node, 'ecsCpuTargetPercent', 60);
+  if (cpuTargetPercent > 90) throw new Error('context ecsCpuTargetPercent must be 1-90');
+  const natGateways = int(node, 'ecsNatGateways', 2);
+  if (natGateways > 2) throw new Error('context ecsNatGateways must be 1 or 2 (one per AZ)');
+  return {
+    cpu,
+    memoryMiB,
+    minTasks,
+    maxTasks,
+    cpuTargetPercent,
+    requestsPerTarget: int(node, 'ecsRequestsPerTarget', 1000),
+    natGateways,
   };
 }
 

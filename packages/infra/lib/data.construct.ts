@@ -3,6 +3,7 @@ import {
   AttributeType,
   BillingMode,
   ProjectionType,
+  StreamViewType,
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
@@ -10,7 +11,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { table } from './server';
 
-/** SocialCRMTable, keys and indexes straight from the topology. */
+/** SocialCRMTable, keys, indexes and its stream (new and old images) straight from the topology. */
 export class Data extends Construct {
   readonly table: Table;
   /** ARNs of every GSI, listed one by one so no IAM policy needs `index/*`. */
@@ -27,6 +28,8 @@ export class Data extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       timeToLiveAttribute: table.ttlAttribute,
+      // Lead and conversation changes leave through it to StreamConsumer (topology `tableStream`).
+      stream: StreamViewType[table.stream],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const index of table.indexes) {

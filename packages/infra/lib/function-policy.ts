@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { rawWebhookPrefix } from './server';
+import { rawLargeBodyPrefix, rawWebhookPrefix } from './server';
 import type { Data } from './data.construct';
 import type { Keys } from './keys.construct';
 import type { Mail } from './mail.construct';
@@ -90,6 +90,23 @@ export function functionStatements(
       }),
       new PolicyStatement({
         sid: 'SendToQueuesKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [keys.messaging.keyArn],
+      }),
+    );
+  }
+
+  if (spec.consumesTableStream) {
+    // The stream's on-failure destination: Lambda sends a failed batch's description with the
+    // function's role. (The stream itself is granted by the event source mapping.)
+    statements.push(
+      new PolicyStatement({
+        sid: 'StreamFailureQueue',
+        actions: ['sqs:SendMessage'],
+        resources: [queues.streamConsumerDlq.queueArn],
+      }),
+      new PolicyStatement({
+        sid: 'StreamFailureQueueKey',
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: [keys.messaging.keyArn],
       }),
@@ -214,11 +231,13 @@ export function functionStatements(
   const archive = storage.rawWebhooks;
   const archiveObjects = `${archive.bucketArn}/${rawWebhookPrefix}*`;
   if (access.rawArchive === 'write') {
+    // Every delivery goes to Firehose (archive.construct.ts grants the stream); the receiver
+    // PUTs only the rare whole body of a delivery with an entry sent by reference.
     statements.push(
       new PolicyStatement({
-        sid: 'ArchiveRawWebhooks',
+        sid: 'ArchiveLargeBodies',
         actions: ['s3:PutObject'],
-        resources: [archiveObjects],
+        resources: [`${archive.bucketArn}/${rawLargeBodyPrefix}*`],
       }),
       new PolicyStatement({
         sid: 'ArchiveKey',

@@ -3,8 +3,16 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import {
+  Architecture,
+  Runtime,
+  StartingPosition,
+  Tracing,
+  type DlqDestinationConfig,
+  type IEventSourceMapping,
+  type IFunction,
+} from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import {
   LogLevel,
   NodejsFunction,
@@ -12,6 +20,7 @@ import {
   SourceMapMode,
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SwitchboardConfig } from './config';
 import { functionStatements, type PolicyInputs } from './function-policy';
@@ -21,6 +30,7 @@ import {
   repoRoot,
   serverPackageJson,
   ssoEnvNames,
+  tableStream,
   type FunctionName,
 } from './server';
 import { allFunctions, allQueues, functionAccess, type FunctionAccess } from './topology-reader';
@@ -33,6 +43,8 @@ export type DeployedFunction = {
 };
 
 export type FunctionsProps = PolicyInputs & {
+  /** Functions served elsewhere (the API container on ECS): not created as Lambdas. */
+  exclude?: readonly FunctionName[];
   config: SwitchboardConfig;
   /** The web app's origin, for CORS answers from the HTTP functions. */
   webOrigin: string;
@@ -85,6 +97,20 @@ export function copyRe2Package(inputDir: string, outputDir: string): string[] {
 }
 
 /**
+ * SqsDlq without its grant: `grantSendMessages` would add wildcard KMS actions (`kms:ReEncrypt*`,
+ * `kms:GenerateDataKey*`); function-policy.ts grants SendMessage on this queue and the exact key
+ * actions instead.
+ */
+class ExactlyGrantedSqsDlq extends SqsDlq {
+  constructor(private readonly dlq: IQueue) {
+    super(dlq);
+  }
+  override bind(_target: IEventSourceMapping, _targetHandler: IFunction): DlqDestinationConfig {
+    return { destination: this.dlq.queueArn };
+  }
+}
+
+/**
  * One Lambda per topology function: Node 22 on arm64, bundled locally with esbuild as ESM, its own
  * role with only what its topology entry grants, its own encrypted log group, X-Ray active.
  */
@@ -96,6 +122,7 @@ export class Functions extends Construct {
     const { config, keys, queues } = props;
 
     for (const spec of allFunctions) {
+      if (props.exclude?.includes(spec.name)) continue;
       const access = functionAccess(spec);
       const logGroup = new LogGroup(this, `${spec.name}Logs`, {
         retention: config.logRetentionDays,
@@ -166,6 +193,25 @@ export class Functions extends Construct {
               spec.reservedConcurrency && spec.reservedConcurrency >= 2
                 ? Math.min(spec.reservedConcurrency, 1000)
                 : undefined,
+          }),
+        );
+      }
+      if (spec.consumesTableStream) {
+        // The mapping grants the role what it reads: DescribeStream, GetRecords and
+        // GetShardIterator on this stream, ListStreams on the table's streams, the key's Decrypt.
+        fn.addEventSource(
+          new DynamoEventSource(props.data.table, {
+            // From the oldest record kept (24 h): a first deployment or a re-created mapping
+            // misses no change made before it was active.
+            startingPosition: StartingPosition.TRIM_HORIZON,
+            batchSize: tableStream.batchSize,
+            maxBatchingWindow: Duration.seconds(tableStream.maxBatchingWindowSeconds),
+            bisectBatchOnError: true,
+            reportBatchItemFailures: true,
+            retryAttempts: tableStream.retryAttempts,
+            maxRecordAge: Duration.seconds(tableStream.maxRecordAgeSeconds),
+            parallelizationFactor: tableStream.parallelizationFactor,
+            onFailure: new ExactlyGrantedSqsDlq(queues.streamConsumerDlq),
           }),
         );
       }

@@ -20,6 +20,8 @@ export type NagScope = {
   secrets: Secrets;
   storage: Storage;
   platformSso?: PlatformSso;
+  /** The table stream consumer's on-failure queue. */
+  streamFailureQueue?: IConstruct;
 };
 
 function ack(scope: IConstruct, id: string, reason: string): void {
@@ -32,7 +34,7 @@ function arnToken(resource: IConstruct): string {
 }
 
 export function acknowledgeNagFindings(scope: NagScope): void {
-  const { api, functions, cdn, bus, secrets, storage, platformSso } = scope;
+  const { api, functions, cdn, bus, secrets, storage, platformSso, streamFailureQueue } = scope;
 
   // The methods live in the API's own stack and in the nested route stacks of each concern.
   for (const routes of [api.api, ...api.nestedRouteStacks.values()]) {
@@ -76,6 +78,14 @@ export function acknowledgeNagFindings(scope: NagScope): void {
     'SQS3',
     'This queue is the dead-letter queue of SwitchboardBus itself and of its rules (set on the bus and on each rule target), which cdk-nag does not recognise as DLQ use.',
   );
+
+  if (streamFailureQueue) {
+    ack(
+      streamFailureQueue,
+      'SQS3',
+      'This queue is the on-failure destination of the table stream’s event source mapping (StreamConsumer), a dead-letter use cdk-nag does not recognise.',
+    );
+  }
 
   const archiveObjects = `${arnToken(storage.rawWebhooks)}/${rawWebhookPrefix}*`;
   const assetObjects = `${arnToken(storage.assets)}/*`;

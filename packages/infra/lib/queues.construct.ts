@@ -3,13 +3,15 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { allQueues } from './topology-reader';
-import type { QueueName } from './server';
+import { tableStream, type QueueName } from './server';
 
 export type QueuePair = { queue: Queue; dlq: Queue };
 
 /** Every topology queue with its DLQ: KMS-encrypted, TLS-only, redrive count from the topology. */
 export class Queues extends Construct {
   readonly byName = new Map<QueueName, QueuePair>();
+  /** The table stream consumer's on-failure destination: batches whose retries were spent. */
+  readonly streamConsumerDlq: Queue;
 
   constructor(scope: Construct, id: string, props: { key: IKey }) {
     super(scope, id);
@@ -32,6 +34,10 @@ export class Queues extends Construct {
       });
       this.byName.set(name, { queue, dlq });
     }
+    this.streamConsumerDlq = new Queue(this, tableStream.onFailureQueue, {
+      ...secure,
+      retentionPeriod: Duration.days(14),
+    });
   }
 
   get(name: QueueName): QueuePair {

@@ -5,6 +5,9 @@ export {
   envNames,
   pendingSecretKey,
   rawWebhookPrefix,
+  rawArchiveDailyPrefix,
+  rawArchiveErrorPrefix,
+  rawLargeBodyPrefix,
 } from '../../server/src/engine/aws/env-names';
 export type { SecretName } from '../../server/src/engine/ports/secrets';
 export { ssoEnvNames } from '../../server/src/engine/aws/sso-env';

@@ -2,11 +2,13 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { Alarms } from './alarms.construct';
+import { RawArchiveStream } from './archive.construct';
 import { Api } from './api.construct';
 import { Bus } from './bus.construct';
 import { Cdn } from './cdn.construct';
 import type { SwitchboardConfig } from './config';
 import { Data } from './data.construct';
+import { containerFunctions, EcsApi } from './ecs.construct';
 import { Functions } from './functions.construct';
 import { Keys } from './keys.construct';
 import { Mail } from './mail.construct';
@@ -35,6 +37,8 @@ export class SwitchboardStack extends Stack {
   readonly mail: Mail;
   /** The platform's identity provider (the Cognito user pool with `-c cognito=true`), if any. */
   readonly platformSso?: PlatformSso;
+  /** The API's routes but the webhook's on ECS Fargate, with `-c apiRuntime=ecs`. */
+  readonly ecsApi?: EcsApi;
 
   constructor(scope: Construct, id: string, props: SwitchboardStackProps) {
     super(scope, id, props);
@@ -61,10 +65,23 @@ export class SwitchboardStack extends Stack {
     // The API exists before the CDN (its origin goes into the CSP); routes come after the
     // functions, which need the CDN's origin for CORS.
     this.api = new Api(this, 'Api', { config, logsKey: keys.ops, webAcl: this.webAcls.api });
+    // With apiRuntime=ecs, API Gateway keeps only the Meta webhook; every other route is served by
+    // the container, which the web app and API clients reach at its own CloudFront distribution.
+    const ecsApi =
+      config.apiRuntime === 'ecs'
+        ? new EcsApi(this, 'EcsApi', {
+            config,
+            storage,
+            logsKey: keys.ops,
+            cdnAcl: this.webAcls.cdn,
+          })
+        : undefined;
+    this.ecsApi = ecsApi;
+    const publicApi = ecsApi ?? this.api;
     this.cdn = new Cdn(this, 'Cdn', {
       storage,
       webAcl: this.webAcls.cdn,
-      apiOrigin: this.api.origin,
+      apiOrigin: publicApi.origin,
       assetsSigningPublicKeyPem: config.assetsSigningPublicKeyPem,
     });
     keys.pinMediaDecrypt(config.assetsDistributionId);
@@ -73,13 +90,14 @@ export class SwitchboardStack extends Stack {
     const platformSso = config.platformSso
       ? new PlatformSso(this, 'PlatformSso', {
           config: config.platformSso,
-          callbackUrl: `${this.api.publicUrl}/auth/sso/callback`,
+          callbackUrl: `${publicApi.publicUrl}/auth/sso/callback`,
           secretsKey: keys.secrets,
         })
       : undefined;
     this.platformSso = platformSso;
 
     this.functions = new Functions(this, 'Functions', {
+      exclude: ecsApi ? containerFunctions : [],
       config,
       keys,
       data,
@@ -90,24 +108,52 @@ export class SwitchboardStack extends Stack {
       mail,
       platformSso,
       webOrigin,
-      apiUrl: this.api.publicUrl,
+      apiUrl: publicApi.publicUrl,
       assetsCdn: {
         domainName: this.cdn.assets.distributionDomainName,
         keyPairId: this.cdn.assetsPublicKey.publicKeyId,
       },
     });
+    // The raw webhook archive: the receiver puts each delivery on Firehose, which batches to S3.
+    new RawArchiveStream(this, 'RawArchive', {
+      bucket: storage.rawWebhooks,
+      key: keys.messaging,
+      logsKey: keys.ops,
+      logRetentionDays: config.logRetentionDays,
+    }).connect(this.functions);
     const functionOf = (name: Parameters<Functions['get']>[0]) => this.functions.get(name).fn;
-    this.api.addRoutes(functionOf, webOrigin);
+    const onEcs = new Set<string>(ecsApi ? containerFunctions : []);
+    this.api.addRoutes(functionOf, webOrigin, (route) => !onEcs.has(route.function));
+    ecsApi?.addService({
+      config,
+      keys,
+      data,
+      queues: this.queues,
+      storage,
+      secrets,
+      bus: bus.bus,
+      mail,
+      platformSso,
+      webOrigin,
+      assetsCdn: {
+        domainName: this.cdn.assets.distributionDomainName,
+        keyPairId: this.cdn.assetsPublicKey.publicKeyId,
+      },
+    });
 
     const tenantRole = new TenantDataRole(this, 'TenantData', {
       data,
       keys,
-      assumers: [...this.functions.byName.values()]
-        .filter((f) => f.access.tenantRole)
-        .map((f) => f.role),
+      assumers: [
+        ...[...this.functions.byName.values()]
+          .filter((f) => f.access.tenantRole)
+          .map((f) => f.role),
+        ...(ecsApi ? [ecsApi.taskRole] : []),
+      ],
     });
     this.tenantRole = tenantRole.role;
     this.functions.allowTenantRole(tenantRole.role);
+    ecsApi?.allowTenantRole(tenantRole.role);
 
     bus.addRules({ functionOf, queues: this.queues });
 
@@ -118,6 +164,7 @@ export class SwitchboardStack extends Stack {
       deadLetterQueues: [
         ...[...this.queues.byName].map(([name, pair]) => ({ name: `${name}Dlq`, queue: pair.dlq })),
         { name: 'BusRulesDlq', queue: bus.dlq },
+        { name: 'StreamConsumerDlq', queue: this.queues.streamConsumerDlq },
       ],
       functions: [...this.functions.byName].map(([name, f]) => ({ name, fn: f.fn })),
     });
@@ -125,6 +172,7 @@ export class SwitchboardStack extends Stack {
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });
     output('ApiUrl', this.api.api.url, 'REST API base URL (Meta webhook: <ApiUrl>webhooks/meta)');
+    if (ecsApi) output('EcsApiUrl', ecsApi.publicUrl, 'The API on ECS (web app, tenants)');
     output('WebUrl', webOrigin, 'Web app');
     output('WebBucketName', storage.web.bucketName, 'Upload the web build here');
     output('WebDistributionId', this.cdn.web.distributionId, 'Invalidate after a web upload');
@@ -170,6 +218,7 @@ export class SwitchboardStack extends Stack {
     }
 
     acknowledgeNagFindings({
+      streamFailureQueue: this.queues.streamConsumerDlq,
       api: this.api,
       functions: this.functions,
       cdn: this.cdn,

@@ -3,6 +3,8 @@ import {
   functions,
   queues,
   routes,
+  table,
+  tableStream,
   type BusRuleSpec,
   type FunctionName,
   type FunctionSpec,
@@ -89,7 +91,7 @@ export function functionAccess(spec: FunctionSpec): FunctionAccess {
     userBoundSecrets:
       spec.secrets.includes('channelTokenKey') && served.some((r) => twoFactorRoutes.has(r.id)),
     platformSso: served.some((r) => r.id === 'auth.sso.start' || r.id === 'auth.sso.callback'),
-    rawArchive: receivesWebhooks ? 'write' : readsArchive ? 'read' : 'none',
+    rawArchive: receivesWebhooks ? 'write' : readsArchive || spec.rawArchive ? 'read' : 'none',
     assets: served.some((r) => r.access.kind === 'tenant') ? 'readwrite' : 'none',
     media: spec.media ?? 'none',
     dlqAdmin: served.some((r) => r.id.startsWith('admin.dlq.')),
@@ -114,6 +116,28 @@ export function validateTopology(): void {
     if (queue.visibilityTimeoutSeconds < consumer.timeoutSeconds) {
       throw new Error(`${name}: visibility timeout is shorter than ${queue.consumer}'s timeout`);
     }
+  }
+  // One consumer reads the table stream, and it is the one the stream's settings name.
+  const streamConsumers = allFunctions.filter((f) => f.consumesTableStream);
+  if (streamConsumers.length > 0 && table.stream !== 'NEW_AND_OLD_IMAGES') {
+    throw new Error('the table stream consumer needs NEW_AND_OLD_IMAGES on the table');
+  }
+  if (streamConsumers.length > 1 || streamConsumers.some((f) => f.name !== tableStream.consumer)) {
+    throw new Error(`only ${tableStream.consumer} consumes the table stream`);
+  }
+  if (streamConsumers.some((f) => f.consumes !== undefined)) {
+    throw new Error(`${tableStream.consumer} consumes the table stream, not a queue`);
+  }
+  // Lambda: 1..10000 records per batch, at most 10 batches per shard, and a record older than
+  // the stream keeps it (24 h) cannot be retried.
+  if (tableStream.batchSize < 1 || tableStream.batchSize > 10_000) {
+    throw new Error('tableStream.batchSize must be within 1..10000');
+  }
+  if (tableStream.parallelizationFactor < 1 || tableStream.parallelizationFactor > 10) {
+    throw new Error('tableStream.parallelizationFactor must be within 1..10');
+  }
+  if (tableStream.maxRecordAgeSeconds < 60 || tableStream.maxRecordAgeSeconds > 86_400) {
+    throw new Error('tableStream.maxRecordAgeSeconds must be within 60..86400');
   }
   for (const rule of allBusRules) {
     if (rule.target.kind === 'function' && !(rule.target.function in functions)) {

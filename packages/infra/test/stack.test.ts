@@ -240,7 +240,8 @@ describe('functions', () => {
     const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping').map(([, r]) =>
       propsOf(r),
     );
-    expect(mappings).toHaveLength(Object.keys(queues).length);
+    // One per queue, and the table stream's (test/stream.test.ts).
+    expect(mappings).toHaveLength(Object.keys(queues).length + 1);
     for (const [name, spec] of Object.entries(queues)) {
       const queueId = logicalId(stack.queues.get(name as keyof typeof queues).queue);
       const mapping = mappings.find((m) => referencedIds(m.EventSourceArn).has(queueId));
@@ -721,7 +722,7 @@ describe('alarms', () => {
   it('alarms on every DLQ, every function’s errors and throttles, and API 5xx', () => {
     const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, a]) => propsOf(a));
     const metrics = alarms.map((a) => a.MetricName as string);
-    const dlqs = Object.keys(queues).length + 1; // + the bus rules DLQ
+    const dlqs = Object.keys(queues).length + 2; // + the bus rules DLQ and StreamConsumerDlq
     expect(metrics.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(dlqs);
     expect(metrics.filter((m) => m === 'Errors')).toHaveLength(Object.keys(functions).length);
     expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(Object.keys(functions).length);

@@ -109,6 +109,12 @@ const cases: ListCase[] = [
     next: (j) => j.nextCursor,
   },
   {
+    route: 'admin.replays.list',
+    token: admin,
+    path: () => '/admin/replays?limit=1',
+    next: (j) => j.nextCursor,
+  },
+  {
     route: 'audit.list',
     token: tokenA,
     path: () => '/audit-events?limit=1',
@@ -174,6 +180,16 @@ beforeAll(async () => {
   fixtures.set('a', fa);
   fixtures.set('b', fb);
   siblings.set('a', sa);
+  // Two replays of tenant a's last hour, so the replay list has a second page.
+  for (let i = 0; i < 2; i++) {
+    const to = new Date();
+    const from = new Date(to.getTime() - 3_600_000);
+    const replay = await t.api.request('POST', '/admin/replays', {
+      token: t.adminToken,
+      body: { tenantId: a.id, from: from.toISOString(), to: to.toISOString() },
+    });
+    expect(replay.status, replay.text).toBe(202);
+  }
   for (const c of cases) {
     const res = await t.api.request('GET', c.path(fixtures.get('a')!), { token: c.token() });
     expect(res.status, `${c.route}: ${res.text}`).toBe(200);

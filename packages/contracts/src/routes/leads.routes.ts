@@ -62,6 +62,57 @@ export const publicFormSchema = formDefinitionBaseSchema.omit({ allowedOrigins: 
 });
 export type PublicFormDto = z.infer<typeof publicFormSchema>;
 
+// The published form config on the CDN (`public/forms/<formId>/…` of the assets bucket, behind
+// the assets distribution in AWS and `/cdn/` in the sandbox). The hosted page and the embed script
+// read these files, never the API: `current.json` (short cache) names the live version's file
+// (immutable). Both are public: nothing in them beyond what the page renders and posts to.
+
+export const formConfigFormat = 'switchboard.form-config/1';
+export const formConfigPointerFormat = 'switchboard.form-config-pointer/1';
+
+/** Where the files live, under the CDN's base URL (and as blob keys). */
+export const formConfigPaths = {
+  dir: (formId: string) => `public/forms/${formId}/`,
+  pointer: (formId: string) => `public/forms/${formId}/current.json`,
+  /** `rev`: a hash of the file's content, so a branding change gets a new immutable file. */
+  version: (formId: string, version: number, rev: string) =>
+    `public/forms/${formId}/v${version}.${rev}.json`,
+};
+
+/** Cache lifetimes the files are stored with (and that the CDN honours). */
+export const formConfigCacheControl = {
+  version: 'public, max-age=31536000, immutable',
+  pointer: 'public, max-age=60',
+};
+
+export const publishedFormConfigSchema = publicFormSchema.extend({
+  format: z.literal(formConfigFormat),
+  publishedAt: z.string(),
+});
+export type PublishedFormConfig = z.infer<typeof publishedFormConfigSchema>;
+
+export const formConfigPointerSchema = z.discriminatedUnion('status', [
+  z.object({
+    format: z.literal(formConfigPointerFormat),
+    formId: z.string(),
+    status: z.literal('live'),
+    version: z.number().int().positive(),
+    /** The versioned file's key: readers fetch `<the base they read this from>/<configPath>`. */
+    configPath: z.string().regex(/^public\/forms\/fm_[0-9a-z]{20}\/v\d{1,9}\.[0-9a-f]{12}\.json$/),
+    /** The same file's absolute URL, for people and API users. */
+    configUrl: z.url({ protocol: /^https?$/ }),
+    publishedAt: z.string(),
+  }),
+  z.object({
+    format: z.literal(formConfigPointerFormat),
+    formId: z.string(),
+    /** Archived (or never live): the page says the form is not available. */
+    status: z.literal('withdrawn'),
+    withdrawnAt: z.string(),
+  }),
+]);
+export type FormConfigPointer = z.infer<typeof formConfigPointerSchema>;
+
 export const publicSubmissionRequestSchema = submissionRequestSchema.extend({
   /** Browsers post as a CORS simple request (no custom headers), so the key may ride in the body. */
   idempotencyKey: z.string().max(255).optional(),
@@ -187,7 +238,7 @@ export const formRoutes = defineRoutes({
     tag: 'Lead forms',
     summary: 'Publish the draft as the next version',
     description:
-      'Writes `tenants/<tenantId>/forms/<formId>/v<n>.json` and makes the form live on its public routes and embed snippet.',
+      'Makes the form live on its public routes and embed snippet, and writes its config to the CDN: `public/forms/<formId>/v<n>.<rev>.json` (immutable; `configKey`), then `public/forms/<formId>/current.json` (cached 60 s), which the hosted page and the embed script read.',
     params: formIdParams,
     maxBodyBytes: 1 * KiB,
     responses: { 200: { description: 'The published version.', schema: publishedFormSchema } },
@@ -209,7 +260,7 @@ export const formRoutes = defineRoutes({
     tag: 'Public forms',
     summary: 'A published form with the workspace’s branding',
     description:
-      'For the embed script and the hosted page `/f/{formId}`. The logo is a signed URL. A form of a suspended workspace answers 404, like an archived one.',
+      'For API users: the hosted page and the embed script read the same config from the CDN (`public/forms/{id}/current.json`). The logo is a signed URL. A form of a suspended workspace answers 404, like an archived one.',
     params: formIdParams,
     responses: { 200: { description: 'The form config.', schema: publicFormSchema } },
   },

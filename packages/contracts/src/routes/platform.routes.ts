@@ -3,6 +3,7 @@ import { auditEventSchema, listAuditEventsQuerySchema } from '../auth';
 import { channelClaimSchema, resolveChannelClaimRequestSchema } from '../channels';
 import { pageOf } from '../conversations';
 import { defineRoutes } from '../route-contract';
+import { createReplayRequestSchema, replayIdParams, replaySchema } from '../replays';
 import { platformSettingsSchema, updatePlatformSettingsRequestSchema } from '../signup';
 import { createTenantRequestSchema, tenantSchema } from '../tenants';
 import { KiB, listQuerySchema, pageSizeSchema } from './common';
@@ -246,6 +247,38 @@ export const platformRoutes = defineRoutes({
     maxBodyBytes: 4 * KiB,
     responses: { 200: { description: 'The decided claim.', schema: channelClaimSchema } },
     errors: ['conflict'],
+  },
+  'admin.replays.create': {
+    method: 'POST',
+    path: '/admin/replays',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'Replay a workspace’s archived webhooks for a time range',
+    description:
+      'Re-runs the raw archive’s deliveries received in `[from, to)` (at most 31 days) whose entries route to the workspace through the message processor, in the background. Idempotent: messages dedupe on their Meta ids and statuses only move forward, so a replay ends at the state the first delivery left; other workspaces’ entries are not touched. Poll `GET /admin/replays/{id}` for progress.',
+    body: createReplayRequestSchema,
+    maxBodyBytes: 4 * KiB,
+    responses: { 202: { description: 'The replay, running.', schema: replaySchema } },
+    errors: ['not_found'],
+  },
+  'admin.replays.list': {
+    method: 'GET',
+    path: '/admin/replays',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'Replays, newest first',
+    query: listQuerySchema,
+    responses: { 200: { description: 'A page of replays.', schema: pageOf(replaySchema) } },
+    errors: ['bad_request'],
+  },
+  'admin.replays.get': {
+    method: 'GET',
+    path: '/admin/replays/{id}',
+    access: { kind: 'platformAdmin' },
+    tag: 'Platform admin',
+    summary: 'One replay and its progress',
+    params: replayIdParams,
+    responses: { 200: { description: 'The replay.', schema: replaySchema } },
   },
   'admin.settings.get': {
     method: 'GET',

@@ -16,6 +16,18 @@ const envSchema = z.object({
   ADMIN_EMAIL: z.email().default('admin@switchboard.local'),
   ADMIN_PASSWORD: z.string().min(8).optional(),
   TABLE_NAME: z.string().default('SocialCRMTable'),
+  /**
+   * Another DynamoDB API engine instead of the sandbox's own dynalite: DynamoDB Local
+   * (`http://127.0.0.1:8000`) or a real table's regional endpoint. Unset: dynalite in a child.
+   */
+  DYNAMODB_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** The engine's region (default: AWS_REGION, else `local`). */
+  DYNAMODB_REGION: z.string().min(1).optional(),
+  /** The table on that engine (default SocialCRMTable), created with its indexes when absent. */
+  DYNAMODB_TABLE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name: 3-255 of A-Z a-z 0-9 _ . -')
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Graph API base for every Meta call; unset in the sandbox = the built-in Meta stand-in. */
   META_GRAPH_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),

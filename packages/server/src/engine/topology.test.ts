@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { deployedRoutes, functions } from './topology';
+import {
+  busRules,
+  deployedRoutes,
+  functions,
+  leadEventSource,
+  table,
+  tableStream,
+} from './topology';
 
 describe('topology', () => {
   it('grants the cursor key to every function that serves a paginated route', () => {
@@ -12,5 +19,24 @@ describe('topology', () => {
       .filter((route) => !functions[route.function].secrets.includes('cursorKey'))
       .map((route) => `${route.id} on ${route.function}`);
     expect(missing).toEqual([]);
+  });
+
+  it('has one stream consumer, on a table with both images, publishing what the rules consume', () => {
+    expect(table.stream).toBe('NEW_AND_OLD_IMAGES');
+    const consumers = Object.values(functions).filter((f) => f.consumesTableStream);
+    expect(consumers.map((f) => f.name)).toEqual([tableStream.consumer]);
+    const [consumer] = consumers;
+    // It reads the stream, never the table, and puts events on the bus.
+    expect(consumer).toMatchObject({ table: 'none', publishesEvents: true, sendsTo: [] });
+    expect(consumer!.consumes).toBeUndefined();
+    expect(tableStream.retryAttempts).toBeGreaterThan(0);
+    // The CRM sync it raises is what a rule delivers.
+    const sync = busRules.find(
+      (r) => r.target.kind === 'queue' && r.target.queue === 'CrmSyncQueue',
+    );
+    expect(sync?.pattern).toMatchObject({
+      source: [leadEventSource],
+      'detail-type': expect.arrayContaining(['LeadUpserted', 'LeadSyncRequested']),
+    });
   });
 });

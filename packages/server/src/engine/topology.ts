@@ -23,11 +23,19 @@ export type FunctionName =
   | 'LeadStore'
   | 'LeadMerge'
   | 'CrmSync'
-  | 'MediaFetcher';
+  | 'MediaFetcher'
+  | 'StreamConsumer'
+  | 'Replayer';
 
 /** Functions that only drain a queue and serve no HTTP route. */
 export type ConsumerFunctionName =
-  'MessageProcessor' | 'LeadStore' | 'LeadMerge' | 'CrmSync' | 'MediaFetcher';
+  | 'MessageProcessor'
+  | 'LeadStore'
+  | 'LeadMerge'
+  | 'CrmSync'
+  | 'MediaFetcher'
+  | 'StreamConsumer'
+  | 'Replayer';
 
 export type { HttpMethod };
 
@@ -106,6 +114,9 @@ export const routeFunctions: Record<RouteId, HttpFunctionName> = {
   'admin.mail.get': 'AuthService',
   'admin.channel-claims.list': 'Api',
   'admin.channel-claims.resolve': 'Api',
+  'admin.replays.create': 'Api',
+  'admin.replays.list': 'Api',
+  'admin.replays.get': 'Api',
   'users.invite': 'Api',
   'users.list': 'Api',
   'users.update': 'Api',
@@ -249,6 +260,18 @@ export const queues = {
     maxBatchingWindowSeconds: 1,
     retentionDays: 14,
   },
+  // Replays of archived webhooks (POST /admin/replays): one message per day, then one per chunk
+  // (a day file, or one S3 object of the Firehose archive). A chunk of a busy day is large.
+  ReplayQueue: {
+    logicalName: 'ReplayQueue',
+    consumer: 'Replayer',
+    consumerTimeoutSeconds: 300,
+    visibilityTimeoutSeconds: 1800,
+    maxReceiveCount: 5,
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    retentionDays: 4,
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueName = keyof typeof queues;
@@ -278,6 +301,13 @@ export type FunctionSpec = {
   sendsMail?: boolean;
   /** The media bucket (tenant attachments under `tenants/<id>/media/`): read and written. */
   media?: 'readwrite';
+  /** Reads the raw webhook archive (replay), besides the consumers of the webhook queues. */
+  rawArchive?: 'read';
+  /**
+   * Invoked by the table's stream (`tableStream` below: an event source mapping with partial
+   * batch responses and an on-failure destination). Reads the stream only, never the table.
+   */
+  consumesTableStream?: boolean;
 };
 
 export const functions: Record<FunctionName, FunctionSpec> = {
@@ -317,6 +347,21 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     secrets: ['channelTokenKey'],
     media: 'readwrite',
   },
+  Replayer: {
+    name: 'Replayer',
+    entry: 'replayer.ts',
+    timeoutSeconds: queues.ReplayQueue.consumerTimeoutSeconds,
+    // A delivered archive object is up to 64 MB compressed, streamed through gunzip.
+    memoryMb: 1024,
+    reservedConcurrency: 2,
+    // The replay item, and the routing keys (read).
+    table: 'readwrite',
+    // Chunks of a day go back on its own queue; the entries on the processor's.
+    sendsTo: ['IncomingMessagesQueue', 'ReplayQueue'],
+    consumes: 'ReplayQueue',
+    secrets: [],
+    rawArchive: 'read',
+  },
   AuthService: {
     name: 'AuthService',
     entry: 'auth-service.ts',
@@ -335,13 +380,14 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 15,
     memoryMb: 512,
     table: 'readwrite',
-    sendsTo: [],
+    // Replays start with one message per day on ReplayQueue.
+    sendsTo: ['ReplayQueue'],
     // channelTokenKey also encrypts CRM destination credentials; assetsSigningKey signs asset URLs
     // (media URLs too).
     secrets: ['jwtSigningKeys', 'channelTokenKey', 'assetsSigningKey', 'cursorKey'],
     // Uploads to send, and (in the sandbox, which has no CDN) serving signed media URLs.
     media: 'readwrite',
-    // Lead re-syncs, edits and imports.
+    // Lead imports (LeadSubmitted); edits and re-syncs leave through the table's stream.
     publishesEvents: true,
     // Invitations (and their resends).
     sendsMail: true,
@@ -375,7 +421,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     sendsTo: [],
     consumes: 'LeadMergeQueue',
     secrets: [],
-    publishesEvents: true,
+    // LeadUpserted leaves through the table's stream (StreamConsumer), not from here.
   },
   CrmSync: {
     name: 'CrmSync',
@@ -390,6 +436,19 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     // Decrypts CRM destination secrets (webhook signing secrets, HubSpot tokens).
     secrets: ['channelTokenKey'],
   },
+  // Lead and conversation changes, from the table's stream, become domain events on the bus
+  // (modules/stream-consumer.service.ts): the CRM sync no longer depends on a handler's publish.
+  StreamConsumer: {
+    name: 'StreamConsumer',
+    entry: 'stream-consumer.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    table: 'none',
+    sendsTo: [],
+    secrets: [],
+    publishesEvents: true,
+    consumesTableStream: true,
+  },
 };
 
 export type IndexSpec = { name: string; partitionKey: string; sortKey: string };
@@ -400,6 +459,8 @@ export const table = {
   partitionKey: 'PK',
   sortKey: 'SK',
   ttlAttribute: 'expiresAt',
+  /** DynamoDB Streams with both images: the stream consumer decides from old vs new. */
+  stream: 'NEW_AND_OLD_IMAGES',
   indexes: [
     // GSI1: ordered lists inside a tenant (inbox newest first, tenant list for admins).
     { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
@@ -407,6 +468,32 @@ export const table = {
     { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
   ] as const satisfies readonly IndexSpec[],
 } as const;
+
+/**
+ * The table stream's event source mapping (AWS) and the sandbox's change feed read the same
+ * settings. A failed record is retried (from itself: partial batch responses) up to
+ * `retryAttempts` times or until it is `maxRecordAgeSeconds` old, then its batch's description
+ * goes to the consumer's on-failure queue (`StreamConsumerDlq`, alarmed) and the shard moves on.
+ */
+export const tableStream = {
+  consumer: 'StreamConsumer',
+  batchSize: 100,
+  maxBatchingWindowSeconds: 1,
+  retryAttempts: 10,
+  maxRecordAgeSeconds: 6 * 3600,
+  // Order holds per partition key (tenant) with a factor above 1: a busy tenant does not hold
+  // up the others' records in the same shard.
+  parallelizationFactor: 2,
+  onFailureQueue: 'StreamConsumerDlq',
+} as const satisfies {
+  consumer: FunctionName;
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  retryAttempts: number;
+  maxRecordAgeSeconds: number;
+  parallelizationFactor: number;
+  onFailureQueue: string;
+};
 
 /** EventBridge-style event pattern: the local bus matches the same patterns the cloud rules use. */
 export type EventPattern = {
@@ -428,6 +515,9 @@ export const bus = { logicalName: 'SwitchboardBus', source: 'switchboard' } as c
 
 /** Source of the leads flow's events (`LeadSubmitted`, `LeadUpserted`, `LeadSyncRequested`). */
 export const leadEventSource = `${bus.source}.leads`;
+
+/** Source of the inbox's events from the stream (`ConversationAssigned`, `…Closed`, `…Reopened`). */
+export const conversationEventSource = `${bus.source}.conversations`;
 
 /** Rule names double as the consumers' dedupe namespaces (`EVENT#<rule>#<eventId>`). */
 export const leadRules = {

@@ -21,6 +21,7 @@ import { signupHandlers } from './identity/signup.handlers';
 import { ssoHandlers } from './identity/sso.handlers';
 import { twoFactorHandlers } from './identity/two-factor.handlers';
 import { webhookHandlers } from './messaging/webhooks.handlers';
+import { replayHandlers } from './messaging/replay.handlers';
 import { brandingHandlers } from './leads/branding.handlers';
 import { crmHandlers } from './leads/crm.handlers';
 import { formHandlers } from './leads/forms.handlers';
@@ -38,6 +39,7 @@ export const handlers: HandlerTable = {
   ...mailboxHandlers,
   ...channelHandlers,
   ...claimHandlers,
+  ...replayHandlers,
   ...conversationHandlers,
   ...inboxHandlers,
   ...messagingHandlers,

@@ -1,10 +1,13 @@
 import { checkResponse, routeFor } from '@switchboard/contracts';
+import { createHash } from 'node:crypto';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/engine/log';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/engine/sandbox/sandbox';
+import type { DynamoDbEndpoint } from '../../src/engine/sandbox/supervised-database';
 import { metaJson, signMeta, type MetaEnvelopeBody } from '../factories/meta';
+import { dynamoDbLocalClientConfig } from './dynamodb-local';
 
 export type ApiResponse<T = unknown> = { status: number; json: T; text: string; headers: Headers };
 
@@ -155,6 +158,25 @@ export async function waitForDrain(sb: Sandbox, timeoutMs = 20_000): Promise<voi
 
 export type TestSandbox = { sb: Sandbox; api: Api; adminToken: string; stop(): Promise<void> };
 
+/**
+ * The engine a test sandbox runs on: dynalite (its own child) by default; with
+ * SWITCHBOARD_TEST_DYNAMODB=local (the `dynamodb-local` vitest project), the run's one DynamoDB
+ * Local (test/dynamodb-local/global-setup.ts) and a table of its own, named from the data dir so a
+ * sandbox restarted on the same dir finds its data again.
+ */
+export async function testDatabaseEngine(dataDir: string): Promise<DynamoDbEndpoint | undefined> {
+  if (process.env.SWITCHBOARD_TEST_DYNAMODB !== 'local') return undefined;
+  const { inject } = await import('vitest');
+  const endpoint = inject('dynamodbLocalEndpoint');
+  if (!endpoint) {
+    throw new Error(
+      'SWITCHBOARD_TEST_DYNAMODB=local, but no DynamoDB Local was started: run the dynamodb-local project',
+    );
+  }
+  const suffix = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  return { endpoint, ...dynamoDbLocalClientConfig, tableName: `SocialCRMTable-${suffix}` };
+}
+
 export async function startTestSandbox(opts: Partial<SandboxOptions> = {}): Promise<TestSandbox> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const sb = await startSandbox({
@@ -163,6 +185,7 @@ export async function startTestSandbox(opts: Partial<SandboxOptions> = {}): Prom
     adminPassword: 'admin-password-for-tests',
     metaAppSecret: 'test-app-secret',
     metaVerifyToken: 'test-verify-token',
+    dynamodb: await testDatabaseEngine(dataDir),
     ...opts,
     dataDir,
   });

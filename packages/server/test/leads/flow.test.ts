@@ -354,10 +354,12 @@ describe('the public form and embed script', () => {
     expect(() => new Function(script.text)).not.toThrow();
   });
 
-  it('writes each published version to the tenant prefix of the blob store', async () => {
+  it('writes each published version to the CDN path of the blob store (form-config.test.ts)', async () => {
     const store = new FileBlobStore(`${t.sb.dataDir}/blobs`);
-    const stored = await store.get(`tenants/${tenant.id}/forms/${formId}/v1.json`);
-    expect(stored?.contentType).toBe('application/json');
+    const pointer = await store.get(`public/forms/${formId}/current.json`);
+    const { configPath } = JSON.parse(Buffer.from(pointer!.body).toString('utf8'));
+    const stored = await store.get(configPath);
+    expect(stored?.contentType).toBe('application/json; charset=utf-8');
     expect(JSON.parse(Buffer.from(stored!.body).toString('utf8'))).toMatchObject({
       id: formId,
       version: 1,

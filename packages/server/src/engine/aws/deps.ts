@@ -1,3 +1,4 @@
+import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -11,12 +12,14 @@ import type { BlobStore } from '../ports/blobs';
 import type { DeadLetterAdmin } from '../ports/dlq';
 import type { Mailer } from '../ports/mailer';
 import type { QueueSender } from '../ports/queue';
+import type { RawArchive } from '../ports/raw-archive';
 import type { UploadUrlSigner } from '../ports/upload-urls';
 import type { SecretName, SecretStore } from '../ports/secrets';
 import { TokenService } from '../security/jwt';
 import type { TokenCipher } from '../security/token-cipher';
 import { queues, type FunctionName, type QueueName } from '../topology';
 import { envNames, rawWebhookPrefix } from './env-names';
+import { FirehoseArchive } from './firehose-archive';
 import { KmsTokenCipher } from './kms-token-cipher';
 import { awsLeadDeps } from './lead-deps';
 import { prefixRoutedBlobs, S3BlobStore } from './s3-blobs';
@@ -59,6 +62,10 @@ export type AwsRuntime = {
   incomingQueue: QueueSender;
   /** Attachments to fetch from Meta (MessageProcessor sends, MediaFetcher consumes). */
   mediaQueue: QueueSender;
+  /** Replays: days and chunks (Api sends, Replayer consumes and sends). */
+  replayQueue: QueueSender;
+  /** The raw webhook archive: Firehose to write (WebhookReceiver), the bucket to read (Replayer). */
+  rawArchive: RawArchive;
   dlq: Record<QueueName, DeadLetterAdmin>;
   /** Presigned PUTs on the media bucket (direct uploads); a stand-in that throws without it. */
   uploads: UploadUrlSigner;
@@ -118,6 +125,20 @@ export function awsRuntime(fn: FunctionName, env: Env = process.env): AwsRuntime
   };
   const incomingQueue = sender('IncomingMessagesQueue');
   const mediaQueue = sender('MediaQueue');
+  const replayQueue = sender('ReplayQueue');
+
+  const archiveBucket = env[envNames.rawWebhookBucket];
+  const archiveStream = env[envNames.rawArchiveStream];
+  const rawArchive =
+    archiveBucket || archiveStream
+      ? new FirehoseArchive(
+          new FirehoseClient({}),
+          archiveStream ?? '',
+          archiveBucket
+            ? new S3BlobStore(s3, archiveBucket)
+            : unavailable('The raw archive bucket'),
+        )
+      : unavailable<RawArchive>('The raw webhook archive');
 
   const dlq = Object.fromEntries(
     (Object.keys(queues) as QueueName[]).map((name) => {
@@ -148,6 +169,8 @@ export function awsRuntime(fn: FunctionName, env: Env = process.env): AwsRuntime
     cipher,
     incomingQueue,
     mediaQueue,
+    replayQueue,
+    rawArchive,
     dlq,
     uploads,
   };
@@ -188,6 +211,7 @@ const createdByStack = () => {
 /** Everything `createApp` needs for one function: the AWS side of the sandbox's composition. */
 export async function awsAppDeps(runtime: AwsRuntime, env: Env = process.env): Promise<AppDeps> {
   const { db, tenantDb, log, secrets, blobs, cipher, incomingQueue, dlq, uploads } = runtime;
+  const { rawArchive, replayQueue } = runtime;
   return {
     db,
     tenantDb,
@@ -199,6 +223,8 @@ export async function awsAppDeps(runtime: AwsRuntime, env: Env = process.env): P
       : () =>
           Promise.reject(new NotGrantedError('The cursor key is not granted (see topology.ts)')),
     incomingQueue,
+    rawArchive,
+    replayQueue,
     blobs,
     uploads,
     meta: await loadMeta(secrets, env),

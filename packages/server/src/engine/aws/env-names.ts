@@ -15,6 +15,8 @@ export const envNames = {
   tableName: 'TABLE_NAME',
   channelTokenKeyId: 'CHANNEL_TOKEN_KEY_ID',
   rawWebhookBucket: 'RAW_WEBHOOK_BUCKET',
+  /** The Firehose delivery stream of the raw archive, set for the webhook receiver. */
+  rawArchiveStream: 'RAW_ARCHIVE_STREAM',
   assetsBucket: 'ASSETS_BUCKET',
   /** Tenants' attachments (`tenants/<id>/media/…`), set for functions whose topology has `media`. */
   mediaBucket: 'MEDIA_BUCKET',
@@ -45,3 +47,10 @@ export const pendingSecretKey = 'switchboardPendingInitialisation';
 
 /** Raw webhook bodies live under this key prefix, in their own bucket with a short lifecycle. */
 export const rawWebhookPrefix = 'webhooks/raw/';
+
+/** The raw archive as Firehose delivers it: `<prefix>YYYY/MM/DD/<object>/…gz` (archive.construct.ts). */
+export const rawArchiveDailyPrefix = `${rawWebhookPrefix}daily/`;
+/** Records Firehose could not deliver or partition. */
+export const rawArchiveErrorPrefix = `${rawWebhookPrefix}errors/`;
+/** Whole bodies of deliveries with an entry sent by reference (the only objects the receiver PUTs). */
+export const rawLargeBodyPrefix = `${rawWebhookPrefix}large/`;

@@ -45,5 +45,7 @@ export function awsLeadDeps(secrets: SecretStore, env: Env): LeadDeps {
     hostedFormOrigin: env[envNames.webOrigin],
     // Behind API Gateway the request URL lacks the stage: links must use the public base URL.
     publicApiUrl: env[envNames.publicApiUrl],
+    // Published form configs: the assets distribution's unsigned `public/forms/*` behavior.
+    formConfigBaseUrl: domainName ? `https://${domainName}` : undefined,
   };
 }

@@ -1,12 +1,18 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { BlobPutOptions, BlobStore, StoredBlob } from '../ports/blobs';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { BlobLister, BlobPutOptions, BlobStore, StoredBlob } from '../ports/blobs';
 
 /**
  * BlobStore over one S3 bucket; encryption is the bucket's default (set by the stack). The put
  * options become the object's own `Content-Disposition` and `Cache-Control`, which S3 (and
  * CloudFront in front of it) answer with on every GET.
  */
-export class S3BlobStore implements BlobStore {
+export class S3BlobStore implements BlobStore, BlobLister {
   constructor(
     private readonly s3: Pick<S3Client, 'send'>,
     private readonly bucket: string,
@@ -44,6 +50,20 @@ export class S3BlobStore implements BlobStore {
       if (err instanceof NoSuchKey) return undefined;
       throw err;
     }
+  }
+
+  /** ListObjectsV2, every page (S3 answers keys in UTF-8 binary order). */
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const object of out.Contents ?? []) if (object.Key) keys.push(object.Key);
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
   }
 }
 

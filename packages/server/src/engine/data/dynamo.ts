@@ -5,6 +5,8 @@ import {
   DynamoDBClient,
   ResourceInUseException,
   type DynamoDBClientConfig,
+  type KeySchemaElement,
+  type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -297,8 +299,13 @@ export class Db {
     return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
   }
 
-  /** Creates the table with its indexes when it does not exist (sandbox and tests; CDK owns it in AWS). */
-  async ensureTable(): Promise<void> {
+  /**
+   * Creates the table with its indexes and its stream (NEW_AND_OLD_IMAGES) when it does not
+   * exist (sandbox and tests; CDK owns it in AWS), waits until it is ACTIVE, and checks that an
+   * existing one has the keys and indexes the code queries. Answers the stream's ARN when the
+   * engine has one (DynamoDB Local, a real table; dynalite accepts the setting and has none).
+   */
+  async ensureTable(): Promise<{ streamArn?: string }> {
     const attrs = new Set<string>([table.partitionKey, table.sortKey]);
     for (const index of table.indexes) {
       attrs.add(index.partitionKey);
@@ -308,6 +315,7 @@ export class Db {
       await this.client.send(
         new CreateTableCommand({
           TableName: this.tableName,
+          // On-demand: no ProvisionedThroughput on the table or its indexes (DynamoDB refuses both).
           BillingMode: 'PAY_PER_REQUEST',
           AttributeDefinitions: [...attrs].map((name) => ({
             AttributeName: name,
@@ -325,14 +333,25 @@ export class Db {
             ],
             Projection: { ProjectionType: 'ALL' },
           })),
+          StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream },
         }),
       );
     } catch (err) {
       if (!(err instanceof ResourceInUseException)) throw err;
     }
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 200; i++) {
       const out = await this.client.send(new DescribeTableCommand({ TableName: this.tableName }));
-      if (out.Table?.TableStatus === 'ACTIVE') return;
+      const described = out.Table;
+      const indexesActive = (described?.GlobalSecondaryIndexes ?? []).every(
+        (index) => index.IndexStatus === undefined || index.IndexStatus === 'ACTIVE',
+      );
+      if (described?.TableStatus === 'ACTIVE' && indexesActive) {
+        checkTableShape(this.tableName, described);
+        const streamOn =
+          described.StreamSpecification?.StreamEnabled &&
+          described.StreamSpecification.StreamViewType === table.stream;
+        return { streamArn: streamOn ? described.LatestStreamArn : undefined };
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`table ${this.tableName} did not become ACTIVE`);
@@ -340,5 +359,33 @@ export class Db {
 
   destroy(): void {
     this.client.destroy();
+  }
+}
+
+/** An existing table (`DYNAMODB_TABLE`) must have the keys and indexes the repositories query. */
+function checkTableShape(tableName: string, described: TableDescription): void {
+  const keyOf = (schema: KeySchemaElement[] | undefined, type: 'HASH' | 'RANGE') =>
+    schema?.find((k) => k.KeyType === type)?.AttributeName;
+  const problems: string[] = [];
+  if (
+    keyOf(described.KeySchema, 'HASH') !== table.partitionKey ||
+    keyOf(described.KeySchema, 'RANGE') !== table.sortKey
+  ) {
+    problems.push(`keys ${table.partitionKey} (hash) and ${table.sortKey} (range)`);
+  }
+  for (const index of table.indexes) {
+    const found = described.GlobalSecondaryIndexes?.find((i) => i.IndexName === index.name);
+    if (
+      keyOf(found?.KeySchema, 'HASH') !== index.partitionKey ||
+      keyOf(found?.KeySchema, 'RANGE') !== index.sortKey ||
+      found?.Projection?.ProjectionType !== 'ALL'
+    ) {
+      problems.push(
+        `index ${index.name} on ${index.partitionKey}/${index.sortKey}, projecting ALL`,
+      );
+    }
+  }
+  if (problems.length > 0) {
+    throw new Error(`table ${tableName} exists but lacks ${problems.join('; ')}`);
   }
 }

@@ -89,6 +89,8 @@ export const keys = {
   /**
    * Conversation summary (one per customer and channel): `TENANT#<id>` / `CONV#<conversationId>`.
    * GSI1 `TENANT#<id>#INBOX` / `<lastMessageAt>#<conversationId>` is the inbox, newest first.
+   * Its `assigneeId` and `status` changes leave through the table's stream as inbox events
+   * (modules/messaging/conversation-stream.ts).
    */
   conversation: (tenantId: string, conversationId: string): Key => ({
     PK: tenantPk(tenantId),
@@ -141,6 +143,15 @@ export const keys = {
    */
   unrouted: (entryHash: string): Key => ({ PK: 'UNROUTED', SK: `ENTRY#${entryHash}` }),
   unroutedPk: 'UNROUTED',
+
+  /**
+   * A replay of one tenant's archived webhooks (platform admin): `REPLAY#<id>` / `REPLAY`, GSI1
+   * `REPLAYS` / `<createdAt>#<id>` lists newest first. Its counters move only with the chunk that
+   * earned them: `daysListed` and `chunksDone` (string sets) are the conditions that make a
+   * redelivered day or chunk count nothing twice (modules/messaging/replay.repo.ts).
+   */
+  replay: (replayId: string): Key => ({ PK: `REPLAY#${replayId}`, SK: 'REPLAY' }),
+  replaysPk: 'REPLAYS',
 
   /**
    * Session: one refresh-token family, `USER#<userId>` / `SESSION#<sessionId>` (so a password change
@@ -246,6 +257,9 @@ export const keys = {
    * GSI1 `TENANT#<id>#LEADSTAGE#<stage>` / `<leadId>` (a pipeline column); GSI2
    * `TENANT#<id>#LEADOWNER#<userId>` / `<leadId>` (an owner's leads). Soft-deleted leads keep
    * `deletedAt` and leave both indexes. `search` holds folded name, e-mail, phone digits, company.
+   * `lastChange` `{id, reason: submission | update | manual, at}` is written with every change the
+   * CRM destinations must hear of (lead.repo.ts `LeadChange`): the table's stream turns a new `id`
+   * into the sync job of that id (modules/leads/lead-stream.ts).
    */
   lead: (tenantId: string, leadId: string): Key => ({
     PK: tenantPk(tenantId),

@@ -12,6 +12,7 @@ import type { Logger } from '../log';
 import type { GraphClient } from '../../modules/messaging/meta/graph-client';
 import type { ThroughputLimiter } from '../../modules/messaging/throughput-limiter';
 import type { BlobStore } from '../ports/blobs';
+import type { RawArchive } from '../ports/raw-archive';
 import type { DeadLetterAdmin } from '../ports/dlq';
 import type { Mailbox, Mailer } from '../ports/mailer';
 import type { QueueSender } from '../ports/queue';
@@ -37,6 +38,10 @@ export type AppDeps = {
   /** HMAC key sealing page cursors to their query (cursor.ts); lazy like the token keys. */
   cursorKey: () => Promise<Uint8Array>;
   incomingQueue: QueueSender;
+  /** Every accepted webhook delivery (Firehose deployed, a daily file in the sandbox). */
+  rawArchive: RawArchive;
+  /** Replays of archived webhooks: one message per day (`POST /admin/replays`). */
+  replayQueue: QueueSender;
   blobs: BlobStore;
   /**
    * Signed URLs for direct uploads (`POST /media/uploads`): S3 presigned PUTs deployed, the

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, normalize, sep } from 'node:path';
-import type { BlobPutOptions, BlobStore, StoredBlob } from '../ports/blobs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, normalize, relative, sep } from 'node:path';
+import type { BlobLister, BlobPutOptions, BlobStore, StoredBlob } from '../ports/blobs';
 
 /**
  * Blobs as files under `<dataDir>/blobs`, written atomically (temp file + rename). Each write has
@@ -10,7 +10,7 @@ import type { BlobPutOptions, BlobStore, StoredBlob } from '../ports/blobs';
  * bytes twice, and neither delivery fails. The content type is kept in `<file>.type`, and the
  * put options, when given, in `<file>.meta` (JSON), so `get` answers what S3 would.
  */
-export class FileBlobStore implements BlobStore {
+export class FileBlobStore implements BlobStore, BlobLister {
   constructor(private readonly root: string) {}
 
   private pathOf(key: string): string {
@@ -67,5 +67,28 @@ export class FileBlobStore implements BlobStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
+  }
+
+  /** Keys under a prefix, in key order, as S3 lists them (no side files, no temp files). */
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      const entries = await readdir(dir, { withFileTypes: true }).catch(
+        (err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return [];
+          throw err;
+        },
+      );
+      for (const entry of entries) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(path);
+        else if (!/\.(type|meta|tmp)$/.test(entry.name)) {
+          keys.push(relative(this.root, path).split(sep).join('/'));
+        }
+      }
+    };
+    const folder = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+    await walk(folder ? this.pathOf(folder) : this.root);
+    return keys.filter((key) => key.startsWith(prefix)).sort();
   }
 }

@@ -23,3 +23,9 @@ export type BlobStore = {
   ): Promise<void>;
   get(key: string): Promise<StoredBlob | undefined>;
 };
+
+/** Listing keys by prefix (the raw archive's reader: one day's delivered objects). */
+export type BlobLister = {
+  /** Every key under the prefix, in key order. */
+  list(prefix: string): Promise<string[]>;
+};

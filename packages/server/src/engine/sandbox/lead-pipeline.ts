@@ -58,7 +58,7 @@ export async function startLeadPipeline(opts: LeadPipelineOptions): Promise<Lead
   const crmQueue = pairs.CrmSyncQueue.queue;
   const consumers: Record<LeadQueueName, SqsBatchHandler> = {
     LeadStoreQueue: createLeadStore({ db: opts.db, log: opts.log }),
-    LeadMergeQueue: createLeadMerge({ db: opts.db, log: opts.log, bus }),
+    LeadMergeQueue: createLeadMerge({ db: opts.db, log: opts.log }),
     CrmSyncQueue: createCrmSync({
       db: opts.db,
       log: opts.log,

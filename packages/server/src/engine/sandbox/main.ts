@@ -1,6 +1,7 @@
 import { readEnv } from '../config';
 import { createLogger } from '../log';
 import { startSandbox } from './sandbox';
+import type { DatabaseEngine } from './supervised-database';
 
 // `npm start`: the whole product on localhost, data under DATA_DIR surviving restarts.
 const env = readEnv();
@@ -15,6 +16,14 @@ const sandbox = await startSandbox({
   adminEmail: env.ADMIN_EMAIL,
   adminPassword: env.ADMIN_PASSWORD,
   metaGraphBaseUrl: env.META_GRAPH_BASE_URL,
+  // DYNAMODB_ENDPOINT: another DynamoDB API engine (DynamoDB Local, a real table), not dynalite.
+  dynamodb: env.DYNAMODB_ENDPOINT
+    ? {
+        endpoint: env.DYNAMODB_ENDPOINT,
+        region: env.DYNAMODB_REGION ?? process.env.AWS_REGION ?? 'local',
+        tableName: env.DYNAMODB_TABLE,
+      }
+    : undefined,
   log,
   // The database keeps dying: the sandbox has stopped itself; say so and exit non-zero, so a
   // supervisor (or the developer) sees it instead of a server that fails every request.
@@ -23,6 +32,12 @@ const sandbox = await startSandbox({
     process.exit(1);
   },
 });
+
+function describeEngine(engine: DatabaseEngine): string {
+  return engine.kind === 'dynalite'
+    ? `dynalite (embedded, ${engine.endpoint}), table ${engine.tableName}`
+    : `${engine.endpoint} (DYNAMODB_ENDPOINT, region ${engine.region}), table ${engine.tableName}`;
+}
 
 const banner = `
   Switchboard sandbox is running
@@ -34,6 +49,7 @@ const banner = `
   Meta app secret     ${env.META_APP_SECRET ? '(from META_APP_SECRET)' : sandbox.meta.appSecret}
   Meta Graph API      ${sandbox.metaStandIn ? `${sandbox.graphBaseUrl}  (built-in stand-in: accepts sends, posts signed status webhooks back)` : `${sandbox.graphBaseUrl}  (META_GRAPH_BASE_URL)`}
   Platform admin      ${sandbox.admin.email} / ${env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : sandbox.admin.password}
+  Database            ${describeEngine(sandbox.database.engine)}
   Data                ${sandbox.dataDir}
   ─────────────────────────────────────────────────────────────
   Sign in:  curl -s ${sandbox.url}/auth/login -H 'content-type: application/json' \\

@@ -18,6 +18,8 @@ import { createApp } from '../http/app';
 import { lazy } from '../lazy';
 import { createLogger, type Logger } from '../log';
 import { FileBlobStore } from '../local/file-blobs';
+import { DailyFileArchive } from '../local/daily-archive';
+import { createReplayer } from '../../modules/messaging/replay.service';
 import { FileMailer } from '../local/file-mailer';
 import { FileSecretStore } from '../local/file-secrets';
 import type { LocalQueue } from '../local/local-queue';
@@ -46,9 +48,16 @@ import type { QueueName } from '../topology';
 import {
   startSupervisedDatabase,
   type DatabaseProcess,
+  type DynamoDbEndpoint,
   type SandboxDatabaseOptions,
 } from './supervised-database';
 import { withWebApp } from './web-static';
+import { ChangeFeed, dbImageReader } from '../local/change-feed';
+import { LocalQueue as StreamDlqQueue } from '../local/local-queue';
+import type { ChangeStreamSource, StreamBatchHandler } from '../ports/change-stream';
+import { table, tableStream } from '../topology';
+import { createStreamConsumer, isStreamedKey } from '../../modules/stream-consumer.service';
+import { formCdnApp } from './form-cdn';
 
 // The local sandbox as a library: `startSandbox()` composes the same functions the Lambdas run, with
 // local adapters (dynalite, a durable file queue, file blobs and secrets); `stop()` ends it cleanly.
@@ -102,6 +111,16 @@ export type SandboxOptions = {
   wrapLeadConsumer?: (queue: LeadQueueName, handler: SqsBatchHandler) => SqsBatchHandler;
   /** The database child's supervision: restarts, backoff, how long callers wait for it. */
   database?: SandboxDatabaseOptions;
+  /**
+   * Where the table's change records come from. Default: the change feed in the data layer
+   * (local/change-feed.ts), which journals every lead and conversation write the sandbox makes.
+   * Set: that source instead (e.g. the real Streams API of DynamoDB Local), and no feed.
+   */
+  changeStream?: ChangeStreamSource;
+  /** Wraps the stream consumer, the way a fault-injection layer would wrap the Lambda handler. */
+  wrapStreamConsumer?: (handler: StreamBatchHandler) => StreamBatchHandler;
+  /** Another DynamoDB API engine (DynamoDB Local, a real table) instead of dynalite. */
+  dynamodb?: DynamoDbEndpoint;
   /** The sender of the sandbox's mail (default no-reply@switchboard.local). */
   mailFrom?: string;
   /** The web app's origin in mailed links (default: this sandbox's own URL, which serves it). */
@@ -181,10 +200,12 @@ export type Sandbox = {
   graphBaseUrl: string;
   /** The built-in Meta stand-in (absent when a Graph base URL is configured), with its test hooks. */
   metaStandIn?: MetaStandIn;
-  /** The dynalite child, restarted when it dies (see supervised-database.ts). */
+  /** The dynalite child, restarted when it dies, or the engine at `dynamodb` (supervised-database.ts). */
   database: DatabaseProcess;
   /** Every mail sent, as `<dataDir>/mail/*.eml` (the mailbox page and `npm run mail` read them). */
   mail: FileMailer;
+  /** The table's change records: their source (the feed unless `changeStream` was given) and DLQ. */
+  stream: { source: ChangeStreamSource; feed?: ChangeFeed; dlq: StreamDlqQueue };
   stop(): Promise<void>;
 };
 
@@ -194,15 +215,39 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const log = opts.log ?? createLogger('info');
   await mkdir(dataDir, { recursive: true });
 
+  // The stream consumer's on-failure queue (StreamConsumerDlq in AWS), and the change feed, whose
+  // middleware must be on the client before its first write.
+  const streamDlq = await StreamDlqQueue.open({
+    dir: join(dataDir, 'queues'),
+    name: tableStream.onFailureQueue,
+    visibilityTimeoutSeconds: 30,
+  });
+  // On another engine (`dynamodb`) the table's own stream is the source (see below).
+  const changeFeed =
+    opts.changeStream || opts.dynamodb
+      ? undefined
+      : await ChangeFeed.open({
+          dir: join(dataDir, 'streams'),
+          tableName: table.logicalName,
+          watch: isStreamedKey,
+          log,
+          deadLetters: streamDlq,
+        });
   const database = await startSupervisedDatabase({
     path: join(dataDir, 'dynamodb'),
+    endpoint: opts.dynamodb,
     log,
     database: opts.database,
-    middleware: opts.dynamoFaults ? [opts.dynamoFaults.middleware] : undefined,
+    // The feed innermost: it records what the table applied, faults included.
+    middleware: [
+      ...(opts.dynamoFaults ? [opts.dynamoFaults.middleware] : []),
+      ...(changeFeed ? [changeFeed.middleware] : []),
+    ],
     sdkMaxAttempts: opts.dynamoFaults?.sdkMaxAttempts,
   });
   const db = database.db;
-  await db.ensureTable();
+  changeFeed?.attach(dbImageReader(db), db.tableName);
+  const { streamArn } = await db.ensureTable();
 
   const secrets = new FileSecretStore(join(dataDir, 'secrets'), {
     metaAppSecret: opts.metaAppSecret,
@@ -218,6 +263,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     await secrets.get('channelTokenKey', LocalTokenCipher.generateKey),
   );
   const blobs = new FileBlobStore(join(dataDir, 'blobs'));
+  // Every accepted webhook, one append-only file per UTC day (Firehose to S3 in AWS).
+  const rawArchive = new DailyFileArchive(join(dataDir, 'archive', 'raw'));
   const admin = await bootstrapPlatformAdmin(
     db,
     secrets,
@@ -233,6 +280,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const mediaSpec = queues.MediaQueue;
   const mediaPair = await openQueueWithDlq(queueDir, mediaSpec);
   const { queue: mediaQueue, dlq: mediaDlq } = mediaPair;
+
+  const replaySpec = queues.ReplayQueue;
+  const replayPair = await openQueueWithDlq(queueDir, replaySpec);
+  const replayQueue = replayPair.queue;
 
   const baseProcessor = createMessageProcessor({ db, log, archive: blobs, mediaQueue });
   const processor = database.consumer(
@@ -264,6 +315,22 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       database.consumer(opts.wrapLeadConsumer ? opts.wrapLeadConsumer(queue, handler) : handler),
   });
   if (opts.processMessages !== false) leads.start();
+  // Lead and conversation changes -> StreamConsumer -> the bus (CRM syncs, inbox events).
+  const streamSource: ChangeStreamSource =
+    opts.changeStream ??
+    database.changeStream({
+      streamArn,
+      checkpointFile: join(dataDir, 'streams', `${db.tableName}.checkpoint.json`),
+      watch: isStreamedKey,
+      deadLetters: streamDlq,
+    }) ??
+    changeFeed!;
+  const streamConsumer = createStreamConsumer({ bus: leads.bus, log });
+  if (opts.processMessages !== false) {
+    await streamSource.start(
+      opts.wrapStreamConsumer ? opts.wrapStreamConsumer(streamConsumer) : streamConsumer,
+    );
+  }
   const assetSigningKey = await secrets.get('assetsSigningKey', () =>
     randomBytes(32).toString('base64url'),
   );
@@ -271,6 +338,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const dlq: Record<QueueName, DeadLetterAdmin> = {
     IncomingMessagesQueue: localDlqAdmin(incomingPair),
     MediaQueue: localDlqAdmin(mediaPair),
+    ReplayQueue: localDlqAdmin(replayPair),
     ...leads.dlq,
   };
   const envGraph = graphConfigFromEnv();
@@ -334,6 +402,25 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   });
   if (opts.processMessages !== false) mediaPoller.start();
 
+  // Replays of archived webhooks: a day, then each of its chunks, back onto the incoming queue.
+  const replayer = database.consumer(
+    createReplayer({
+      db,
+      archive: rawArchive,
+      largeBodies: blobs,
+      incomingQueue: incoming,
+      replayQueue,
+      log,
+    }),
+  );
+  const replayPoller = new QueuePoller(replayQueue, replayer, {
+    batchSize: replaySpec.batchSize,
+    maxConcurrency: 1,
+    retryDelaySeconds: opts.retryDelaySeconds ?? 2,
+    onError: (error) => log.error('replay queue poller error', { error: String(error) }),
+  });
+  if (opts.processMessages !== false) replayPoller.start();
+
   const api = createApp({
     db,
     log,
@@ -343,6 +430,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       Buffer.from(await secrets.get('cursorKey', () => randomBytes(32).toString('base64url'))),
     ),
     incomingQueue: incoming,
+    rawArchive,
+    replayQueue,
     blobs,
     uploads: new HmacUploadSigner(async () => assetSigningKey),
     meta,
@@ -362,7 +451,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     webOrigin: () => opts.webOrigin ?? own.origin,
     sso: sandboxSso(opts.sso),
   });
-  const app = await withWebApp(api, opts.webDir, log);
+  const app = await withWebApp(api, opts.webDir, log, [formCdnApp(blobs)]);
   const host = opts.host ?? '127.0.0.1';
   const server: ServerType = await new Promise((resolveServe, reject) => {
     const s = serve(
@@ -384,7 +473,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   // Both stop receiving at once; each resolves once the batches it holds are handled.
   let consumersStopping: Promise<unknown> | undefined;
   const stopConsumers = () =>
-    (consumersStopping ??= Promise.all([poller.stop(), mediaPoller.stop(), leads.stop()]));
+    (consumersStopping ??= Promise.all([
+      poller.stop(),
+      mediaPoller.stop(),
+      replayPoller.stop(),
+      // The stream consumer publishes to the leads flow's queues: it stops before they close.
+      streamSource.stop().then(() => leads.stop()),
+    ]));
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
@@ -399,6 +494,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       await incomingDlq.close();
       await mediaQueue.close();
       await mediaDlq.close();
+      await replayQueue.close();
+      await replayPair.dlq.close();
+      await rawArchive.close();
+      await changeFeed?.close();
+      await streamDlq.close();
       await database.stop();
       await rm(runtimeFile, { force: true });
     })());
@@ -429,6 +529,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     metaStandIn,
     database: database.process,
     mail,
+    stream: { source: streamSource, feed: changeFeed, dlq: streamDlq },
     stop,
   };
 }

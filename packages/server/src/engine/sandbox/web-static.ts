@@ -231,10 +231,13 @@ export async function withWebApp(
   api: Hono,
   webDir: string | false | undefined,
   log: Logger,
+  /** More apps before the web app's catch-all (the sandbox's CDN, form-cdn.ts). */
+  extra: Hono[] = [],
 ): Promise<Hono> {
   const root = new Hono();
   root.use('*', securityHeaders());
   root.route('/', api);
+  for (const app of extra) root.route('/', app);
   const web = webDir === false ? null : await loadWebApp(webDir ?? defaultWebDir);
   if (web) mountWebApp(root, web);
   else if (webDir !== false) {

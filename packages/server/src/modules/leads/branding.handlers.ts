@@ -9,9 +9,11 @@ import { isInlineType } from '../messaging/media/media-rules';
 import { byteRange } from '../messaging/media/byte-range';
 import type { AppDeps, HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
-import { signedAssetUrl } from '../../engine/http/public-urls';
+import { apiBaseUrl, signedAssetUrl } from '../../engine/http/public-urls';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
+import { syncTenantFormConfigs } from './form-config.service';
+import { formConfigDeps } from './form-config.urls';
 
 const LOGO_URL_TTL_SECONDS = 3600;
 
@@ -43,6 +45,8 @@ export const brandingHandlers = {
     const { data } = tenantOf(caller);
     const input = await body();
     const branding = await data.branding.put(input, nowOf(deps).toISOString());
+    // Published forms show the new look: their CDN configs are written again.
+    await syncTenantFormConfigs(formConfigDeps(apiBaseUrl(c, deps), deps), data);
     await audit(c, caller, deps, { action: 'branding.updated' });
     return c.json(await brandingView(c, deps, branding));
   },
@@ -60,6 +64,7 @@ export const brandingHandlers = {
     const key = `${tenantAssetPrefix(data.tenantId)}branding/logo-${sha256Hex(logo.body).slice(0, 16)}.${logo.ext}`;
     await deps.blobs.put(key, logo.body, logo.contentType);
     const branding = await data.branding.setLogo(key, logo.contentType, nowOf(deps).toISOString());
+    await syncTenantFormConfigs(formConfigDeps(apiBaseUrl(c, deps), deps), data);
     await audit(c, caller, deps, {
       action: 'branding.logo_uploaded',
       details: { contentType: logo.contentType },

@@ -27,8 +27,9 @@ export class BrandingRepo {
     private readonly tenantId: string,
   ) {}
 
-  async get(): Promise<Branding> {
-    return toBranding(await this.db.get(keys.branding(this.tenantId), false));
+  /** Eventually consistent by default (public reads); `consistent` for form config writes. */
+  async get(consistent = false): Promise<Branding> {
+    return toBranding(await this.db.get(keys.branding(this.tenantId), consistent));
   }
 
   /** Sets the name and colours; the logo is kept (it has its own route). */

@@ -1,11 +1,21 @@
 // The one-line embed: `<script src="<api>/public/forms/<formId>/embed.js" async></script>`.
-// A small self-contained script (no dependencies, ES2017) that fetches the published config,
-// renders the form next to the script tag (or into `data-target`), fills hidden fields from the
-// page's query string, and posts as a CORS "simple request" (text/plain JSON, no custom headers,
-// so no preflight); the idempotency key travels in the body. Every tenant-supplied string is set
-// with textContent or as a property, never parsed as HTML; colours are re-checked as hex.
+// A small self-contained script (no dependencies, ES2017) that reads the published config from the
+// CDN (`<cdn>/public/forms/<formId>/current.json`, then the versioned file it names; never the
+// API), renders the form next to the script tag (or into `data-target`), fills hidden fields from
+// the page's query string, and posts to the config's submit URL as a CORS "simple request"
+// (text/plain JSON, no custom headers, so no preflight); the idempotency key travels in the body.
+// Every tenant-supplied string is set with textContent or as a property, never parsed as HTML;
+// colours are re-checked as hex. The config's shape is `publishedFormConfigSchema` (contracts):
+// the script checks its format marker and the parts it reads, and shows "not available" otherwise.
 
-export const embedScript = String.raw`(function () {
+/** The script, with the CDN's base URL baked in (the API serves it; it knows its CDN). */
+export function embedScript(configBase: string): string {
+  return embedSource.replace('__CONFIG_BASE__', () =>
+    JSON.stringify(configBase.replace(/\/$/, '')),
+  );
+}
+
+const embedSource = String.raw`(function () {
   'use strict';
   var script = document.currentScript;
   if (!script || !script.src) return;
@@ -14,7 +24,9 @@ export const embedScript = String.raw`(function () {
   if (!match) return;
   var api = src.origin + match[1];
   var formId = decodeURIComponent(match[2]);
-  var base = api + '/public/forms/' + encodeURIComponent(formId);
+  if (!/^fm_[0-9a-z]{20}$/.test(formId)) return;
+  var cdn = __CONFIG_BASE__;
+  var configDir = cdn + '/public/forms/' + formId + '/';
   var targetSelector = script.getAttribute('data-target');
   var mount = (targetSelector && document.querySelector(targetSelector)) || null;
   if (!mount) {
@@ -44,17 +56,31 @@ export const embedScript = String.raw`(function () {
     return String(Date.now()) + '-' + Math.random().toString(36).slice(2);
   }
 
-  fetch(base, { credentials: 'omit' })
-    .then(function (res) {
+  function getJson(url) {
+    return fetch(url, { credentials: 'omit' }).then(function (res) {
       if (!res.ok) throw new Error('unavailable');
       return res.json();
+    });
+  }
+  var pathPattern = new RegExp('^public/forms/' + formId + '/v[0-9]{1,9}[.][0-9a-f]{12}[.]json$');
+
+  getJson(configDir + 'current.json')
+    .then(function (pointer) {
+      if (!pointer || pointer.format !== 'switchboard.form-config-pointer/1' || pointer.formId !== formId) throw new Error('invalid');
+      if (pointer.status !== 'live' || !pathPattern.test(pointer.configPath)) throw new Error('unavailable');
+      return getJson(cdn + '/' + pointer.configPath);
     })
-    .then(render)
+    .then(function (cfg) {
+      if (!cfg || cfg.format !== 'switchboard.form-config/1' || cfg.id !== formId || !Array.isArray(cfg.fields)) throw new Error('invalid');
+      var submitUrl = typeof cfg.submitUrl === 'string' && safeUrl(cfg.submitUrl);
+      if (!submitUrl) throw new Error('invalid');
+      render(cfg, submitUrl);
+    })
     .catch(function () {
       mount.textContent = 'This form is not available.';
     });
 
-  function render(cfg) {
+  function render(cfg, submitUrl) {
     var branding = cfg.branding || {};
     var colors = branding.colors || {};
     var primary = hex(colors.primary, '#2563eb');
@@ -71,7 +97,7 @@ export const embedScript = String.raw`(function () {
     }
     var params = new URLSearchParams(location.search);
     var fields = [];
-    (cfg.fields || []).forEach(function (f) {
+    cfg.fields.forEach(function (f) {
       if (f.type === 'hidden') {
         fields.push({ f: f, read: function () { return (f.queryParam && params.get(f.queryParam)) || f.defaultValue || ''; } });
         return;
@@ -143,7 +169,7 @@ export const embedScript = String.raw`(function () {
       });
       button.disabled = true;
       status.textContent = '';
-      fetch(base + '/submissions', {
+      fetch(submitUrl, {
         method: 'POST',
         credentials: 'omit',
         headers: { 'Content-Type': 'text/plain;charset=UTF-8' },

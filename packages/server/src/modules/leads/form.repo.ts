@@ -61,8 +61,9 @@ function toPublished(item: Item): PublishedForm {
 export class FormPointerRepo {
   constructor(private readonly db: Db) {}
 
-  async get(formId: string): Promise<PublishedForm | undefined> {
-    const item = await this.db.get(keys.formPointer(formId), false);
+  /** Eventually consistent by default (a submission's read); `consistent` for config writes. */
+  async get(formId: string, consistent = false): Promise<PublishedForm | undefined> {
+    const item = await this.db.get(keys.formPointer(formId), consistent);
     return item ? toPublished(item) : undefined;
   }
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { StoredForm } from './form.repo';
-import { createForm, publishForm, updateForm } from './forms.service';
+import { archiveForm, createForm, publishForm, updateForm } from './forms.service';
+import { formConfigDeps } from './form-config.urls';
 import { NotFoundError } from '../../engine/errors';
 import type { AppDeps, HandlerTable } from '../../engine/http/route-handler';
 import { audit } from '../../engine/http/audit';
@@ -44,7 +45,10 @@ export const formHandlers = {
 
   'forms.publish': async ({ c, caller, deps, params }) => {
     const { data } = tenantOf(caller);
-    const published = await publishForm({ data, blobs: deps.blobs, now: nowOf(deps) }, params.id);
+    const published = await publishForm(
+      { data, config: formConfigDeps(apiBaseUrl(c, deps), deps) },
+      params.id,
+    );
     await audit(c, caller, deps, {
       action: 'form.published',
       target: { type: 'form', id: published.formId },
@@ -63,7 +67,7 @@ export const formHandlers = {
   'forms.archive': async ({ c, caller, deps, params }) => {
     const { data } = tenantOf(caller);
     const id = params.id;
-    if (!(await data.forms.archive(id, nowOf(deps).toISOString()))) throw new NotFoundError('Form');
+    await archiveForm({ data, config: formConfigDeps(apiBaseUrl(c, deps), deps) }, id);
     await audit(c, caller, deps, { action: 'form.archived', target: { type: 'form', id } });
     return c.body(null, 204);
   },

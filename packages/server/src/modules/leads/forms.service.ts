@@ -2,16 +2,11 @@ import type { FormDefinition } from '@switchboard/contracts';
 import type { TenantData } from '../../engine/data/tenant-data';
 import { AppError, NotFoundError } from '../../engine/errors';
 import { randomId } from '../../engine/ids';
-import { tenantAssetPrefix } from '../../engine/ports/asset-urls';
-import type { BlobStore } from '../../engine/ports/blobs';
 import type { StoredForm } from './form.repo';
+import { syncFormConfig, type FormConfigDeps } from './form-config.service';
 import { compileFormPatterns, UnsafePatternError } from './safe-regex';
 
 // A tenant's lead forms: drafts that any edit bumps, published versions that landing pages use.
-
-/** Where a published version's config lives in the blob store (the CDN serves it in AWS). */
-export const formBlobKey = (tenantId: string, formId: string, version: number) =>
-  `${tenantAssetPrefix(tenantId)}forms/${formId}/v${version}.json`;
 
 /**
  * Compiles every field pattern in RE2 and refuses the definition, naming each field, when one
@@ -69,32 +64,44 @@ export type PublishedVersion = {
   configKey: string;
 };
 
-/** Publishes the draft as the next version and writes its config where pages fetch it. */
+/**
+ * Publishes the draft as the next version, then writes its config where pages fetch it (the CDN:
+ * the versioned file, then the `current.json` pointer; form-config.service.ts).
+ */
 export async function publishForm(
-  deps: { data: TenantData; blobs: BlobStore; now: Date },
+  deps: { data: TenantData; config: FormConfigDeps },
   formId: string,
 ): Promise<PublishedVersion> {
   const { data } = deps;
   const form = await data.forms.get(formId);
   if (!form || form.status === 'archived') throw new NotFoundError('Form');
-  const published = await data.forms.publish(form, deps.now.toISOString());
+  const published = await data.forms.publish(form, deps.config.now.toISOString());
   if (!published) {
     throw new AppError(
       'conflict',
       'The form changed while publishing; reload it and publish again.',
     );
   }
-  const configKey = formBlobKey(data.tenantId, form.id, published.version);
-  // The config pages can fetch (through the CDN in AWS); the API serves the same from the table.
-  await deps.blobs.put(
-    configKey,
-    JSON.stringify({ id: form.id, version: published.version, ...published.definition }),
-    'application/json',
-  );
+  const written = await syncFormConfig(deps.config, form.id);
+  if (written.status !== 'live') {
+    // Archived (or its workspace suspended) between the publish and the config write.
+    throw new NotFoundError('Form');
+  }
   return {
     formId: form.id,
     version: published.version,
     publishedAt: published.publishedAt,
-    configKey,
+    configKey: written.configKey,
   };
+}
+
+/** Archives the form and withdraws its config: pages stop showing it within the pointer's cache. */
+export async function archiveForm(
+  deps: { data: TenantData; config: FormConfigDeps },
+  formId: string,
+): Promise<void> {
+  if (!(await deps.data.forms.archive(formId, deps.config.now.toISOString()))) {
+    throw new NotFoundError('Form');
+  }
+  await syncFormConfig(deps.config, formId);
 }

@@ -25,6 +25,11 @@ export type LeadDeps = {
   hostedFormOrigin?: string;
   /** The API's public base URL for embed snippets; the request's origin when absent. */
   publicApiUrl?: string;
+  /**
+   * Where published form configs are served (`<base>/public/forms/<id>/current.json`): the assets
+   * distribution in AWS; absent in the sandbox, which serves them at `<its own origin>/cdn`.
+   */
+  formConfigBaseUrl?: string;
 };
 
 export function leadLimits(deps: Pick<LeadDeps, 'limits'>): LeadLimits {

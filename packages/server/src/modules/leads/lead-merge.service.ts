@@ -5,11 +5,10 @@ import { entryStage } from './pipeline.repo';
 import type { TenantData, TenantDbFactory } from '../../engine/data/tenant-data';
 import { sha256Hex } from '../../engine/ids';
 import type { Logger } from '../../engine/log';
-import type { EventBus } from '../../engine/ports/bus';
 import type { SqsBatchHandler } from '../../engine/ports/queue';
 import { leadRules } from '../../engine/topology';
 import { createEventConsumer } from './event-consumer';
-import { leadSubmittedSchema, leadSyncEvent, type LeadSubmitted } from './lead-events';
+import { leadSubmittedSchema, type LeadSubmitted } from './lead-events';
 import { mergeCustomWithinLimits } from './lead-limits';
 import { whatsappCustomerIdOf } from './phone';
 
@@ -17,7 +16,6 @@ export type LeadMergeDeps = {
   db: Db;
   tenantDb?: TenantDbFactory;
   log: Logger;
-  bus: EventBus;
   now?: () => Date;
   /** How long a tenant's active/suspended status is trusted in memory (event-consumer.ts). */
   tenantStatusTtlMs?: number;
@@ -54,7 +52,11 @@ export async function resolveContact(
 
 const isOpen = (lead: Lead) => !lead.deletedAt && lead.stageKind === 'open';
 
-/** LeadMerge: the submission joins its contact and the contact's open lead (or starts one). */
+/**
+ * LeadMerge: the submission joins its contact and the contact's open lead (or starts one). The
+ * lead's write names the submission as its `lastChange`; the table's stream turns that into
+ * LeadUpserted (lead-stream.ts), so no publish here can be lost after the write.
+ */
 export function createLeadMerge(deps: LeadMergeDeps): SqsBatchHandler {
   const now = deps.now ?? (() => new Date());
   return createEventConsumer({
@@ -79,14 +81,6 @@ export function createLeadMerge(deps: LeadMergeDeps): SqsBatchHandler {
         });
       }
       await contacts.upsertFromLead(resolved.customerId, event.contact, lead.id, event.submittedAt);
-      await deps.bus.publish([
-        leadSyncEvent({
-          tenantId: event.tenantId,
-          leadId: lead.id,
-          jobId: event.submissionId,
-          reason: 'submission',
-        }),
-      ]);
     },
   });
 }
@@ -147,7 +141,8 @@ async function joinLead(
   const fresh = leadIdFor(event.tenantId, event.submissionId, event.submittedAt);
   const createOrMerge = async (leadId: string): Promise<Joined> => {
     let skippedCustom: string[] = [];
-    if (!(await leads.create(await newLead(data, event, leadId, customerId)))) {
+    const change = { id: event.submissionId, reason: 'submission' as const, at: now };
+    if (!(await leads.create(await newLead(data, event, leadId, customerId), change))) {
       const existing = await leads.get(leadId);
       if (!existing) throw new Error(`lead ${leadId} vanished`);
       ({ skippedCustom } = await leads.mergeSubmission(existing, mergeOf(event), now));

@@ -2,19 +2,18 @@ import type { PatchLeadRequest } from '@switchboard/contracts';
 import type { TenantData } from '../../engine/data/tenant-data';
 import { AppError, NotFoundError } from '../../engine/errors';
 import { randomId } from '../../engine/ids';
-import type { EventBus } from '../../engine/ports/bus';
 import { reservedKeys } from './form-schema';
-import { leadSyncEvent } from './lead-events';
-import type { Lead, LeadPatch } from './lead.repo';
+import type { Lead, LeadChange, LeadPatch } from './lead.repo';
 
 /**
  * An agent moves, assigns, tags or edits a lead: the stage must be one of the tenant's pipeline,
  * the owner one of its members, the custom fields within the lead's caps (lead-limits.ts: 422
  * `lead_too_large` before anything is written). The CRM destinations hear of the change through
- * LeadSyncRequested.
+ * LeadSyncRequested, which the table's stream raises from the `lastChange` written with the edit
+ * (lead-stream.ts): the edit and its sync cannot part.
  */
 export async function updateLead(
-  deps: { data: TenantData; bus: EventBus; now: Date },
+  deps: { data: TenantData; now: Date },
   leadId: string,
   input: PatchLeadRequest,
 ): Promise<Lead> {
@@ -51,7 +50,9 @@ export async function updateLead(
       fields: { ownerId: 'Not a member.' },
     });
   }
-  const outcome = await data.leads.patch(leadId, patch, deps.now.toISOString());
+  const at = deps.now.toISOString();
+  const change: LeadChange = { id: randomId('job'), reason: 'update', at };
+  const outcome = await data.leads.patch(leadId, patch, at, change);
   if ('missing' in outcome) throw new NotFoundError('Lead');
   if ('customLimit' in outcome) {
     throw new AppError('lead_too_large', outcome.customLimit, {
@@ -61,14 +62,5 @@ export async function updateLead(
   if ('conflict' in outcome) {
     throw new AppError('conflict', 'The lead kept changing while saving; reload it and try again.');
   }
-  const { lead } = outcome;
-  await deps.bus.publish([
-    leadSyncEvent({
-      tenantId: data.tenantId,
-      leadId: lead.id,
-      jobId: randomId('job'),
-      reason: 'update',
-    }),
-  ]);
-  return lead;
+  return outcome.lead;
 }

@@ -23,6 +23,15 @@ export type LeadSync = {
 
 export type LeadValue = string | number | boolean | string[];
 
+/**
+ * The last change of a lead its CRM destinations must hear of, written with the change itself
+ * (`lastChange` on the item): the table's stream carries it to the stream consumer, which turns
+ * a new `id` into the sync job (lead-stream.ts). `id` names the job: a submission id, or a
+ * random `job_` id of an edit or a re-sync. Writes that must not sync (the CRM sync's own status,
+ * deletes, restores) leave it as it is.
+ */
+export type LeadChange = { id: string; reason: 'submission' | 'update' | 'manual'; at: string };
+
 export type Lead = {
   id: string;
   customerId: string;
@@ -169,7 +178,7 @@ export class LeadRepo {
   ) {}
 
   /** Creates the lead once; false when it already exists (a redelivery). */
-  async create(lead: NewLead): Promise<boolean> {
+  async create(lead: NewLead, change: LeadChange): Promise<boolean> {
     const item: Item & { PK: string; SK: string } = {
       ...keys.lead(this.tenantId, lead.id),
       ...indexKeys(this.tenantId, lead),
@@ -178,6 +187,7 @@ export class LeadRepo {
       updatedAt: lead.createdAt,
       sync: { status: 'pending', attempts: 0, lastError: null },
       search: leadSearchText(lead),
+      lastChange: change,
       entity: 'Lead',
     };
     if (lead.submissionIds.length === 0) delete item.submissionIds;
@@ -218,6 +228,7 @@ export class LeadRepo {
    */
   async mergeSubmission(lead: Lead, s: SubmissionMerge, now: string): Promise<MergeOutcome> {
     const key = keys.lead(this.tenantId, lead.id);
+    const change: LeadChange = { id: s.submissionId, reason: 'submission', at: now };
     let current: Lead | undefined = lead;
     for (let attempt = 0; attempt < 8; attempt++) {
       if (!current) throw new Error(`lead ${lead.id} vanished`);
@@ -226,6 +237,7 @@ export class LeadRepo {
         const late = new UpdateExpression();
         this.addSubmission(late, current, s.submissionId);
         if (late.isEmpty) return { skippedCustom: [] };
+        late.set('lastChange', change);
         await this.db.update(key, late.parts(), {
           condition: 'attribute_exists(PK)',
           names: late.names,
@@ -237,6 +249,7 @@ export class LeadRepo {
       const u = new UpdateExpression();
       this.addSubmission(u, current, s.submissionId);
       u.set('updatedAt', now);
+      u.set('lastChange', change);
       u.set('lastSubmittedAt', s.submittedAt);
       if (s.contact.name) u.set('name', s.contact.name);
       if (s.contact.company) u.set('company', s.contact.company);
@@ -277,11 +290,16 @@ export class LeadRepo {
    * Applies a user's edit. Custom fields are replaced as a whole, within the caps
    * (lead-limits.ts), on the condition that nobody changed them since they were read.
    */
-  async patch(leadId: string, patch: LeadPatch, now: string): Promise<PatchOutcome> {
+  async patch(
+    leadId: string,
+    patch: LeadPatch,
+    now: string,
+    change: LeadChange,
+  ): Promise<PatchOutcome> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.get(leadId);
       if (!current || current.deletedAt) return { missing: true };
-      const u = new UpdateExpression().set('updatedAt', now);
+      const u = new UpdateExpression().set('updatedAt', now).set('lastChange', change);
       let condition = 'attribute_exists(PK) AND attribute_not_exists(deletedAt)';
       if (patch.stage) {
         u.set('stage', patch.stage.id).set('stageKind', patch.stage.kind);
@@ -366,12 +384,27 @@ export class LeadRepo {
     );
   }
 
+  /** The CRM sync's own status: no `lastChange`, so it never asks for another sync. */
   async setSync(leadId: string, sync: LeadSync): Promise<void> {
     await this.db.update(
       keys.lead(this.tenantId, leadId),
       { set: '#sync = :sync' },
       { condition: 'attribute_exists(PK)', names: { '#sync': 'sync' }, values: { ':sync': sync } },
     );
+  }
+
+  /** A user's re-sync: the status goes pending and the change names the job (lead-stream.ts). */
+  async requestSync(leadId: string, sync: LeadSync, change: LeadChange): Promise<boolean> {
+    const item = await this.db.update(
+      keys.lead(this.tenantId, leadId),
+      { set: '#sync = :sync, lastChange = :change' },
+      {
+        condition: 'attribute_exists(PK) AND attribute_not_exists(deletedAt)',
+        names: { '#sync': 'sync' },
+        values: { ':sync': sync, ':change': change },
+      },
+    );
+    return item !== undefined;
   }
 
   /** Whether any live lead sits in `stage` (deleted leads leave the stage index). */

@@ -111,11 +111,7 @@ export const leadHandlers = {
 
   'leads.update': async ({ c, caller, deps, params, body }) => {
     const { data } = tenantOf(caller);
-    const lead = await updateLead(
-      { data, bus: deps.leads.bus, now: nowOf(deps) },
-      params.id,
-      await body(),
-    );
+    const lead = await updateLead({ data, now: nowOf(deps) }, params.id, await body());
     return c.json(leadView(lead));
   },
 
@@ -167,7 +163,7 @@ export const leadHandlers = {
 
   'leads.sync': async ({ c, caller, deps, params }) => {
     const { data } = tenantOf(caller);
-    return c.json(await requestLeadSync({ data, bus: deps.leads.bus }, params.id), 202);
+    return c.json(await requestLeadSync({ data, now: nowOf(deps) }, params.id), 202);
   },
 
   'leads.export': async ({ c, caller, deps, query }) => {

@@ -2,9 +2,7 @@ import type { Pipeline } from '@switchboard/contracts';
 import type { TenantData } from '../../engine/data/tenant-data';
 import { AppError, NotFoundError } from '../../engine/errors';
 import { randomId } from '../../engine/ids';
-import type { EventBus } from '../../engine/ports/bus';
 import { csvLine } from './csv';
-import { leadSyncEvent } from './lead-events';
 import type { Lead, LeadFilter } from './lead.repo';
 
 // The lead pipeline as agents work it: a contact's leads, exports, re-syncs, notes and stages.
@@ -32,18 +30,20 @@ export async function leadDetail(data: TenantData, leadId: string) {
   return { lead, customer, submissions };
 }
 
-/** Pushes the lead to the CRM destinations again (LeadSyncRequested, reason `manual`). */
+/**
+ * Pushes the lead to the CRM destinations again (LeadSyncRequested, reason `manual`): the pending
+ * status and the job are one write, which the table's stream turns into the event.
+ */
 export async function requestLeadSync(
-  deps: { data: TenantData; bus: EventBus },
+  deps: { data: TenantData; now: Date },
   leadId: string,
 ): Promise<{ leadId: string; jobId: string }> {
   const lead = await requireLead(deps.data, leadId);
   if (lead.deletedAt) throw new NotFoundError('Lead');
   const jobId = randomId('job');
-  await deps.data.leads.setSync(lead.id, { ...lead.sync, status: 'pending', jobId });
-  await deps.bus.publish([
-    leadSyncEvent({ tenantId: deps.data.tenantId, leadId: lead.id, jobId, reason: 'manual' }),
-  ]);
+  const change = { id: jobId, reason: 'manual' as const, at: deps.now.toISOString() };
+  const sync = { ...lead.sync, status: 'pending' as const, jobId };
+  if (!(await deps.data.leads.requestSync(lead.id, sync, change))) throw new NotFoundError('Lead');
   return { leadId: lead.id, jobId };
 }
 

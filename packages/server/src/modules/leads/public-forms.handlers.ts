@@ -1,6 +1,7 @@
 import { BrandingRepo } from './branding.repo';
 import { allowedOrigin, countSubmission, liveForm } from './public-forms.service';
 import { embedScript } from './embed-script';
+import { formConfigUrls } from './form-config.urls';
 import { checkIdempotencyKey, ingestSubmission } from './ingest.service';
 import { leadLimits } from './lead-deps';
 import { randomId, sha256Hex } from '../../engine/ids';
@@ -40,7 +41,8 @@ export const publicFormHandlers = {
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=300');
     c.header('X-Content-Type-Options', 'nosniff');
-    return c.body(embedScript);
+    // The script reads the form's config from the CDN, whose address it carries.
+    return c.body(embedScript(formConfigUrls(apiBaseUrl(c, deps), deps).configBase));
   },
 
   'public-forms.submit': async ({ c, deps, params, body }) => {

@@ -11,6 +11,7 @@ import {
   type TenantDbFactory,
 } from '../../engine/data/tenant-data';
 import { UnroutedRepo } from './unrouted.repo';
+import { routeOf } from './inbound-routing';
 import { stableId } from '../../engine/ids';
 import type { Logger } from '../../engine/log';
 import type { InboundEvent, Routing } from './meta/inbound-event';
@@ -92,24 +93,6 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
   // not deliver a single message to the old tenant (one strongly consistent read per entry).
   const activeCache = new Map<string, { active: boolean; until: number }>();
 
-  /**
-   * Exact keys first (the phone number id, the Instagram account id); a WABA key only as the
-   * fallback for its other numbers, and only when its tenant proved the WABA to Meta (a key from
-   * before claims were verified routes nothing: the entry is kept for the admin instead).
-   */
-  async function routeOf(routing: Routing): Promise<RouteTarget | { unrouted: string }> {
-    if (routing.channel !== 'whatsapp') {
-      const account = await routes.resolve('ig', routing.accountId);
-      return account ?? { unrouted: 'no_tenant_for_routing_key' };
-    }
-    const exact = await routes.resolve('wa-phone', routing.phoneNumberId);
-    if (exact) return exact;
-    const waba = await routes.resolve('wa-waba', routing.wabaId);
-    if (!waba) return { unrouted: 'no_tenant_for_routing_key' };
-    if (!waba.verified) return { unrouted: 'waba_not_verified' };
-    return { tenantId: waba.tenantId, channelId: waba.channelId };
-  }
-
   async function tenantActive(tenantId: string): Promise<boolean> {
     const cached = activeCache.get(tenantId);
     if (cached && cached.until > now()) return cached.active;
@@ -120,7 +103,7 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
   }
 
   async function resolve(routing: Routing): Promise<Resolved> {
-    const target = await routeOf(routing);
+    const target = await routeOf(routes, routing);
     if ('unrouted' in target) return target;
     if (!(await tenantActive(target.tenantId))) return { unrouted: 'tenant_suspended' };
     return {
@@ -161,6 +144,7 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     channelId: string,
     event: Extract<InboundEvent, { kind: 'message' }>,
     out: RecordJobs,
+    replay: boolean,
   ): Promise<void> {
     const { message, customer, routing } = event;
     const channel = routing.channel;
@@ -208,7 +192,9 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
       }
     }
     // Re-applied on redelivery as well: the summary update is idempotent, and this heals a crash
-    // that happened after the message was stored but before the summary was.
+    // that happened after the message was stored but before the summary was. Not on a replay of a
+    // stored message: its newest inbound message would reopen a conversation closed since.
+    if (replay && existing) return;
     await data.conversations.applyMessage({
       conversationId,
       customerId,
@@ -262,10 +248,11 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     event: InboundEvent,
     log: Logger,
     out: RecordJobs,
+    replay: boolean,
   ): Promise<void> {
     switch (event.kind) {
       case 'message':
-        return applyMessage(data, channelId, event, out);
+        return applyMessage(data, channelId, event, out, replay);
       case 'status':
         return applyStatusOrPark(data, event);
       case 'unsend': {
@@ -312,6 +299,11 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     }
     for (const { routing, events: group } of byRouting.values()) {
       const resolved = await resolve(routing);
+      // A replay touches its own tenant only: another tenant's entry, or one no longer routed,
+      // is skipped (it was handled, or kept as unrouted, when it first arrived).
+      if (body.replay) {
+        if ('unrouted' in resolved || resolved.target.tenantId !== body.replay.tenantId) continue;
+      }
       if ('unrouted' in resolved) {
         await unrouted.record({
           object: body.object,
@@ -327,7 +319,7 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
         continue;
       }
       for (const event of group) {
-        await applyEvent(resolved.data, resolved.target.channelId, event, log, out);
+        await applyEvent(resolved.data, resolved.target.channelId, event, log, out, !!body.replay);
       }
     }
     await sendJobs(out);

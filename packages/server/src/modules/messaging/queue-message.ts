@@ -9,8 +9,17 @@ export const incomingQueueMessageSchema = z.object({
   entry: z.unknown().optional(),
   entryIndex: z.number().int().min(0).optional(),
   receivedAt: z.iso.datetime(),
-  /** Where the raw delivery body is archived (for replay after a fix). */
+  /**
+   * Where the whole raw body is stored, for an entry sent by reference (`entryIndex`). Every
+   * delivery is also in the raw archive (ports/raw-archive.ts), which replay reads.
+   */
   rawRef: z.string().optional(),
+  /**
+   * Set by a replay (`POST /admin/replays`): the entry is applied only to this tenant's routes,
+   * an entry no longer routed to it is skipped (not kept as unrouted), and a message already
+   * stored changes nothing.
+   */
+  replay: z.object({ id: z.string().min(1), tenantId: z.string().min(1) }).optional(),
 });
 
 export type IncomingQueueMessage = z.infer<typeof incomingQueueMessageSchema>;

@@ -4,6 +4,12 @@ import { sha256Hex } from '../../engine/ids';
 import { metaEnvelopeSchema } from './meta/webhook-envelope';
 import type { BlobStore } from '../../engine/ports/blobs';
 import type { QueueMessageInput, QueueSender } from '../../engine/ports/queue';
+import {
+  bodyField,
+  maxArchiveRecordBytes,
+  type RawArchive,
+  type RawArchiveRecord,
+} from '../../engine/ports/raw-archive';
 import type { IncomingQueueMessage } from './queue-message';
 
 // SQS takes at most 10 messages and 1 MiB per batch; stay under with room for attributes.
@@ -33,8 +39,10 @@ export type WebhookReceiverDeps = {
   appSecret: string;
   verifyToken: string;
   queue: QueueSender;
-  /** Meta cannot replay past deliveries: the raw body is archived so it can be replayed after a fix. */
-  archive: BlobStore;
+  /** Meta cannot replay past deliveries: every accepted body is archived, to replay after a fix. */
+  archive: RawArchive;
+  /** Whole bodies of the rare deliveries with an entry too large for a queue message (by reference). */
+  largeBodies: BlobStore;
   now?: () => Date;
 };
 
@@ -79,9 +87,15 @@ export function toBatches(messages: QueueMessageInput[]): QueueMessageInput[][] 
   return batches;
 }
 
+/** Where a delivery's whole body is kept when one of its entries travels by reference. */
+export function largeBodyKey(receivedAt: string, id: string): string {
+  return `webhooks/raw/large/${receivedAt.slice(0, 10)}/${id}.json`;
+}
+
 /**
  * `POST /webhooks/meta`: signature, then envelope, then archive + enqueue (one queue message per
- * entry). Resolves only once both are durable; any failure rejects, so Meta gets a non-200 and retries.
+ * entry). Resolves only once both are durable; any failure rejects, so Meta gets a non-200 and
+ * retries (a retried body is archived again under the same id: replay dedupes on the message ids).
  */
 export async function receiveWebhook(
   deps: WebhookReceiverDeps,
@@ -105,7 +119,8 @@ export async function receiveWebhook(
     throw new AppError('not_a_meta_envelope', 'The body is not a Meta webhook envelope.');
   const envelope = parsed.data;
   const receivedAt = (deps.now?.() ?? new Date()).toISOString();
-  const rawRef = `webhooks/raw/${receivedAt.slice(0, 10)}/${sha256Hex(rawBody)}.json`;
+  const id = sha256Hex(rawBody);
+  const rawRef = largeBodyKey(receivedAt, id);
   let byReference = false;
   const messages: QueueMessageInput[] = envelope.entry.map((entry, entryIndex) => {
     const inline: IncomingQueueMessage = {
@@ -113,7 +128,6 @@ export async function receiveWebhook(
       object: envelope.object,
       entry,
       receivedAt,
-      rawRef,
     };
     let body: string;
     try {
@@ -143,12 +157,26 @@ export async function receiveWebhook(
     }
     return { body, attributes: { object: envelope.object } };
   });
-  const archived = deps.archive.put(rawRef, rawBody, 'application/json');
-  // An entry sent by reference must not reach the processor before its archive exists (the
-  // webhook fuzzer caught records read from a half-written archive).
-  if (byReference) await archived;
+  let record: RawArchiveRecord = {
+    v: 1,
+    id,
+    receivedAt,
+    object: envelope.object,
+    signatureVerified: true,
+    ...bodyField(rawBody),
+  };
+  const tooLargeToArchive = Buffer.byteLength(JSON.stringify(record)) + 1 > maxArchiveRecordBytes;
+  if (byReference || tooLargeToArchive) {
+    // An entry sent by reference must not reach the processor before its body exists (the webhook
+    // fuzzer caught records read from a half-written archive). A body Firehose cannot take whole
+    // is archived as a pointer to this copy.
+    await deps.largeBodies.put(rawRef, rawBody, 'application/json');
+    record = tooLargeToArchive
+      ? { v: 1, id, receivedAt, object: envelope.object, signatureVerified: true, largeRef: rawRef }
+      : { ...record, largeRef: rawRef };
+  }
   const [, ...sent] = await Promise.all([
-    archived,
+    deps.archive.append(record),
     ...toBatches(messages).map((batch) => deps.queue.sendBatch(batch)),
   ]);
   return { entries: messages.length, messageIds: sent.flat().map((m) => m.messageId) };

@@ -14,10 +14,12 @@ import { CheckIcon } from '@/components/icons';
 import { Spinner } from '@/components/ui';
 import { api, ApiError } from '@/lib/api-client';
 import { applyBranding } from '@/lib/branding';
+import { FormConfigError, loadFormConfig } from './form-config';
 
 // The hosted lead form: `/f/?id=<formId>` (or `/f/<formId>`, which the server answers with this
 // page). Static export cannot pre-render unknown ids, so the page reads the id from the URL and
-// loads the published form from the public API. No session, no cookies: anonymous requests only.
+// loads the published config from the CDN (form-config.ts), never from the API; it posts the
+// submission to the API's public submit route. No session, no cookies: anonymous requests only.
 
 function formIdFromUrl(): string | null {
   if (typeof window === 'undefined') return null;
@@ -47,6 +49,10 @@ function useReportHeight(ref: React.RefObject<HTMLElement | null>) {
   }, [ref]);
 }
 
+function problemOf(error: unknown): FormConfigError['problem'] {
+  return error instanceof FormConfigError ? error.problem : 'network';
+}
+
 function Centered({ children }: { children: React.ReactNode }) {
   return (
     <div className="flex min-h-[60vh] flex-col items-center justify-center gap-3 p-6 text-center">
@@ -59,11 +65,11 @@ export default function HostedFormPage() {
   const [formId, setFormId] = useState<string | null | undefined>(undefined);
   useEffect(() => setFormId(formIdFromUrl()), []);
   const form = useQuery({
-    queryKey: ['public-form', formId],
-    queryFn: ({ signal }) =>
-      api.call('public-forms.get', { params: { id: formId! }, signal, anonymous: true }),
+    queryKey: ['public-form-config', formId],
+    queryFn: ({ signal }) => loadFormConfig(formId!, signal),
     enabled: Boolean(formId),
-    retry: 1,
+    // A missing or malformed file stays so: retry only what the network may have broken.
+    retry: (count, err) => count < 1 && err instanceof FormConfigError && err.problem === 'network',
   });
   const [values, setValues] = useState<Values>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -110,6 +116,9 @@ export default function HostedFormPage() {
     } catch (err) {
       if (err instanceof ApiError && Object.keys(err.fields).length) {
         setErrors(err.fields);
+      } else if (err instanceof ApiError && err.status === 404) {
+        // Withdrawn since the (cached) config was read.
+        setFormError('This form is no longer available.');
       } else {
         setFormError(err instanceof Error ? err.message : 'Something went wrong. Please retry.');
       }
@@ -135,15 +144,17 @@ export default function HostedFormPage() {
           </Centered>
         ) : form.error || !form.data ? (
           <Centered>
-            <h1 className="text-xl font-semibold">
-              {form.error instanceof ApiError && form.error.status === 404
+            <h1 className="text-xl font-semibold" data-problem={problemOf(form.error)}>
+              {problemOf(form.error) === 'unavailable'
                 ? 'This form is not available'
                 : 'The form could not load'}
             </h1>
             <p className="opacity-75">
-              {form.error instanceof ApiError && form.error.status === 404
+              {problemOf(form.error) === 'unavailable'
                 ? 'It may have been unpublished. Contact the business another way.'
-                : 'Check your connection and reload the page.'}
+                : problemOf(form.error) === 'invalid'
+                  ? 'Its published settings could not be read. Contact the business another way.'
+                  : 'Check your connection and reload the page.'}
             </p>
           </Centered>
         ) : (

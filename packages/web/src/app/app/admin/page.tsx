@@ -83,6 +83,12 @@ export default function AdminPage() {
             </Link>
             <Link
               className="text-sm font-medium text-brand hover:underline"
+              href="/app/admin/replays/"
+            >
+              Replay webhooks
+            </Link>
+            <Link
+              className="text-sm font-medium text-brand hover:underline"
               href="/app/admin/mail/"
             >
               Sandbox mail
