@@ -75,9 +75,11 @@ export const dlqMessageSchema = z.object({
 /** The queues whose dead letters a platform admin may list and redrive (the topology's names). */
 export const queueNameSchema = z.enum([
   'IncomingMessagesQueue',
+  'MediaQueue',
   'LeadStoreQueue',
   'LeadMergeQueue',
   'CrmSyncQueue',
+  'ReplayQueue',
 ]);
 
 export const listChannelClaimsQuerySchema = listQuerySchema.extend({

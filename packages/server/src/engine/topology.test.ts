@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { queueNameSchema } from '@switchboard/contracts';
 import {
   busRules,
   deployedRoutes,
   functions,
   leadEventSource,
+  queues,
   table,
   tableStream,
 } from './topology';
 
 describe('topology', () => {
+  it('lets a platform admin list and redrive the dead letters of every queue', () => {
+    expect([...queueNameSchema.options].sort()).toEqual(Object.keys(queues).sort());
+  });
+
   it('grants the cursor key to every function that serves a paginated route', () => {
     const paginated = deployedRoutes.filter(
       (route) => route.query instanceof z.ZodObject && 'cursor' in route.query.shape,

@@ -6,7 +6,7 @@ import { readEnv } from '../config';
 // `npm run dlq -- list|redrive [--queue NAME] [--id ID ...] [--limit N]`
 // Talks to the running sandbox's admin API (the same routes work against AWS, where they use SQS).
 
-const usage = `usage: npm run dlq -- <list|redrive> [--queue IncomingMessagesQueue|MediaQueue|CrmSyncQueue|LeadMergeQueue|LeadStoreQueue] [--id ID ...] [--limit N]
+const usage = `usage: npm run dlq -- <list|redrive> [--queue IncomingMessagesQueue|MediaQueue|CrmSyncQueue|LeadMergeQueue|LeadStoreQueue|ReplayQueue] [--id ID ...] [--limit N]
   list      show the messages waiting in the dead-letter queue
   redrive   move them (all, or the given --id) back to the source queue for another try`;
 
