@@ -53,8 +53,9 @@ import { CfnWebACLAssociation, type CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct, type IConstruct } from 'constructs';
 import type { SwitchboardConfig } from './config';
 import { functionStatements, type PolicyInputs } from './function-policy';
+import { accessEnvironment } from './functions.construct';
 import { AlbWebAcl, viewerIpHeader } from './ecs-waf.construct';
-import { envNames, functions, repoRoot, ssoEnvNames } from './server';
+import { envNames, functions, repoRoot } from './server';
 import { mediaObjects, type Storage } from './storage.construct';
 import { functionAccess, type FunctionAccess } from './topology-reader';
 import { containerFunctions, healthPath } from '../../server/src/engine/container/served-functions';
@@ -416,7 +417,6 @@ function acknowledgeObjectWildcards(
  * function (ecs.test.ts compares the two), plus where the container listens and the viewer header.
  */
 function containerEnvironment(props: EcsServiceProps, apiUrl: string): Record<string, string> {
-  const { config, keys, queues, data, storage, secrets } = props;
   const env: Record<string, string> = {
     NODE_OPTIONS: '--enable-source-maps',
     [envNames.logLevel]: 'info',
@@ -424,46 +424,7 @@ function containerEnvironment(props: EcsServiceProps, apiUrl: string): Record<st
     HOST: '0.0.0.0',
     VIEWER_IP_HEADER: viewerIpHeader,
   };
-  for (const access of containerAccess) {
-    const spec = access.spec;
-    if (spec.table !== 'none') env[envNames.tableName] = data.table.tableName;
-    for (const name of spec.sendsTo) env[envNames.queueUrl(name)] = queues.get(name).queue.queueUrl;
-    for (const name of access.secrets) env[envNames.secretArn(name)] = secrets.get(name).secretArn;
-    if (access.channelTokenKey) env[envNames.channelTokenKeyId] = keys.channelTokens.keyArn;
-    if (access.rawArchive !== 'none')
-      env[envNames.rawWebhookBucket] = storage.rawWebhooks.bucketName;
-    if (access.assets !== 'none') env[envNames.assetsBucket] = storage.assets.bucketName;
-    if (access.media !== 'none') env[envNames.mediaBucket] = storage.media.bucketName;
-    if (access.secrets.includes('assetsSigningKey')) {
-      env[envNames.assetsCdnDomain] = props.assetsCdn.domainName;
-      env[envNames.assetsKeyPairId] = props.assetsCdn.keyPairId;
-    }
-    if (spec.publishesEvents) env[envNames.eventBusName] = props.bus.eventBusName;
-    if (spec.sendsMail) {
-      env[envNames.mailFromAddress] = props.mail.fromAddress;
-      env[envNames.mailConfigurationSet] = props.mail.configurationSet.configurationSetName;
-    }
-    if (access.dlqAdmin) {
-      for (const [name, pair] of queues.byName) {
-        env[envNames.queueUrl(name)] = pair.queue.queueUrl;
-        env[envNames.queueArn(name)] = pair.queue.queueArn;
-        env[envNames.dlqUrl(name)] = pair.dlq.queueUrl;
-        env[envNames.dlqArn(name)] = pair.dlq.queueArn;
-      }
-    }
-    if (access.adminBootstrap) env[envNames.adminEmail] = config.adminEmail;
-    if (access.platformSso && props.platformSso) {
-      const sso = props.platformSso;
-      env[ssoEnvNames.issuer] = sso.issuer;
-      env[ssoEnvNames.clientId] = sso.clientId;
-      env[ssoEnvNames.clientSecretArn] = sso.clientSecret.secretArn;
-      env[ssoEnvNames.name] = sso.name;
-      env[ssoEnvNames.mfa] = sso.mfa;
-    }
-    if (access.routes.length > 0) {
-      env[envNames.webOrigin] = props.webOrigin;
-      env[envNames.publicApiUrl] = apiUrl;
-    }
-  }
+  for (const access of containerAccess)
+    Object.assign(env, accessEnvironment(access, props, apiUrl));
   return env;
 }

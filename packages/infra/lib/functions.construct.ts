@@ -241,51 +241,64 @@ export class Functions extends Construct {
   }
 
   private environment(access: FunctionAccess, props: FunctionsProps): Record<string, string> {
-    const { config, keys, queues, data, storage, secrets } = props;
-    const spec = access.spec;
-    const env: Record<string, string> = {
+    return {
       NODE_OPTIONS: '--enable-source-maps',
-      [envNames.functionName]: spec.name,
+      [envNames.functionName]: access.spec.name,
       [envNames.logLevel]: 'info',
+      ...accessEnvironment(access, props, props.apiUrl),
     };
-    if (spec.table !== 'none') env[envNames.tableName] = data.table.tableName;
-    for (const name of spec.sendsTo) env[envNames.queueUrl(name)] = queues.get(name).queue.queueUrl;
-    for (const name of access.secrets) env[envNames.secretArn(name)] = secrets.get(name).secretArn;
-    if (access.channelTokenKey) env[envNames.channelTokenKeyId] = keys.channelTokens.keyArn;
-    if (access.rawArchive !== 'none')
-      env[envNames.rawWebhookBucket] = storage.rawWebhooks.bucketName;
-    if (access.assets !== 'none') env[envNames.assetsBucket] = storage.assets.bucketName;
-    if (access.media !== 'none') env[envNames.mediaBucket] = storage.media.bucketName;
-    if (access.secrets.includes('assetsSigningKey')) {
-      env[envNames.assetsCdnDomain] = props.assetsCdn.domainName;
-      env[envNames.assetsKeyPairId] = props.assetsCdn.keyPairId;
-    }
-    if (spec.publishesEvents) env[envNames.eventBusName] = props.bus.eventBusName;
-    if (spec.sendsMail) {
-      env[envNames.mailFromAddress] = props.mail.fromAddress;
-      env[envNames.mailConfigurationSet] = props.mail.configurationSet.configurationSetName;
-    }
-    if (access.dlqAdmin) {
-      for (const [name, pair] of queues.byName) {
-        env[envNames.queueUrl(name)] = pair.queue.queueUrl;
-        env[envNames.queueArn(name)] = pair.queue.queueArn;
-        env[envNames.dlqUrl(name)] = pair.dlq.queueUrl;
-        env[envNames.dlqArn(name)] = pair.dlq.queueArn;
-      }
-    }
-    if (access.adminBootstrap) env[envNames.adminEmail] = config.adminEmail;
-    if (access.platformSso && props.platformSso) {
-      const sso = props.platformSso;
-      env[ssoEnvNames.issuer] = sso.issuer;
-      env[ssoEnvNames.clientId] = sso.clientId;
-      env[ssoEnvNames.clientSecretArn] = sso.clientSecret.secretArn;
-      env[ssoEnvNames.name] = sso.name;
-      env[ssoEnvNames.mfa] = sso.mfa;
-    }
-    if (access.routes.length > 0) {
-      env[envNames.webOrigin] = props.webOrigin;
-      env[envNames.publicApiUrl] = props.apiUrl;
-    }
-    return env;
   }
+}
+
+/**
+ * What a function's code is told about the resources its access grants (names, URLs, ARNs), as
+ * environment variables: the Lambda's own, and the API container's (the union over the functions
+ * it replaces, ecs.construct.ts).
+ */
+export function accessEnvironment(
+  access: FunctionAccess,
+  props: Omit<FunctionsProps, 'apiUrl'>,
+  apiUrl: string,
+): Record<string, string> {
+  const { config, keys, queues, data, storage, secrets } = props;
+  const spec = access.spec;
+  const env: Record<string, string> = {};
+  if (spec.table !== 'none') env[envNames.tableName] = data.table.tableName;
+  for (const name of spec.sendsTo) env[envNames.queueUrl(name)] = queues.get(name).queue.queueUrl;
+  for (const name of access.secrets) env[envNames.secretArn(name)] = secrets.get(name).secretArn;
+  if (access.channelTokenKey) env[envNames.channelTokenKeyId] = keys.channelTokens.keyArn;
+  if (access.rawArchive !== 'none') env[envNames.rawWebhookBucket] = storage.rawWebhooks.bucketName;
+  if (access.assets !== 'none') env[envNames.assetsBucket] = storage.assets.bucketName;
+  if (access.media !== 'none') env[envNames.mediaBucket] = storage.media.bucketName;
+  if (access.secrets.includes('assetsSigningKey')) {
+    env[envNames.assetsCdnDomain] = props.assetsCdn.domainName;
+    env[envNames.assetsKeyPairId] = props.assetsCdn.keyPairId;
+  }
+  if (spec.publishesEvents) env[envNames.eventBusName] = props.bus.eventBusName;
+  if (spec.sendsMail) {
+    env[envNames.mailFromAddress] = props.mail.fromAddress;
+    env[envNames.mailConfigurationSet] = props.mail.configurationSet.configurationSetName;
+  }
+  if (access.dlqAdmin) {
+    for (const [name, pair] of queues.byName) {
+      env[envNames.queueUrl(name)] = pair.queue.queueUrl;
+      env[envNames.queueArn(name)] = pair.queue.queueArn;
+      env[envNames.dlqUrl(name)] = pair.dlq.queueUrl;
+      env[envNames.dlqArn(name)] = pair.dlq.queueArn;
+    }
+  }
+  if (access.adminBootstrap) env[envNames.adminEmail] = config.adminEmail;
+  if (access.platformSso && props.platformSso) {
+    const sso = props.platformSso;
+    env[ssoEnvNames.issuer] = sso.issuer;
+    env[ssoEnvNames.clientId] = sso.clientId;
+    env[ssoEnvNames.clientSecretArn] = sso.clientSecret.secretArn;
+    env[ssoEnvNames.name] = sso.name;
+    env[ssoEnvNames.mfa] = sso.mfa;
+  }
+  if (access.routes.length > 0) {
+    env[envNames.webOrigin] = props.webOrigin;
+    env[envNames.publicApiUrl] = apiUrl;
+  }
+  return env;
 }

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { App, type CfnElement } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../lib/build-app';
 import { envNames, functions, type FunctionName } from '../lib/server';
 import type { SwitchboardStack } from '../lib/switchboard-stack';
 import {
@@ -12,26 +9,18 @@ import {
   referencedIds,
   resourcesOf,
   type CfnTemplate,
-  withNestedStacks,
 } from './cfn';
+import { synthStack, type Synthesized } from './synth';
 
 // The raw webhook archive on AWS: a Firehose delivery stream (KMS) batching into the raw-webhook
 // bucket, GZIP'd and partitioned by day and object, and who may put records on it or read it.
 
-const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
-
 let stack: SwitchboardStack;
 let template: CfnTemplate;
+let id: Synthesized['id'];
 beforeAll(() => {
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  stack = buildApp(app);
-  template = withNestedStacks(stack);
+  ({ stack, template, id } = synthStack());
 }, 120_000);
-
-const id = (element: { node: { defaultChild?: unknown } }) =>
-  stack.getLogicalId(element.node.defaultChild as CfnElement);
 
 function statementsOf(name: FunctionName): any[] {
   const roleId = id(stack.functions.get(name).role);

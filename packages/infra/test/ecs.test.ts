@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../lib/build-app';
 import { readConfig } from '../lib/config';
 import { containerAccess, containerFunctions } from '../lib/ecs.construct';
 import { viewerIpHeader } from '../lib/ecs-waf.construct';
@@ -18,26 +17,13 @@ import {
   resourcesOf,
   type CfnTemplate,
   nestedStacksOf,
-  withNestedStacks,
 } from './cfn';
+import { synthStack } from './synth';
 
 // The API on ECS (`-c apiRuntime=ecs`) against the Lambda default: both shapes synthesised offline
 // (no Docker: the image asset is only hashed), bundling skipped (stack.test.ts bundles).
 
-const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
-
-function synth(context: Record<string, unknown>): {
-  stack: SwitchboardStack;
-  template: CfnTemplate;
-} {
-  const app = new App({
-    context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context },
-  });
-  const stack = buildApp(app);
-  return { stack, template: withNestedStacks(stack) };
-}
+const synth = synthStack;
 
 let ecs: { stack: SwitchboardStack; template: CfnTemplate };
 let lambda: { stack: SwitchboardStack; template: CfnTemplate };

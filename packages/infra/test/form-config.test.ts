@@ -1,31 +1,22 @@
-import { readFileSync } from 'node:fs';
-import { App, type CfnElement } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../lib/build-app';
 import { formConfigContentSecurityPolicy, formConfigObjects } from '../lib/cdn.construct';
 import { mediaObjects } from '../lib/storage.construct';
 import type { SwitchboardStack } from '../lib/switchboard-stack';
-import { propsOf, referencedIds, resourcesOf, type CfnTemplate, withNestedStacks } from './cfn';
+import { propsOf, referencedIds, resourcesOf, type CfnTemplate } from './cfn';
+import { synthStack, type Synthesized } from './synth';
 
 // Published form configs on AWS: the assets distribution's unsigned `public/forms/*` behavior
 // reading the assets bucket through Origin Access Control, GET and HEAD only, CORS for any landing
 // page, the object's Cache-Control honoured, the CloudFront WAF in front; the web app's CSP lets
 // the hosted form fetch them; the functions learn the distribution's domain.
 
-const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
-
 let stack: SwitchboardStack;
 let template: CfnTemplate;
+let id: Synthesized['id'];
 beforeAll(() => {
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  stack = buildApp(app);
-  template = withNestedStacks(stack);
+  ({ stack, template, id } = synthStack());
 }, 120_000);
 
-const id = (element: { node: { defaultChild?: unknown } }) =>
-  stack.getLogicalId(element.node.defaultChild as CfnElement);
 const assets = () => propsOf(template.Resources[id(stack.cdn.assets)]!).DistributionConfig;
 const behavior = () =>
   (assets().CacheBehaviors as any[]).find((b) => b.PathPattern === formConfigObjects);

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { App, type CfnElement } from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../lib/build-app';
 import { formConfigObjects, mediaContentSecurityPolicy } from '../lib/cdn.construct';
 import { functions, queues, type FunctionName } from '../lib/server';
 import { mediaObjects } from '../lib/storage.construct';
@@ -14,27 +12,14 @@ import {
   referencedIds,
   resourcesOf,
   type CfnTemplate,
-  withNestedStacks,
 } from './cfn';
+import { synthStack } from './synth';
 
 // Tenants' attachments on AWS: the media bucket, its key, its CloudFront behavior, MediaQueue and
 // MediaFetcher, and who may touch an attachment. Bundling is skipped (stack.test.ts bundles every
 // function, MediaFetcher included).
 
-const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
-
-function synth(context: Record<string, unknown> = {}): {
-  stack: SwitchboardStack;
-  template: CfnTemplate;
-} {
-  const app = new App({
-    context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context },
-  });
-  const stack = buildApp(app);
-  return { stack, template: withNestedStacks(stack) };
-}
+const synth = synthStack;
 
 let stack: SwitchboardStack;
 let template: CfnTemplate;

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { App, type CfnElement } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../lib/build-app';
 import { tableStream } from '../lib/server';
 import type { SwitchboardStack } from '../lib/switchboard-stack';
 import {
@@ -12,23 +9,18 @@ import {
   referencedIds,
   resourcesOf,
   type CfnTemplate,
-  withNestedStacks,
 } from './cfn';
+import { synthStack, type Synthesized } from './synth';
 
 // The table's stream on AWS: SocialCRMTable with new and old images, StreamConsumer's event
 // source mapping (bisect on error, partial batch responses, bounded retries, an encrypted and
 // alarmed on-failure queue) and a role that reads that stream and nothing of the table.
 
-const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
-
 let stack: SwitchboardStack;
 let template: CfnTemplate;
+let id: Synthesized['id'];
 beforeAll(() => {
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  stack = buildApp(app);
-  template = withNestedStacks(stack);
+  ({ stack, template, id } = synthStack());
 }, 120_000);
 
 /** SocialCRMTable's logical id (the stack's only table). */
@@ -37,9 +29,6 @@ function tableId(): string {
   expect(tables).toHaveLength(1);
   return tables[0]![0];
 }
-
-const id = (element: { node: { defaultChild?: unknown } }) =>
-  stack.getLogicalId(element.node.defaultChild as CfnElement);
 
 function statementsOfRole(roleId: string): any[] {
   const policyIds = new Set(

@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readEnv } from '../config';
+import { adminCliSession } from './admin-cli-session';
 
 // `npm run dlq -- list|redrive [--queue NAME] [--id ID ...] [--limit N]`
 // Talks to the running sandbox's admin API (the same routes work against AWS, where they use SQS).
@@ -25,34 +23,9 @@ async function main(): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return values.help ? 0 : 2;
   }
-  const env = readEnv();
-  const dataDir = resolve(env.DATA_DIR);
-  let url: string;
-  try {
-    url = (JSON.parse(await readFile(join(dataDir, 'sandbox.json'), 'utf8')) as { url: string })
-      .url;
-  } catch {
-    process.stderr.write(
-      `No running sandbox found under ${dataDir}: start it with \`npm start\` first.\n`,
-    );
-    return 1;
-  }
-  const password =
-    env.ADMIN_PASSWORD ??
-    (await readFile(join(dataDir, 'secrets', 'adminPassword.secret'), 'utf8')).trim();
-  const login = await fetch(`${url}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: env.ADMIN_EMAIL, password }),
-  });
-  if (!login.ok) {
-    process.stderr.write(
-      `Admin sign-in failed (${login.status}): set ADMIN_EMAIL / ADMIN_PASSWORD.\n`,
-    );
-    return 1;
-  }
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+  const session = await adminCliSession();
+  if (!session) return 1;
+  const { url, headers } = session;
   const queue = encodeURIComponent(values.queue ?? 'IncomingMessagesQueue');
   const res =
     command === 'list'

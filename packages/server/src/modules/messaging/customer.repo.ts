@@ -183,11 +183,8 @@ export class CustomerRepo {
       set.push('avatarKey = :avatar');
       values[':avatar'] = profile.avatarKey;
     } else remove.push('avatarKey');
-    await this.db.update(
-      key,
-      { set: set.join(', '), remove: remove.join(', ') || undefined },
-      { condition: 'attribute_exists(PK)', values },
-    );
+    // The name first: the username and picture (with profileRefreshedAt) land last, so whoever
+    // sees them sees the whole profile.
     if (profile.name) {
       await this.db.update(
         key,
@@ -200,6 +197,11 @@ export class CustomerRepo {
         },
       );
     }
+    await this.db.update(
+      key,
+      { set: set.join(', '), remove: remove.join(', ') || undefined },
+      { condition: 'attribute_exists(PK)', values },
+    );
   }
 
   async get(customerId: string): Promise<Customer | undefined> {
