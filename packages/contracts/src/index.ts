@@ -10,6 +10,7 @@ export * from './tenants';
 export * from './sso';
 export * from './signup';
 export * from './replays';
+export * from './live';
 export * from './route-contract';
 export * from './routes';
 export * from './response-check';

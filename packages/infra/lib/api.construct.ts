@@ -47,8 +47,26 @@ export const routeStacks = {
     'audit-events',
   ],
   PlatformRoutes: ['admin', 'openapi.json', 'docs'],
-  InboxRoutes: ['channels', 'conversations', 'customers', 'send-message', 'media'],
-  LeadsRoutes: ['forms', 'public', 'leads', 'pipeline', 'branding', 'assets', 'crm-destinations'],
+  InboxRoutes: [
+    'channels',
+    'conversations',
+    'customers',
+    'send-message',
+    'media',
+    'live',
+    'labels',
+    'canned-replies',
+  ],
+  LeadsRoutes: [
+    'forms',
+    'public',
+    'leads',
+    'pipeline',
+    'branding',
+    'assets',
+    'crm-destinations',
+    'event-destinations',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export type RouteStackName = keyof typeof routeStacks;

@@ -4,6 +4,11 @@ import { formRoutes, leadRoutes } from './leads.routes';
 import { channelRoutes, inboxRoutes } from './messaging.routes';
 import { platformRoutes } from './platform.routes';
 import { webhookRoutes } from './webhooks.routes';
+import { liveRoutes } from './live.routes';
+import { workspaceRoutes } from './workspace.routes';
+import { assignmentRoutes } from './assignment.routes';
+import { contactRoutes } from './contacts.routes';
+import { integrationRoutes } from './integrations.routes';
 
 export * from './common';
 export * from './identity.routes';
@@ -11,6 +16,11 @@ export * from './leads.routes';
 export * from './messaging.routes';
 export * from './platform.routes';
 export * from './webhooks.routes';
+export * from './live.routes';
+export * from './workspace.routes';
+export * from './assignment.routes';
+export * from './contacts.routes';
+export * from './integrations.routes';
 
 /**
  * Every route of the API, keyed by its id. Declaration order is registration order: a static
@@ -25,6 +35,11 @@ export const routeContracts = {
   ...inboxRoutes,
   ...formRoutes,
   ...leadRoutes,
+  ...liveRoutes,
+  ...workspaceRoutes,
+  ...assignmentRoutes,
+  ...contactRoutes,
+  ...integrationRoutes,
 };
 
 export type RouteContracts = typeof routeContracts;

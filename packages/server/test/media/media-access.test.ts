@@ -257,6 +257,7 @@ describe('Instagram profiles', () => {
         db: t.sb.db,
         log: silentLogger,
         archive: { put: async () => {}, get: async () => undefined },
+        events: t.sb.events,
         mediaQueue: {
           sendBatch: async (batch) => {
             sent.push(...batch);

@@ -1,3 +1,5 @@
+import type { WorkspaceEvents } from '../ports/workspace-events';
+import { EventFanout } from '../workspace-events';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -69,6 +71,8 @@ export type AwsRuntime = {
   dlq: Record<QueueName, DeadLetterAdmin>;
   /** Presigned PUTs on the media bucket (direct uploads); a stand-in that throws without it. */
   uploads: UploadUrlSigner;
+  /** Workspace events after a write: the sinks this function's environment grants. */
+  events: WorkspaceEvents;
 };
 
 function logLevelOf(value: string | undefined): LogLevel {
@@ -173,6 +177,7 @@ export function awsRuntime(fn: FunctionName, env: Env = process.env): AwsRuntime
     rawArchive,
     dlq,
     uploads,
+    events: new EventFanout([]),
   };
 }
 
@@ -210,12 +215,14 @@ const createdByStack = () => {
 
 /** Everything `createApp` needs for one function: the AWS side of the sandbox's composition. */
 export async function awsAppDeps(runtime: AwsRuntime, env: Env = process.env): Promise<AppDeps> {
-  const { db, tenantDb, log, secrets, blobs, cipher, incomingQueue, dlq, uploads } = runtime;
+  const { db, tenantDb, log, secrets, blobs, cipher, incomingQueue, dlq, uploads, events } =
+    runtime;
   const { rawArchive, replayQueue } = runtime;
   return {
     db,
     tenantDb,
     log,
+    events,
     tokens: lazy(() => TokenService.fromSecrets(secrets)),
     cipher,
     cursorKey: env[envNames.secretArn('cursorKey')]

@@ -17,6 +17,7 @@ import type { DeadLetterAdmin } from '../ports/dlq';
 import type { Mailbox, Mailer } from '../ports/mailer';
 import type { QueueSender } from '../ports/queue';
 import type { UploadUrlSigner } from '../ports/upload-urls';
+import type { WorkspaceEvents } from '../ports/workspace-events';
 import type { TokenService } from '../security/jwt';
 import type { TokenCipher } from '../security/token-cipher';
 import type { QueueName, RouteId } from '../topology';
@@ -32,6 +33,8 @@ export type AppDeps = {
    */
   tenantDb?: TenantDbFactory;
   log: Logger;
+  /** Workspace events after a write: open screens (live) and integrators' endpoints. */
+  events: WorkspaceEvents;
   /** Lazy: a function whose routes never verify tokens (the webhook receiver) never loads the keys. */
   tokens: () => Promise<TokenService>;
   cipher: TokenCipher;

@@ -58,6 +58,7 @@ import type { ChangeStreamSource, StreamBatchHandler } from '../ports/change-str
 import { table, tableStream } from '../topology';
 import { createStreamConsumer, isStreamedKey } from '../../modules/stream-consumer.service';
 import { formCdnApp } from './form-cdn';
+import { EventFanout } from '../workspace-events';
 
 // The local sandbox as a library: `startSandbox()` composes the same functions the Lambdas run, with
 // local adapters (dynalite, a durable file queue, file blobs and secrets); `stop()` ends it cleanly.
@@ -206,6 +207,8 @@ export type Sandbox = {
   mail: FileMailer;
   /** The table's change records: their source (the feed unless `changeStream` was given) and DLQ. */
   stream: { source: ChangeStreamSource; feed?: ChangeFeed; dlq: StreamDlqQueue };
+  /** Workspace events (live sockets, integrators); a test may add a sink to watch them. */
+  events: EventFanout;
   stop(): Promise<void>;
 };
 
@@ -285,7 +288,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const replayPair = await openQueueWithDlq(queueDir, replaySpec);
   const replayQueue = replayPair.queue;
 
-  const baseProcessor = createMessageProcessor({ db, log, archive: blobs, mediaQueue });
+  // Workspace events: the live socket and integrators' endpoints attach their sinks.
+  const events = new EventFanout();
+  const baseProcessor = createMessageProcessor({ db, log, archive: blobs, mediaQueue, events });
   const processor = database.consumer(
     opts.wrapProcessor ? opts.wrapProcessor(baseProcessor) : baseProcessor,
   );
@@ -424,6 +429,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const api = createApp({
     db,
     log,
+    events,
     tokens: async () => tokens,
     cipher,
     cursorKey: lazy(async () =>
@@ -530,6 +536,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     database: database.process,
     mail,
     stream: { source: streamSource, feed: changeFeed, dlq: streamDlq },
+    events,
     stop,
   };
 }

@@ -17,6 +17,7 @@ import type { Logger } from '../../engine/log';
 import type { InboundEvent, Routing } from './meta/inbound-event';
 import { normalizeEntry } from './meta/normalize';
 import type { BlobStore } from '../../engine/ports/blobs';
+import type { WorkspaceEvents } from '../../engine/ports/workspace-events';
 import type { QueueSender, SqsBatchHandler } from '../../engine/ports/queue';
 import { PoisonRecordError } from '../../engine/queue/consumer-errors';
 import { sqsBatchHandler } from '../../engine/queue/sqs-batch';
@@ -47,6 +48,8 @@ export type MessageProcessorDeps = {
    * send fails the record, whose retry stores nothing twice and sends the jobs again.
    */
   mediaQueue: QueueSender;
+  /** Workspace events once a message or status is stored (live screens, integrators). */
+  events: WorkspaceEvents;
   log: Logger;
   /** How long a tenant's active/suspended status is trusted in memory (0 disables the cache). */
   cacheTtlMs?: number;

@@ -1,0 +1,3 @@
+import { defineRoutes } from '../route-contract';
+
+export const assignmentRoutes = defineRoutes({});
