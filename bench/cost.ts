@@ -498,6 +498,7 @@ const leadConsumer: Record<LeadQueueName, keyof typeof functions> = {
   LeadStoreQueue: 'LeadStore',
   LeadMergeQueue: 'LeadMerge',
   CrmSyncQueue: 'CrmSync',
+  IntegrationEventsQueue: 'EventDelivery',
 };
 
 /**

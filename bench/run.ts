@@ -17,10 +17,11 @@ import { benchMediaMix } from './media-mix';
 import { benchScaleDataset } from './scale';
 import { ackMethod, benchWebhookAck } from './webhook-ingest';
 import { benchWeb } from './web';
+import { benchLiveLatency, liveLatencyGoal } from './live-latency';
 
 // `npm run bench` (about 10 minutes; the first run also generates the scale data, cached under
 // bench/.cache) or `npm run bench -- --quick` (a few minutes, smaller counts); some figures only
-// with `--only=media,cost` (ack, e2e, media, cost, web, cold, scale). Every figure is printed, and
+// with `--only=media,cost` (ack, e2e, media, cost, web, live, cold, scale). Every figure is printed, and
 // written with the machine's description to bench/results/<time>-bench.json (`-bench-<names>` for
 // a partial run); a short markdown summary for the README goes to bench/results/latest.md (full
 // runs only). No timed assertions: figures only.
@@ -186,6 +187,26 @@ try {
     if ('skipped' in web) log(`skipped: ${web.skipped}`);
     else console.table([web]);
     results.web = web;
+  }
+
+  if (want('live')) {
+    section(
+      `Live: webhook POST → text visible in an open thread in Chromium (ms; goal p50 ≤ ${liveLatencyGoal.p50Ms}, p99 ≤ ${liveLatencyGoal.p99Ms})`,
+    );
+    const live = await benchLiveLatency(bench, {
+      email: bench.tenant.email,
+      password: bench.tenant.password,
+      messages: quick ? 20 : 50,
+    }).catch((err: unknown) => ({ skipped: `failed: ${String(err).split('\n')[0]}` }));
+    if ('skipped' in live) log(`skipped: ${live.skipped}`);
+    else {
+      console.table([{ messages: live.messages, p50: live.p50, p99: live.p99, max: live.max }]);
+      const met = live.p50 <= liveLatencyGoal.p50Ms && live.p99 <= liveLatencyGoal.p99Ms;
+      log(
+        `goal p50 ≤ ${liveLatencyGoal.p50Ms} ms, p99 ≤ ${liveLatencyGoal.p99Ms} ms: ${met ? 'met' : 'NOT met'}`,
+      );
+    }
+    results.live = live;
   }
 } finally {
   await bench.stop();

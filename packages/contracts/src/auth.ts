@@ -108,6 +108,8 @@ export const memberSchema = z.object({
   email: z.string().optional(),
   role: roleSchema,
   disabled: z.boolean(),
+  /** Takes auto-assigned conversations (`PUT /users/me/availability`); true until the member says otherwise. */
+  available: z.boolean(),
 });
 export type MemberDto = z.infer<typeof memberSchema>;
 

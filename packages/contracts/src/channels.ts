@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { autoAssignmentSchema } from './assignment';
 
 // Meta ids are numeric strings; tokens are opaque but never tiny.
 const metaId = z.string().regex(/^\d{1,32}$/, 'Expected a numeric Meta id.');
@@ -31,6 +32,8 @@ export const channelSchema = z.object({
   accountId: z.string().optional(),
   displayName: z.string().optional(),
   createdAt: z.string(),
+  /** New conversations go round robin to the available members (`PUT /channels/{id}/auto-assignment`). */
+  autoAssignment: autoAssignmentSchema,
 });
 export type ChannelDto = z.infer<typeof channelSchema>;
 

@@ -15,12 +15,21 @@ export const listConversationsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(2048).optional(),
   channel: channelTypeSchema.optional(),
-  status: z.enum(['open', 'closed']).optional(),
+  status: z
+    .enum(['open', 'closed', 'snoozed'])
+    .optional()
+    .describe('open: open and not snoozed; snoozed: open with a snooze in effect; absent: all.'),
   unread: z.enum(['true', 'false']).optional(),
   assigned: z
     .enum(['me', 'none'])
     .optional()
     .describe('me: assigned to the caller; none: assigned to nobody.'),
+  label: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe('Only conversations carrying this label (its id from `GET /labels`).'),
 });
 
 export const listMessagesQuerySchema = z.object({
@@ -39,6 +48,20 @@ export const customerSummarySchema = z.object({
   avatarUrl: z.string().optional(),
 });
 
+/**
+ * A snooze in effect (absent once it ended): hidden from the open inbox until `until` passes or the
+ * customer writes again (every customer message wakes a snoozed conversation).
+ */
+export const conversationSnoozeSchema = z.object({
+  until: z.string().optional().describe('When it wakes by itself; absent: only a reply wakes it.'),
+  untilReply: z
+    .boolean()
+    .describe('Snoozed “until they reply” (no time limit when `until` is absent).'),
+  snoozedAt: z.string(),
+  snoozedBy: z.string().optional().describe('The member who snoozed it.'),
+});
+export type ConversationSnoozeDto = z.infer<typeof conversationSnoozeSchema>;
+
 export const conversationSchema = z.object({
   id: z.string(),
   customer: customerSummarySchema,
@@ -55,6 +78,9 @@ export const conversationSchema = z.object({
   assignedAt: z.string().optional(),
   closedAt: z.string().optional(),
   createdAt: z.string().optional(),
+  /** Label ids (`GET /labels`); an id not listed there is a label deleted since: ignore it. */
+  labelIds: z.array(z.string()).optional(),
+  snooze: conversationSnoozeSchema.optional(),
 });
 export type ConversationDto = z.infer<typeof conversationSchema>;
 

@@ -96,6 +96,31 @@ export const errorCatalog = {
     status: 409,
     message: 'Leads are still in that stage. Move them to another stage first.',
   },
+  label_name_taken: {
+    status: 409,
+    message: 'A label with that name already exists. Choose another name.',
+  },
+  short_code_taken: {
+    status: 409,
+    message: 'Another canned reply already uses that short code. Choose another.',
+  },
+  limit_reached: {
+    status: 422,
+    message: 'This workspace has reached the maximum for that. Remove one you no longer use first.',
+  },
+  contact_conflict: {
+    status: 409,
+    message: 'Another contact already has that phone number or e-mail. Merge the two instead.',
+  },
+  contact_merged: {
+    status: 409,
+    message: 'That contact was merged into another one. Open that contact instead.',
+  },
+  merge_conflict: {
+    status: 409,
+    message:
+      'Both contacts have their own WhatsApp number or Instagram account, so they cannot become one.',
+  },
   idempotency_key_reused: {
     status: 409,
     message: 'That retry key was already used for a different request.',

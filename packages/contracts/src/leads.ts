@@ -319,7 +319,9 @@ export const leadSchema = z.object({
   custom: z.record(z.string(), z.unknown()),
   utm: z.record(z.string(), z.string()).optional(),
   formId: z.string().optional(),
-  source: z.enum(['form', 'api', 'import']),
+  source: z.enum(['form', 'api', 'import', 'conversation']),
+  /** Set when an agent made the lead from a conversation (`POST /conversations/{id}/lead`). */
+  conversationId: z.string().optional(),
   submissionCount: z.number(),
   lastSubmittedAt: z.string(),
   /** Consent boxes the person ticked, with the exact label they saw and when. */
@@ -338,6 +340,11 @@ const hexColor = z
   .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'Use a hex colour: #RGB or #RRGGBB.')
   .transform((c) => c.toLowerCase());
 
+/** ISO 3166 alpha-2, upper case ("US", "BR"); the server also checks it is a known country. */
+export const countryCodeSchema = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'A two-letter country code (ISO 3166), e.g. US.');
+
 export const brandingRequestSchema = z
   .object({
     displayName: z.string().trim().min(1).max(80).optional(),
@@ -350,6 +357,11 @@ export const brandingRequestSchema = z
       })
       .strict()
       .default({}),
+    /**
+     * The workspace's default country (ISO 3166 alpha-2, e.g. "US"): phone numbers typed without
+     * a country code (forms, imports, agents) are read in it. Omitted keeps it; null clears it.
+     */
+    defaultCountry: countryCodeSchema.nullable().optional(),
   })
   .strict();
 export type BrandingRequest = z.infer<typeof brandingRequestSchema>;

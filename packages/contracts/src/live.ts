@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { conversationSchema, messageSchema } from './conversations';
+import { noteSchema } from './workspace';
+import { customerSchema } from './messaging';
 
 // The one schema of workspace events: what an open screen receives over the live connection
 // (API Gateway WebSocket deployed, the sandbox's `/live` socket locally) and what integrators'
@@ -36,10 +38,52 @@ export const conversationUpdatedEventSchema = z.object({
   }),
 });
 
+export const noteCreatedEventSchema = z.object({
+  ...envelope,
+  type: z.literal('note.created'),
+  data: z.object({
+    conversationId: z.string(),
+    note: noteSchema,
+    /** The members the note mentions (user ids): each is notified. Same as `note.mentions`. */
+    mentions: z.array(z.string()),
+  }),
+});
+
+export const noteDeletedEventSchema = z.object({
+  ...envelope,
+  type: z.literal('note.deleted'),
+  data: z.object({ conversationId: z.string(), noteId: z.string() }),
+});
+
+export const contactUpdatedEventSchema = z.object({
+  ...envelope,
+  type: z.literal('contact.updated'),
+  data: z.object({
+    contact: customerSchema,
+    /** `created` or `updated` (an agent's edit). */
+    change: z.enum(['created', 'updated']),
+  }),
+});
+
+export const contactMergedEventSchema = z.object({
+  ...envelope,
+  type: z.literal('contact.merged'),
+  data: z.object({
+    /** The contact that remains, with the merged one's identities. */
+    contact: customerSchema,
+    /** The contact merged in: now a pointer to `contact.id`. */
+    sourceId: z.string(),
+  }),
+});
+
 export const liveEventSchema = z.discriminatedUnion('type', [
   messageCreatedEventSchema,
   messageUpdatedEventSchema,
   conversationUpdatedEventSchema,
+  noteCreatedEventSchema,
+  noteDeletedEventSchema,
+  contactUpdatedEventSchema,
+  contactMergedEventSchema,
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 export type LiveEventType = LiveEvent['type'];

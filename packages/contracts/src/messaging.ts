@@ -308,7 +308,15 @@ export const assignConversationRequestSchema = z
   .strict();
 
 export const searchCustomersQuerySchema = z.object({
-  search: z.string().trim().min(1).max(100).optional(),
+  search: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      'Words of a name (each a prefix), an e-mail (or its start), or a phone number in any format (its start, or its last digits). Omitted: every contact.',
+    ),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(2048).optional(),
 });
@@ -317,8 +325,13 @@ export const customerSchema = customerSummarySchema.extend({
   /** From lead forms: the leads flow merges them into the same record. */
   email: z.string().optional(),
   company: z.string().optional(),
-  /** An e-mail-only contact merged into a phone contact: where it lives now. */
+  /** A contact merged into another (by the leads flow or an agent): where it lives now. */
   mergedInto: z.string().optional(),
+  /** The contacts merged into this one: their conversations and messages show under it. */
+  mergedFrom: z.array(z.string()).optional(),
+  /** Custom attributes an agent set (contacts.ts). */
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  tags: z.array(z.string()).optional(),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
 });

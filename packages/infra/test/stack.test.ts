@@ -287,6 +287,42 @@ describe('queues', () => {
     }
   });
 
+  it('routes integrators’ events and the stream’s assignments and closes to IntegrationEventsQueue, drained by EventDelivery', () => {
+    const queueId = logicalId(stack.queues.get('IntegrationEventsQueue').queue);
+    const rules = resourcesOf(template, 'AWS::Events::Rule').map(([, r]) => propsOf(r));
+    const into = rules.filter((r) =>
+      (r.Targets as any[]).some((target) => referencedIds(target.Arn).has(queueId)),
+    );
+    expect(into.map((r) => r.Description).sort()).toEqual([
+      'DeliverIntegrationEvent',
+      'ForwardConversationEventsToIntegrations',
+    ]);
+    const patternOf = (name: string) => into.find((r) => r.Description === name)!.EventPattern;
+    expect(patternOf('DeliverIntegrationEvent')).toEqual({
+      source: ['switchboard.integrations'],
+      'detail-type': ['IntegrationEvent'],
+    });
+    expect(patternOf('ForwardConversationEventsToIntegrations')).toEqual({
+      source: ['switchboard.conversations'],
+      'detail-type': ['ConversationAssigned', 'ConversationClosed'],
+    });
+    const pair = stack.queues.get('IntegrationEventsQueue');
+    const props = propsOf(template.Resources[queueId]!);
+    expect(props.RedrivePolicy.maxReceiveCount).toBe(queues.CrmSyncQueue.maxReceiveCount);
+    expect(referencedIds(props.RedrivePolicy.deadLetterTargetArn)).toEqual(
+      new Set([logicalId(pair.dlq)]),
+    );
+    const mapping = resourcesOf(template, 'AWS::Lambda::EventSourceMapping')
+      .map(([, r]) => propsOf(r))
+      .find((m) => referencedIds(m.EventSourceArn).has(queueId));
+    expect(referencedIds(mapping?.FunctionName)).toEqual(
+      new Set([logicalId(stack.functions.get('EventDelivery').fn)]),
+    );
+    // The emitters of message events may publish them.
+    expect(functions.MessageProcessor.publishesEvents).toBe(true);
+    expect(functions.Api.publishesEvents).toBe(true);
+  });
+
   it('has a bus with an archive and a DLQ for its rules', () => {
     const [[, bus]] = resourcesOf(template, 'AWS::Events::EventBus') as [[string, any]];
     expect(propsOf(bus).Name).toBe('SwitchboardBus');

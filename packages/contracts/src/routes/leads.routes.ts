@@ -50,6 +50,8 @@ export const brandingSchema = z.object({
   }),
   logoUrl: z.string().nullable().describe('A time-limited signed URL (1 h).'),
   logoContentType: z.string().nullable(),
+  /** ISO 3166 alpha-2: where phone numbers without a country code are read. */
+  defaultCountry: z.string().nullable(),
   updatedAt: z.string().nullable(),
 });
 export type BrandingDto = z.infer<typeof brandingSchema>;
@@ -57,7 +59,9 @@ export type BrandingDto = z.infer<typeof brandingSchema>;
 export const publicFormSchema = formDefinitionBaseSchema.omit({ allowedOrigins: true }).extend({
   id: z.string(),
   version: z.number(),
-  branding: brandingSchema.pick({ displayName: true, colors: true, logoUrl: true }),
+  branding: brandingSchema
+    .pick({ displayName: true, colors: true, logoUrl: true })
+    .extend({ defaultCountry: z.string().optional() }),
   submitUrl: z.string(),
 });
 export type PublicFormDto = z.infer<typeof publicFormSchema>;
@@ -144,7 +148,7 @@ export const leadDetailSchema = leadSchema.extend({
   submissions: z.array(
     z.object({
       id: z.string(),
-      source: z.enum(['form', 'api', 'import']),
+      source: z.enum(['form', 'api', 'import', 'conversation']),
       formId: z.string().optional(),
       formVersion: z.number().optional(),
       submittedAt: z.string(),

@@ -80,6 +80,7 @@ export const queueNameSchema = z.enum([
   'LeadMergeQueue',
   'CrmSyncQueue',
   'ReplayQueue',
+  'IntegrationEventsQueue',
 ]);
 
 export const listChannelClaimsQuerySchema = listQuerySchema.extend({

@@ -1,3 +1,170 @@
+import { conversationSchema, pageOf } from '../conversations';
 import { defineRoutes } from '../route-contract';
+import {
+  cannedReplyListSchema,
+  cannedReplySchema,
+  createCannedReplyRequestSchema,
+  createLabelRequestSchema,
+  createNoteRequestSchema,
+  labelListSchema,
+  labelSchema,
+  listNotesQuerySchema,
+  noteSchema,
+  updateCannedReplyRequestSchema,
+  updateLabelRequestSchema,
+} from '../workspace';
+import { KiB, noContent } from './common';
 
-export const workspaceRoutes = defineRoutes({});
+// The agent workspace: private notes in a conversation, labels, canned replies.
+
+export const workspaceRoutes = defineRoutes({
+  'conversations.notes.list': {
+    method: 'GET',
+    path: '/conversations/{id}/notes',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+    tag: 'Inbox',
+    summary: 'A conversation’s private notes, newest first',
+    description:
+      'Notes are for the team only and are never sent to the customer. Paged like the messages, so a thread can interleave both by time.',
+    query: listNotesQuerySchema,
+    responses: { 200: { description: 'A page of notes.', schema: pageOf(noteSchema) } },
+    errors: ['bad_request'],
+  },
+  'conversations.notes.create': {
+    method: 'POST',
+    path: '/conversations/{id}/notes',
+    access: { kind: 'tenant', role: 'agent' },
+    tag: 'Inbox',
+    summary: 'Leave a private note in a conversation, mentioning teammates',
+    description: [
+      'The note stays inside the workspace: it is never sent to WhatsApp or Instagram. Every open screen of the workspace receives `note.created`, whose `mentions` are the members to notify.',
+      '`mentions` are user ids and must be members of the workspace (400 `validation_failed`, field `mentions`, otherwise). With a `clientId`, a retry answers the first note (200) instead of writing another; the same `clientId` with another text or mentions is refused (409 `idempotency_key_reused`).',
+    ].join('\n\n'),
+    body: createNoteRequestSchema,
+    maxBodyBytes: 32 * KiB,
+    responses: {
+      201: { description: 'The note.', schema: noteSchema },
+      200: { description: 'The same note, for a retry with its `clientId`.', schema: noteSchema },
+    },
+    errors: ['idempotency_key_reused'],
+  },
+  'conversations.notes.delete': {
+    method: 'DELETE',
+    path: '/conversations/{id}/notes/{noteId}',
+    access: { kind: 'tenant', role: 'agent' },
+    tag: 'Inbox',
+    summary: 'Delete a private note (its author, or an admin)',
+    description:
+      'Open screens receive `note.deleted`. Deleting a note that is already gone is a 404.',
+    responses: { 204: noContent },
+  },
+  'conversations.labels.add': {
+    method: 'PUT',
+    path: '/conversations/{id}/labels/{labelId}',
+    access: { kind: 'tenant', role: 'agent' },
+    tag: 'Inbox',
+    summary: 'Put a label on a conversation',
+    description: `Idempotent: a label already on it changes nothing. At most 20 labels per conversation (422 \`limit_reached\`). Open screens receive \`conversation.updated\` with change \`labels\`.`,
+    maxBodyBytes: 1 * KiB,
+    responses: { 200: { description: 'The conversation.', schema: conversationSchema } },
+    errors: ['limit_reached'],
+  },
+  'conversations.labels.remove': {
+    method: 'DELETE',
+    path: '/conversations/{id}/labels/{labelId}',
+    access: { kind: 'tenant', role: 'agent' },
+    tag: 'Inbox',
+    summary: 'Take a label off a conversation',
+    description:
+      'Idempotent: a label that is not on it (or no longer exists) changes nothing. Open screens receive `conversation.updated` with change `labels`.',
+    responses: { 200: { description: 'The conversation.', schema: conversationSchema } },
+  },
+  'labels.list': {
+    method: 'GET',
+    path: '/labels',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+    tag: 'Labels',
+    summary: 'The workspace’s labels, by name',
+    description:
+      'All of them (a workspace holds at most 200). A conversation’s `labelIds` may still name a label deleted since; show only the ids listed here.',
+    responses: { 200: { description: 'The labels.', schema: labelListSchema } },
+  },
+  'labels.create': {
+    method: 'POST',
+    path: '/labels',
+    access: { kind: 'tenant', role: 'admin' },
+    tag: 'Labels',
+    summary: 'Create a label',
+    description:
+      'Names are unique in the workspace regardless of case (409 `label_name_taken`). Colours come from a fixed palette drawn with AA contrast.',
+    body: createLabelRequestSchema,
+    maxBodyBytes: 1 * KiB,
+    responses: { 201: { description: 'The label.', schema: labelSchema } },
+    errors: ['label_name_taken', 'limit_reached'],
+  },
+  'labels.update': {
+    method: 'PATCH',
+    path: '/labels/{id}',
+    access: { kind: 'tenant', role: 'admin' },
+    tag: 'Labels',
+    summary: 'Rename or recolour a label',
+    body: updateLabelRequestSchema,
+    maxBodyBytes: 1 * KiB,
+    responses: { 200: { description: 'The label.', schema: labelSchema } },
+    errors: ['label_name_taken'],
+  },
+  'labels.delete': {
+    method: 'DELETE',
+    path: '/labels/{id}',
+    access: { kind: 'tenant', role: 'admin' },
+    tag: 'Labels',
+    summary: 'Delete a label',
+    description:
+      'It disappears from every conversation at once for readers (its id is no longer in `GET /labels`, and the inbox’s `label` filter no longer matches it); the id is dropped from a conversation’s `labelIds` the next time its labels change.',
+    responses: { 204: noContent },
+  },
+  'cannedReplies.list': {
+    method: 'GET',
+    path: '/canned-replies',
+    access: { kind: 'tenant', role: 'viewer', scope: 'read' },
+    tag: 'Canned replies',
+    summary: 'The workspace’s canned replies, by short code',
+    description: 'All of them (a workspace holds at most 500).',
+    responses: { 200: { description: 'The canned replies.', schema: cannedReplyListSchema } },
+  },
+  'cannedReplies.create': {
+    method: 'POST',
+    path: '/canned-replies',
+    access: { kind: 'tenant', role: 'admin' },
+    tag: 'Canned replies',
+    summary: 'Create a canned reply (for the whole workspace)',
+    description: [
+      'Agents insert it by typing `/` and its short code in the composer. Short codes are unique in the workspace (409 `short_code_taken`) and stored in lower case.',
+      'The content may hold variables, rendered when it is inserted: `{{contact.name}}`, `{{contact.first_name}}`, `{{contact.last_name}}`, `{{contact.phone}}`, `{{contact.email}}`, `{{agent.name}}`, `{{agent.first_name}}`, `{{agent.email}}`, each with an optional fallback for a missing value: `{{contact.first_name | there}}`. Any other variable is a 400 `validation_failed` on field `content`.',
+      'Replies are tenant-wide, so managing them is for admins.',
+    ].join('\n\n'),
+    body: createCannedReplyRequestSchema,
+    maxBodyBytes: 16 * KiB,
+    responses: { 201: { description: 'The canned reply.', schema: cannedReplySchema } },
+    errors: ['short_code_taken', 'limit_reached'],
+  },
+  'cannedReplies.update': {
+    method: 'PATCH',
+    path: '/canned-replies/{id}',
+    access: { kind: 'tenant', role: 'admin' },
+    tag: 'Canned replies',
+    summary: 'Change a canned reply’s short code or content',
+    body: updateCannedReplyRequestSchema,
+    maxBodyBytes: 16 * KiB,
+    responses: { 200: { description: 'The canned reply.', schema: cannedReplySchema } },
+    errors: ['short_code_taken'],
+  },
+  'cannedReplies.delete': {
+    method: 'DELETE',
+    path: '/canned-replies/{id}',
+    access: { kind: 'tenant', role: 'admin' },
+    tag: 'Canned replies',
+    summary: 'Delete a canned reply',
+    responses: { 204: noContent },
+  },
+});

@@ -25,7 +25,8 @@ export type FunctionName =
   | 'CrmSync'
   | 'MediaFetcher'
   | 'StreamConsumer'
-  | 'Replayer';
+  | 'Replayer'
+  | 'EventDelivery';
 
 /** Functions that only drain a queue and serve no HTTP route. */
 export type ConsumerFunctionName =
@@ -35,7 +36,8 @@ export type ConsumerFunctionName =
   | 'CrmSync'
   | 'MediaFetcher'
   | 'StreamConsumer'
-  | 'Replayer';
+  | 'Replayer'
+  | 'EventDelivery';
 
 export type { HttpMethod };
 
@@ -148,6 +150,10 @@ export const routeFunctions: Record<RouteId, HttpFunctionName> = {
   'conversations.close': 'Api',
   'conversations.reopen': 'Api',
   'customers.search': 'Api',
+  'customers.create': 'Api',
+  'customers.update': 'Api',
+  'customers.merge': 'Api',
+  'admin.customer-search.backfill': 'Api',
   'openapi.json': 'Api',
   docs: 'Api',
   'forms.create': 'Api',
@@ -180,6 +186,34 @@ export const routeFunctions: Record<RouteId, HttpFunctionName> = {
   'crm-destinations.list': 'Api',
   'crm-destinations.delete': 'Api',
   'crm-destinations.test': 'Api',
+  'conversations.start': 'Api',
+  'conversations.lead': 'Api',
+  'event-destinations.list': 'Api',
+  'event-destinations.create': 'Api',
+  'event-destinations.update': 'Api',
+  'event-destinations.delete': 'Api',
+  'event-destinations.test': 'Api',
+  // Live tickets are global items on the function's own role (like refresh tokens).
+  'live.tickets.create': 'Api',
+  'conversations.notes.list': 'Api',
+  'conversations.notes.create': 'Api',
+  'conversations.notes.delete': 'Api',
+  'conversations.labels.add': 'Api',
+  'conversations.labels.remove': 'Api',
+  'labels.list': 'Api',
+  'labels.create': 'Api',
+  'labels.update': 'Api',
+  'labels.delete': 'Api',
+  'cannedReplies.list': 'Api',
+  'cannedReplies.create': 'Api',
+  'cannedReplies.update': 'Api',
+  'cannedReplies.delete': 'Api',
+  'conversations.snooze': 'Api',
+  'conversations.unsnooze': 'Api',
+  'conversations.bulk': 'Api',
+  'users.availability.get': 'Api',
+  'users.availability.set': 'Api',
+  'channels.autoAssignment.set': 'Api',
 };
 
 export const deployedRoutes: readonly DeployedRoute[] = routeList.map((route) => ({
@@ -260,6 +294,18 @@ export const queues = {
     maxBatchingWindowSeconds: 1,
     retentionDays: 14,
   },
+  // Integrators' event webhooks (modules/integrations): the same backoff as the CRM sync (30 s
+  // doubling to 15 min, set per record), so 10 receives span about an hour before the DLQ.
+  IntegrationEventsQueue: {
+    logicalName: 'IntegrationEventsQueue',
+    consumer: 'EventDelivery',
+    consumerTimeoutSeconds: 30,
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 10,
+    batchSize: 5,
+    maxBatchingWindowSeconds: 1,
+    retentionDays: 14,
+  },
   // Replays of archived webhooks (POST /admin/replays): one message per day, then one per chunk
   // (a day file, or one S3 object of the Firehose archive). A chunk of a busy day is large.
   ReplayQueue: {
@@ -332,6 +378,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     sendsTo: ['MediaQueue'],
     consumes: 'IncomingMessagesQueue',
     secrets: ['channelTokenKey'],
+    // Integrators' message.received / message.status events (modules/integrations).
+    publishesEvents: true,
   },
   MediaFetcher: {
     name: 'MediaFetcher',
@@ -436,6 +484,21 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     // Decrypts CRM destination secrets (webhook signing secrets, HubSpot tokens).
     secrets: ['channelTokenKey'],
   },
+  // Workspace events for integrators (bus rules below) -> signed POSTs to tenants' endpoints.
+  EventDelivery: {
+    name: 'EventDelivery',
+    entry: 'event-delivery.ts',
+    timeoutSeconds: queues.IntegrationEventsQueue.consumerTimeoutSeconds,
+    memoryMb: 512,
+    // Bounded like the CRM sync: tenants' endpoints are small servers.
+    reservedConcurrency: 10,
+    // Destinations, their last delivery, the per-destination "delivered" markers.
+    table: 'readwrite',
+    sendsTo: [],
+    consumes: 'IntegrationEventsQueue',
+    // Decrypts the destinations' signing secrets.
+    secrets: ['channelTokenKey'],
+  },
   // Lead and conversation changes, from the table's stream, become domain events on the bus
   // (modules/stream-consumer.service.ts): the CRM sync no longer depends on a handler's publish.
   StreamConsumer: {
@@ -519,6 +582,19 @@ export const leadEventSource = `${bus.source}.leads`;
 /** Source of the inbox's events from the stream (`ConversationAssigned`, `…Closed`, `…Reopened`). */
 export const conversationEventSource = `${bus.source}.conversations`;
 
+/** Source of workspace events for integrators (`IntegrationEvent`, modules/integrations). */
+export const integrationEventSource = `${bus.source}.integrations`;
+
+/**
+ * The integrator events' rules: the workspace-events sink's `IntegrationEvent`s, and the
+ * stream's conversation assignments and closes, into one queue. `deliver` is also the delivery
+ * consumer's dedupe namespace.
+ */
+export const integrationRules = {
+  deliver: 'DeliverIntegrationEvent',
+  conversations: 'ForwardConversationEventsToIntegrations',
+} as const;
+
 /** Rule names double as the consumers' dedupe namespaces (`EVENT#<rule>#<eventId>`). */
 export const leadRules = {
   store: 'StoreRawLead',
@@ -544,6 +620,21 @@ export const busRules: readonly BusRuleSpec[] = [
     name: leadRules.sync,
     pattern: { source: [leadEventSource], 'detail-type': ['LeadUpserted', 'LeadSyncRequested'] },
     target: { kind: 'queue', queue: 'CrmSyncQueue' },
+    maxRetries: 185,
+  },
+  {
+    name: integrationRules.deliver,
+    pattern: { source: [integrationEventSource], 'detail-type': ['IntegrationEvent'] },
+    target: { kind: 'queue', queue: 'IntegrationEventsQueue' },
+    maxRetries: 185,
+  },
+  {
+    name: integrationRules.conversations,
+    pattern: {
+      source: [conversationEventSource],
+      'detail-type': ['ConversationAssigned', 'ConversationClosed'],
+    },
+    target: { kind: 'queue', queue: 'IntegrationEventsQueue' },
     maxRetries: 185,
   },
 ];

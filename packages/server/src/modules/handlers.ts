@@ -27,6 +27,12 @@ import { crmHandlers } from './leads/crm.handlers';
 import { formHandlers } from './leads/forms.handlers';
 import { leadHandlers } from './leads/leads.handlers';
 import { publicFormHandlers } from './leads/public-forms.handlers';
+import { contactHandlers } from './contacts/contacts.handlers';
+import { workspaceHandlers } from './workspace/workspace.handlers';
+import { liveHandlers } from './live/live.handlers';
+import { assignmentHandlers } from './assignment/assignment.handlers';
+import { conversationStartHandlers } from './integrations/conversations-start.handlers';
+import { eventDestinationHandlers } from './integrations/event-destinations.handlers';
 
 /** Every route id of the topology has exactly one handler: the type fails when one is missing. */
 export const handlers: HandlerTable = {
@@ -58,4 +64,10 @@ export const handlers: HandlerTable = {
   ...leadHandlers,
   ...brandingHandlers,
   ...crmHandlers,
+  ...contactHandlers,
+  ...workspaceHandlers,
+  ...liveHandlers,
+  ...assignmentHandlers,
+  ...conversationStartHandlers,
+  ...eventDestinationHandlers,
 };

@@ -38,6 +38,11 @@ const ghost: TenantFixture = {
   leadId: 'ld_0000000000000000000000',
   crmDestinationId: 'crm_00000000000000000000',
   mediaUploadId: 'med_00000000000000000000',
+  labelId: 'lbl_00000000000000000000',
+  noteId: 'nt_00000000000000000000',
+  cannedReplyId: 'cr_00000000000000000000',
+  contactId: 'ct-0',
+  eventDestinationId: 'evd_00000000000000000000',
 };
 
 /** A request that cannot change anything once access is granted: missing ids, or a body to reject. */

@@ -28,6 +28,14 @@ export type TenantFixture = {
   crmDestinationId: string;
   /** A direct upload A started and PUT the bytes of, not completed (`POST /media/uploads`). */
   mediaUploadId: string;
+  /** The agent workspace: a label (also on the conversation), a private note, a canned reply. */
+  labelId: string;
+  noteId: string;
+  cannedReplyId: string;
+  /** A contact an agent created (no channel identity), for edits and merges. */
+  contactId: string;
+  /** An event webhook (disabled: nothing of A's is delivered while the matrix compares). */
+  eventDestinationId: string;
 };
 
 /**
@@ -49,8 +57,24 @@ export async function buildTenantFixture(
   if (invitation.status !== 201) throw new Error(`invite failed: ${invitation.text}`);
   const leads = await seedLeads(t, ownerToken);
   const mediaUploadId = await startMediaUpload(t, ownerToken);
+  const workspace = await seedWorkspace(t, ownerToken, inbox.conversationId);
+  const contact = await t.api.request('POST', '/customers', {
+    token: ownerToken,
+    body: { name: 'Fixture Contact', email: `contact-${tenantId}@example.com`, tags: ['a'] },
+  });
+  if (contact.status !== 201) throw new Error(`contact create failed: ${contact.text}`);
+  const eventDestination = await t.api.request('POST', '/event-destinations', {
+    token: ownerToken,
+    body: { url: 'https://hooks.example.invalid/a', events: ['message.received'], enabled: false },
+  });
+  if (eventDestination.status !== 201) {
+    throw new Error(`event destination create failed: ${eventDestination.text}`);
+  }
   return {
+    eventDestinationId: eventDestination.json.id,
+    contactId: contact.json.id,
     mediaUploadId,
+    ...workspace,
     ...leads,
     tenantId,
     channelId: inbox.channelId,
@@ -61,6 +85,36 @@ export async function buildTenantFixture(
     memberUserId: member.id,
     apiKeyId: apiKey.id,
     invitationId: invitation.json.id,
+  };
+}
+
+/** A label on the conversation, a private note in it and a canned reply. */
+async function seedWorkspace(t: TestSandbox, ownerToken: string, conversationId: string) {
+  const label = await t.api.request('POST', '/labels', {
+    token: ownerToken,
+    body: { name: 'VIP', color: 'amber' },
+  });
+  if (label.status !== 201) throw new Error(`label create failed: ${label.text}`);
+  const put = await t.api.request(
+    'PUT',
+    `/conversations/${conversationId}/labels/${label.json.id}`,
+    { token: ownerToken },
+  );
+  if (put.status !== 200) throw new Error(`label add failed: ${put.text}`);
+  const note = await t.api.request('POST', `/conversations/${conversationId}/notes`, {
+    token: ownerToken,
+    body: { text: 'Team only' },
+  });
+  if (note.status !== 201) throw new Error(`note create failed: ${note.text}`);
+  const reply = await t.api.request('POST', '/canned-replies', {
+    token: ownerToken,
+    body: { shortCode: 'hello', content: 'Hi {{contact.first_name}}!' },
+  });
+  if (reply.status !== 201) throw new Error(`canned reply create failed: ${reply.text}`);
+  return {
+    labelId: label.json.id as string,
+    noteId: note.json.id as string,
+    cannedReplyId: reply.json.id as string,
   };
 }
 
@@ -91,6 +145,8 @@ export function tenantPartitions(a: TenantFixture): string[] {
     keys.apiKeyPointer(a.apiKeyId).PK,
     keys.user(a.memberUserId).PK,
     keys.formPointer(a.formId).PK,
+    keys.notesPk(a.tenantId, a.conversationId),
+    keys.customerSearchPk(a.tenantId),
   ];
 }
 
@@ -130,6 +186,8 @@ export const routeCases: Record<string, RouteCase> = {
     roleProbe: () => ({ path: '/channels', body: {} }),
   },
   'channels.list': { request: () => ({ path: '/channels' }), crossTenant: 'own-data' },
+  // A ticket for the caller's own tenant and session; it names no object.
+  'live.tickets.create': { request: () => ({ path: '/live/tickets' }), crossTenant: 'own-data' },
   'conversations.list': { request: () => ({ path: '/conversations' }), crossTenant: 'own-data' },
   'conversations.get': {
     request: (a) => ({ path: `/conversations/${a.conversationId}` }),
@@ -264,6 +322,23 @@ export const routeCases: Record<string, RouteCase> = {
     request: (a) => ({ path: `/customers?search=${a.customerId.replace(/^wa-/, '')}` }),
     crossTenant: 'own-data',
   },
+  'customers.create': {
+    // A new contact of B's own. (Not A's contact's e-mail: ids from an e-mail are the same in
+    // every workspace, so B would make its own contact with A's id and edit that one next.)
+    request: () => ({ path: '/customers', body: { name: 'Cross', tags: ['b'] } }),
+    crossTenant: 'own-data',
+  },
+  'customers.update': {
+    request: (a) => ({ path: `/customers/${a.contactId}`, body: { name: 'Taken', tags: ['x'] } }),
+    crossTenant: 'hidden',
+  },
+  'customers.merge': {
+    request: (a) => ({
+      path: `/customers/${a.customerId}/merge`,
+      body: { sourceId: a.contactId },
+    }),
+    crossTenant: 'hidden',
+  },
   // ------------------------------------------------------------------ leads
   'forms.create': {
     request: () => ({ path: '/forms', body: contactFormBody() }),
@@ -361,6 +436,138 @@ export const routeCases: Record<string, RouteCase> = {
   },
   'crm-destinations.test': {
     request: (a) => ({ path: `/crm-destinations/${a.crmDestinationId}/test` }),
+    crossTenant: 'hidden',
+  },
+  'conversations.start': {
+    // A's channel and contact: B's request finds neither.
+    request: (a) => ({
+      path: '/conversations',
+      body: {
+        channelId: a.channelId,
+        customerId: a.customerId,
+        template: { name: 'hello_world', language: 'en_US' },
+      },
+    }),
+    crossTenant: 'hidden',
+  },
+  'conversations.lead': {
+    request: (a) => ({ path: `/conversations/${a.conversationId}/lead` }),
+    crossTenant: 'hidden',
+  },
+  'event-destinations.list': {
+    request: () => ({ path: '/event-destinations' }),
+    crossTenant: 'own-data',
+  },
+  'event-destinations.create': {
+    request: () => ({
+      path: '/event-destinations',
+      body: {
+        url: 'https://hooks.example.invalid/b',
+        events: ['message.received'],
+        enabled: false,
+      },
+    }),
+    crossTenant: 'own-data',
+    roleProbe: () => ({ path: '/event-destinations', body: {} }),
+  },
+  'event-destinations.update': {
+    request: (a) => ({
+      path: `/event-destinations/${a.eventDestinationId}`,
+      body: { url: 'https://hooks.example.invalid/taken', enabled: true },
+    }),
+    crossTenant: 'hidden',
+  },
+  'event-destinations.delete': {
+    request: (a) => ({ path: `/event-destinations/${a.eventDestinationId}` }),
+    crossTenant: 'hidden',
+  },
+  'event-destinations.test': {
+    request: (a) => ({ path: `/event-destinations/${a.eventDestinationId}/test` }),
+    crossTenant: 'hidden',
+  },
+  'conversations.notes.list': {
+    request: (a) => ({ path: `/conversations/${a.conversationId}/notes` }),
+    crossTenant: 'hidden',
+  },
+  'conversations.notes.create': {
+    request: (a) => ({
+      path: `/conversations/${a.conversationId}/notes`,
+      body: { text: 'from B', clientId: 'b-note' },
+    }),
+    crossTenant: 'hidden',
+  },
+  'conversations.notes.delete': {
+    request: (a) => ({ path: `/conversations/${a.conversationId}/notes/${a.noteId}` }),
+    crossTenant: 'hidden',
+  },
+  'conversations.labels.add': {
+    request: (a) => ({ path: `/conversations/${a.conversationId}/labels/${a.labelId}` }),
+    crossTenant: 'hidden',
+  },
+  'conversations.labels.remove': {
+    request: (a) => ({ path: `/conversations/${a.conversationId}/labels/${a.labelId}` }),
+    crossTenant: 'hidden',
+  },
+  'labels.list': { request: () => ({ path: '/labels' }), crossTenant: 'own-data' },
+  'labels.create': {
+    request: () => ({ path: '/labels', body: { name: 'VIP', color: 'red' } }),
+    crossTenant: 'own-data',
+    roleProbe: () => ({ path: '/labels', body: {} }),
+  },
+  'labels.update': {
+    request: (a) => ({ path: `/labels/${a.labelId}`, body: { name: 'Taken over' } }),
+    crossTenant: 'hidden',
+  },
+  'labels.delete': { request: (a) => ({ path: `/labels/${a.labelId}` }), crossTenant: 'hidden' },
+  'cannedReplies.list': { request: () => ({ path: '/canned-replies' }), crossTenant: 'own-data' },
+  'cannedReplies.create': {
+    request: () => ({
+      path: '/canned-replies',
+      body: { shortCode: 'hello', content: 'Hello from B' },
+    }),
+    crossTenant: 'own-data',
+    roleProbe: () => ({ path: '/canned-replies', body: {} }),
+  },
+  'cannedReplies.update': {
+    request: (a) => ({ path: `/canned-replies/${a.cannedReplyId}`, body: { content: 'B' } }),
+    crossTenant: 'hidden',
+  },
+  'cannedReplies.delete': {
+    request: (a) => ({ path: `/canned-replies/${a.cannedReplyId}` }),
+    crossTenant: 'hidden',
+  },
+  'conversations.snooze': {
+    request: (a) => ({
+      path: `/conversations/${a.conversationId}/snooze`,
+      body: { untilReply: true },
+    }),
+    crossTenant: 'hidden',
+  },
+  'conversations.unsnooze': {
+    request: (a) => ({ path: `/conversations/${a.conversationId}/snooze` }),
+    crossTenant: 'hidden',
+  },
+  'conversations.bulk': {
+    // A's conversation id in B's request: a not_found row, and A unchanged.
+    request: (a) => ({
+      path: '/conversations/bulk',
+      body: { ids: [a.conversationId], action: 'close' },
+    }),
+    crossTenant: 'own-data',
+  },
+  'users.availability.get': {
+    request: () => ({ path: '/users/me/availability' }),
+    crossTenant: 'own-data',
+  },
+  'users.availability.set': {
+    request: () => ({ path: '/users/me/availability', body: { available: false } }),
+    crossTenant: 'own-data',
+  },
+  'channels.autoAssignment.set': {
+    request: (a) => ({
+      path: `/channels/${a.channelId}/auto-assignment`,
+      body: { enabled: true, memberIds: [a.memberUserId] },
+    }),
     crossTenant: 'hidden',
   },
 };

@@ -65,6 +65,7 @@ describe('invitations', () => {
       email,
       role: 'agent',
       disabled: false,
+      available: true,
     });
     // Single use.
     const again = await accept(mailedToken(email));

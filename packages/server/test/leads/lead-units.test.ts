@@ -5,7 +5,7 @@ import { queueUrlOfArn } from '../../src/engine/aws/sqs-visibility';
 import { backoffSeconds } from '../../src/modules/leads/crm-sync.service';
 import { csvCell, parseCsv } from '../../src/modules/leads/csv';
 import { readLogo } from '../../src/modules/leads/image';
-import { normalisePhone } from '../../src/modules/leads/phone';
+import { toE164 } from '../../src/modules/leads/phone';
 import { checkDestinationUrl, isAllowedAddress } from '../../src/modules/leads/safe-http';
 import {
   signWebhook,
@@ -23,12 +23,12 @@ import { busRules, leadEventSource } from '../../src/engine/topology';
 
 describe('phones', () => {
   it('normalise to E.164 or refuse', () => {
-    expect(normalisePhone('+55 11 99999-0001')).toBe('+5511999990001');
-    expect(normalisePhone('11 99999-0001')).toBeUndefined();
-    expect(normalisePhone('11 99999-0001', '55')).toBe('+5511999990001');
-    expect(normalisePhone('+0 123 456 789')).toBeUndefined();
-    expect(normalisePhone('+1234567')).toBeUndefined();
-    expect(normalisePhone('+1234567890123456')).toBeUndefined();
+    expect(toE164('+55 11 99999-0001')).toEqual({ ok: true, e164: '+5511999990001' });
+    expect(toE164('11 99999-0001')).toEqual({ ok: false });
+    expect(toE164('11 99999-0001', undefined, '55')).toEqual({ ok: true, e164: '+5511999990001' });
+    expect(toE164('+0 123 456 789')).toEqual({ ok: false });
+    expect(toE164('+1234567')).toEqual({ ok: false });
+    expect(toE164('+1234567890123456')).toEqual({ ok: false });
   });
 });
 

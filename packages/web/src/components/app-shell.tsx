@@ -17,6 +17,8 @@ import {
   ShieldIcon,
   UsersIcon,
 } from './icons';
+import { AvailabilityToggle } from './availability-toggle';
+import { LiveIndicator, LiveStatusBanner } from './live-indicator';
 import { Logo } from './logo';
 import { cx, EmptyState, LoadingState, Select } from './ui';
 
@@ -202,6 +204,8 @@ export function AppShell({ children }: { children: ReactNode }) {
         </nav>
         <div className="space-y-2 border-t border-slate-200 p-3">
           <TenantSwitcher />
+          <AvailabilityToggle />
+          {session.tenantId ? <LiveIndicator /> : null}
           <div className="flex items-center justify-between gap-2 px-1">
             <span className="truncate text-xs text-slate-500" title={session.user.email}>
               {session.user.email}
@@ -222,6 +226,8 @@ export function AppShell({ children }: { children: ReactNode }) {
       <header className="flex h-12 shrink-0 items-center justify-between gap-2 border-b border-slate-200 bg-white px-3 md:hidden">
         <TenantLogo url={branding.data?.logoUrl} name={tenantName} />
         <div className="flex items-center gap-1">
+          <AvailabilityToggle compact />
+          {session.tenantId ? <LiveIndicator compact /> : null}
           <div className="max-w-40">
             <TenantSwitcher />
           </div>
@@ -235,8 +241,9 @@ export function AppShell({ children }: { children: ReactNode }) {
           </button>
         </div>
       </header>
-      <main id="main" className="min-h-0 min-w-0 flex-1 overflow-y-auto">
-        {content}
+      <main id="main" className="flex min-h-0 min-w-0 flex-1 flex-col overflow-y-auto">
+        <LiveStatusBanner />
+        <div className="min-h-0 flex-1">{content}</div>
       </main>
       {/* Phone tab bar */}
       <nav

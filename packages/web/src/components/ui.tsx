@@ -84,7 +84,7 @@ export function Spinner({ size = 18, label }: { size?: number; label?: string })
           strokeLinecap="round"
         />
       </svg>
-      {label ? <span className="text-sm text-slate-500">{label}</span> : null}
+      {label ? <span className="text-sm text-slate-600">{label}</span> : null}
     </span>
   );
 }
@@ -230,7 +230,7 @@ function widthOf(className?: string): string {
 
 const controlClass =
   'rounded-lg border border-slate-300 bg-white px-3 text-sm text-slate-900 shadow-sm ' +
-  'placeholder:text-slate-400 focus:border-brand focus:outline-2 focus:outline-brand/30 ' +
+  'placeholder:text-slate-500 focus:border-brand focus:outline-2 focus:outline-brand/30 ' +
   'aria-[invalid=true]:border-red-500 disabled:bg-slate-50';
 
 export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement>>(

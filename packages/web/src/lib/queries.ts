@@ -1,12 +1,17 @@
 import type { BrandingDto, ConversationDto } from '@switchboard/contracts';
 import { queryOptions } from '@tanstack/react-query';
 import { api, ApiError } from './api-client';
+import { pollUnlessLive } from './live-status';
 import { hasPendingMedia } from './media';
 
 // Query definitions shared by screens: one key per resource so a mutation can invalidate it.
 
-/** Live updates: the inbox polls every 2 s while the tab is visible (TanStack pauses when hidden). */
+/**
+ * The fallback when the live socket is down (lib/live.tsx): the inbox polls every 2 s while the tab
+ * is visible (TanStack pauses when hidden). While live, events keep these queries fresh.
+ */
 export const LIVE_INTERVAL_MS = 2_000;
+const inboxPolling = pollUnlessLive(LIVE_INTERVAL_MS);
 /** While an attachment in the thread is still `pending`. */
 export const PENDING_MEDIA_INTERVAL_MS = 700;
 
@@ -41,14 +46,14 @@ export const conversationsQuery = (filters: InboxFilters) =>
           assigned: filters.mine ? 'me' : undefined,
         },
       }),
-    refetchInterval: LIVE_INTERVAL_MS,
+    refetchInterval: inboxPolling,
   });
 
 export const conversationQuery = (id: string) =>
   queryOptions({
     queryKey: ['conversation', id],
     queryFn: ({ signal }) => api.call('conversations.get', { params: { id }, signal }),
-    refetchInterval: LIVE_INTERVAL_MS,
+    refetchInterval: inboxPolling,
   });
 
 export const messagesQuery = (conversationId: string) =>
@@ -62,8 +67,9 @@ export const messagesQuery = (conversationId: string) =>
       }),
     // An attachment still being fetched from Meta turns ready within a second or so: look again
     // sooner while one is pending.
+    // While live, the fetcher's message.updated brings the attachment (lib/live.tsx refetches).
     refetchInterval: (q) =>
-      hasPendingMedia(q.state.data?.items) ? PENDING_MEDIA_INTERVAL_MS : LIVE_INTERVAL_MS,
+      hasPendingMedia(q.state.data?.items) ? PENDING_MEDIA_INTERVAL_MS : inboxPolling(),
   });
 
 export const olderMessages = (conversationId: string, cursor: string) =>
@@ -82,7 +88,26 @@ export const inboxBadgeQuery = () =>
       });
       return page.items.reduce((sum: number, c: ConversationDto) => sum + c.unreadCount, 0);
     },
-    refetchInterval: 5_000,
+    refetchInterval: pollUnlessLive(5_000),
+  });
+
+/**
+ * Unread messages in open conversations assigned to me or to nobody: the tab title's count and
+ * what browser notifications are about. Under `conversations`, so every inbox refresh updates it.
+ */
+export const attentionQuery = (userId: string) =>
+  queryOptions({
+    queryKey: ['conversations', 'attention', userId],
+    queryFn: async ({ signal }) => {
+      const page = await api.call('conversations.list', {
+        signal,
+        query: { limit: 100, unread: 'true', status: 'open' },
+      });
+      return page.items
+        .filter((c: ConversationDto) => !c.assigneeId || c.assigneeId === userId)
+        .reduce((sum: number, c: ConversationDto) => sum + c.unreadCount, 0);
+    },
+    refetchInterval: pollUnlessLive(5_000),
   });
 
 export const channelsQuery = () =>

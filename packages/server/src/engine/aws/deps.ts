@@ -1,5 +1,9 @@
 import type { WorkspaceEvents } from '../ports/workspace-events';
+import type { LiveConnections } from '../ports/live-connections';
+import { ApiGatewayLive } from './api-gateway-live';
+import { LiveConnectionRepo } from '../../modules/live/live-connection.repo';
 import { EventFanout } from '../workspace-events';
+import { createIntegrationEventSink } from '../../modules/integrations/integration-events';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -23,7 +27,7 @@ import { queues, type FunctionName, type QueueName } from '../topology';
 import { envNames, rawWebhookPrefix } from './env-names';
 import { FirehoseArchive } from './firehose-archive';
 import { KmsTokenCipher } from './kms-token-cipher';
-import { awsLeadDeps } from './lead-deps';
+import { awsEventBus, awsLeadDeps } from './lead-deps';
 import { prefixRoutedBlobs, S3BlobStore } from './s3-blobs';
 import { SecretsManagerStore } from './secrets-manager';
 import { SesMailer, sesHttpTransport } from './ses-mailer';
@@ -73,7 +77,30 @@ export type AwsRuntime = {
   uploads: UploadUrlSigner;
   /** Workspace events after a write: the sinks this function's environment grants. */
   events: WorkspaceEvents;
+  /** The live sockets (the WebSocket API and its connections table), where granted. */
+  live: LiveConnections;
 };
+
+/**
+ * The live fan-out and closer, for functions the topology grants `live` (the connections table,
+ * the stage's ManageConnections). Elsewhere: no URL, and closing does nothing but say so.
+ */
+function awsLive(env: Env, log: Logger): { live: LiveConnections; sinks: ApiGatewayLive[] } {
+  const table = env[envNames.liveConnectionsTable];
+  const endpoint = env[envNames.liveManagementEndpoint];
+  const socketUrl = env[envNames.liveSocketUrl];
+  if (!table || !endpoint || !socketUrl) {
+    const live: LiveConnections = {
+      url: () => undefined,
+      closeWhere: async (_filter, reason) =>
+        log.warn('live connections not granted to this function; none closed', { reason }),
+    };
+    return { live, sinks: [] };
+  }
+  const connections = new LiveConnectionRepo(Db.connect({ tableName: table }));
+  const live = ApiGatewayLive.fromEndpoint({ connections, endpoint, socketUrl, log });
+  return { live, sinks: [live] };
+}
 
 function logLevelOf(value: string | undefined): LogLevel {
   return logLevels.find((level) => level === value) ?? 'info';
@@ -158,6 +185,8 @@ export function awsRuntime(fn: FunctionName, env: Env = process.env): AwsRuntime
     }),
   ) as Record<QueueName, DeadLetterAdmin>;
 
+  const live = awsLive(env, log);
+
   const mediaBucket = env[envNames.mediaBucket];
   const uploads = mediaBucket
     ? new S3UploadSigner(s3UploadClient(), mediaBucket)
@@ -177,7 +206,14 @@ export function awsRuntime(fn: FunctionName, env: Env = process.env): AwsRuntime
     rawArchive,
     dlq,
     uploads,
-    events: new EventFanout([]),
+    // Integrators' events go on the bus from the functions the topology lets publish.
+    events: new EventFanout([
+      ...live.sinks,
+      ...(env[envNames.eventBusName] && tableName
+        ? [createIntegrationEventSink({ db, tenantDb, bus: awsEventBus(env) })]
+        : []),
+    ]),
+    live: live.live,
   };
 }
 
@@ -217,12 +253,14 @@ const createdByStack = () => {
 export async function awsAppDeps(runtime: AwsRuntime, env: Env = process.env): Promise<AppDeps> {
   const { db, tenantDb, log, secrets, blobs, cipher, incomingQueue, dlq, uploads, events } =
     runtime;
+  const { live } = runtime;
   const { rawArchive, replayQueue } = runtime;
   return {
     db,
     tenantDb,
     log,
     events,
+    live,
     tokens: lazy(() => TokenService.fromSecrets(secrets)),
     cipher,
     cursorKey: env[envNames.secretArn('cursorKey')]

@@ -31,6 +31,10 @@ export const envNames = {
   /** The verified SES sender (`no-reply@<domain>`) and the configuration set every mail goes through. */
   mailFromAddress: 'MAIL_FROM_ADDRESS',
   mailConfigurationSet: 'MAIL_CONFIGURATION_SET',
+  /** Live sockets: the connections table, the `wss://` URL tickets name, the stage's management endpoint. */
+  liveConnectionsTable: 'LIVE_CONNECTIONS_TABLE',
+  liveSocketUrl: 'LIVE_SOCKET_URL',
+  liveManagementEndpoint: 'LIVE_MANAGEMENT_ENDPOINT',
   queueUrl: (queue: QueueName) => `${screamingSnake(queue)}_URL`,
   queueArn: (queue: QueueName) => `${screamingSnake(queue)}_ARN`,
   dlqUrl: (queue: QueueName) => `${screamingSnake(queue)}_DLQ_URL`,

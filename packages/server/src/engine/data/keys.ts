@@ -10,7 +10,10 @@ export const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
 export const keys = {
   /**
    * Tenant: `TENANT#<id>` / `METADATA`. GSI1 `TENANTS` / `<createdAt>#<id>` lists tenants for admins.
-   * Holds `ownerCount`, the guard that a tenant never loses its last owner (data/membership.repo.ts).
+   * Holds `ownerCount`, the guard that a tenant never loses its last owner (data/membership.repo.ts),
+   * and `autoAssignChannels`, a string set of the channels with auto-assignment on: read with the
+   * tenant's status by the message processor, so other channels cost nothing
+   * (modules/assignment/auto-assign.repo.ts).
    */
   tenant: (tenantId: string): Key => ({ PK: tenantPk(tenantId), SK: 'METADATA' }),
   tenantsIndexPk: 'TENANTS',
@@ -19,7 +22,11 @@ export const keys = {
   user: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'PROFILE' }),
   /** Unique e-mail → user id, claimed with a conditional put: `EMAIL#<lowercased>` / `USER`. */
   userEmail: (email: string): Key => ({ PK: `EMAIL#${email.toLowerCase()}`, SK: 'USER' }),
-  /** Membership, authoritative copy in the tenant (its role is what authorisation trusts): `TENANT#<id>` / `MEMBER#<userId>`. */
+  /**
+   * Membership, authoritative copy in the tenant (its role is what authorisation trusts): `TENANT#<id>` / `MEMBER#<userId>`.
+   * `available` (false: away, skipped by auto-assignment; absent: available) and
+   * `availabilityChangedAt` (modules/assignment/availability.repo.ts).
+   */
   member: (tenantId: string, userId: string): Key => ({
     PK: tenantPk(tenantId),
     SK: `MEMBER#${userId}`,
@@ -30,7 +37,10 @@ export const keys = {
     SK: `MEMBERSHIP#${tenantId}`,
   }),
 
-  /** Channel (a WhatsApp number or an Instagram account) with its encrypted token: `TENANT#<id>` / `CHANNEL#<channelId>`. */
+  /**
+   * Channel (a WhatsApp number or an Instagram account) with its encrypted token: `TENANT#<id>` / `CHANNEL#<channelId>`.
+   * `autoAssignment` `{enabled, memberIds}`: round robin of new conversations (modules/assignment/).
+   */
   channel: (tenantId: string, channelId: string): Key => ({
     PK: tenantPk(tenantId),
     SK: `CHANNEL#${channelId}`,
@@ -51,6 +61,10 @@ export const keys = {
    * Instagram senders also hold Meta's profile: `username`, `avatarKey` (the re-hosted picture,
    * `tenants/<id>/media/avt_…/avatar.<ext>`), `profileRefreshedAt` (read again after 7 days) and
    * `profileRequestedAt` (the claim of the one message that sent the look-up job).
+   * Contacts (modules/contacts/): `attributes` (map), `tags` (list), `searchTokens` (what the
+   * search index holds for it), `mergedInto` (a pointer: merged into that customer; new messages
+   * on its identities land there) and `mergedFrom` (string set of the customers merged into it,
+   * whose message partitions its timeline also reads). Agent-created ids: `ct-<hex>`.
    */
   customer: (tenantId: string, customerId: string): Key => ({
     PK: tenantPk(tenantId),
@@ -90,11 +104,23 @@ export const keys = {
    * Conversation summary (one per customer and channel): `TENANT#<id>` / `CONV#<conversationId>`.
    * GSI1 `TENANT#<id>#INBOX` / `<lastMessageAt>#<conversationId>` is the inbox, newest first.
    * Its `assigneeId` and `status` changes leave through the table's stream as inbox events
-   * (modules/messaging/conversation-stream.ts).
+   * (modules/messaging/conversation-stream.ts). A snooze is `snoozedAt`, `snoozedUntil` (absent:
+   * until a reply only), `snoozeUntilReply`, `snoozedBy`: in effect while `snoozedUntil` is ahead,
+   * computed when read; the customer's next message removes them in the summary update
+   * (modules/assignment/snooze.repo.ts). `autoAssignedFor`: the message whose arrival
+   * auto-assigned it (a redelivery of it sends the event again).
    */
   conversation: (tenantId: string, conversationId: string): Key => ({
     PK: tenantPk(tenantId),
     SK: `CONV#${conversationId}`,
+  }),
+  /**
+   * Auto-assignment's round-robin cursor of a channel: `TENANT#<id>` / `AUTOASSIGN#<channelId>`,
+   * `turn` counted up with ADD, one per assignment (modules/assignment/auto-assign.repo.ts).
+   */
+  autoAssignCursor: (tenantId: string, channelId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `AUTOASSIGN#${channelId}`,
   }),
   inboxPk: (tenantId: string) => `${tenantPk(tenantId)}#INBOX`,
 
@@ -168,6 +194,13 @@ export const keys = {
    * found here that is not its session's current one was already used: reuse, so the family ends.
    */
   refreshToken: (tokenHash: string): Key => ({ PK: `REFRESH#${tokenHash}`, SK: 'REFRESH' }),
+  /**
+   * Live ticket (modules/live/live-ticket.repo.ts): `LIVETICKET#<sha256 of ticket>` / `TICKET`,
+   * global (the socket's `$connect` knows nothing but the ticket): tenantId, userId, role,
+   * sessionId, `expiresAt` (epoch s, 30 s after issue; also the TTL attribute). Single use: taken
+   * with a conditional delete when the socket opens, so a second use finds nothing.
+   */
+  liveTicket: (ticketHash: string): Key => ({ PK: `LIVETICKET#${ticketHash}`, SK: 'TICKET' }),
 
   /**
    * API key, owned by its tenant: `TENANT#<id>` / `APIKEY#<keyId>` holds the name, scopes, SHA-256 of
@@ -287,6 +320,28 @@ export const keys = {
     PK: tenantPk(tenantId),
     SK: `OPENLEAD#${customerId}`,
   }),
+  /**
+   * Customer search index (modules/contacts/customer-search.repo.ts): one item per search token
+   * of a customer, `TENANT#<id>#CSEARCH` / `<token>#<customerId>` (customerId), queried with
+   * begins_with. Tokens: `t:<folded name word>`, `t:<lower-cased e-mail>`, `t:<username>`,
+   * `p:<E.164 digits>`, `p:<national number>`, `p:<igsid>`, `s:<phone digits reversed>` (last
+   * digits). The customer item's `searchTokens` lists what is indexed; readers check every hit
+   * against the customer item, so a stale token is never an answer.
+   */
+  customerSearchPk: (tenantId: string) => `${tenantPk(tenantId)}#CSEARCH`,
+  customerSearch: (tenantId: string, token: string, customerId: string): Key => ({
+    PK: keys.customerSearchPk(tenantId),
+    SK: `${token}#${customerId}`,
+  }),
+  /**
+   * An agent's merge of one contact into another: `TENANT#<id>` / `CMERGE#<sourceId>` (targetId,
+   * mergedAt, by). Put once (ifNotExists): the claim that a source merges into exactly one target,
+   * so a repeated merge answers the same result (modules/contacts/contact-merge.service.ts).
+   */
+  contactMerge: (tenantId: string, sourceId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `CMERGE#${sourceId}`,
+  }),
   /** Pipeline stages of a tenant: `TENANT#<id>` / `PIPELINE` (absent: the default pipeline). */
   pipeline: (tenantId: string): Key => ({ PK: tenantPk(tenantId), SK: 'PIPELINE' }),
   /** Branding: `TENANT#<id>` / `BRANDING` (display name, colours, logo blob key under `tenants/<id>/`). */
@@ -297,6 +352,16 @@ export const keys = {
     SK: `CRMDEST#${destinationId}`,
   }),
   /**
+   * An integrator's event webhook (modules/integrations): `TENANT#<id>` / `EVTDEST#<id>` (url,
+   * events, enabled, encryptedSecret, createdAt, updatedAt, lastDelivery {eventId, type, outcome,
+   * status, error, at}). The EventDelivery consumer marks each destination that took an event:
+   * `EVENT#DeliverIntegrationEvent:<destinationId>#<webhookId>` (eventMarker below).
+   */
+  eventDestination: (tenantId: string, destinationId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `EVTDEST#${destinationId}`,
+  }),
+  /**
    * "Already handled" marker of a bus event per consumer rule: `TENANT#<id>#EVENTS` /
    * `EVENT#<rule>#<eventId>` (`expiresAt` TTL, 30 days). The CRM sync also marks each destination
    * that took a job: `EVENT#SyncLeadToCrm:<destinationId>#<jobId>`.
@@ -304,6 +369,53 @@ export const keys = {
   eventMarker: (tenantId: string, rule: string, eventId: string): Key => ({
     PK: `${tenantPk(tenantId)}#EVENTS`,
     SK: `EVENT#${rule}#${eventId}`,
+  }),
+
+  // Agent workspace (modules/workspace): private notes, labels, canned replies.
+  /**
+   * Private note in a conversation (never sent to Meta): `TENANT#<id>#NOTES#<conversationId>` /
+   * `NOTE#<noteId>`, one partition per conversation; note ids start with the creation time (base32
+   * ms), so the partition lists notes in time order. Holds text, mentions (user ids), authorId,
+   * createdAt and the `clientId` it was written with.
+   */
+  notesPk: (tenantId: string, conversationId: string) =>
+    `${tenantPk(tenantId)}#NOTES#${conversationId}`,
+  note: (tenantId: string, conversationId: string, noteId: string): Key => ({
+    PK: keys.notesPk(tenantId, conversationId),
+    SK: `NOTE#${noteId}`,
+  }),
+  /**
+   * A note's `clientId` → where the note is: `TENANT#<id>#NOTES#<conversationId>` /
+   * `NOTECLIENT#<clientId>` (noteId, requestHash, `deletedAt` once the note is deleted), claimed
+   * before the note is written, so a retry finds the note (or writes the same one) instead of a
+   * second one, and a retry after a delete does not bring the note back.
+   */
+  noteClient: (tenantId: string, conversationId: string, clientId: string): Key => ({
+    PK: keys.notesPk(tenantId, conversationId),
+    SK: `NOTECLIENT#${clientId}`,
+  }),
+  /** Label: `TENANT#<id>` / `LABEL#<labelId>` (name, color). Conversations hold ids in `labelIds`. */
+  label: (tenantId: string, labelId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `LABEL#${labelId}`,
+  }),
+  /**
+   * Unique label name → label id: `TENANT#<id>` / `LABELNAME#<lower-cased name>` (labelId),
+   * claimed with a conditional put; a claim whose label is gone or renamed is stale and taken over.
+   */
+  labelName: (tenantId: string, nameKey: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `LABELNAME#${nameKey}`,
+  }),
+  /** Canned reply: `TENANT#<id>` / `CANNED#<replyId>` (shortCode, content). */
+  cannedReply: (tenantId: string, replyId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `CANNED#${replyId}`,
+  }),
+  /** Unique short code → reply id: `TENANT#<id>` / `CANNEDCODE#<shortCode>`, claimed like a label name. */
+  cannedShortCode: (tenantId: string, shortCode: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `CANNEDCODE#${shortCode}`,
   }),
 } as const;
 

@@ -12,7 +12,9 @@ import { MemberRepo } from '../../modules/identity/membership.repo';
 import { MessageRepo } from '../../modules/messaging/message.repo';
 import { TemplateCacheRepo } from '../../modules/messaging/template-cache.repo';
 import { BrandingRepo } from '../../modules/leads/branding.repo';
+import { EventDestinationRepo } from '../../modules/integrations/event-destination.repo';
 import { ContactRepo } from '../../modules/leads/contact.repo';
+import { ContactMergeRepo } from '../../modules/contacts/contact-merge.repo';
 import { CrmDestinationRepo } from '../../modules/leads/crm-destination.repo';
 import { EventDedupeRepo } from './event-dedupe.repo';
 import { FormRepo } from '../../modules/leads/form.repo';
@@ -20,6 +22,13 @@ import { LeadNoteRepo } from '../../modules/leads/lead-note.repo';
 import { LeadRepo } from '../../modules/leads/lead.repo';
 import { PipelineRepo } from '../../modules/leads/pipeline.repo';
 import { SubmissionRepo } from '../../modules/leads/submission.repo';
+import { AutoAssignRepo } from '../../modules/assignment/auto-assign.repo';
+import { AvailabilityRepo } from '../../modules/assignment/availability.repo';
+import { SnoozeRepo } from '../../modules/assignment/snooze.repo';
+import { CannedReplyRepo } from '../../modules/workspace/canned-reply.repo';
+import { ConversationLabelsRepo } from '../../modules/workspace/conversation-labels.repo';
+import { LabelRepo } from '../../modules/workspace/label.repo';
+import { NoteRepo } from '../../modules/workspace/note.repo';
 
 /**
  * Who is acting for which tenant, built in exactly two places: the auth middleware (from a verified
@@ -32,7 +41,13 @@ export type TenantContext = {
     | { kind: 'apiKey'; keyId: string; scopes: ApiKeyScope[] }
     | {
         kind: 'system';
-        reason: 'inbound-webhook' | 'sandbox' | 'test' | 'lead-ingest' | 'lead-pipeline';
+        reason:
+          | 'inbound-webhook'
+          | 'sandbox'
+          | 'test'
+          | 'lead-ingest'
+          | 'lead-pipeline'
+          | 'integration-events';
       };
 };
 
@@ -56,10 +71,23 @@ export type TenantData = {
   readonly leadNotes: LeadNoteRepo;
   readonly submissions: SubmissionRepo;
   readonly contacts: ContactRepo;
+  /** Agents' merges of one contact into another (modules/contacts/). */
+  readonly contactMerges: ContactMergeRepo;
   readonly pipeline: PipelineRepo;
   readonly branding: BrandingRepo;
   readonly crmDestinations: CrmDestinationRepo;
+  /** Integrators' event webhooks (modules/integrations). */
+  readonly eventDestinations: EventDestinationRepo;
   readonly eventMarkers: EventDedupeRepo;
+  // Who works what: snoozes, members' availability, per-channel auto-assignment
+  readonly snoozes: SnoozeRepo;
+  readonly availability: AvailabilityRepo;
+  readonly autoAssign: AutoAssignRepo;
+  // Agent workspace: private notes, labels (and those on conversations), canned replies
+  readonly notes: NoteRepo;
+  readonly labels: LabelRepo;
+  readonly conversationLabels: ConversationLabelsRepo;
+  readonly cannedReplies: CannedReplyRepo;
 };
 
 /** A tenant's own `Db` (deployed: credentials of TenantDataAccessRole tagged with its id). */
@@ -99,9 +127,18 @@ export function tenantData(db: Db, ctx: TenantContext, platformDb: Db = db): Ten
     leadNotes: new LeadNoteRepo(db, tenantId),
     submissions: new SubmissionRepo(db, tenantId),
     contacts: new ContactRepo(db, tenantId),
+    contactMerges: new ContactMergeRepo(db, tenantId),
     pipeline: new PipelineRepo(db, tenantId),
     branding: new BrandingRepo(db, tenantId),
     crmDestinations: new CrmDestinationRepo(db, tenantId),
+    eventDestinations: new EventDestinationRepo(db, tenantId),
     eventMarkers: new EventDedupeRepo(db, tenantId),
+    snoozes: new SnoozeRepo(db, tenantId),
+    availability: new AvailabilityRepo(db, tenantId),
+    autoAssign: new AutoAssignRepo(db, tenantId),
+    notes: new NoteRepo(db, tenantId),
+    labels: new LabelRepo(db, tenantId),
+    conversationLabels: new ConversationLabelsRepo(db, tenantId),
+    cannedReplies: new CannedReplyRepo(db, tenantId),
   };
 }

@@ -14,7 +14,15 @@ export type Caller =
       role?: Role;
       sessionId?: string;
     }
-  | { kind: 'tenant'; ctx: TenantContext; data: TenantData; userId?: string; role?: Role };
+  | {
+      kind: 'tenant';
+      ctx: TenantContext;
+      data: TenantData;
+      userId?: string;
+      role?: Role;
+      /** A signed-in member's session (absent for API keys): live sockets close with it. */
+      sessionId?: string;
+    };
 
 export type TenantCaller = Extract<Caller, { kind: 'tenant' }>;
 export type UserCaller = Extract<Caller, { kind: 'user' }>;

@@ -188,7 +188,7 @@ export async function authenticate(c: Context, access: Access, deps: AppDeps): P
     );
   }
   await countTenantRequest(deps, now, tenantId);
-  return tenantCaller(deps, tenantId, user.id, membership);
+  return tenantCaller(deps, tenantId, user.id, membership, sessionId);
 }
 
 function tenantCaller(
@@ -196,10 +196,18 @@ function tenantCaller(
   tenantId: string,
   userId: string,
   membership: Membership,
+  sessionId: string,
 ): Caller {
   const ctx: TenantContext = {
     tenantId,
     actor: { kind: 'user', userId, role: membership.role },
   };
-  return { kind: 'tenant', ctx, data: tenantDataOf(deps, ctx), userId, role: membership.role };
+  return {
+    kind: 'tenant',
+    ctx,
+    data: tenantDataOf(deps, ctx),
+    userId,
+    role: membership.role,
+    sessionId,
+  };
 }

@@ -17,6 +17,7 @@ import type { DeadLetterAdmin } from '../ports/dlq';
 import type { Mailbox, Mailer } from '../ports/mailer';
 import type { QueueSender } from '../ports/queue';
 import type { UploadUrlSigner } from '../ports/upload-urls';
+import type { LiveConnections } from '../ports/live-connections';
 import type { WorkspaceEvents } from '../ports/workspace-events';
 import type { TokenService } from '../security/jwt';
 import type { TokenCipher } from '../security/token-cipher';
@@ -35,6 +36,11 @@ export type AppDeps = {
   log: Logger;
   /** Workspace events after a write: open screens (live) and integrators' endpoints. */
   events: WorkspaceEvents;
+  /**
+   * The live sockets: their URL (handed out with each ticket) and a way to close those of an
+   * ended session, a removed member or a suspended workspace.
+   */
+  live: LiveConnections;
   /** Lazy: a function whose routes never verify tokens (the webhook receiver) never loads the keys. */
   tokens: () => Promise<TokenService>;
   cipher: TokenCipher;

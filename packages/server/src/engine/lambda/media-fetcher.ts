@@ -8,7 +8,7 @@ import { GraphClient, graphConfigFromEnv } from '../../modules/messaging/meta/gr
 // profiles) from Meta with the channel's token, stores it in the media bucket and marks it ready
 // or failed. A transient failure backs off on the record's visibility; the DLQ after
 // maxReceiveCount.
-const { db, tenantDb, log, blobs, cipher } = awsRuntime('MediaFetcher');
+const { db, tenantDb, log, blobs, cipher, events } = awsRuntime('MediaFetcher');
 
 export const handler = createMediaFetcher({
   db,
@@ -16,6 +16,7 @@ export const handler = createMediaFetcher({
   log,
   blobs,
   cipher,
+  events,
   graph: new GraphClient(graphConfigFromEnv()),
   delayRetry: sqsDelayRetry(new SQSClient({})),
 });

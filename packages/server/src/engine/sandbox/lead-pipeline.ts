@@ -4,6 +4,7 @@ import type { CrmSettings } from '../../modules/leads/crm-connectors';
 import { createCrmSync, type Backoff } from '../../modules/leads/crm-sync.service';
 import { createLeadMerge } from '../../modules/leads/lead-merge.service';
 import { createLeadStore } from '../../modules/leads/lead-store.service';
+import { createEventDelivery } from '../../modules/integrations/event-delivery.service';
 import type { Logger } from '../log';
 import { LocalBus } from '../local/local-bus';
 import type { LocalQueue } from '../local/local-queue';
@@ -16,9 +17,12 @@ import { busRules, queues } from '../topology';
 
 // The leads flow in the sandbox: the local bus delivers LeadSubmitted / LeadUpserted events to the
 // rules' target queues (durable LocalQueues with DLQs, as in topology.ts), and a QueuePoller per
-// queue runs the same consumer the Lambda runs: LeadStore, LeadMerge, CrmSync.
+// queue runs the same consumer the Lambda runs: LeadStore, LeadMerge, CrmSync. The same bus
+// carries integrators' events (IntegrationEvent, and the stream's conversation events) to
+// IntegrationEventsQueue, drained by EventDelivery (modules/integrations).
 
-export type LeadQueueName = 'LeadStoreQueue' | 'LeadMergeQueue' | 'CrmSyncQueue';
+export type LeadQueueName =
+  'LeadStoreQueue' | 'LeadMergeQueue' | 'CrmSyncQueue' | 'IntegrationEventsQueue';
 
 export type LeadPipelineOptions = {
   dataDir: string;
@@ -41,7 +45,12 @@ export type LeadPipeline = {
   stop(): Promise<void>;
 };
 
-const leadQueueNames: LeadQueueName[] = ['LeadStoreQueue', 'LeadMergeQueue', 'CrmSyncQueue'];
+const leadQueueNames: LeadQueueName[] = [
+  'LeadStoreQueue',
+  'LeadMergeQueue',
+  'CrmSyncQueue',
+  'IntegrationEventsQueue',
+];
 
 export async function startLeadPipeline(opts: LeadPipelineOptions): Promise<LeadPipeline> {
   const dir = join(opts.dataDir, 'queues');
@@ -54,8 +63,10 @@ export async function startLeadPipeline(opts: LeadPipelineOptions): Promise<Lead
     LeadStoreQueue: pairs.LeadStoreQueue.queue,
     LeadMergeQueue: pairs.LeadMergeQueue.queue,
     CrmSyncQueue: pairs.CrmSyncQueue.queue,
+    IntegrationEventsQueue: pairs.IntegrationEventsQueue.queue,
   });
   const crmQueue = pairs.CrmSyncQueue.queue;
+  const integrationQueue = pairs.IntegrationEventsQueue.queue;
   const consumers: Record<LeadQueueName, SqsBatchHandler> = {
     LeadStoreQueue: createLeadStore({ db: opts.db, log: opts.log }),
     LeadMergeQueue: createLeadMerge({ db: opts.db, log: opts.log }),
@@ -69,15 +80,28 @@ export async function startLeadPipeline(opts: LeadPipelineOptions): Promise<Lead
         await crmQueue.changeVisibility(record.receiptHandle, seconds);
       },
     }),
+    IntegrationEventsQueue: createEventDelivery({
+      db: opts.db,
+      log: opts.log,
+      cipher: opts.cipher,
+      http: opts.crm,
+      backoff: opts.crmBackoff,
+      delayRetry: async (record, seconds) => {
+        await integrationQueue.changeVisibility(record.receiptHandle, seconds);
+      },
+    }),
   };
   const pollers = leadQueueNames.map((name) => {
     const handler = opts.wrapConsumer ? opts.wrapConsumer(name, consumers[name]) : consumers[name];
     return new QueuePoller(pairs[name].queue, handler, {
       batchSize: queues[name].batchSize,
       maxConcurrency: 2,
-      // The CRM sync schedules its own backoff; the others retry after a couple of seconds locally.
+      // The CRM sync and event delivery schedule their own backoff; the others retry after a
+      // couple of seconds locally.
       retryDelaySeconds:
-        name === 'CrmSyncQueue' ? opts.retryDelaySeconds : (opts.retryDelaySeconds ?? 2),
+        name === 'CrmSyncQueue' || name === 'IntegrationEventsQueue'
+          ? opts.retryDelaySeconds
+          : (opts.retryDelaySeconds ?? 2),
       onError: (error) =>
         opts.log.error('lead queue poller error', { queue: name, error: String(error) }),
     });

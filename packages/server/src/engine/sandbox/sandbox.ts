@@ -59,6 +59,9 @@ import { table, tableStream } from '../topology';
 import { createStreamConsumer, isStreamedKey } from '../../modules/stream-consumer.service';
 import { formCdnApp } from './form-cdn';
 import { EventFanout } from '../workspace-events';
+import { createIntegrationEventSink } from '../../modules/integrations/integration-events';
+import { LiveSocketServer } from '../local/live-socket-server';
+import { redeemLiveTicket } from '../../modules/live/live-tickets.service';
 
 // The local sandbox as a library: `startSandbox()` composes the same functions the Lambdas run, with
 // local adapters (dynalite, a durable file queue, file blobs and secrets); `stop()` ends it cleanly.
@@ -209,6 +212,8 @@ export type Sandbox = {
   stream: { source: ChangeStreamSource; feed?: ChangeFeed; dlq: StreamDlqQueue };
   /** Workspace events (live sockets, integrators); a test may add a sink to watch them. */
   events: EventFanout;
+  /** The `/live` WebSocket on this sandbox's port: one of `events`' sinks. */
+  live: LiveSocketServer;
   stop(): Promise<void>;
 };
 
@@ -290,6 +295,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
 
   // Workspace events: the live socket and integrators' endpoints attach their sinks.
   const events = new EventFanout();
+  // The `/live` socket on this server's port: a sink of the events, attached once it listens.
+  const live = new LiveSocketServer({
+    log,
+    redeem: (ticket) => redeemLiveTicket(db, ticket, (opts.now?.() ?? new Date()).getTime()),
+  });
+  events.add(live);
   const baseProcessor = createMessageProcessor({ db, log, archive: blobs, mediaQueue, events });
   const processor = database.consumer(
     opts.wrapProcessor ? opts.wrapProcessor(baseProcessor) : baseProcessor,
@@ -320,6 +331,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       database.consumer(opts.wrapLeadConsumer ? opts.wrapLeadConsumer(queue, handler) : handler),
   });
   if (opts.processMessages !== false) leads.start();
+  // Integrators' events: published on the leads flow's bus, delivered by EventDelivery.
+  events.add(createIntegrationEventSink({ db, bus: leads.bus }));
   // Lead and conversation changes -> StreamConsumer -> the bus (CRM syncs, inbox events).
   const streamSource: ChangeStreamSource =
     opts.changeStream ??
@@ -387,6 +400,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     createMediaFetcher({
       db,
       log,
+      events,
       blobs,
       cipher,
       graph,
@@ -430,6 +444,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     db,
     log,
     events,
+    live,
     tokens: async () => tokens,
     cipher,
     cursorKey: lazy(async () =>
@@ -473,6 +488,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const loopbackOrigin = `http://${loopback.includes(':') ? `[${loopback}]` : loopback}:${port}`;
   metaStandIn?.setWebhookUrl(`${loopbackOrigin}/webhooks/meta`);
   own.origin = loopbackOrigin;
+  live.attach(server as Server, loopbackOrigin);
   const runtimeFile = join(dataDir, 'sandbox.json');
   await writeFile(runtimeFile, JSON.stringify({ url, pid: process.pid }), { mode: 0o600 });
 
@@ -490,6 +506,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const stop = () =>
     (stopping ??= (async () => {
       await metaStandIn?.stop();
+      live.close();
       await new Promise<void>((r) => {
         server.close(() => r());
         // Keep-alive sockets would hold close() open until they time out.
@@ -537,6 +554,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     mail,
     stream: { source: streamSource, feed: changeFeed, dlq: streamDlq },
     events,
+    live,
     stop,
   };
 }

@@ -16,6 +16,8 @@ export type Channel = {
   accountId?: string;
   displayName?: string;
   createdAt: string;
+  /** Round robin of new conversations (modules/assignment/auto-assign.repo.ts). */
+  autoAssignment: { enabled: boolean; memberIds: string[] };
 };
 
 export type ChannelWithSecret = Channel & { tokenCiphertext: string };
@@ -63,6 +65,10 @@ function toChannel(item: Item): Channel {
     accountId: item.accountId,
     displayName: item.displayName,
     createdAt: item.createdAt,
+    autoAssignment: {
+      enabled: item.autoAssignment?.enabled === true,
+      memberIds: item.autoAssignment?.memberIds ?? [],
+    },
   };
 }
 
@@ -166,6 +172,7 @@ export class ChannelRepo {
       tenantId: this.tenantId,
       status: 'active',
       createdAt: now.toISOString(),
+      autoAssignment: { enabled: false, memberIds: [] },
     };
     await this.db.put({
       ...keys.channel(this.tenantId, id),

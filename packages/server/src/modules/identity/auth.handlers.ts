@@ -119,6 +119,11 @@ export const authHandlers = {
     clearRefreshCookie(c);
     if (outcome.kind === 'reused') {
       const { session } = outcome;
+      // The whole family is revoked: its sockets close with it.
+      await deps.live.closeWhere(
+        { userId: session.userId, sessionId: session.id },
+        'session_ended',
+      );
       await audit(
         c,
         caller,
@@ -145,6 +150,10 @@ export const authHandlers = {
       user.sessionId!,
       'logout',
       nowOf(deps).toISOString(),
+    );
+    await deps.live.closeWhere(
+      { userId: user.userId, sessionId: user.sessionId! },
+      'session_ended',
     );
     await audit(
       c,
@@ -209,6 +218,7 @@ export const authHandlers = {
       now.toISOString(),
       sessionId,
     );
+    await deps.live.closeWhere({ userId: user.id, exceptSessionId: sessionId }, 'session_ended');
     await audit(
       c,
       caller,

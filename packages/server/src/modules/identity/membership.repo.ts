@@ -13,7 +13,13 @@ export class MembershipChangedError extends Error {
 }
 
 function toMembership(tenantId: string, item: Item): Membership {
-  return { tenantId, userId: item.userId, role: item.role, tenantName: item.tenantName };
+  return {
+    tenantId,
+    userId: item.userId,
+    role: item.role,
+    tenantName: item.tenantName,
+    ...(item.available === false ? { available: false } : {}),
+  };
 }
 
 /**

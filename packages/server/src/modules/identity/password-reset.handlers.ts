@@ -65,6 +65,7 @@ export const passwordResetHandlers = {
       input,
       requestInfo(c).ip,
     );
+    await deps.live.closeWhere({ userId: done.userId }, 'session_ended');
     await audit(
       c,
       caller,

@@ -57,6 +57,7 @@ export const sessionHandlers = {
     const session = await repo.get(userId, params.id);
     if (!session || !live(session, now)) throw new AppError('not_found', 'No such live session.');
     await repo.revoke(userId, session.id, 'revoked', now.toISOString());
+    await deps.live.closeWhere({ userId, sessionId: session.id }, 'session_ended');
     const current = session.id === sessionId;
     if (current) clearRefreshCookie(c);
     await audit(
@@ -81,6 +82,10 @@ export const sessionHandlers = {
       'revoked',
       nowOf(deps).toISOString(),
       keepCurrent ? sessionId : undefined,
+    );
+    await deps.live.closeWhere(
+      { userId, exceptSessionId: keepCurrent ? sessionId : undefined },
+      'session_ended',
     );
     if (!keepCurrent) clearRefreshCookie(c);
     await audit(

@@ -37,7 +37,13 @@ function lastOwnerOr(err: unknown): never {
 
 async function memberView(users: UserRepo, m: Membership): Promise<MemberDto> {
   const user = await users.get(m.userId);
-  return { id: m.userId, email: user?.email, role: m.role, disabled: user?.disabled ?? false };
+  return {
+    id: m.userId,
+    email: user?.email,
+    role: m.role,
+    disabled: user?.disabled ?? false,
+    available: m.available !== false,
+  };
 }
 
 export async function listMembers(db: Db, data: TenantData): Promise<MemberDto[]> {
@@ -46,7 +52,13 @@ export async function listMembers(db: Db, data: TenantData): Promise<MemberDto[]
   return members
     .map((m) => {
       const user = users.get(m.userId);
-      return { id: m.userId, email: user?.email, role: m.role, disabled: user?.disabled ?? false };
+      return {
+        id: m.userId,
+        email: user?.email,
+        role: m.role,
+        disabled: user?.disabled ?? false,
+        available: m.available !== false,
+      };
     })
     .sort((a, b) => (a.email ?? '').localeCompare(b.email ?? ''));
 }

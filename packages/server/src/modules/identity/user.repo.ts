@@ -16,7 +16,14 @@ export type User = {
   /** Two-factor sign-in is on since then (the secrets are in two-factor.repo.ts). */
   twoFactorEnabledAt?: string;
 };
-export type Membership = { tenantId: string; userId: string; role: Role; tenantName?: string };
+export type Membership = {
+  tenantId: string;
+  userId: string;
+  role: Role;
+  tenantName?: string;
+  /** Takes auto-assigned conversations (modules/assignment/availability.repo.ts); absent: yes. */
+  available?: boolean;
+};
 
 function toUser(item: Item): User {
   return {

@@ -19,6 +19,8 @@ export const userHandlers = {
       role,
     );
     if (from !== role) {
+      // Its sockets were opened with the old role: closed, they reconnect with the new one.
+      await deps.live.closeWhere({ tenantId: tenant.ctx.tenantId, userId: params.id }, 'forbidden');
       await audit(c, caller, deps, {
         action: 'member.role_changed',
         target: { type: 'user', id: params.id },
@@ -31,6 +33,7 @@ export const userHandlers = {
   'users.remove': async ({ c, caller, deps, params }) => {
     const tenant = tenantOf(caller);
     const { role } = await removeMember(tenant.data, tenant, params.id);
+    await deps.live.closeWhere({ tenantId: tenant.ctx.tenantId, userId: params.id }, 'forbidden');
     await audit(c, caller, deps, {
       action: 'member.removed',
       target: { type: 'user', id: params.id },

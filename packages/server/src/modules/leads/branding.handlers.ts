@@ -14,6 +14,7 @@ import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
 import { syncTenantFormConfigs } from './form-config.service';
 import { formConfigDeps } from './form-config.urls';
+import { isCountry } from './phone';
 
 const LOGO_URL_TTL_SECONDS = 3600;
 
@@ -31,6 +32,7 @@ async function brandingView(c: Context, deps: AppDeps, branding: Branding) {
       ? await signedAssetUrl(c, deps, branding.logoKey, LOGO_URL_TTL_SECONDS)
       : null,
     logoContentType: branding.logoContentType ?? null,
+    defaultCountry: branding.defaultCountry ?? null,
     updatedAt: branding.updatedAt ?? null,
   };
 }
@@ -44,6 +46,11 @@ export const brandingHandlers = {
   'branding.update': async ({ c, caller, deps, body }) => {
     const { data } = tenantOf(caller);
     const input = await body();
+    if (input.defaultCountry && !isCountry(input.defaultCountry)) {
+      throw new AppError('validation_failed', 'Unknown country.', {
+        fields: { defaultCountry: 'Choose a country from the list.' },
+      });
+    }
     const branding = await data.branding.put(input, nowOf(deps).toISOString());
     // Published forms show the new look: their CDN configs are written again.
     await syncTenantFormConfigs(formConfigDeps(apiBaseUrl(c, deps), deps), data);

@@ -8,6 +8,8 @@ export type Branding = {
   /** Blob key of the logo, under the tenant's prefix. */
   logoKey?: string;
   logoContentType?: string;
+  /** ISO 3166 alpha-2: where phone numbers typed without a country code are read (phone.ts). */
+  defaultCountry?: string;
   updatedAt?: string;
 };
 
@@ -17,6 +19,7 @@ function toBranding(item: Item | undefined): Branding {
     colors: item?.colors ?? {},
     logoKey: item?.logoKey,
     logoContentType: item?.logoContentType,
+    defaultCountry: item?.defaultCountry,
     updatedAt: item?.updatedAt,
   };
 }
@@ -32,14 +35,22 @@ export class BrandingRepo {
     return toBranding(await this.db.get(keys.branding(this.tenantId), consistent));
   }
 
-  /** Sets the name and colours; the logo is kept (it has its own route). */
-  async put(input: Pick<Branding, 'displayName' | 'colors'>, now: string): Promise<Branding> {
+  /**
+   * Sets the name and colours; the logo is kept (it has its own route). The default country is
+   * kept when `defaultCountry` is undefined and removed when it is null.
+   */
+  async put(
+    input: Pick<Branding, 'displayName' | 'colors'> & { defaultCountry?: string | null },
+    now: string,
+  ): Promise<Branding> {
     const u = new UpdateExpression()
       .set('entity', 'Branding')
       .set('colors', input.colors)
       .set('updatedAt', now);
     if (input.displayName === undefined) u.remove('displayName');
     else u.set('displayName', input.displayName);
+    if (input.defaultCountry === null) u.remove('defaultCountry');
+    else if (input.defaultCountry !== undefined) u.set('defaultCountry', input.defaultCountry);
     const item = await this.db.update(keys.branding(this.tenantId), u.parts(), {
       names: u.names,
       values: u.values,

@@ -2,6 +2,7 @@ import { sha256Hex } from '../../engine/ids';
 import type { Db } from '../../engine/data/dynamo';
 import { keys } from '../../engine/data/keys';
 import { UpdateExpression } from '../../engine/data/update-expression';
+import { CustomerSearchIndex } from '../contacts/customer-search.repo';
 
 // Contacts are the tenant's customers (customer.repo.ts): one record per person across channels
 // and lead sources. A phone number IS an identity: its customer id is `wa-<digits>`, the id the
@@ -64,10 +65,12 @@ export class ContactRepo {
     if (profile.email) u.setIfNotExists('email', profile.email);
     if (profile.phone) u.setIfNotExists('phone', profile.phone);
     if (profile.company) u.setIfNotExists('company', profile.company);
-    await this.db.update(keys.customer(this.tenantId, customerId), u.parts(), {
+    const item = await this.db.update(keys.customer(this.tenantId, customerId), u.parts(), {
       names: u.names,
       values: u.values,
     });
+    // The customer search finds a contact from a form by its name, e-mail and phone too.
+    if (item) await new CustomerSearchIndex(this.db, this.tenantId).sync(item);
   }
 
   /** The leads a customer has had (newest ids last). */
@@ -77,11 +80,12 @@ export class ContactRepo {
   }
 
   async markMerged(customerId: string, into: string, at: string): Promise<void> {
-    await this.db.update(
+    const item = await this.db.update(
       keys.customer(this.tenantId, customerId),
       { set: 'mergedInto = :into, mergedAt = if_not_exists(mergedAt, :at)' },
       { condition: 'attribute_exists(PK)', values: { ':into': into, ':at': at } },
     );
+    if (item) await new CustomerSearchIndex(this.db, this.tenantId).sync(item);
   }
 
   /** The lead new submissions of this customer join while it is open. */

@@ -82,6 +82,7 @@ export function renderFormConfig(
       displayName: branding.displayName ?? null,
       colors: branding.colors,
       logoUrl: logoKey ? `${urls.configBase}/${logoKey}` : null,
+      ...(branding.defaultCountry ? { defaultCountry: branding.defaultCountry } : {}),
     },
     submitUrl: `${urls.apiBase}/public/forms/${form.formId}/submissions`,
   });

@@ -1,6 +1,6 @@
 import type { FormDefinition, FormField } from '@switchboard/contracts';
 import { z, type ZodType } from 'zod';
-import { normaliseEmail, normalisePhone } from './phone';
+import { normaliseEmail, toE164 } from './phone';
 import {
   compileFormPatterns,
   MAX_PATTERN_INPUT,
@@ -153,20 +153,28 @@ const emailSchema = z
   .transform(normaliseEmail)
   .pipe(z.email('Enter a valid e-mail address.'));
 
-function phoneSchema(defaultCountryCode?: string): ZodType<string> {
+/**
+ * Where a national number (no "+") is read: the form's own calling code when it sets one, else
+ * the tenant's default country (ISO 3166 alpha-2).
+ */
+export type PhoneDefaults = { defaultCountryCode?: string; defaultCountry?: string };
+
+function phoneSchema(defaults: PhoneDefaults): ZodType<string> {
   return z
     .string({ error: 'Expected a phone number.' })
     .max(40, 'Must be at most 40 characters.')
     .transform((s, ctx) => {
-      const e164 = normalisePhone(s, defaultCountryCode);
-      if (!e164) {
+      const result = defaults.defaultCountryCode
+        ? toE164(s, undefined, defaults.defaultCountryCode)
+        : toE164(s, defaults.defaultCountry);
+      if (!result.ok) {
         ctx.addIssue({
           code: 'custom',
-          message: 'Enter a phone number with its country code, e.g. +55 11 91234 5678.',
+          message: 'Enter a phone number that exists, with its country code if it is from abroad.',
         });
         return z.NEVER;
       }
-      return e164;
+      return result.e164;
     });
 }
 
@@ -252,7 +260,7 @@ function multiChoiceSchema(field: FormField): ZodType<string[]> {
 
 function valueSchema(
   field: FormField,
-  form: Pick<FormDefinition, 'defaultCountryCode'>,
+  form: PhoneDefaults,
   pattern: FieldPattern,
 ): ZodType<FieldValue> {
   switch (field.type) {
@@ -263,7 +271,7 @@ function valueSchema(
     case 'email':
       return emailSchema;
     case 'phone':
-      return phoneSchema(form.defaultCountryCode);
+      return phoneSchema(form);
     case 'number':
       return numberSchema(field);
     case 'select':
@@ -279,7 +287,7 @@ function valueSchema(
 
 function fieldSchema(
   field: FormField,
-  form: Pick<FormDefinition, 'defaultCountryCode'>,
+  form: PhoneDefaults,
   pattern: FieldPattern,
 ): ZodType<FieldValue | undefined> {
   const inner = valueSchema(field, form, pattern);
@@ -328,11 +336,13 @@ export type CompiledForm = { validate(raw: unknown): SubmissionCheck };
  */
 export function compileForm(
   form: Pick<FormDefinition, 'fields' | 'defaultCountryCode'>,
+  defaultCountry?: string,
 ): CompiledForm {
   const patterns = compileFormPatterns(form.fields);
   const shape: Record<string, ZodType<FieldValue | undefined>> = {};
+  const phone: PhoneDefaults = { defaultCountryCode: form.defaultCountryCode, defaultCountry };
   for (const field of form.fields) {
-    shape[field.key] = fieldSchema(field, form, patterns.get(field.key));
+    shape[field.key] = fieldSchema(field, phone, patterns.get(field.key));
   }
   const schema = z.object(shape);
   return {
@@ -404,17 +414,26 @@ function shapeSubmission(
 // -------------------------------------------------------------------------------------------
 // `POST /leads` without a form: the built-in fields, plus any other keys as custom values.
 
-const apiForm = compileForm({
-  fields: [
-    { key: 'name', type: 'text', label: 'Name', required: false, role: 'name' },
-    { key: 'first_name', type: 'text', label: 'First name', required: false },
-    { key: 'last_name', type: 'text', label: 'Last name', required: false },
-    { key: 'email', type: 'email', label: 'E-mail', required: false },
-    { key: 'phone', type: 'phone', label: 'Phone', required: false },
-    { key: 'company', type: 'text', label: 'Company', required: false },
-    { key: 'message', type: 'textarea', label: 'Message', required: false },
-  ],
-});
+const apiFormFields: FormField[] = [
+  { key: 'name', type: 'text', label: 'Name', required: false, role: 'name' },
+  { key: 'first_name', type: 'text', label: 'First name', required: false },
+  { key: 'last_name', type: 'text', label: 'Last name', required: false },
+  { key: 'email', type: 'email', label: 'E-mail', required: false },
+  { key: 'phone', type: 'phone', label: 'Phone', required: false },
+  { key: 'company', type: 'text', label: 'Company', required: false },
+  { key: 'message', type: 'textarea', label: 'Message', required: false },
+];
+// One compiled API form per default country (a few hundred at most: the ISO list).
+const apiForms = new Map<string, CompiledForm>();
+function apiForm(defaultCountry: string | undefined): CompiledForm {
+  const key = defaultCountry ?? '';
+  let hit = apiForms.get(key);
+  if (!hit) {
+    hit = compileForm({ fields: apiFormFields }, defaultCountry);
+    apiForms.set(key, hit);
+  }
+  return hit;
+}
 const apiFieldKeys = new Set([
   'name',
   'first_name',
@@ -427,8 +446,9 @@ const apiFieldKeys = new Set([
 const customKey = /^[a-z][a-z0-9_]{0,39}$/;
 const MAX_CUSTOM = 50;
 
-export function validateApiLead(raw: unknown): SubmissionCheck {
-  const base = apiForm.validate(raw);
+/** `defaultCountry`: the tenant's, for phone numbers written without a country code. */
+export function validateApiLead(raw: unknown, defaultCountry?: string): SubmissionCheck {
+  const base = apiForm(defaultCountry).validate(raw);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return base;
   if (!base.ok && base.kind === 'shape') return base;
   const errors: Record<string, string> = base.ok ? {} : { ...base.fields };

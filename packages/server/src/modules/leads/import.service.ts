@@ -39,7 +39,14 @@ export type ImportResult = {
 
 export async function importLeads(
   deps: { db: Db; bus: EventBus; now: Date },
-  input: { tenantId: string; csv: string; pipeline: Pipeline; actor: { kind: string; id: string } },
+  input: {
+    tenantId: string;
+    csv: string;
+    pipeline: Pipeline;
+    actor: { kind: string; id: string };
+    /** The tenant's default country (ISO 3166 alpha-2) for phone numbers without a code. */
+    defaultCountry?: string;
+  },
 ): Promise<ImportResult> {
   let rows: string[][];
   try {
@@ -90,7 +97,7 @@ export async function importLeads(
       result.rejected.push({ row, fields: { stage: 'Unknown stage.' } });
       return;
     }
-    const check = validateApiLead(fields);
+    const check = validateApiLead(fields, input.defaultCountry);
     if (!check.ok) {
       result.rejected.push({ row, fields: check.fields });
       return;

@@ -40,23 +40,31 @@ export type IngestInput = {
   meta: Record<string, string>;
   /** The caller's accessor when it has one (API keys, users); public forms get a system one. */
   data?: TenantData;
+  /** The tenant's default country (ISO 3166 alpha-2) for phone numbers without a country code. */
+  defaultCountry?: string;
 };
 
 // Compiled submission schemas by form version: published versions never change.
 const compiled = new Map<string, CompiledForm>();
-function compiledForm(form: IngestForm): CompiledForm {
-  const key = `${form.formId}#${form.version}`;
+function compiledForm(form: IngestForm, defaultCountry: string | undefined): CompiledForm {
+  const key = `${form.formId}#${form.version}#${defaultCountry ?? ''}`;
   let hit = compiled.get(key);
   if (!hit) {
-    hit = compileForm(form.definition);
+    hit = compileForm(form.definition, defaultCountry);
     if (compiled.size >= 500) compiled.delete(compiled.keys().next().value!);
     compiled.set(key, hit);
   }
   return hit;
 }
 
-export function checkSubmission(form: IngestForm | undefined, fields: unknown): SubmissionCheck {
-  return form ? compiledForm(form).validate(fields) : validateApiLead(fields);
+export function checkSubmission(
+  form: IngestForm | undefined,
+  fields: unknown,
+  defaultCountry?: string,
+): SubmissionCheck {
+  return form
+    ? compiledForm(form, defaultCountry).validate(fields)
+    : validateApiLead(fields, defaultCountry);
 }
 
 /**
@@ -92,7 +100,7 @@ export async function ingestSubmission(
   deps: IngestDeps,
   input: IngestInput,
 ): Promise<IdempotentOutcome> {
-  const check = checkSubmission(input.form, input.fields);
+  const check = checkSubmission(input.form, input.fields, input.defaultCountry);
   if (!check.ok) throw submissionRefused(check);
   const submission = check.submission;
   // The lead this creates must be able to hold it (a merge into an existing lead fits what it can).

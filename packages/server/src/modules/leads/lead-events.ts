@@ -12,7 +12,9 @@ const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.strin
 export const leadSubmittedSchema = z.object({
   tenantId: z.string().min(1),
   submissionId: z.string().min(1),
-  source: z.enum(['form', 'api', 'import']),
+  source: z.enum(['form', 'api', 'import', 'conversation']),
+  /** A lead made from a conversation (conversation-lead.service.ts) names it. */
+  conversationId: z.string().optional(),
   formId: z.string().optional(),
   formVersion: z.number().optional(),
   submittedAt: z.string(),

@@ -50,6 +50,22 @@ export async function resolveContact(
   return { customerId: await contacts.claimEmail(email, `em-${sha256Hex(email).slice(0, 24)}`) };
 }
 
+/**
+ * Joins a submission whose contact is already known (a conversation's customer) to that
+ * contact's open lead, or starts one, right away instead of through the bus: the same steps as
+ * LeadMerge, for `POST /conversations/{id}/lead` (conversation-lead.service.ts).
+ */
+export async function mergeForCustomer(
+  data: TenantData,
+  event: LeadSubmitted,
+  customerId: string,
+  now: string,
+): Promise<Lead> {
+  const { lead } = await joinLead(data, event, { customerId }, now);
+  await data.contacts.upsertFromLead(customerId, event.contact, lead.id, event.submittedAt);
+  return lead;
+}
+
 const isOpen = (lead: Lead) => !lead.deletedAt && lead.stageKind === 'open';
 
 /**
@@ -116,6 +132,7 @@ async function newLead(
     utm: Object.keys(event.utm).length > 0 ? event.utm : undefined,
     formId: event.formId,
     source: event.source,
+    ...(event.conversationId ? { conversationId: event.conversationId } : {}),
     submissionIds: [event.submissionId],
     consents: event.consents.map((c) => ({ ...c, at: event.submittedAt })),
     createdAt: event.submittedAt,

@@ -6,7 +6,7 @@ import { keys } from '../../engine/data/keys';
 import { UpdateExpression } from '../../engine/data/update-expression';
 import { customEditIssue, LEAD_MAX_SUBMISSION_IDS, mergeCustomWithinLimits } from './lead-limits';
 
-export type LeadSource = 'form' | 'api' | 'import';
+export type LeadSource = 'form' | 'api' | 'import' | 'conversation';
 export type StageKind = 'open' | 'won' | 'lost';
 /** The CRM sync state of a lead: the contracts' vocabulary. */
 export type SyncStatus = LeadSyncStatus;
@@ -47,6 +47,8 @@ export type Lead = {
   utm?: Record<string, string>;
   formId?: string;
   source: LeadSource;
+  /** The conversation an agent made this lead from (source `conversation`). */
+  conversationId?: string;
   submissionIds: string[];
   /** Submissions merged after `submissionIds` reached its cap (lead-limits.ts). */
   extraSubmissions?: number;
@@ -114,6 +116,7 @@ function toLead(item: Item): Lead {
     utm: item.utm,
     formId: item.formId,
     source: item.source,
+    conversationId: item.conversationId,
     submissionIds: item.submissionIds ? [...(item.submissionIds as Set<string>)] : [],
     extraSubmissions: item.extraSubmissions,
     customRev: item.customRev,

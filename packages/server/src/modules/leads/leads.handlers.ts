@@ -51,6 +51,11 @@ function contactView(customer: Customer) {
     username: _username,
     avatarKey: _avatarKey,
     profileRefreshedAt: _at,
+    // The contact's own page shows these (customers.get); a lead's contact does not.
+    mergedFrom: _mergedFrom,
+    attributes: _attributes,
+    tags: _tags,
+    leadIds: _leadIds,
     ...contact
   } = customer;
   return contact;
@@ -74,6 +79,7 @@ export const leadHandlers = {
         idempotencyKey: checkIdempotencyKey(c.req.header('idempotency-key')),
         meta: { [actor.kind === 'apiKey' ? 'apiKeyId' : 'userId']: actor.id },
         data: tenant.data,
+        defaultCountry: (await tenant.data.branding.get()).defaultCountry,
       },
     );
     return c.json(outcome.body as object, outcome.status as 202);
@@ -192,6 +198,7 @@ export const leadHandlers = {
         csv: await c.req.text(),
         pipeline: await tenant.data.pipeline.get(),
         actor: actorRef(tenant),
+        defaultCountry: (await tenant.data.branding.get()).defaultCountry,
       },
     );
     await audit(c, caller, deps, {

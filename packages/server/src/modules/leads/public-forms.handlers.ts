@@ -31,6 +31,7 @@ export const publicFormHandlers = {
         logoUrl: branding.logoKey
           ? await signedAssetUrl(c, deps, branding.logoKey, LOGO_URL_TTL_SECONDS)
           : null,
+        ...(branding.defaultCountry ? { defaultCountry: branding.defaultCountry } : {}),
       },
       submitUrl: `${apiBaseUrl(c, deps)}/public/forms/${form.formId}/submissions`,
     });
@@ -68,10 +69,12 @@ export const publicFormHandlers = {
       deps.log.info('honeypot submission dropped', { formId: form.formId });
       return c.json({ submissionId: randomId('sub') }, 202);
     }
+    const { defaultCountry } = await new BrandingRepo(deps.db, form.tenantId).get();
     const outcome = await ingestSubmission(
       { db: deps.db, tenantDb: deps.tenantDb, bus: deps.leads.bus, now },
       {
         tenantId: form.tenantId,
+        defaultCountry,
         source: 'form',
         form: { formId: form.formId, version: form.version, definition: form.definition },
         fields: input.fields,

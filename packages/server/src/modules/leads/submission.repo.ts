@@ -8,7 +8,7 @@ import { keys } from '../../engine/data/keys';
  */
 export type RawSubmission = {
   id: string;
-  source: 'form' | 'api' | 'import';
+  source: 'form' | 'api' | 'import' | 'conversation';
   formId?: string;
   formVersion?: number;
   values: Record<string, unknown>;

@@ -32,6 +32,9 @@ export async function customerRecordView(customer: Customer, sign: SignMediaUrl)
     email: customer.email,
     company: customer.company,
     mergedInto: customer.mergedInto,
+    mergedFrom: customer.mergedFrom,
+    attributes: customer.attributes,
+    tags: customer.tags,
     createdAt: customer.createdAt,
     updatedAt: customer.updatedAt,
   };

@@ -21,7 +21,39 @@ export type Conversation = {
   assignedAt?: string;
   closedAt?: string;
   createdAt: string;
+  /** Label ids, a string set on the item (modules/workspace/conversation-labels.repo.ts). */
+  labelIds?: string[];
+  /** A snooze in effect (modules/assignment/snooze.repo.ts); an ended one is left out. */
+  snooze?: ConversationSnooze;
 };
+
+export type ConversationSnooze = {
+  until?: string;
+  untilReply: boolean;
+  snoozedAt: string;
+  snoozedBy?: string;
+};
+
+/**
+ * The snooze attributes of a conversation item, removed together: by an unsnooze, a close or reopen,
+ * and by the customer's next message (in the summary update itself, so waking costs no request).
+ */
+export const snoozeAttributes = 'snoozedAt, snoozedUntil, snoozeUntilReply, snoozedBy';
+
+/**
+ * Whether a stored snooze is in effect at `nowIso`: computed when read, so a snooze whose time has
+ * passed simply stops applying (no timer, nothing to write when it wakes).
+ */
+export function snoozeInEffect(item: Item, nowIso: string): ConversationSnooze | undefined {
+  if (typeof item.snoozedAt !== 'string') return undefined;
+  if (typeof item.snoozedUntil === 'string' && item.snoozedUntil <= nowIso) return undefined;
+  return {
+    until: item.snoozedUntil,
+    untilReply: item.snoozeUntilReply === true,
+    snoozedAt: item.snoozedAt,
+    snoozedBy: item.snoozedBy,
+  };
+}
 
 /** Where an inbox page ends: a conversation id and its inbox sort key. */
 export type InboxPosition = { id: string; at: string };
@@ -34,6 +66,10 @@ export type InboxFilter = {
   assigneeId?: string;
   /** Only conversations assigned to nobody. */
   unassigned?: boolean;
+  /** Only conversations carrying this label id. */
+  labelId?: string;
+  /** true: only conversations with a snooze in effect; false: only those without. */
+  snoozed?: boolean;
 };
 
 export type MessageSummary = {
@@ -52,8 +88,10 @@ export function conversationIdOf(channelId: string, customerId: string): string 
   return stableId('cv', channelId, customerId);
 }
 
-function toConversation(item: Item): Conversation {
+export function toConversation(item: Item): Conversation {
   const unread = item.unreadIds as Set<string> | undefined;
+  const labels = item.labelIds as Set<string> | undefined;
+  const snooze = snoozeInEffect(item, new Date().toISOString());
   return {
     id: item.id,
     customerId: item.customerId,
@@ -70,6 +108,8 @@ function toConversation(item: Item): Conversation {
     assignedAt: item.assignedAt,
     closedAt: item.closedAt,
     createdAt: item.createdAt,
+    ...(labels?.size ? { labelIds: [...labels].sort() } : {}),
+    ...(snooze ? { snooze } : {}),
   };
 }
 
@@ -115,7 +155,8 @@ export class ConversationRepo {
           `${newestIdentity}, lastMessageAt = :ts, lastMessagePreview = :preview, lastMessageDirection = :dir, ` +
           `GSI1SK = :gsk${inbound ? ', lastInboundAt = :ts' : ''}`,
         add: inbound ? 'unreadIds :unread' : undefined,
-        remove: inbound ? 'closedAt' : undefined,
+        // The customer writing wakes a snoozed conversation, in this same write.
+        remove: inbound ? `closedAt, ${snoozeAttributes}` : undefined,
       },
       {
         condition: `(attribute_not_exists(lastMessageAt) OR lastMessageAt <= :ts)${inbound ? ' AND (attribute_not_exists(lastReadAt) OR lastReadAt < :ts)' : ''}`,
@@ -188,6 +229,17 @@ export class ConversationRepo {
       values[':fassignee'] = filter.assigneeId;
     }
     if (filter?.unassigned) clauses.push('attribute_not_exists(assigneeId)');
+    if (filter?.labelId) {
+      clauses.push('contains(labelIds, :flabel)');
+      values[':flabel'] = filter.labelId;
+    }
+    if (filter?.snoozed !== undefined) {
+      // In effect: snoozed, and either until a reply only or until a time still ahead.
+      const inEffect =
+        'attribute_exists(snoozedAt) AND (attribute_not_exists(snoozedUntil) OR snoozedUntil > :fnow)';
+      clauses.push(filter.snoozed ? `(${inEffect})` : `NOT (${inEffect})`);
+      values[':fnow'] = new Date().toISOString();
+    }
     const items: Conversation[] = [];
     let lastKey: Item | undefined = after && {
       ...keys.conversation(this.tenantId, after.id),
@@ -261,12 +313,12 @@ export class ConversationRepo {
       status === 'closed'
         ? await this.db.update(
             key,
-            { set: '#status = :s, closedAt = :at' },
+            { set: '#status = :s, closedAt = :at', remove: snoozeAttributes },
             { condition: 'attribute_exists(PK)', names, values: { ':s': status, ':at': at } },
           )
         : await this.db.update(
             key,
-            { set: '#status = :s', remove: 'closedAt' },
+            { set: '#status = :s', remove: `closedAt, ${snoozeAttributes}` },
             { condition: 'attribute_exists(PK)', names, values: { ':s': status } },
           );
     return item ? toConversation(item) : undefined;

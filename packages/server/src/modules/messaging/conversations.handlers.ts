@@ -8,6 +8,7 @@ import { messageViews } from './media/media-view';
 import { getConversation, listInbox, listThread, markConversationRead } from './inbox.service';
 import { outboundDepsOf } from './outbound-deps';
 import { sendReadReceipt, showTyping } from './receipts.service';
+import { emitConversationUpdated } from '../live/live-events';
 
 // Cursors carry sort-key values only: the tenant's keys are rebuilt by the repository.
 const inboxCursor = z.object({ id: z.string().min(1).max(64), at: z.string().min(1).max(128) });
@@ -25,6 +26,7 @@ export const conversationHandlers = {
         status: query.status,
         unread: query.unread === 'true',
         assigned: query.assigned,
+        label: query.label,
       },
       userId,
     );
@@ -49,6 +51,13 @@ export const conversationHandlers = {
   'conversations.read': async ({ c, caller, deps, params }) => {
     const { data } = tenantOf(caller);
     const { conversation, customer } = await markConversationRead(data, params.id);
+    await emitConversationUpdated(
+      deps.events,
+      data,
+      conversation,
+      'read',
+      conversation.lastReadAt ?? 'none',
+    );
     // Best effort: Meta refusing the receipt does not undo the read.
     await sendReadReceipt(outboundDepsOf(deps), data, conversation);
     return c.json(

@@ -17,9 +17,12 @@ export type InboxQuery = {
   limit: number;
   after?: InboxPosition;
   channel?: 'whatsapp' | 'instagram';
-  status?: ConversationStatus;
+  /** `snoozed`: open with a snooze in effect; `open` leaves those out. */
+  status?: ConversationStatus | 'snoozed';
   unread?: boolean;
   assigned?: 'me' | 'none';
+  /** A label id; one that no longer exists matches nothing. */
+  label?: string;
 };
 
 export type ConversationWithCustomer = { conversation: Conversation; customer?: Customer };
@@ -36,11 +39,14 @@ export async function listInbox(
   }
   const filter: InboxFilter = {
     channel: query.channel,
-    status: query.status,
+    status: query.status === 'snoozed' ? 'open' : query.status,
+    snoozed: query.status === 'snoozed' ? true : query.status === 'open' ? false : undefined,
     unread: query.unread,
     assigneeId: query.assigned === 'me' ? userId : undefined,
     unassigned: query.assigned === 'none',
+    labelId: query.label,
   };
+  if (query.label && !(await data.labels.get(query.label))) return { items: [] };
   const page = await data.conversations.listInbox(query.limit, query.after, filter);
   const customers = await data.customers.getMany(page.items.map((conv) => conv.customerId));
   return {
@@ -115,23 +121,4 @@ export async function setConversationStatus(
   const updated = await data.conversations.setStatus(conversationId, status, at.toISOString());
   if (!updated) throw new NotFoundError('Conversation');
   return getConversation(data, conversationId);
-}
-
-/** A customer with their conversations on every channel, leads, and the cross-channel timeline. */
-export async function customerProfile(
-  data: TenantData,
-  customerId: string,
-  limit: number,
-  before?: string,
-) {
-  const customer = await data.customers.get(customerId);
-  if (!customer) throw new NotFoundError('Customer');
-  const channels = await data.channels.list();
-  const [conversations, timeline, leadIds] = await Promise.all([
-    data.conversations.getMany(channels.map((ch) => conversationIdOf(ch.id, customer.id))),
-    data.messages.listForCustomer(customer.id, limit, before),
-    data.contacts.leadIdsOf(customer.id),
-  ]);
-  conversations.sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt));
-  return { customer, conversations, timeline, leadIds };
 }

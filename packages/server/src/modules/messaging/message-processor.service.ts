@@ -1,9 +1,11 @@
 import type { Db } from '../../engine/data/dynamo';
+import { keys } from '../../engine/data/keys';
 import { RouteRepo, type RouteTarget } from '../channels/channel.repo';
 import { conversationIdOf } from './conversation.repo';
 import { customerIdOf, type ProfileState } from './customer.repo';
-import type { StoredMessage } from './message.repo';
-import { TenantRepo } from '../platform/tenant.repo';
+import type { MessageRef, StoredMessage } from './message.repo';
+import { autoAssignChannelsOf } from '../assignment/auto-assign.repo';
+import { autoAssignOpened } from '../assignment/auto-assign.service';
 import {
   dbForTenant,
   tenantData,
@@ -22,6 +24,11 @@ import type { QueueSender, SqsBatchHandler } from '../../engine/ports/queue';
 import { PoisonRecordError } from '../../engine/queue/consumer-errors';
 import { sqsBatchHandler } from '../../engine/queue/sqs-batch';
 import { previewOf } from './message-preview';
+import {
+  emitConversationUpdated,
+  emitMessageCreated,
+  emitMessageUpdated,
+} from '../live/live-events';
 import { applyParkedStatus } from './outbound-message.service';
 import { incomingQueueMessageSchema, type IncomingQueueMessage } from './queue-message';
 import {
@@ -56,7 +63,9 @@ export type MessageProcessorDeps = {
   now?: () => number;
 };
 
-type Resolved = { target: RouteTarget; data: TenantData } | { unrouted: string };
+/** `autoAssign`: the channel has auto-assignment on (modules/assignment/). */
+type Resolved =
+  { target: RouteTarget; data: TenantData; autoAssign: boolean } | { unrouted: string };
 
 /** What one record's events leave to send once they are all stored. */
 type RecordJobs = {
@@ -90,27 +99,30 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
   const now = deps.now ?? Date.now;
   const ttl = deps.cacheTtlMs ?? 10_000;
   const routes = new RouteRepo(db);
-  const tenants = new TenantRepo(db);
   const unrouted = new UnroutedRepo(db);
   // Routes are never cached: a number disconnected from one tenant and connected to another must
   // not deliver a single message to the old tenant (one strongly consistent read per entry).
-  const activeCache = new Map<string, { active: boolean; until: number }>();
+  // The tenant item gives its status and the channels with auto-assignment on, in one read.
+  type TenantState = { active: boolean; autoAssign: ReadonlySet<string> };
+  const stateCache = new Map<string, { state: TenantState; until: number }>();
 
-  async function tenantActive(tenantId: string): Promise<boolean> {
-    const cached = activeCache.get(tenantId);
-    if (cached && cached.until > now()) return cached.active;
-    const tenant = await tenants.get(tenantId);
-    const active = tenant?.status === 'active';
-    if (ttl > 0) activeCache.set(tenantId, { active, until: now() + ttl });
-    return active;
+  async function tenantState(tenantId: string): Promise<TenantState> {
+    const cached = stateCache.get(tenantId);
+    if (cached && cached.until > now()) return cached.state;
+    const tenant = await db.get(keys.tenant(tenantId));
+    const state = { active: tenant?.status === 'active', autoAssign: autoAssignChannelsOf(tenant) };
+    if (ttl > 0) stateCache.set(tenantId, { state, until: now() + ttl });
+    return state;
   }
 
   async function resolve(routing: Routing): Promise<Resolved> {
     const target = await routeOf(routes, routing);
     if ('unrouted' in target) return target;
-    if (!(await tenantActive(target.tenantId))) return { unrouted: 'tenant_suspended' };
+    const state = await tenantState(target.tenantId);
+    if (!state.active) return { unrouted: 'tenant_suspended' };
     return {
       target,
+      autoAssign: state.autoAssign.has(target.channelId),
       data: tenantData(
         dbForTenant(deps, target.tenantId),
         { tenantId: target.tenantId, actor: { kind: 'system', reason: 'inbound-webhook' } },
@@ -126,7 +138,13 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     const channel = event.routing.channel;
     const ref = await data.messages.findRef(channel, event.channelMessageId);
     if (ref) {
-      await data.messages.applyStatus(ref, event.status, event.timestamp, event.errors);
+      const moved = await data.messages.applyStatus(
+        ref,
+        event.status,
+        event.timestamp,
+        event.errors,
+      );
+      await emitStatus(data, ref, event.status, moved);
       return;
     }
     // The message is not stored yet (Meta does not promise order): park the status, then look
@@ -139,7 +157,31 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
       event.errors,
     );
     const late = await data.messages.findRef(channel, event.channelMessageId);
-    if (late) await data.messages.applyStatus(late, event.status, event.timestamp, event.errors);
+    if (late) {
+      const moved = await data.messages.applyStatus(
+        late,
+        event.status,
+        event.timestamp,
+        event.errors,
+      );
+      await emitStatus(data, late, event.status, moved);
+    }
+  }
+
+  /**
+   * message.updated for a status tick: the message as it now stands. A redelivered status (the
+   * message already has it) emits again with the same event id; one overtaken by a later status
+   * emits nothing, since nothing changed.
+   */
+  async function emitStatus(
+    data: TenantData,
+    ref: MessageRef,
+    status: string,
+    moved: StoredMessage | undefined,
+  ): Promise<void> {
+    const message = moved ?? (await data.messages.get(ref.key));
+    if (!message || message.status !== status) return;
+    await emitMessageUpdated(deps.events, data.tenantId, message, { kind: 'status', status });
   }
 
   async function applyMessage(
@@ -148,23 +190,31 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     event: Extract<InboundEvent, { kind: 'message' }>,
     out: RecordJobs,
     replay: boolean,
+    autoAssign: boolean,
   ): Promise<void> {
     const { message, customer, routing } = event;
     const channel = routing.channel;
     const existing = await data.messages.findRef(channel, message.channelMessageId);
-    const customerId =
-      existing?.customerId ?? customerIdOf({ channel, externalId: customer.externalId });
-    const conversationId = existing?.conversationId ?? conversationIdOf(channelId, customerId);
+    const identity = { channel, externalId: customer.externalId };
+    // A merged customer is a pointer (modules/contacts/): its new messages land on the customer it
+    // was merged into. Inbound, the customer write answers the pointer (no extra request); an
+    // echo of our own message reads it.
+    let mergedInto: string | undefined;
     if (message.direction === 'inbound') {
       const seen = await data.customers.recordInbound(
-        { channel, externalId: customer.externalId },
+        identity,
         { name: customer.name, phone: customer.phone },
         message.timestamp,
       );
+      mergedInto = seen.mergedInto;
       if (channel === 'instagram') {
         await claimProfile(data, channelId, seen.id, customer.externalId, seen.profile, out);
       }
+    } else if (!existing) {
+      mergedInto = (await data.customers.get(customerIdOf(identity)))?.mergedInto;
     }
+    const customerId = existing?.customerId ?? mergedInto ?? customerIdOf(identity);
+    const conversationId = existing?.conversationId ?? conversationIdOf(channelId, customerId);
     const messageId = stableId('msg', channel, message.channelMessageId);
     let ref = existing;
     let stored: StoredMessage | undefined;
@@ -198,6 +248,9 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     // that happened after the message was stored but before the summary was. Not on a replay of a
     // stored message: its newest inbound message would reopen a conversation closed since.
     if (replay && existing) return;
+    // Auto-assignment needs the conversation as it was (new? closed?): read on its channels only.
+    const assigning = autoAssign && message.direction === 'inbound';
+    const before = assigning ? await data.autoAssign.openingState(conversationId) : undefined;
     await data.conversations.applyMessage({
       conversationId,
       customerId,
@@ -208,11 +261,25 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
       preview: previewOf(message),
       direction: message.direction,
     });
+    if (assigning) {
+      await autoAssignOpened({ db, events: deps.events, now }, data, {
+        channelId,
+        conversationId,
+        messageId,
+        timestamp: message.timestamp,
+        before,
+      });
+    }
     // On redelivery too: a crash between the store and this line must not strand a status that
     // arrived before the echo (statuses only move forward, so applying it twice is harmless).
     if (message.direction === 'outbound') {
       await applyParkedStatus(data, { channel, channelMessageId: message.channelMessageId }, ref);
     }
+    // After every write above, and on a redelivery too (same event ids): open screens show it.
+    const shown =
+      message.direction === 'inbound' && stored ? stored : await data.messages.get(ref.key);
+    if (shown) await emitMessageCreated(deps.events, data.tenantId, shown);
+    await emitConversationUpdated(deps.events, data, conversationId, 'message', messageId);
   }
 
   /**
@@ -252,15 +319,20 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     log: Logger,
     out: RecordJobs,
     replay: boolean,
+    autoAssign = false,
   ): Promise<void> {
     switch (event.kind) {
       case 'message':
-        return applyMessage(data, channelId, event, out, replay);
+        return applyMessage(data, channelId, event, out, replay, autoAssign);
       case 'status':
         return applyStatusOrPark(data, event);
       case 'unsend': {
         const ref = await data.messages.findRef(event.routing.channel, event.channelMessageId);
-        if (ref) await data.messages.markDeleted(ref, event.timestamp);
+        if (!ref) return;
+        await data.messages.markDeleted(ref, event.timestamp);
+        const unsent = await data.messages.get(ref.key);
+        if (unsent)
+          await emitMessageUpdated(deps.events, data.tenantId, unsent, { kind: 'deleted' });
         return;
       }
       case 'ignored':
@@ -322,7 +394,15 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
         continue;
       }
       for (const event of group) {
-        await applyEvent(resolved.data, resolved.target.channelId, event, log, out, !!body.replay);
+        await applyEvent(
+          resolved.data,
+          resolved.target.channelId,
+          event,
+          log,
+          out,
+          !!body.replay,
+          resolved.autoAssign,
+        );
       }
     }
     await sendJobs(out);

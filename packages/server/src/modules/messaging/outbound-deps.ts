@@ -1,6 +1,7 @@
 import type { Db } from '../../engine/data/dynamo';
 import type { Logger } from '../../engine/log';
 import type { BlobStore } from '../../engine/ports/blobs';
+import type { WorkspaceEvents } from '../../engine/ports/workspace-events';
 import { GraphClient, graphConfigFromEnv } from './meta/graph-client';
 import type { TokenCipher } from '../../engine/security/token-cipher';
 import { ThroughputLimiter } from './throughput-limiter';
@@ -20,6 +21,8 @@ export type OutboundDeps = {
    * attachments). The HTTP layer builds it: it knows the API's public origin.
    */
   mediaUrl?: (key: string) => Promise<string>;
+  /** Workspace events of the send (the pending message, Meta's id or failure); absent: none. */
+  events?: WorkspaceEvents;
 };
 
 type Source = {
@@ -30,6 +33,7 @@ type Source = {
   graph?: GraphClient;
   sendLimiter?: ThroughputLimiter;
   now?: () => Date;
+  events?: WorkspaceEvents;
 };
 
 // One Graph client and one limiter per process when the composition root supplies none (a Lambda
@@ -49,5 +53,6 @@ export function outboundDepsOf(source: Source): OutboundDeps {
     graph: source.graph ?? fallback.graph,
     limiter: source.sendLimiter ?? fallback.limiter,
     now: source.now ?? (() => new Date()),
+    ...(source.events ? { events: source.events } : {}),
   };
 }

@@ -34,6 +34,12 @@ import { safeFileName } from './media/media-keys';
 import type { UploadedMediaItem } from './media/media.repo';
 import type { OutboundDeps } from './outbound-deps';
 import { recordAcceptance, storePendingOutbound } from './outbound-message.service';
+import {
+  emitConversationUpdated,
+  emitMessageCreated,
+  emitMessageUpdated,
+  type MessageChange,
+} from '../live/live-events';
 import type { Reservation } from '../../engine/data/idempotent-request';
 
 // POST /send-message: reply on WhatsApp or Instagram. The order matters:
@@ -733,6 +739,7 @@ export async function sendMessage(
     createdAt: now.toISOString(),
   };
   const ref = await storePendingOutbound(data, draft);
+  await emitSendEvent(deps, data, ref);
 
   const callMeta = async (): Promise<string | undefined> => {
     if (channel.type === 'whatsapp') {
@@ -804,6 +811,14 @@ export async function sendMessage(
     });
     throw err;
   }
+  await emitSendEvent(
+    deps,
+    data,
+    ref,
+    channelMessageId
+      ? { kind: 'accepted', channelMessageId }
+      : { kind: 'status', status: stored?.status ?? 'sent' },
+  );
   deps.log.info('message sent', {
     tenantId: data.tenantId,
     channelId: channel.id,
@@ -838,6 +853,7 @@ async function failSend(
       code: 'internal_error',
       message: 'The message could not be sent.',
     });
+    await emitSendEvent(deps, data, ref, { kind: 'status', status: 'failed' });
     throw err;
   }
   const appError = graphFailureToAppError(err, {
@@ -848,6 +864,7 @@ async function failSend(
     code: appError.code,
     message: appError.message,
   });
+  await emitSendEvent(deps, data, ref, { kind: 'status', status: 'failed' });
   deps.log.warn('message send failed', {
     tenantId: data.tenantId,
     channelId: channel.id,
@@ -900,5 +917,34 @@ async function resume(
         'The first attempt of this request was interrupted; the message may or may not have reached the customer.',
     },
   );
+  await emitSendEvent(deps, data, ref, { kind: 'status', status: 'failed' });
   return { id: existing.id, conversationId: existing.conversationId, status: 'failed' };
+}
+
+/**
+ * The send's workspace events, from the message as stored: `message.created` (and the
+ * conversation's new preview) for the pending message, `message.updated` once Meta's id or a
+ * failure landed. The message is already recorded, so a sink's failure is logged, not thrown:
+ * the API answer says what happened, and screens refetch what they missed.
+ */
+async function emitSendEvent(
+  deps: OutboundDeps,
+  data: TenantData,
+  ref: MessageRef,
+  change?: MessageChange,
+): Promise<void> {
+  const events = deps.events;
+  if (!events) return;
+  try {
+    const message = await data.messages.get(ref.key);
+    if (!message) return;
+    if (change) {
+      await emitMessageUpdated(events, data.tenantId, message, change);
+      return;
+    }
+    await emitMessageCreated(events, data.tenantId, message);
+    await emitConversationUpdated(events, data, message.conversationId, 'message', message.id);
+  } catch (error) {
+    deps.log.warn('send event not delivered', { tenantId: data.tenantId, error: String(error) });
+  }
 }

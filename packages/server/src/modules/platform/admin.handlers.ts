@@ -24,6 +24,7 @@ function tenantStatusHandler(status: TenantStatus) {
   }: RouteRequest<'admin.tenants.suspend' | 'admin.tenants.resume'>) => {
     const tenant = await setTenantStatus(deps.db, params.id, status);
     if (!tenant) throw new NotFoundError('Tenant');
+    if (status === 'suspended') await deps.live.closeWhere({ tenantId: tenant.id }, 'forbidden');
     await audit(
       c,
       caller,
@@ -53,6 +54,7 @@ function userDisabledHandler(disabled: boolean) {
     });
     if (!change) throw new NotFoundError('User');
     const { user } = change;
+    if (disabled) await deps.live.closeWhere({ userId: user.id }, 'session_ended');
     await audit(
       c,
       caller,

@@ -93,7 +93,10 @@ export default function HostedFormPage() {
 
   async function submit(honeypot: string) {
     if (!form.data || !formId) return;
-    const found = validate(fields, values);
+    const found = validate(fields, values, {
+      defaultCountryCode: form.data.defaultCountryCode,
+      defaultCountry: form.data.branding.defaultCountry,
+    });
     setErrors(found);
     setFormError(null);
     if (Object.keys(found).length) return;

@@ -118,6 +118,9 @@ function ShareCard({ form }: { form: FormView }) {
         <div className="space-y-1.5">
           <p className="text-sm font-medium text-slate-700">Embed on your site</p>
           <pre
+            role="region"
+            aria-label="Embed code"
+            tabIndex={0}
             className="overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100"
             data-testid="embed-snippet"
           >

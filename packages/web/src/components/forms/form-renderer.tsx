@@ -1,6 +1,7 @@
 'use client';
 
 import type { FormField } from '@switchboard/contracts';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { cx } from '../ui';
 
@@ -21,6 +22,26 @@ export type RenderableForm = {
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/**
+ * Where a number typed without "+" is read: the form's calling code, else the workspace's
+ * default country (ISO 3166 alpha-2), as the server does (leads/phone.ts).
+ */
+export type PhoneDefaults = { defaultCountryCode?: string; defaultCountry?: string };
+
+/** A pre-check with libphonenumber's small metadata (lengths per country); the server checks more. */
+function isPossiblePhone(value: string, defaults: PhoneDefaults): boolean {
+  const text = value.trim().replace(/^00(?=[1-9])/, '+');
+  const parsed = parsePhoneNumberFromString(
+    text,
+    defaults.defaultCountryCode
+      ? { defaultCallingCode: defaults.defaultCountryCode }
+      : defaults.defaultCountry
+        ? { defaultCountry: defaults.defaultCountry as CountryCode }
+        : undefined,
+  );
+  return parsed?.isValid() ?? false;
+}
+
 export function initialValues(fields: FormField[], search?: URLSearchParams): Values {
   const values: Values = {};
   for (const f of fields) {
@@ -34,7 +55,11 @@ export function initialValues(fields: FormField[], search?: URLSearchParams): Va
 }
 
 /** Browser-side checks that mirror the server's (the server has the last word). */
-export function validate(fields: FormField[], values: Values): Record<string, string> {
+export function validate(
+  fields: FormField[],
+  values: Values,
+  phone: PhoneDefaults = {},
+): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const f of fields) {
     if (f.type === 'hidden') continue;
@@ -50,8 +75,11 @@ export function validate(fields: FormField[], values: Values): Record<string, st
       const rules = f.validation ?? {};
       if (f.type === 'email' && !emailPattern.test(v.trim()))
         errors[f.key] = 'Enter an e-mail address like name@example.com.';
-      else if (f.type === 'phone' && v.replace(/\D/g, '').length < 7)
-        errors[f.key] = 'Enter a phone number with its area code.';
+      else if (f.type === 'phone' && !isPossiblePhone(v, phone))
+        errors[f.key] =
+          phone.defaultCountryCode || phone.defaultCountry
+            ? 'Enter a phone number that exists, with its area code.'
+            : 'Enter a phone number with its country code, like +1 650 555 1234.';
       else if (f.type === 'number' && Number.isNaN(Number(v))) errors[f.key] = 'Enter a number.';
       else if (rules.minLength !== undefined && v.length < rules.minLength)
         errors[f.key] = `Use at least ${rules.minLength} characters.`;

@@ -1,8 +1,17 @@
 'use client';
 
-import type { ChannelType, MediaKind, UploadedMedia } from '@switchboard/contracts';
+import {
+  renderCannedReply,
+  type CannedReplyContext,
+  type CannedReplyDto,
+  type ChannelType,
+  type MediaKind,
+  type MemberDto,
+  type UploadedMedia,
+} from '@switchboard/contracts';
 import {
   useEffect,
+  useId,
   useImperativeHandle,
   useRef,
   useState,
@@ -28,7 +37,16 @@ import {
   TemplateIcon,
   VideoIcon,
 } from '../icons';
-import { Button, cx, InlineError } from '../ui';
+import { Button, cx, InlineError, Segmented } from '../ui';
+import { CannedReplyPicker, useCannedMatches } from './canned-reply-picker';
+import { NoteComposer } from './note-composer';
+import {
+  replaceToken,
+  suggestionInputProps,
+  tokenAtCaret,
+  useSuggestions,
+} from './suggestion-list';
+import { LockIcon } from './workspace-icons';
 
 /** What the thread can do with the composer: attach a file dropped on the thread. */
 export type ComposerHandle = { attach(files: readonly File[]): void };
@@ -156,25 +174,9 @@ function MoreMenu({
   );
 }
 
-export function Composer({
-  ref,
-  windowOpen,
-  disabled,
-  disabledReason,
-  replyTo,
-  onCancelReply,
-  onSend,
-  onSendMedia,
-  onTemplate,
-  onInteractive,
-  onTyping,
-  error,
-  channel,
-}: {
+type ReplyComposerProps = {
   ref?: Ref<ComposerHandle>;
   windowOpen: boolean;
-  disabled?: boolean;
-  disabledReason?: string;
   replyTo: MessageView | null;
   onCancelReply: () => void;
   onSend: (text: string) => Promise<boolean>;
@@ -185,8 +187,97 @@ export function Composer({
   onTyping?: () => void;
   error: unknown;
   channel: ChannelType;
+  /** The workspace's canned replies, offered after `/`; rendered with `cannedContext`. */
+  cannedReplies?: CannedReplyDto[];
+  cannedContext: CannedReplyContext;
+};
+
+/** What a private note needs from the thread. */
+export type NoteSupport = {
+  members: MemberDto[] | undefined;
+  currentUserId: string;
+  onSave: (text: string, mentions: string[]) => Promise<boolean>;
+  error: unknown;
+};
+
+/**
+ * The composer: a reply to the customer, or (switch) a private note for the team. Viewers may
+ * do neither. Without `notes` (the server has no notes) it is the reply box alone.
+ */
+export function Composer({
+  disabled,
+  disabledReason,
+  notes,
+  ...reply
+}: ReplyComposerProps & {
+  disabled?: boolean;
+  disabledReason?: string;
+  notes?: NoteSupport;
 }) {
+  const [mode, setMode] = useState<'reply' | 'note'>('reply');
+  if (disabled) {
+    return (
+      <div className="border-t border-slate-200 bg-white p-4 text-center text-sm text-slate-600">
+        {disabledReason}
+      </div>
+    );
+  }
+  const noting = mode === 'note' && notes;
+  return (
+    <div className={cx('border-t', noting ? 'border-amber-300' : 'border-slate-200')}>
+      {notes ? (
+        <div
+          className={cx('flex items-center gap-2 px-3 pt-2', noting ? 'bg-amber-50' : 'bg-white')}
+        >
+          <Segmented
+            label="Write"
+            value={mode}
+            onChange={setMode}
+            options={[
+              { value: 'reply', label: 'Reply' },
+              {
+                value: 'note',
+                label: (
+                  <>
+                    <LockIcon size={13} /> Private note
+                  </>
+                ),
+              },
+            ]}
+          />
+        </div>
+      ) : null}
+      {noting ? (
+        <NoteComposer
+          members={notes.members}
+          currentUserId={notes.currentUserId}
+          onSave={notes.onSave}
+          error={notes.error}
+        />
+      ) : (
+        <ReplyComposer {...reply} />
+      )}
+    </div>
+  );
+}
+
+function ReplyComposer({
+  ref,
+  windowOpen,
+  replyTo,
+  onCancelReply,
+  onSend,
+  onSendMedia,
+  onTemplate,
+  onInteractive,
+  onTyping,
+  error,
+  channel,
+  cannedReplies,
+  cannedContext,
+}: ReplyComposerProps) {
   const [text, setText] = useState('');
+  const [caret, setCaret] = useState(0);
   const [caption, setCaption] = useState('');
   const [sending, setSending] = useState(false);
   const [draft, setDraft] = useState<Draft | null>(null);
@@ -197,7 +288,21 @@ export function Composer({
   const draftRef = useRef<Draft | null>(null);
   draftRef.current = draft;
 
-  const canAttach = windowOpen && !disabled;
+  const canAttach = windowOpen;
+
+  // `/` at the start of a word offers the canned replies; taking one inserts it rendered.
+  const cannedListId = useId();
+  const slash = draft ? null : tokenAtCaret(text, caret, '/');
+  const cannedMatches = useCannedMatches(cannedReplies, slash?.query ?? null);
+  const canned = useSuggestions(cannedMatches, slash ? `${slash.start}` : null, insertCanned);
+
+  function insertCanned(reply: CannedReplyDto) {
+    if (!slash) return;
+    const next = replaceToken(text, slash, renderCannedReply(reply.content, cannedContext));
+    setText(next.text);
+    setCaret(next.caret);
+    requestAnimationFrame(() => ref_.current?.setSelectionRange(next.caret, next.caret));
+  }
 
   function discard(d: Draft | null) {
     if (!d) return;
@@ -304,6 +409,7 @@ export function Composer({
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (canned.onKeyDown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void submit();
@@ -317,17 +423,9 @@ export function Composer({
     attach(files);
   }
 
-  if (disabled) {
-    return (
-      <div className="border-t border-slate-200 bg-white p-4 text-center text-sm text-slate-600">
-        {disabledReason}
-      </div>
-    );
-  }
-
   if (!windowOpen) {
     return (
-      <div className="space-y-3 border-t border-slate-200 bg-amber-50/60 p-4">
+      <div className="space-y-3 bg-amber-50/60 p-4">
         <p className="text-sm text-amber-900">
           <strong className="font-semibold">The 24-hour reply window is closed.</strong>{' '}
           {channel === 'whatsapp'
@@ -350,7 +448,7 @@ export function Composer({
   const canSend = draft ? draft.state === 'uploaded' : Boolean(text.trim());
 
   return (
-    <form onSubmit={submit} className="border-t border-slate-200 bg-white p-3">
+    <form onSubmit={submit} className="bg-white p-3">
       {replyTo ? (
         <div
           className="mb-2 flex items-start gap-2 rounded-lg border-l-4 border-brand bg-slate-50 px-3 py-2 text-sm"
@@ -446,7 +544,8 @@ export function Composer({
           <InlineError error={error} />
         </div>
       ) : null}
-      <div className="flex items-end gap-1">
+      <div className="relative flex items-end gap-1">
+        <CannedReplyPicker id={cannedListId} state={canned} onPick={insertCanned} />
         {channel === 'whatsapp' ? (
           <button
             type="button"
@@ -496,12 +595,21 @@ export function Composer({
             onChange={(e) => {
               if (draft) setCaption(e.target.value);
               else setText(e.target.value);
+              setCaret(e.target.selectionStart);
               if (e.target.value.trim()) onTyping?.();
             }}
+            onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
             onKeyDown={onKeyDown}
             onPaste={onPaste}
-            placeholder={draft ? 'Add a caption (optional)…' : 'Write a reply…'}
+            placeholder={
+              draft
+                ? 'Add a caption (optional)…'
+                : cannedReplies?.length
+                  ? 'Write a reply… type / for a canned reply'
+                  : 'Write a reply…'
+            }
             aria-describedby="composer-hint"
+            {...(draft ? {} : suggestionInputProps(cannedListId, canned))}
             maxLength={draft ? 1024 : 4096}
             className="ml-1 max-h-40 min-h-10 flex-1 resize-none rounded-xl border border-slate-300 bg-white px-3 py-2 text-[15px] shadow-sm placeholder:text-slate-500 focus:border-brand focus:outline-2 focus:outline-brand/30"
           />
@@ -525,7 +633,7 @@ export function Composer({
         id="composer-hint"
         className={cx('mt-1 hidden pl-24 text-xs text-slate-500 md:block', draft && 'md:hidden')}
       >
-        Enter to send · Shift+Enter for a new line · drop or paste a file to attach it
+        Enter to send · Shift+Enter for a new line · / for a canned reply · drop or paste a file
       </p>
     </form>
   );

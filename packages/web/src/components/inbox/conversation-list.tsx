@@ -2,17 +2,23 @@
 
 import type { ConversationDto } from '@switchboard/contracts';
 import { displayName, shortTime } from '@/lib/format';
-import { ChannelIcon, InboxIcon } from '../icons';
+import { ChannelIcon, ClockIcon, InboxIcon } from '../icons';
+import { snoozeDescription } from './snooze-menu';
 import { Avatar, cx, EmptyState, ErrorState, LoadingState } from '../ui';
+
+/** Rows picked for a bulk action (absent: the list has no checkboxes). */
+export type RowPicking = { picked: ReadonlySet<string>; toggle: (id: string) => void };
 
 export function ConversationRow({
   c,
   selected,
   onSelect,
+  picking,
 }: {
   c: ConversationDto;
   selected: boolean;
   onSelect: (id: string) => void;
+  picking?: RowPicking;
 }) {
   const name = displayName(c.customer);
   // Instagram: "@username" beside the name (WhatsApp rows show the name or the number alone).
@@ -21,15 +27,27 @@ export function ConversationRow({
       ? `@${c.customer.username}`
       : undefined;
   const unread = c.unreadCount > 0;
+  const picked = picking?.picked.has(c.id) ?? false;
   return (
-    <li>
+    <li className={cx('flex items-stretch border-b border-slate-100', picked && 'bg-brand/5')}>
+      {picking ? (
+        <label className="flex shrink-0 cursor-pointer items-center pl-3">
+          <input
+            type="checkbox"
+            className="size-4 rounded border-slate-400 accent-brand"
+            checked={picked}
+            onChange={() => picking.toggle(c.id)}
+            aria-label={`Select ${name}`}
+          />
+        </label>
+      ) : null}
       <button
         type="button"
         onClick={() => onSelect(c.id)}
         aria-current={selected ? 'true' : undefined}
         data-testid="conversation-row"
         className={cx(
-          'flex w-full items-center gap-3 border-b border-slate-100 px-4 py-3 text-left transition-colors',
+          'flex w-full min-w-0 items-center gap-3 px-4 py-3 text-left transition-colors',
           'focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand',
           selected ? 'bg-brand/10' : 'hover:bg-slate-50',
         )}
@@ -68,7 +86,7 @@ export function ConversationRow({
           <span className="mt-0.5 flex items-center justify-between gap-2">
             <span className={cx('truncate text-sm', unread ? 'text-slate-800' : 'text-slate-500')}>
               {c.lastMessageDirection === 'outbound' ? (
-                <span className="text-slate-400">You: </span>
+                <span className="text-slate-500">You: </span>
               ) : null}
               {c.lastMessagePreview || 'No messages yet'}
             </span>
@@ -79,8 +97,15 @@ export function ConversationRow({
               >
                 {c.unreadCount}
               </span>
+            ) : c.snooze ? (
+              <span
+                className="inline-flex shrink-0 items-center gap-1 text-xs text-indigo-800"
+                title={snoozeDescription(c.snooze)}
+              >
+                <ClockIcon size={12} /> Snoozed
+              </span>
             ) : c.status === 'closed' ? (
-              <span className="shrink-0 text-xs text-slate-400">Closed</span>
+              <span className="shrink-0 text-xs text-slate-600">Closed</span>
             ) : null}
           </span>
         </span>
@@ -97,6 +122,8 @@ export function ConversationList({
   selectedId,
   onSelect,
   filtered,
+  picking,
+  empty,
 }: {
   items: ConversationDto[] | undefined;
   isLoading: boolean;
@@ -105,10 +132,20 @@ export function ConversationList({
   selectedId: string | null;
   onSelect: (id: string) => void;
   filtered: boolean;
+  picking?: RowPicking;
+  /** What an empty list says instead of the default (a view such as Snoozed). */
+  empty?: { title: string; body: string };
 }) {
   if (isLoading) return <LoadingState label="Loading conversations…" />;
   if (error && !items) return <ErrorState error={error} onRetry={onRetry} what="Conversations" />;
   if (!items?.length) {
+    if (empty) {
+      return (
+        <EmptyState icon={<InboxIcon />} title={empty.title}>
+          {empty.body}
+        </EmptyState>
+      );
+    }
     return (
       <EmptyState
         icon={<InboxIcon />}
@@ -123,7 +160,13 @@ export function ConversationList({
   return (
     <ul aria-label="Conversations">
       {items.map((c) => (
-        <ConversationRow key={c.id} c={c} selected={c.id === selectedId} onSelect={onSelect} />
+        <ConversationRow
+          key={c.id}
+          c={c}
+          selected={c.id === selectedId}
+          onSelect={onSelect}
+          picking={picking}
+        />
       ))}
     </ul>
   );

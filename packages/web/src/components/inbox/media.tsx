@@ -121,7 +121,8 @@ export function Lightbox({
           className="h-[min(80vh,48rem)] w-[min(92vw,64rem)] object-contain"
         />
         {caption ? (
-          <p className="max-w-[92vw] whitespace-pre-wrap text-center text-sm text-white">
+          // Its own dark ground: the ::backdrop behind it is invisible to contrast checkers.
+          <p className="max-w-[92vw] whitespace-pre-wrap rounded-md bg-slate-950/80 px-3 py-1 text-center text-sm text-white">
             {caption}
           </p>
         ) : null}

@@ -24,15 +24,26 @@ import { dayLabel, displayName, formatPhone, replyWindow } from '@/lib/format';
 import type { MessageView } from '@/lib/message-types';
 import { conversationQuery, membersQuery, messagesQuery, olderMessages } from '@/lib/queries';
 import { useRole, useSignedIn } from '@/lib/session';
+import {
+  cannedContext,
+  cannedRepliesQuery,
+  newClientId,
+  notesQuery,
+} from '@/lib/workspace-queries';
+import { useLiveNotes } from '@/lib/workspace-live';
 import { ChannelIcon, ChevronLeftIcon, ClockIcon, PaperclipIcon } from '../icons';
-import { Avatar, Badge, Button, cx, ErrorState, LoadingState, Select } from '../ui';
+import { Avatar, Badge, Button, cx, ErrorState, InlineError, LoadingState, Select } from '../ui';
+import { SnoozeMenu } from './snooze-menu';
+import { CreateLeadButton } from './create-lead-button';
 import {
   Composer,
   type ComposerHandle,
   type InteractiveKindChoice,
   type MediaSend,
 } from './composer';
+import { ConversationLabels } from './label-picker';
 import { FailureNote, MessageBubble, reactionChoices, SystemLine } from './message-bubble';
+import { NoteBubble, type NoteView } from './note-bubble';
 import type { TemplateChoice } from './template-picker';
 
 // The dialogs load when first opened: most replies never need them.
@@ -50,6 +61,11 @@ const TYPING_EVERY_MS = 5_000;
 const instagramReactions = reactionChoices.filter((c) => c.emoji === '❤️');
 
 type MessagePage = { items: MessageDto[]; nextCursor: string | null };
+type NotePage = { items: NoteView[]; nextCursor: string | null };
+
+/** The thread in time order: messages and private notes interleaved. */
+type ThreadItem =
+  { kind: 'message'; at: string; m: MessageView } | { kind: 'note'; at: string; note: NoteView };
 
 function WindowBadge({ c }: { c: ConversationDto }) {
   const w = replyWindow(c.lastInboundAt);
@@ -138,7 +154,7 @@ function ThreadHeader({ c, onBack }: { c: ConversationDto; onBack: () => void })
             <span className="sr-only sm:not-sr-only">Assignee</span>
             <Select
               aria-label="Assignee"
-              className="h-8 w-40 text-sm sm:w-auto sm:max-w-56"
+              className="h-8 w-40 min-w-0 max-w-full text-sm sm:w-56"
               value={c.assigneeId ?? ''}
               disabled={assign.isPending}
               onChange={(e) => assign.mutate(e.target.value || null)}
@@ -167,6 +183,8 @@ function ThreadHeader({ c, onBack }: { c: ConversationDto; onBack: () => void })
             </span>
           ) : null}
           <span className="ml-auto shrink-0">
+            <CreateLeadButton conversation={c} />
+            <SnoozeMenu conversation={c} />
             {c.status === 'open' ? (
               <Button
                 size="sm"
@@ -188,6 +206,7 @@ function ThreadHeader({ c, onBack }: { c: ConversationDto; onBack: () => void })
           </span>
         </div>
       ) : null}
+      <ConversationLabels c={c} />
       {error ? (
         <p role="alert" className="mt-2 text-sm text-red-700">
           {(error as Error).message}
@@ -215,6 +234,15 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
   const { atLeast } = useRole();
   const conversation = useQuery(conversationQuery(conversationId));
   const latest = useQuery(messagesQuery(conversationId));
+  const session = useSignedIn();
+  const notes = useQuery(notesQuery(conversationId));
+  useLiveNotes(conversationId);
+  const members = useQuery(membersQuery());
+  const cannedReplies = useQuery({ ...cannedRepliesQuery(), enabled: atLeast('agent') });
+  const memberById = useMemo(
+    () => new Map((members.data?.items ?? []).map((m) => [m.id, m])),
+    [members.data],
+  );
   const [older, setOlder] = useState<MessagePage | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [replyTo, setReplyTo] = useState<MessageView | null>(null);
@@ -300,11 +328,20 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
     };
   }, [messages, byId]);
 
+  // Private notes sit between the messages by time; they only ever exist here, never at Meta.
+  const timeline = useMemo<ThreadItem[]>(() => {
+    const items: ThreadItem[] = visible.map((m) => ({ kind: 'message', at: m.timestamp, m }));
+    for (const note of notes.data?.items ?? []) {
+      items.push({ kind: 'note', at: note.createdAt, note });
+    }
+    return items.sort((a, b) => a.at.localeCompare(b.at));
+  }, [visible, notes.data]);
+
   // Follow new messages when the reader is at the bottom; leave them be when they scrolled up.
   useLayoutEffect(() => {
     const el = scroller.current;
     if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
-  }, [visible.length, conversationId]);
+  }, [timeline.length, conversationId]);
 
   // Attachments change height as they load (a placeholder becomes a photo): stay at the bottom.
   const ready = Boolean(c);
@@ -354,6 +391,73 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
       void queryClient.invalidateQueries({ queryKey: ['conversations'] });
     },
   });
+
+  const notesKey = notesQuery(conversationId).queryKey;
+  const saveNote = useMutation({
+    mutationFn: (vars: { text: string; mentions: string[]; clientId: string }) =>
+      api.call('conversations.notes.create', { params: { id: conversationId }, body: vars }),
+    // The clientId makes a retry safe: the server answers the first note instead of a second.
+    retry: (count, err) => count < 2 && (err as { status?: number }).status === 0,
+    onMutate: async (vars) => {
+      await queryClient.cancelQueries({ queryKey: notesKey });
+      const optimistic: NoteView = {
+        id: `local-${vars.clientId}`,
+        conversationId,
+        text: vars.text,
+        mentions: vars.mentions,
+        authorId: session.user.id,
+        createdAt: new Date().toISOString(),
+        clientId: vars.clientId,
+        pending: true,
+      };
+      queryClient.setQueryData<NotePage | null>(notesKey, (page) =>
+        page ? { ...page, items: [optimistic, ...page.items] } : page,
+      );
+      stickToBottom.current = true;
+    },
+    onSuccess: (note, vars) => {
+      queryClient.setQueryData<NotePage | null>(notesKey, (page) =>
+        page
+          ? {
+              ...page,
+              items: [
+                note,
+                ...page.items.filter((n) => n.id !== `local-${vars.clientId}` && n.id !== note.id),
+              ],
+            }
+          : page,
+      );
+    },
+    onError: (_err, vars) => {
+      queryClient.setQueryData<NotePage | null>(notesKey, (page) =>
+        page
+          ? { ...page, items: page.items.filter((n) => n.id !== `local-${vars.clientId}`) }
+          : page,
+      );
+    },
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: notesKey }),
+  });
+  const deleteNote = useMutation({
+    mutationFn: (note: NoteView) =>
+      api.call('conversations.notes.delete', {
+        params: { id: conversationId, noteId: note.id },
+      }),
+    onSuccess: (_r, note) => {
+      queryClient.setQueryData<NotePage | null>(notesKey, (page) =>
+        page ? { ...page, items: page.items.filter((n) => n.id !== note.id) } : page,
+      );
+    },
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: notesKey }),
+  });
+
+  async function saveNoteText(text: string, mentions: string[]): Promise<boolean> {
+    try {
+      await saveNote.mutateAsync({ text, mentions, clientId: newClientId() });
+      return true;
+    } catch {
+      return false;
+    }
+  }
 
   /** Sends, and says whether it went; the error shows in the composer (or the open dialog). */
   async function sendBody(
@@ -550,10 +654,27 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
           aria-label={`Messages with ${displayName(c.customer)}`}
           className="space-y-1.5"
         >
-          {visible.map((m) => {
-            const day = dayLabel(m.timestamp);
+          {timeline.map((item) => {
+            const day = dayLabel(item.at);
             const separator = day !== lastDay;
             lastDay = day;
+            if (item.kind === 'note') {
+              const { note } = item;
+              return (
+                <Fragment key={`note-${note.id}`}>
+                  {separator ? <SystemLine>{day}</SystemLine> : null}
+                  <NoteBubble
+                    note={note}
+                    members={memberById}
+                    currentUserId={session.user.id}
+                    canDelete={note.authorId === session.user.id || atLeast('admin')}
+                    onDelete={(n) => deleteNote.mutate(n)}
+                    deleting={deleteNote.isPending && deleteNote.variables?.id === note.id}
+                  />
+                </Fragment>
+              );
+            }
+            const { m } = item;
             const quotedId = m.context?.messageId ?? m.replyTo;
             const quoted = quotedId
               ? (byChannelId.get(quotedId) ?? byId.get(quotedId) ?? null)
@@ -583,7 +704,12 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
             );
           })}
         </div>
-        {!latest.isLoading && visible.length === 0 && latest.data ? (
+        {deleteNote.error ? (
+          <div className="px-3 pt-2 md:px-6">
+            <InlineError error={deleteNote.error} />
+          </div>
+        ) : null}
+        {!latest.isLoading && timeline.length === 0 && latest.data ? (
           <p className="p-6 text-center text-sm text-slate-600">
             No messages in this conversation yet.
           </p>
@@ -603,6 +729,18 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
         onInteractive={setBuilder}
         onTyping={onTyping}
         error={dialogOpen ? null : send.error}
+        cannedReplies={cannedReplies.data?.items}
+        cannedContext={cannedContext(c.customer, session.user.email)}
+        notes={
+          notes.data === null
+            ? undefined
+            : {
+                members: members.data?.items,
+                currentUserId: session.user.id,
+                onSave: saveNoteText,
+                error: saveNote.error,
+              }
+        }
       />
       {dragging ? (
         <div

@@ -175,7 +175,13 @@ export function Board({
           Could not move the lead: {(move.error as Error).message}
         </p>
       ) : null}
-      <div className="flex min-h-0 flex-1 gap-3 overflow-x-auto p-4 md:p-6">
+      {/* The stages scroll sideways: focusable, so a keyboard can scroll them too. */}
+      <div
+        role="region"
+        aria-label="Pipeline stages"
+        tabIndex={0}
+        className="flex min-h-0 flex-1 gap-3 overflow-x-auto p-4 focus-visible:outline-offset-[-2px] md:p-6"
+      >
         {stages.map((stage, i) => {
           const col = columns[i]!;
           const items = col.data?.items ?? [];
@@ -215,13 +221,13 @@ export function Board({
               </header>
               <div className="min-h-24 flex-1 overflow-y-auto px-2 pb-3">
                 {col.isLoading ? (
-                  <div className="flex justify-center p-4 text-slate-400">
+                  <div className="flex justify-center p-4 text-slate-500">
                     <Spinner label="Loading…" />
                   </div>
                 ) : col.error && !col.data ? (
                   <ErrorState error={col.error} onRetry={() => void col.refetch()} what="Leads" />
                 ) : items.length === 0 ? (
-                  <p className="rounded-xl border-2 border-dashed border-slate-200 p-4 text-center text-xs text-slate-400">
+                  <p className="rounded-xl border-2 border-dashed border-slate-300 p-4 text-center text-xs text-slate-600">
                     {canEdit ? 'Drop a lead here' : 'No leads'}
                   </p>
                 ) : (

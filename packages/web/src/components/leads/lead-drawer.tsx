@@ -9,8 +9,9 @@ import { fullDate, relativeFromNow } from '@/lib/format';
 import { leadNotesQuery, leadQuery, membersQuery } from '@/lib/queries';
 import type { PipelineStage } from '@/lib/api-types';
 import { useRole } from '@/lib/session';
-import { CloseIcon, RefreshIcon } from '../icons';
+import { CloseIcon, RefreshIcon, WhatsAppIcon } from '../icons';
 import { Button, ErrorState, InlineError, Input, LoadingState, Select, Textarea } from '../ui';
+import { StartConversationButton } from '../inbox/start-conversation-dialog';
 import { leadTitle, SyncBadge } from './lead-bits';
 
 function Section({
@@ -325,6 +326,13 @@ export function LeadDrawer({
               <div className="space-y-1">
                 <p className="text-xs font-medium text-slate-500">Phone</p>
                 <p className="text-sm text-slate-900">{l.phone ?? '—'}</p>
+                {canEdit && l.phone ? (
+                  <StartConversationButton
+                    recipient={{ customerId: l.customerId, label: `${leadTitle(l)} · ${l.phone}` }}
+                  >
+                    <WhatsAppIcon size={14} /> Message on WhatsApp
+                  </StartConversationButton>
+                ) : null}
               </div>
               <div className="space-y-1">
                 <p className="text-xs font-medium text-slate-500">Company</p>

@@ -111,7 +111,9 @@ export function LeadsTable({
                         ? 'API'
                         : lead.source === 'import'
                           ? 'Import'
-                          : 'Form'}
+                          : lead.source === 'conversation'
+                            ? 'Conversation'
+                            : 'Form'}
                   </td>
                   <td
                     className="whitespace-nowrap px-3 py-2.5 text-slate-600"

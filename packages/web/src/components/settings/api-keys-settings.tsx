@@ -173,7 +173,7 @@ export function ApiKeysSettings() {
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {keys.data.items.map((k) => (
-                  <tr key={k.id} className={k.revokedAt ? 'text-slate-400' : ''}>
+                  <tr key={k.id} className={k.revokedAt ? 'text-slate-500' : ''}>
                     <td className="px-5 py-3 font-medium">{k.name}</td>
                     <td className="px-3 py-3 font-mono text-xs">{k.prefix}…</td>
                     <td className="px-3 py-3">

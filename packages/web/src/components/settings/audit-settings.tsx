@@ -49,7 +49,8 @@ export function AuditSettings() {
   if (!items.length) return <EmptyState icon={<ShieldIcon />} title="Nothing recorded yet" />;
   return (
     <Card>
-      <div className="overflow-x-auto">
+      {/* Scrolls sideways on narrow screens: focusable, so a keyboard can scroll it. */}
+      <div className="overflow-x-auto" role="region" aria-label="Audit trail" tabIndex={0}>
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Audit trail, newest first</caption>
           <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
@@ -68,7 +69,7 @@ export function AuditSettings() {
                 <td className="px-3 py-2.5">{who(e.actor)}</td>
                 <td className="px-3 py-2.5">
                   <span className="font-medium text-slate-900">{describe(e.action)}</span>
-                  <span className="block font-mono text-xs text-slate-400">{e.action}</span>
+                  <span className="block font-mono text-xs text-slate-500">{e.action}</span>
                 </td>
                 <td className="px-3 py-2.5 text-slate-600">
                   {e.target ? `${e.target.type} ${e.target.id}` : '—'}

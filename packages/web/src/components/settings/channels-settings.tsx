@@ -8,6 +8,7 @@ import { fullDate } from '@/lib/format';
 import { channelsQuery } from '@/lib/queries';
 import { useRole } from '@/lib/session';
 import { ChannelIcon, PlusIcon } from '../icons';
+import { ChannelAutoAssignment } from './auto-assignment-settings';
 import {
   Badge,
   Button,
@@ -273,6 +274,7 @@ export function ChannelsSettings() {
                     </Button>
                   </div>
                 ) : null}
+                <ChannelAutoAssignment channel={ch} canEdit={canEdit} />
               </li>
             ))}
           </ul>

@@ -147,6 +147,11 @@ export function TeamSettings() {
                       {m.email ?? m.id} {me ? <span className="text-slate-500">(you)</span> : null}
                     </p>
                     {m.disabled ? <Badge tone="red">Disabled</Badge> : null}
+                    {!m.disabled && m.role !== 'viewer' ? (
+                      <Badge tone={m.available ? 'green' : 'slate'}>
+                        {m.available ? 'Available' : 'Away'}
+                      </Badge>
+                    ) : null}
                   </div>
                   {canManage && !me ? (
                     <>

@@ -25,6 +25,8 @@ import { mediaJobSchema, type MediaFetchJob, type MediaJob, type ProfileJob } fr
 import { mediaBlobKey, safeFileName, type StoredMedia } from './media-keys';
 import { inboundMediaRule, isInlineType, storedMimeType } from './media-rules';
 import { sniffMedia } from './sniff';
+import type { WorkspaceEvents } from '../../../engine/ports/workspace-events';
+import { emitMessageUpdated } from '../../live/live-events';
 
 // The MediaFetcher: MediaQueue's consumer (engine/queue/sqs-batch.ts, partial batch failures).
 //
@@ -58,6 +60,8 @@ export type MediaFetcherDeps = {
   cipher: TokenCipher;
   graph: GraphClient;
   log: Logger;
+  /** Workspace events: `message.updated` when an attachment is ready or failed. */
+  events?: WorkspaceEvents;
   now?: () => Date;
   backoff?: Backoff;
   /** SQS ChangeMessageVisibility on a failed record (sandbox: LocalQueue.changeVisibility). */
@@ -328,7 +332,17 @@ export function createMediaFetcher(deps: MediaFetcherDeps): SqsBatchHandler {
         }
       }
     }
+    if (groups.size > retries.length) await emitMediaSettled(data, messageKey);
     if (retries.length > 0) throw retryLater(retries, ctx.receiveCount);
+  }
+
+  /** message.updated once attachments became ready (or failed); the id names their states. */
+  async function emitMediaSettled(data: TenantData, messageKey: Key): Promise<void> {
+    if (!deps.events) return;
+    const message = await data.messages.get(messageKey);
+    if (!message) return;
+    const states = pendingStates(message);
+    await emitMessageUpdated(deps.events, data.tenantId, message, { kind: 'media', ready: states });
   }
 
   function retryLater(failures: Failure[], receiveCount: number): RetryLaterError {
@@ -439,4 +453,10 @@ export function createMediaFetcher(deps: MediaFetcherDeps): SqsBatchHandler {
     delayRetry: deps.delayRetry,
     handle,
   });
+}
+
+/** Each attachment slot's status, in order: part of the media event's id. */
+function pendingStates(message: StoredMessage): string {
+  const slots = [message.media, ...(message.attachments ?? [])];
+  return slots.map((m) => m?.status ?? '-').join(',');
 }

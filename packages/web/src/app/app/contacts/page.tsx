@@ -4,24 +4,37 @@ import type { LeadDetailDto, LeadDto } from '@switchboard/contracts';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { Suspense, useState } from 'react';
-import { ChannelIcon, ChevronLeftIcon, FormIcon, SearchIcon, UsersIcon } from '@/components/icons';
+import { ContactForm } from '@/components/contacts/contact-form';
+import { MergeDialog } from '@/components/contacts/merge-dialog';
+import {
+  ChannelIcon,
+  ChevronLeftIcon,
+  FormIcon,
+  PlusIcon,
+  SearchIcon,
+  UsersIcon,
+} from '@/components/icons';
 import { StatusTicks } from '@/components/inbox/message-bubble';
 import {
   Avatar,
   Badge,
+  Button,
   Card,
   cx,
+  Dialog,
   EmptyState,
   ErrorState,
   Input,
   LoadingState,
 } from '@/components/ui';
 import { api } from '@/lib/api-client';
+import { contactQuery, contactSearchQuery } from '@/lib/contact-queries';
 import { displayName, formatPhone, fullDate, shortTime } from '@/lib/format';
 import { summarize, type MessageView } from '@/lib/message-types';
 import { formsQuery, leadQuery, orNull } from '@/lib/queries';
 import { useDebounced } from '@/lib/use-debounced';
 import { useQueryParams } from '@/lib/use-query-param';
+import { useRole } from '@/lib/session';
 
 function ContactList({
   selected,
@@ -31,29 +44,41 @@ function ContactList({
   onSelect: (id: string) => void;
 }) {
   const [search, setSearch] = useState('');
+  const [creating, setCreating] = useState(false);
+  const { atLeast } = useRole();
   const q = useDebounced(search.trim());
-  const customers = useQuery({
-    queryKey: ['customers', q],
-    queryFn: ({ signal }) =>
-      api.call('customers.search', {
-        signal,
-        query: { search: q || undefined, limit: 50 },
-      }),
-    placeholderData: (prev) => prev,
-  });
+  const customers = useQuery(contactSearchQuery(q));
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       <div className="border-b border-slate-200 p-4">
-        <h1 className="mb-3 text-lg font-semibold text-slate-900">Contacts</h1>
+        <div className="mb-3 flex items-center justify-between gap-2">
+          <h1 className="text-lg font-semibold text-slate-900">Contacts</h1>
+          {atLeast('agent') ? (
+            <Button size="sm" variant="primary" onClick={() => setCreating(true)}>
+              <PlusIcon size={14} /> New contact
+            </Button>
+          ) : null}
+        </div>
+        <Dialog open={creating} onClose={() => setCreating(false)} title="New contact" wide>
+          {creating ? (
+            <ContactForm
+              onCancel={() => setCreating(false)}
+              onSaved={(contact) => {
+                setCreating(false);
+                onSelect(contact.id);
+              }}
+            />
+          ) : null}
+        </Dialog>
         <label className="relative block">
           <span className="sr-only">Search contacts</span>
           <SearchIcon
             size={16}
-            className="pointer-events-none absolute left-3 top-3 text-slate-400"
+            className="pointer-events-none absolute left-3 top-3 text-slate-500"
           />
           <Input
             type="search"
-            placeholder="Search by name, phone or Instagram id"
+            placeholder="Search by name, phone or e-mail"
             value={search}
             onChange={(e) => setSearch(e.target.value)}
             className="pl-9"
@@ -72,8 +97,8 @@ function ContactList({
         ) : !customers.data?.items.length ? (
           <EmptyState icon={<UsersIcon />} title={q ? 'No contact matches' : 'No contacts yet'}>
             {q
-              ? 'Try part of a name or the last digits of a phone number.'
-              : 'People who message you or fill in a form become contacts.'}
+              ? 'Try the start of a name or e-mail, or the last digits of a phone number.'
+              : 'People who message you or fill in a form become contacts; add one with New contact.'}
           </EmptyState>
         ) : (
           <ul aria-label="Contacts">
@@ -101,7 +126,7 @@ function ContactList({
                           <ChannelIcon channel="instagram" size={12} labelled />
                         ) : null}
                         <span className="truncate">
-                          {c.phone ? formatPhone(c.phone) : c.identities.instagram}
+                          {c.phone ? formatPhone(c.phone) : (c.email ?? c.identities.instagram)}
                         </span>
                       </span>
                     </span>
@@ -130,16 +155,18 @@ function fieldSummary(fields: Record<string, unknown> | undefined): string {
     .join(' · ');
 }
 
-function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
-  const detail = useQuery({
-    queryKey: ['customer', id],
-    queryFn: ({ signal }) =>
-      api.call('customers.get', {
-        params: { id },
-        signal,
-        query: { limit: 100 },
-      }),
-  });
+function ContactDetail({
+  id,
+  onBack,
+  onOpen,
+}: {
+  id: string;
+  onBack: () => void;
+  onOpen: (id: string) => void;
+}) {
+  const detail = useQuery(contactQuery(id));
+  const { atLeast } = useRole();
+  const [dialog, setDialog] = useState<'edit' | 'merge' | null>(null);
   const leads = useQuery({
     queryKey: ['leads', { customerId: id }],
     queryFn: ({ signal }) =>
@@ -162,6 +189,23 @@ function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
     return <ErrorState error={detail.error} onRetry={() => void detail.refetch()} what="Contact" />;
   const c = detail.data;
   const name = displayName(c);
+  if (c.mergedInto) {
+    const into = c.mergedInto;
+    return (
+      <div className="mx-auto max-w-3xl p-4 md:p-6">
+        <EmptyState icon={<UsersIcon />} title={`${name} was merged`}>
+          This contact is now part of another one, with one timeline.{' '}
+          <button
+            type="button"
+            className="font-medium text-brand-strong hover:underline"
+            onClick={() => onOpen(into)}
+          >
+            Open the merged contact
+          </button>
+        </EmptyState>
+      </div>
+    );
+  }
   const timeline: TimelineItem[] = [
     ...c.timeline.items.map((m) => ({
       kind: 'message' as const,
@@ -198,10 +242,49 @@ function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
           <div className="min-w-0">
             <h2 className="truncate text-xl font-semibold text-slate-900">{name}</h2>
             {c.createdAt ? (
-              <p className="text-sm text-slate-500">Contact since {fullDate(c.createdAt)}</p>
+              <p className="text-sm text-slate-600">Contact since {fullDate(c.createdAt)}</p>
             ) : null}
           </div>
+          {atLeast('agent') ? (
+            <div className="ml-auto flex shrink-0 gap-2">
+              <Button size="sm" onClick={() => setDialog('edit')}>
+                Edit
+              </Button>
+              <Button size="sm" onClick={() => setDialog('merge')}>
+                Merge…
+              </Button>
+            </div>
+          ) : null}
         </div>
+        <Dialog
+          open={dialog === 'edit'}
+          onClose={() => setDialog(null)}
+          title={`Edit ${name}`}
+          wide
+        >
+          {dialog === 'edit' ? (
+            <ContactForm
+              contact={c}
+              onCancel={() => setDialog(null)}
+              onSaved={() => setDialog(null)}
+            />
+          ) : null}
+        </Dialog>
+        <MergeDialog
+          open={dialog === 'merge'}
+          onClose={() => setDialog(null)}
+          target={c}
+          onMerged={() => setDialog(null)}
+        />
+        {c.tags?.length ? (
+          <div className="mt-4 flex flex-wrap gap-1.5" aria-label="Tags">
+            {c.tags.map((t) => (
+              <Badge key={t} tone="blue">
+                {t}
+              </Badge>
+            ))}
+          </div>
+        ) : null}
         <dl className="mt-5 grid gap-3 sm:grid-cols-2">
           {c.identities.whatsapp || c.phone ? (
             <div className="rounded-lg border border-slate-200 p-3">
@@ -223,10 +306,20 @@ function ContactDetail({ id, onBack }: { id: string; onBack: () => void }) {
               </dd>
             </div>
           ) : null}
-          {(leads.data?.items ?? [])
-            .flatMap((l) => [l.email && ['E-mail', l.email], l.company && ['Company', l.company]])
-            .filter((x): x is [string, string] => Boolean(x))
-            .filter((x, i, all) => all.findIndex((y) => y[1] === x[1]) === i)
+          {[
+            ...(c.email ? [['E-mail', c.email] as const] : []),
+            ...(c.company ? [['Company', c.company] as const] : []),
+            ...Object.entries(c.attributes ?? {}).map(
+              ([k, v]) => [k.replace(/_/g, ' '), String(v)] as const,
+            ),
+          ]
+            .concat(
+              (leads.data?.items ?? []).flatMap((l) => [
+                ...(l.email ? [['E-mail', l.email] as const] : []),
+                ...(l.company ? [['Company', l.company] as const] : []),
+              ]),
+            )
+            .filter((x, i, all) => all.findIndex((y) => y[0] === x[0] && y[1] === x[1]) === i)
             .map(([label, value]) => (
               <div key={`${label}:${value}`} className="rounded-lg border border-slate-200 p-3">
                 <dt className="text-xs font-medium text-slate-500">{label}</dt>
@@ -338,6 +431,7 @@ function Contacts() {
             key={selected}
             id={selected}
             onBack={() => setParams({ id: null }, { push: true })}
+            onOpen={(id) => setParams({ id }, { push: true })}
           />
         ) : (
           <div className="flex h-full items-center justify-center">

@@ -5,7 +5,10 @@ import { ApiKeysSettings } from '@/components/settings/api-keys-settings';
 import { AuditSettings } from '@/components/settings/audit-settings';
 import { BrandingSettings } from '@/components/settings/branding-settings';
 import { ChannelsSettings } from '@/components/settings/channels-settings';
+import { CannedRepliesSettings } from '@/components/settings/canned-replies-settings';
 import { CrmSettings } from '@/components/settings/crm-settings';
+import { EventDestinationsSettings } from '@/components/settings/event-destinations-settings';
+import { LabelsSettings } from '@/components/settings/labels-settings';
 import { TeamSettings } from '@/components/settings/team-settings';
 import { cx, LoadingState, PageHeader } from '@/components/ui';
 import { useQueryParams } from '@/lib/use-query-param';
@@ -24,12 +27,23 @@ const tabs = [
     description: 'The WhatsApp numbers and Instagram accounts of this workspace.',
   },
   { id: 'team', label: 'Team', description: 'Who works in this workspace, and what they may do.' },
+  { id: 'labels', label: 'Labels', description: 'Coloured labels to sort conversations by.' },
+  {
+    id: 'canned-replies',
+    label: 'Canned replies',
+    description: 'Saved answers agents insert with / in the reply box.',
+  },
   {
     id: 'api-keys',
     label: 'API keys',
     description: 'Credentials for your website and integrations.',
   },
   { id: 'crm', label: 'CRM sync', description: 'Where new leads are pushed.' },
+  {
+    id: 'event-webhooks',
+    label: 'Event webhooks',
+    description: 'Endpoints that receive the workspace’s events, signed per Standard Webhooks.',
+  },
   { id: 'audit', label: 'Audit trail', description: 'Sign-ins and changes, newest first.' },
   {
     id: 'security',
@@ -88,8 +102,11 @@ function Settings() {
         {current === 'branding' ? <BrandingSettings /> : null}
         {current === 'channels' ? <ChannelsSettings /> : null}
         {current === 'team' ? <TeamSettings /> : null}
+        {current === 'labels' ? <LabelsSettings /> : null}
+        {current === 'canned-replies' ? <CannedRepliesSettings /> : null}
         {current === 'api-keys' ? <ApiKeysSettings /> : null}
         {current === 'crm' ? <CrmSettings /> : null}
+        {current === 'event-webhooks' ? <EventDestinationsSettings /> : null}
         {current === 'audit' ? <AuditSettings /> : null}
         {current === 'security' ? <SecuritySettings /> : null}
         {current === 'sso' ? <SsoSettingsPanel /> : null}

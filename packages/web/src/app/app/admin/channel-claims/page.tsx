@@ -48,7 +48,7 @@ function workspace(name: string | undefined, id: string) {
   return (
     <span>
       <span className="font-medium text-slate-900">{name ?? 'Unknown workspace'}</span>{' '}
-      <span className="font-mono text-xs text-slate-400">{id}</span>
+      <span className="font-mono text-xs text-slate-500">{id}</span>
     </span>
   );
 }

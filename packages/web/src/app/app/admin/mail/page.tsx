@@ -166,7 +166,7 @@ export default function MailboxPage() {
                       <span className="mt-0.5 block truncate text-sm text-slate-600">
                         {m.subject}
                       </span>
-                      <span className="block text-xs text-slate-400">
+                      <span className="block text-xs text-slate-500">
                         {m.date ? fullDate(m.date) : ''}
                       </span>
                     </button>
