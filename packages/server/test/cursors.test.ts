@@ -44,6 +44,13 @@ async function seed(tenant: WaTenant): Promise<[Fixture, Fixture]> {
     { what: 'three messages' },
   );
   for (let i = 0; i < 3; i++) {
+    const note = await t.api.request('POST', `/conversations/${conversationId}/notes`, {
+      token: tenant.token,
+      body: { text: `note ${i}` },
+    });
+    expect(note.status, note.text).toBe(201);
+  }
+  for (let i = 0; i < 3; i++) {
     const key = await t.api.request('POST', '/api-keys', {
       token: tenant.token,
       body: { name: `key ${i}`, scopes: ['read'] },
@@ -137,6 +144,12 @@ const cases: ListCase[] = [
     route: 'conversations.messages',
     token: tokenA,
     path: (f) => `/conversations/${f.conversationId}/messages?limit=1`,
+    next: (j) => j.nextCursor,
+  },
+  {
+    route: 'conversations.notes.list',
+    token: tokenA,
+    path: (f) => `/conversations/${f.conversationId}/notes?limit=1`,
     next: (j) => j.nextCursor,
   },
   {

@@ -47,7 +47,7 @@ export function ChannelAutoAssignment({
           size="sm"
           variant="ghost"
           className="ml-auto"
-          aria-label={`Auto-assignment for ${channelName}`}
+          aria-label={`${enabled ? 'Change' : 'Set up'} auto-assignment for ${channelName}`}
           onClick={() => setEditing(true)}
         >
           {enabled ? 'Change' : 'Set up'}
