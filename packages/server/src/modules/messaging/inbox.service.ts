@@ -1,7 +1,6 @@
 import type { TenantData } from '../../engine/data/tenant-data';
 import { AppError, NotFoundError } from '../../engine/errors';
 import {
-  conversationIdOf,
   type Conversation,
   type ConversationStatus,
   type InboxFilter,
