@@ -12,6 +12,7 @@ const channel = {
   type: 'whatsapp',
   status: 'active',
   phoneNumberId: '1090000000',
+  autoAssignment: { enabled: false, memberIds: [] },
   createdAt: '2026-12-01T00:00:00.000Z',
 };
 const json = 'application/json; charset=UTF-8';

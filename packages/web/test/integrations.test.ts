@@ -157,8 +157,8 @@ describe('a lead from a conversation', () => {
       source: 'conversation',
     });
     await link.click();
-    await page.getByRole('heading', { name: 'Kim Lee' }).waitFor();
     await page.waitForURL(/\/app\/leads\/\?lead=ld_/);
+    await page.getByRole('dialog').getByRole('heading', { name: 'Kim Lee' }).waitFor();
   });
 });
 

@@ -105,6 +105,7 @@ describe('EventBridge patterns (local bus)', () => {
       LeadStoreQueue: sender('store'),
       LeadMergeQueue: sender('merge'),
       CrmSyncQueue: sender('crm'),
+      IntegrationEventsQueue: sender('integrations'),
     });
     const [id] = await bus.publish([
       { source: leadEventSource, detailType: 'LeadSubmitted', detail: { a: 1 } },

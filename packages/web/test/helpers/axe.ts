@@ -23,6 +23,13 @@ export async function blockingViolations(page: Page): Promise<AxeViolation[]> {
   // evaluating the source through the DevTools protocol leaves the page's own CSP in force.
   const loaded = await page.evaluate(() => typeof (window as { axe?: unknown }).axe === 'object');
   if (!loaded) await page.evaluate(axeSource);
+  // Colours are read as they are painted: a button under the pointer that is still in its hover
+  // transition (the click that opened a dialog) would be measured halfway. Move the pointer off
+  // and let every running transition finish first.
+  await page.mouse.move(0, 0);
+  await page.evaluate(() =>
+    Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))),
+  );
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(...args: unknown[]): Promise<any> } }).axe;
     const results = await axe.run(document, { resultTypes: ['violations'] });
