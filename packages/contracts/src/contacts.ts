@@ -50,7 +50,7 @@ const email = z.string().trim().max(254).pipe(z.email('Not an e-mail address.'))
 const phone = z
   .string()
   .trim()
-  .min(3)
+  .min(3, 'That is not a phone number we can reach.')
   .max(32)
   .describe('Any format: stored in E.164 with the workspace’s default country.');
 const company = z.string().trim().min(1).max(120);

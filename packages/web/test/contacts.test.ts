@@ -134,7 +134,7 @@ describe('contacts', () => {
     await panel.getByText('wholesale').waitFor();
     await panel.getByText('Campos Atacado').waitFor();
     await panel.getByRole('button', { name: 'Edit contact Beatriz Campos' }).click();
-    await panel.getByLabel('Name').fill('Beatriz Campos Lima');
+    await panel.getByLabel('Name', { exact: true }).fill('Beatriz Campos Lima');
     await panel.getByRole('button', { name: 'Save contact' }).click();
     await panel.getByRole('heading', { name: 'Beatriz Campos Lima' }).waitFor();
     await screenshot(page, 'inbox-contact-panel');
