@@ -60,8 +60,8 @@ export const contactUpdatedEventSchema = z.object({
   type: z.literal('contact.updated'),
   data: z.object({
     contact: customerSchema,
-    /** `created` or `updated` (an agent's edit). */
-    change: z.enum(['created', 'updated']),
+    /** `created` or `updated` (an agent's edit), `profile` (Instagram's profile was read). */
+    change: z.enum(['created', 'updated', 'profile']),
   }),
 });
 

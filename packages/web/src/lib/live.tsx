@@ -106,6 +106,13 @@ export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent): void
     case 'conversation.updated':
       applyConversation(queryClient, event.data.conversation);
       return;
+    case 'contact.updated':
+    case 'contact.merged':
+      // A name, handle or picture shows in the lists and the thread header: read them again
+      // (with their signed avatar URLs, which events never carry).
+      void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+      void queryClient.invalidateQueries({ queryKey: ['conversation'] });
+      return;
     default:
       // Other features' events: their screens listen with `useLiveEvent`.
       return;

@@ -19,7 +19,7 @@ export async function emitContactUpdated(
   events: WorkspaceEvents,
   tenantId: string,
   customer: Customer,
-  change: 'created' | 'updated',
+  change: 'created' | 'updated' | 'profile',
 ): Promise<void> {
   const event: LiveEvent = {
     id: stableId('evt', 'contact.updated', customer.id, customer.updatedAt),

@@ -27,6 +27,7 @@ import { inboundMediaRule, isInlineType, storedMimeType } from './media-rules';
 import { sniffMedia } from './sniff';
 import type { WorkspaceEvents } from '../../../engine/ports/workspace-events';
 import { emitMessageUpdated } from '../../live/live-events';
+import { emitContactUpdated } from '../../contacts/contact-events';
 
 // The MediaFetcher: MediaQueue's consumer (engine/queue/sqs-batch.ts, partial batch failures).
 //
@@ -426,6 +427,11 @@ export function createMediaFetcher(deps: MediaFetcherDeps): SqsBatchHandler {
         },
         at.toISOString(),
       );
+      // Open screens show the sender as "Instagram user" until they hear the profile landed.
+      const updated = deps.events && (await data.customers.get(job.customerId));
+      if (deps.events && updated) {
+        await emitContactUpdated(deps.events, data.tenantId, updated, 'profile');
+      }
     } catch (err) {
       if (!(err instanceof FetchFailed)) throw err;
       if (err.failure.kind === 'transient' && !final) {
