@@ -380,7 +380,8 @@ describe('media in the inbox', () => {
 
     const row = page.getByTestId('conversation-row').filter({ hasText: 'Marina Duarte' });
     await row.waitFor({ timeout: 15_000 });
-    await expect(row.textContent()).resolves.toContain('@marina.duarte');
+    // The name lands first, the username and picture a write later (customer.repo setProfile).
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('@marina.duarte');
     await expect(row.textContent()).resolves.not.toContain('Instagram user');
     await expect
       .poll(
@@ -395,7 +396,9 @@ describe('media in the inbox', () => {
       .toBe(32);
     await row.click();
     const thread = page.getByRole('region', { name: 'Conversation', exact: true });
-    await expect(thread.locator('header').textContent()).resolves.toContain('@marina.duarte');
+    await expect
+      .poll(() => thread.locator('header').textContent(), { timeout: 10_000 })
+      .toContain('@marina.duarte');
 
     const group = page.getByRole('log').getByTestId('attachment-group');
     await group.waitFor({ timeout: 15_000 });

@@ -58,6 +58,15 @@ function needsSignedUrls(message: MessageDto): boolean {
   return all.some((m) => m && m.status === 'ready' && !m.url);
 }
 
+/** The index of the oldest bubble this tab put up for a send of the same kind, or -1. */
+function oldestOptimistic(items: readonly MessageDto[], message: MessageDto): number {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const m = items[i] as MessageDto & { optimistic?: boolean };
+    if (m.optimistic && m.type === message.type) return i;
+  }
+  return -1;
+}
+
 function applyMessage(queryClient: QueryClient, conversationId: string, message: MessageDto) {
   let missingUrls = false;
   queryClient.setQueryData<Page<MessageDto>>(['messages', conversationId], (page) => {
@@ -65,7 +74,16 @@ function applyMessage(queryClient: QueryClient, conversationId: string, message:
     const known = page.items.find((m) => m.id === message.id);
     const next = withKnownUrls(message, known);
     missingUrls = needsSignedUrls(next);
-    if (!known) return { ...page, items: [next, ...page.items] };
+    if (!known) {
+      // This tab's own send is already shown, as an optimistic bubble, until its POST answers:
+      // the event (often faster than that answer) takes its place instead of doubling it. Sends
+      // are stored in order, so the oldest optimistic bubble of the kind is this one.
+      const stand = message.direction === 'outbound' ? oldestOptimistic(page.items, message) : -1;
+      if (stand >= 0) {
+        return { ...page, items: page.items.map((m, i) => (i === stand ? next : m)) };
+      }
+      return { ...page, items: [next, ...page.items] };
+    }
     return { ...page, items: page.items.map((m) => (m.id === message.id ? next : m)) };
   });
   // An attachment just became ready: its signed URL comes from the REST API.
