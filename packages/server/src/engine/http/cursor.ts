@@ -1,7 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { ZodType } from 'zod';
 import { canonicalJson } from '../data/idempotent-request';
 import { AppError } from '../errors';
+import { macMatches } from '../security/mac-compare';
 
 // Page cursors are opaque to clients and sealed by the server: base64url JSON of the few sort-key
 // values a list needs, then an HMAC over those values and the cursor's scope: the route, the
@@ -61,9 +62,7 @@ export function openCursor<T>(
 ): T {
   const [payload, seal, ...rest] = cursor.split('.');
   if (!payload || !seal || rest.length > 0) throw invalid();
-  const given = Buffer.from(seal, 'base64url');
-  const expected = mac(key, scope, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
+  if (!macMatches(seal, mac(key, scope, payload))) throw invalid();
   let raw: unknown;
   try {
     raw = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));

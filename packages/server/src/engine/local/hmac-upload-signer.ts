@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { macMatches } from '../security/mac-compare';
 import type { AssetCheck } from '../ports/asset-urls';
 import type { UploadTarget, UploadUrlSigner } from '../ports/upload-urls';
 
@@ -33,8 +34,7 @@ export class HmacUploadSigner implements UploadUrlSigner {
   async verify(target: UploadTarget, exp: string, sig: string, now: Date): Promise<AssetCheck> {
     if (!/^\d{1,12}$/.test(exp) || !/^[A-Za-z0-9_-]{43}$/.test(sig)) return 'invalid';
     const expected = await this.mac(target, exp);
-    const given = Buffer.from(sig, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';
+    if (!macMatches(sig, expected)) return 'invalid';
     return Number(exp) * 1000 <= now.getTime() ? 'expired' : 'valid';
   }
 }

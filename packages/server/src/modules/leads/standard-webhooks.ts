@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { macMatches } from '../../engine/security/mac-compare';
 
 // Standard Webhooks (standardwebhooks.com): `webhook-id`, `webhook-timestamp` (Unix seconds) and
 // `webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`, keyed with the
@@ -60,7 +61,6 @@ export function verifyWebhook(
   return signatures.split(' ').some((entry) => {
     const [version, value] = entry.split(',', 2);
     if (version !== 'v1' || !value) return false;
-    const given = Buffer.from(value, 'base64');
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return macMatches(value, expected, 'base64');
   });
 }

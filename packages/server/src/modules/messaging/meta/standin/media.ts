@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
+import { macMatches } from '../../../../engine/security/mac-compare';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { standInErrors, type StandInError } from './errors';
 
@@ -221,13 +222,13 @@ export class StandInMedia {
   private download(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const id = url.searchParams.get('mid') ?? '';
     const ext = url.searchParams.get('ext') ?? '';
-    const hash = Buffer.from(url.searchParams.get('hash') ?? '', 'base64url');
+    const hash = url.searchParams.get('hash') ?? '';
     const expected = this.mac(`wa\n${id}\n${ext}`);
     const media = this.whatsapp.get(id);
     const token = /^Bearer\s+\S{16,}$/i.test(req.headers.authorization ?? '');
     let status = 200;
     if (!token) status = 401;
-    else if (hash.length !== expected.length || !timingSafeEqual(hash, expected) || !media) {
+    else if (!macMatches(hash, expected) || !media) {
       status = 404;
     } else if (media.expired || Number(ext) < Date.now()) status = 404;
     this.note('download', id, status);
