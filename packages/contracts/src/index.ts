@@ -14,6 +14,7 @@ export * from './replays';
 export * from './live';
 export * from './live-tickets';
 export * from './workspace';
+export * from './consent';
 export * from './assignment';
 export * from './integrations';
 export * from './route-contract';

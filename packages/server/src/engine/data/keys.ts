@@ -417,6 +417,33 @@ export const keys = {
     PK: tenantPk(tenantId),
     SK: `CANNEDCODE#${shortCode}`,
   }),
+  // Consent (modules/consent): per phone number, whatever contact holds it after merges.
+  /**
+   * A number's current consent: `TENANT#<id>` / `CONSENT#<channel>#<E.164>` (status, latest
+   * change). Written only forward in time (`latestAt`), so a late retry of an older change
+   * never undoes a newer one.
+   */
+  consent: (tenantId: string, channel: string, address: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `CONSENT#${channel}#${address}`,
+  }),
+  /**
+   * One change of a number's consent, the audit trail: `TENANT#<id>` /
+   * `CONSENTLOG#<channel>#<E.164>#<at>#<changeId>` (status, evidence). Put if absent: the change
+   * id makes a retry of the same change a no-op.
+   */
+  consentChange: (
+    tenantId: string,
+    channel: string,
+    address: string,
+    at: string,
+    changeId: string,
+  ): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `CONSENTLOG#${channel}#${address}#${at}#${changeId}`,
+  }),
+  /** The workspace's opt-out and opt-in keywords and replies: `TENANT#<id>` / `CONSENTKEYWORDS`. */
+  consentKeywords: (tenantId: string): Key => ({ PK: tenantPk(tenantId), SK: 'CONSENTKEYWORDS' }),
 } as const;
 
 export type RouteKind = 'wa-phone' | 'wa-waba' | 'ig';
