@@ -76,12 +76,26 @@ export const setConsentRequestSchema = z
   .strict();
 export type SetConsentRequest = z.infer<typeof setConsentRequestSchema>;
 
+/**
+ * How a keyword is compared: accents, punctuation and case aside, spaces collapsed. “Stop!”,
+ * “stop” and “ STOP ” are one word; so are “Arrêt” and “ARRET”.
+ */
+export function consentKeywordKey(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toUpperCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
 const keyword = z
   .string()
   .trim()
   .min(1)
   .max(40)
-  .transform((k) => k.toUpperCase());
+  .transform((k) => k.toUpperCase())
+  .refine((k) => consentKeywordKey(k) !== '', 'A keyword needs a letter or a digit.');
 
 /** Per-language keywords a customer can write, and the reply each one gets. */
 export const consentKeywordLanguageSchema = z
@@ -98,23 +112,24 @@ export const consentKeywordsSchema = z
   .object({ languages: z.array(consentKeywordLanguageSchema).min(1).max(20) })
   .strict()
   .superRefine((value, ctx) => {
-    const seen = new Map<string, string>();
+    const seen = new Map<string, 'optOut' | 'optIn'>();
     value.languages.forEach((lang, i) => {
       for (const [list, words] of [
         ['optOut', lang.optOut],
         ['optIn', lang.optIn],
       ] as const) {
         for (const word of words) {
-          const tag = `${list}:${word}`;
-          const other = seen.get(word);
-          if (other && other !== tag) {
+          // Compared as a message is matched: `ARRET` and `ARRÊT` are one word.
+          const key = consentKeywordKey(word);
+          const other = seen.get(key);
+          if (other && other !== list) {
             ctx.addIssue({
               code: 'custom',
               path: ['languages', i, list],
               message: `${word} is both an opt-out and an opt-in keyword.`,
             });
           }
-          seen.set(word, tag);
+          seen.set(key, list);
         }
       }
     });

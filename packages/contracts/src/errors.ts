@@ -121,6 +121,10 @@ export const errorCatalog = {
     message:
       'Both contacts have their own WhatsApp number or Instagram account, so they cannot become one.',
   },
+  invalid_state: {
+    status: 409,
+    message: 'That cannot be done in the state it is in now. Reload to see where it stands.',
+  },
   idempotency_key_reused: {
     status: 409,
     message: 'That retry key was already used for a different request.',

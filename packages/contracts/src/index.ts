@@ -15,6 +15,8 @@ export * from './live';
 export * from './live-tickets';
 export * from './workspace';
 export * from './consent';
+export * from './campaigns';
+export * from './attribution';
 export * from './assignment';
 export * from './integrations';
 export * from './route-contract';

@@ -74,6 +74,12 @@ export const formFieldSchema = z
     validation: fieldValidationSchema.optional(),
     /** A checkbox that must be ticked (terms, marketing consent); its label is kept with the lead. */
     consent: z.boolean().optional(),
+    /**
+     * A consent box that is an opt-in to marketing on this channel: ticked, with a phone number,
+     * it opts the number in (modules/consent), the label kept as the evidence. Unlike other
+     * consent boxes it may be left unticked (unless `required`): marketing consent is a choice.
+     */
+    consentChannel: z.enum(['whatsapp']).optional(),
     /** Hidden fields: filled from this query parameter of the page (utm_source, gclid...). */
     queryParam: z
       .string()
@@ -104,6 +110,13 @@ export const formFieldSchema = z
         code: 'custom',
         path: ['consent'],
         message: 'Only a checkbox can be a consent.',
+      });
+    }
+    if (field.consentChannel && !field.consent) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['consentChannel'],
+        message: 'Only a consent box can be a channel opt-in.',
       });
     }
     if ((field.queryParam || field.defaultValue !== undefined) && field.type !== 'hidden') {

@@ -56,6 +56,7 @@ export const routeStacks = {
     'live',
     'labels',
     'canned-replies',
+    'settings',
   ],
   LeadsRoutes: [
     'forms',
@@ -66,6 +67,8 @@ export const routeStacks = {
     'assets',
     'crm-destinations',
     'event-destinations',
+    'reports',
+    'campaigns',
   ],
 } as const satisfies Record<string, readonly string[]>;
 

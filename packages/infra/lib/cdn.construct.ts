@@ -34,12 +34,14 @@ export type CdnProps = {
   webAcl: CfnWebACL;
   /** The API's origin, the one place the web app may call besides itself. */
   apiOrigin: string;
+  /** The live WebSocket API's `wss://` origin (connect-src too). */
+  liveOrigin?: string;
   /** PEM of the key that signs tenant asset URLs (the private half stays with the operator). */
   assetsSigningPublicKeyPem: string;
 };
 
 /** The web app's Content-Security-Policy: nothing loads from anywhere but here and the API. */
-export function webContentSecurityPolicy(apiOrigin: string): string {
+export function webContentSecurityPolicy(apiOrigin: string, liveOrigin?: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -48,7 +50,7 @@ export function webContentSecurityPolicy(apiOrigin: string): string {
     // before it is uploaded.
     "img-src 'self' data: blob: https:",
     "media-src 'self' blob: https:",
-    `connect-src 'self' ${apiOrigin}`,
+    `connect-src 'self' ${apiOrigin}${liveOrigin ? ` ${liveOrigin}` : ''}`,
     "frame-ancestors 'none'",
     "base-uri 'self'",
     "form-action 'self'",
@@ -196,7 +198,9 @@ export class Cdn extends Construct {
 
     this.webHeaders = new ResponseHeadersPolicy(this, 'WebHeaders', {
       comment: 'Switchboard web app: strict CSP, HSTS, nosniff, no framing',
-      securityHeadersBehavior: securityHeaders(webContentSecurityPolicy(props.apiOrigin)),
+      securityHeadersBehavior: securityHeaders(
+        webContentSecurityPolicy(props.apiOrigin, props.liveOrigin),
+      ),
     });
     this.web = new Distribution(this, 'Web', {
       ...common,

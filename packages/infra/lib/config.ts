@@ -23,6 +23,11 @@ export type SwitchboardConfig = {
   logRetentionDays: number;
   /** Stage throttling, the default of every method: all callers together. */
   api: { rateLimit: number; burstLimit: number };
+  /**
+   * The live WebSocket stage's throttling (connects and frames, all sockets together). Clients
+   * send a ping every 25 s and nothing else; a reconnect storm is what this bounds.
+   */
+  live: { rateLimit: number; burstLimit: number };
   waf: {
     ratePer5MinPerIp: number;
     publicWriteRatePer5MinPerIp: number;
@@ -197,6 +202,10 @@ export function readConfig(node: Node, env: NodeJS.ProcessEnv = process.env): Sw
     assetsSigningPublicKeyPem: pem(node, 'assetsSigningPublicKey'),
     logRetentionDays: int(node, 'logRetentionDays', 90),
     api: { rateLimit: int(node, 'apiRateLimit', 200), burstLimit: int(node, 'apiBurstLimit', 400) },
+    live: {
+      rateLimit: int(node, 'liveRateLimit', 100),
+      burstLimit: int(node, 'liveBurstLimit', 200),
+    },
     waf: {
       ratePer5MinPerIp: int(node, 'wafRatePer5MinPerIp', 3000),
       publicWriteRatePer5MinPerIp: int(node, 'wafPublicWriteRatePer5MinPerIp', 100),

@@ -55,6 +55,8 @@ import type { SwitchboardConfig } from './config';
 import { functionStatements, type PolicyInputs } from './function-policy';
 import { accessEnvironment } from './functions.construct';
 import { AlbWebAcl, viewerIpHeader } from './ecs-waf.construct';
+import type { LiveSockets } from './live.construct';
+import { acknowledgeLiveConnections } from './nag';
 import { envNames, functions, repoRoot } from './server';
 import { mediaObjects, type Storage } from './storage.construct';
 import { functionAccess, type FunctionAccess } from './topology-reader';
@@ -257,7 +259,7 @@ export class EcsApi extends Construct {
         statements: functionStatements(access, props),
         roles: [this.taskRole],
       });
-      acknowledgeObjectWildcards(policy, access, props.storage);
+      acknowledgeObjectWildcards(policy, access, props.storage, props.live);
     }
 
     const task = new FargateTaskDefinition(this, 'Task', {
@@ -395,7 +397,9 @@ function acknowledgeObjectWildcards(
   policy: ManagedPolicy,
   access: FunctionAccess,
   storage: Storage,
+  live: LiveSockets,
 ) {
+  if (access.live === 'fanout') acknowledgeLiveConnections(policy, live);
   if (access.assets !== 'none') {
     ack(
       policy,

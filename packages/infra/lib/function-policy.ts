@@ -4,6 +4,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { rawLargeBodyPrefix, rawWebhookPrefix } from './server';
 import type { Data } from './data.construct';
 import type { Keys } from './keys.construct';
+import type { LiveSockets } from './live.construct';
 import type { Mail } from './mail.construct';
 import type { Queues } from './queues.construct';
 import type { Secrets } from './secrets.construct';
@@ -24,6 +25,8 @@ export type PolicyInputs = {
   mail: Mail;
   /** The platform's identity provider for single sign-on, when the stack has one. */
   platformSso?: PlatformSso;
+  /** The live WebSocket API and its connections table. */
+  live: LiveSockets;
 };
 
 /** The only purpose a user-bound (not tenant-bound) token-key context may name. */
@@ -68,6 +71,47 @@ export function tableStatements(
       resources: [keys.table.keyArn],
     }),
   ];
+}
+
+/**
+ * The live sockets: the fan-out lists a tenant's (or a person's) connections, posts to them and
+ * deletes the gone or closed ones; the socket's own function writes a connection at $connect and
+ * deletes it at $disconnect. ManageConnections only on this API's stage, only the two methods the
+ * fan-out calls (POST: PostToConnection, DELETE: DeleteConnection).
+ */
+export function liveStatements(
+  mode: 'fanout' | 'connections',
+  inputs: Pick<PolicyInputs, 'live' | 'keys'>,
+): PolicyStatement[] {
+  const { live, keys } = inputs;
+  const statements = [
+    new PolicyStatement({
+      sid: 'LiveConnections',
+      actions:
+        mode === 'fanout'
+          ? ['dynamodb:Query', 'dynamodb:DeleteItem']
+          : ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      resources:
+        mode === 'fanout' ? [live.table.tableArn, ...live.indexArns] : [live.table.tableArn],
+    }),
+    // The main table's key, as a read-write function of the main table holds it (both modes
+    // delete, a write).
+    new PolicyStatement({
+      sid: 'LiveConnectionsKey',
+      actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: [keys.table.keyArn],
+    }),
+  ];
+  if (mode === 'fanout') {
+    statements.push(
+      new PolicyStatement({
+        sid: 'LiveManageConnections',
+        actions: ['execute-api:ManageConnections'],
+        resources: live.connectionArns,
+      }),
+    );
+  }
+  return statements;
 }
 
 export function functionStatements(
@@ -307,6 +351,8 @@ export function functionStatements(
       }),
     );
   }
+
+  if (access.live !== 'none') statements.push(...liveStatements(access.live, inputs));
 
   if (access.dlqAdmin) {
     const pairs = [...queues.byName.values()];

@@ -287,6 +287,11 @@ export function accessEnvironment(
       env[envNames.dlqArn(name)] = pair.dlq.queueArn;
     }
   }
+  if (access.live !== 'none') env[envNames.liveConnectionsTable] = props.live.table.tableName;
+  if (access.live === 'fanout') {
+    env[envNames.liveManagementEndpoint] = props.live.managementEndpoint;
+    env[envNames.liveSocketUrl] = props.live.socketUrl;
+  }
   if (access.adminBootstrap) env[envNames.adminEmail] = config.adminEmail;
   if (access.platformSso && props.platformSso) {
     const sso = props.platformSso;

@@ -4,6 +4,7 @@ import type { Api } from './api.construct';
 import type { Bus } from './bus.construct';
 import type { Cdn } from './cdn.construct';
 import type { Functions } from './functions.construct';
+import type { LiveSockets } from './live.construct';
 import type { Secrets } from './secrets.construct';
 import type { PlatformSso } from './sso.construct';
 import { mediaObjects, type Storage } from './storage.construct';
@@ -22,6 +23,7 @@ export type NagScope = {
   platformSso?: PlatformSso;
   /** The table stream consumer's on-failure queue. */
   streamFailureQueue?: IConstruct;
+  live?: LiveSockets;
 };
 
 function ack(scope: IConstruct, id: string, reason: string): void {
@@ -31,6 +33,33 @@ function ack(scope: IConstruct, id: string, reason: string): void {
 function arnToken(resource: IConstruct): string {
   const logicalId = Stack.of(resource).getLogicalId(resource.node.defaultChild as CfnElement);
   return `<${logicalId}.Arn>`;
+}
+
+/** An ARN as cdk-nag names it in a finding: `{ Ref: X }` -> `<X>`, GetAtt -> `<X.Attr>`. */
+function nagArn(scope: IConstruct, arn: string): string {
+  const render = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const obj = value as Record<string, unknown>;
+    if (typeof obj.Ref === 'string') return `<${obj.Ref}>`;
+    if (Array.isArray(obj['Fn::GetAtt'])) return `<${(obj['Fn::GetAtt'] as string[]).join('.')}>`;
+    if (Array.isArray(obj['Fn::Join'])) {
+      const [sep, parts] = obj['Fn::Join'] as [string, unknown[]];
+      return parts.map(render).join(sep);
+    }
+    return JSON.stringify(obj);
+  };
+  return render(Stack.of(scope).resolve(arn));
+}
+
+/** The live fan-out's ManageConnections on `@connections/*`, acknowledged on `role`. */
+export function acknowledgeLiveConnections(role: IConstruct, live: LiveSockets): void {
+  for (const arn of live.connectionArns) {
+    ack(
+      role,
+      `IAM5[Resource::${nagArn(role, arn)}]`,
+      'Connection ids are API Gateway’s, one per open socket; access is limited to this WebSocket API’s stage and the one method each call needs (POST to post, DELETE to close).',
+    );
+  }
 }
 
 export function acknowledgeNagFindings(scope: NagScope): void {
@@ -115,6 +144,7 @@ export function acknowledgeNagFindings(scope: NagScope): void {
         'Tenant asset keys are created at runtime (one per upload); access is limited to the tenant assets bucket, and the app scopes keys by tenant.',
       );
     }
+    if (access.live === 'fanout' && scope.live) acknowledgeLiveConnections(role, scope.live);
     if (access.media !== 'none') {
       ack(
         role,

@@ -11,6 +11,7 @@ import { Data } from './data.construct';
 import { containerFunctions, EcsApi } from './ecs.construct';
 import { Functions } from './functions.construct';
 import { Keys } from './keys.construct';
+import { LiveSockets } from './live.construct';
 import { Mail } from './mail.construct';
 import { acknowledgeNagFindings } from './nag';
 import { Queues } from './queues.construct';
@@ -35,6 +36,8 @@ export class SwitchboardStack extends Stack {
   readonly bus: Bus;
   readonly keys: Keys;
   readonly mail: Mail;
+  /** The live WebSocket API, its stage and connections table. */
+  readonly live: LiveSockets;
   /** The platform's identity provider (the Cognito user pool with `-c cognito=true`), if any. */
   readonly platformSso?: PlatformSso;
   /** The API's routes but the webhook's on ECS Fargate, with `-c apiRuntime=ecs`. */
@@ -65,6 +68,15 @@ export class SwitchboardStack extends Stack {
     // The API exists before the CDN (its origin goes into the CSP); routes come after the
     // functions, which need the CDN's origin for CORS.
     this.api = new Api(this, 'Api', { config, logsKey: keys.ops, webAcl: this.webAcls.api });
+    // Before the CDN (its origin goes into the CSP) and the functions (they are told its URLs);
+    // its routes come after the functions.
+    const live = new LiveSockets(this, 'Live', {
+      config,
+      tableKey: keys.table,
+      logsKey: keys.ops,
+      cloudWatchAccount: this.api.api.node.tryFindChild('Account'),
+    });
+    this.live = live;
     // With apiRuntime=ecs, API Gateway keeps only the Meta webhook; every other route is served by
     // the container, which the web app and API clients reach at its own CloudFront distribution.
     const ecsApi =
@@ -82,6 +94,7 @@ export class SwitchboardStack extends Stack {
       storage,
       webAcl: this.webAcls.cdn,
       apiOrigin: publicApi.origin,
+      liveOrigin: live.origin,
       assetsSigningPublicKeyPem: config.assetsSigningPublicKeyPem,
     });
     keys.pinMediaDecrypt(config.assetsDistributionId);
@@ -107,6 +120,7 @@ export class SwitchboardStack extends Stack {
       bus: bus.bus,
       mail,
       platformSso,
+      live,
       webOrigin,
       apiUrl: publicApi.publicUrl,
       assetsCdn: {
@@ -124,6 +138,7 @@ export class SwitchboardStack extends Stack {
     const functionOf = (name: Parameters<Functions['get']>[0]) => this.functions.get(name).fn;
     const onEcs = new Set<string>(ecsApi ? containerFunctions : []);
     this.api.addRoutes(functionOf, webOrigin, (route) => !onEcs.has(route.function));
+    live.addRoutes(functionOf);
     ecsApi?.addService({
       config,
       keys,
@@ -134,6 +149,7 @@ export class SwitchboardStack extends Stack {
       bus: bus.bus,
       mail,
       platformSso,
+      live,
       webOrigin,
       assetsCdn: {
         domainName: this.cdn.assets.distributionDomainName,
@@ -197,6 +213,8 @@ export class SwitchboardStack extends Stack {
       mail.configurationSet.configurationSetName,
       'SES configuration set of every mail',
     );
+    output('LiveSocketUrl', live.socketUrl, 'Live updates (WebSocket; tickets name it)');
+    output('LiveConnectionsTableName', live.table.tableName, 'Open live sockets');
     output('AlarmTopicArn', alarms.topic.topicArn, 'Subscribe on-call here');
     if (platformSso) {
       output('SsoIssuer', platformSso.issuer, 'Single sign-on: the platform identity provider');
@@ -226,6 +244,7 @@ export class SwitchboardStack extends Stack {
       secrets,
       storage,
       platformSso,
+      live,
     });
   }
 }

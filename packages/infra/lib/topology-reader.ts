@@ -1,6 +1,7 @@
 import {
   busRules,
   functions,
+  liveSocket,
   queues,
   routes,
   table,
@@ -48,6 +49,11 @@ export type FunctionAccess = {
   tenantRole: boolean;
   /** Serves sign-in: creates the platform admin from the generated adminPassword on first start. */
   adminBootstrap: boolean;
+  /**
+   * The live sockets: `fanout` lists, posts to and deletes connections (ManageConnections on the
+   * stage), `connections` writes and deletes them (the socket's own routes). See topology `live`.
+   */
+  live: 'fanout' | 'connections' | 'none';
 };
 
 export const allRoutes: readonly RouteSpec[] = routes;
@@ -97,6 +103,7 @@ export function functionAccess(spec: FunctionSpec): FunctionAccess {
     dlqAdmin: served.some((r) => r.id.startsWith('admin.dlq.')),
     tenantRole: spec.table !== 'none',
     adminBootstrap,
+    live: spec.live ?? 'none',
   };
 }
 
@@ -138,6 +145,20 @@ export function validateTopology(): void {
   }
   if (tableStream.maxRecordAgeSeconds < 60 || tableStream.maxRecordAgeSeconds > 86_400) {
     throw new Error('tableStream.maxRecordAgeSeconds must be within 60..86400');
+  }
+  // The socket's functions: the authorizer takes tickets (the table), the routes' function keeps
+  // the connections; neither serves an HTTP route nor drains a queue.
+  for (const name of [liveSocket.authorizer, liveSocket.routes]) {
+    const fn = functions[name];
+    if (routesOf(name).length > 0 || fn.consumes || fn.consumesTableStream) {
+      throw new Error(`${name} serves the live socket only`);
+    }
+  }
+  if (functions[liveSocket.authorizer].table !== 'readwrite') {
+    throw new Error(`${liveSocket.authorizer} takes tickets: it needs the table read-write`);
+  }
+  if (functions[liveSocket.routes].live !== 'connections') {
+    throw new Error(`${liveSocket.routes} keeps the connections: it needs live 'connections'`);
   }
   for (const rule of allBusRules) {
     if (rule.target.kind === 'function' && !(rule.target.function in functions)) {

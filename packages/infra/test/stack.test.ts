@@ -41,7 +41,8 @@ beforeAll(() => {
   app = new App({ context: cdkJson.context });
   stack = buildApp(app);
   template = withNestedStacks(stack);
-}, 120_000);
+  // Bundles every function with esbuild: minutes on a busy two-core machine.
+}, 300_000);
 
 const logicalId = (element: { node: { defaultChild?: unknown } }) =>
   stack.getLogicalId(element.node.defaultChild as CfnElement);
@@ -415,7 +416,10 @@ describe('SwitchboardBus encryption', () => {
 
 describe('stores', () => {
   it('builds SocialCRMTable from the topology: on-demand, PITR, CMK, deletion protection, TTL', () => {
-    const tables = resourcesOf(template, 'AWS::DynamoDB::Table');
+    // The other table is the live sockets' connections (live.test.ts).
+    const all = resourcesOf(template, 'AWS::DynamoDB::Table');
+    expect(all).toHaveLength(2);
+    const tables = all.filter(([id]) => id !== logicalId(stack.live.table));
     expect(tables).toHaveLength(1);
     const props = propsOf(tables[0]![1]);
     expect(props.BillingMode).toBe('PAY_PER_REQUEST');
@@ -727,6 +731,7 @@ describe('CloudFront', () => {
     const headers = policy.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
     const csp = flatten(headers.ContentSecurityPolicy.ContentSecurityPolicy);
     const apiId = logicalId(stack.api.api);
+    const liveId = logicalId(stack.live.api);
     expect(csp).toBe(
       [
         "default-src 'self'",
@@ -734,7 +739,7 @@ describe('CloudFront', () => {
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob: https:",
         "media-src 'self' blob: https:",
-        `connect-src 'self' https://\${${apiId}}.execute-api.${stack.region}.\${AWS::URLSuffix}`,
+        `connect-src 'self' https://\${${apiId}}.execute-api.${stack.region}.\${AWS::URLSuffix} wss://\${${liveId}}.execute-api.${stack.region}.\${AWS::URLSuffix}`,
         "frame-ancestors 'none'",
         "base-uri 'self'",
         "form-action 'self'",

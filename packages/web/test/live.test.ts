@@ -101,10 +101,22 @@ describe('live updates', () => {
     // Sent while this browser is offline: it cannot see them until it reconnects.
     await webhook(customerA, 'Vou passar às 10h, pode separar?');
     await webhook(customerA, 'Obrigada!');
+    // And a teammate's private note in the open thread, written meanwhile.
+    const conversationId = new URL(page.url()).searchParams.get('c');
+    expect(conversationId).toBeTruthy();
+    const note = await world.t.api.request('POST', `/conversations/${conversationId}/notes`, {
+      token: tenant.token,
+      body: { text: 'Separar 12 pães de queijo' },
+    });
+    expect(note.status, note.text).toBe(201);
     await context.setOffline(false);
     await liveState().getByText('Live', { exact: true }).waitFor({ timeout: 20_000 });
     await page.getByRole('log').getByText('pode separar?').waitFor({ timeout: 10_000 });
     await page.getByRole('log').getByText('Obrigada!').waitFor();
+    await page
+      .getByTestId('private-note')
+      .filter({ hasText: 'Separar 12 pães de queijo' })
+      .waitFor({ timeout: 10_000 });
     await banner.waitFor({ state: 'detached' });
   });
 

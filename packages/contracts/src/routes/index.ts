@@ -9,6 +9,9 @@ import { workspaceRoutes } from './workspace.routes';
 import { assignmentRoutes } from './assignment.routes';
 import { contactRoutes } from './contacts.routes';
 import { integrationRoutes } from './integrations.routes';
+import { attributionRoutes } from './attribution.routes';
+import { consentKeywordRoutes, consentRoutes } from './consent.routes';
+import { campaignRoutes } from './campaigns.routes';
 
 export * from './common';
 export * from './identity.routes';
@@ -21,6 +24,9 @@ export * from './workspace.routes';
 export * from './assignment.routes';
 export * from './contacts.routes';
 export * from './integrations.routes';
+export * from './attribution.routes';
+export * from './consent.routes';
+export * from './campaigns.routes';
 
 /**
  * Every route of the API, keyed by its id. Declaration order is registration order: a static
@@ -32,14 +38,20 @@ export const routeContracts = {
   ...platformRoutes,
   ...teamRoutes,
   ...channelRoutes,
+  // Before `/customers/{id}` (inboxRoutes), which would take `consent-keywords` for an id.
+  ...consentKeywordRoutes,
   ...inboxRoutes,
   ...formRoutes,
   ...leadRoutes,
   ...liveRoutes,
   ...workspaceRoutes,
   ...assignmentRoutes,
+  ...attributionRoutes,
   ...contactRoutes,
   ...integrationRoutes,
+  ...consentRoutes,
+  // `/campaigns/estimate` is declared before `/campaigns/{id}`.
+  ...campaignRoutes,
 };
 
 export type RouteContracts = typeof routeContracts;

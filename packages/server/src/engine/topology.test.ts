@@ -6,6 +6,7 @@ import {
   deployedRoutes,
   functions,
   leadEventSource,
+  liveSocket,
   queues,
   table,
   tableStream,
@@ -43,6 +44,40 @@ describe('topology', () => {
     expect(sync?.pattern).toMatchObject({
       source: [leadEventSource],
       'detail-type': expect.arrayContaining(['LeadUpserted', 'LeadSyncRequested']),
+    });
+  });
+
+  it('lets the functions that raise workspace events or close sockets reach the live sockets', () => {
+    // Who holds `events` / `live` from awsRuntime(): the HTTP functions whose handlers emit or
+    // close (Api, AuthService) and the consumers that emit (the processor, the fetcher).
+    const fanout = Object.values(functions)
+      .filter((f) => f.live === 'fanout')
+      .map((f) => f.name)
+      .sort();
+    expect(fanout).toEqual(['Api', 'AuthService', 'MediaFetcher', 'MessageProcessor']);
+  });
+
+  it('serves the live socket with its own two functions, neither an HTTP nor a queue function', () => {
+    const authorizer = functions[liveSocket.authorizer];
+    const socket = functions[liveSocket.routes];
+    // The authorizer takes tickets (a conditional delete in the table) and reads the session.
+    expect(authorizer).toMatchObject({ table: 'readwrite', sendsTo: [], secrets: [] });
+    expect(authorizer.live).toBeUndefined();
+    // The routes' function keeps the connections and only reads the table (the session check).
+    expect(socket).toMatchObject({ table: 'read', live: 'connections', sendsTo: [], secrets: [] });
+    for (const fn of [authorizer, socket]) {
+      expect(fn.consumes, fn.name).toBeUndefined();
+      expect(
+        deployedRoutes.filter((r) => r.function === fn.name),
+        fn.name,
+      ).toEqual([]);
+    }
+    expect([...liveSocket.routeKeys].sort()).toEqual(['$connect', '$default', '$disconnect']);
+    expect(liveSocket.connectionsTable).toMatchObject({
+      partitionKey: 'PK',
+      sortKey: 'SK',
+      ttlAttribute: 'expiresAt',
+      indexes: [{ name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' }],
     });
   });
 });

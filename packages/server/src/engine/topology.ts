@@ -26,7 +26,13 @@ export type FunctionName =
   | 'MediaFetcher'
   | 'StreamConsumer'
   | 'Replayer'
-  | 'EventDelivery';
+  | 'EventDelivery'
+  | 'LiveAuthorizer'
+  | 'LiveSocket'
+  | 'CampaignSender';
+
+/** Functions of the live WebSocket API (`liveSocket` below): they serve no HTTP route. */
+export type SocketFunctionName = 'LiveAuthorizer' | 'LiveSocket';
 
 /** Functions that only drain a queue and serve no HTTP route. */
 export type ConsumerFunctionName =
@@ -37,7 +43,8 @@ export type ConsumerFunctionName =
   | 'MediaFetcher'
   | 'StreamConsumer'
   | 'Replayer'
-  | 'EventDelivery';
+  | 'EventDelivery'
+  | 'CampaignSender';
 
 export type { HttpMethod };
 
@@ -56,7 +63,7 @@ export type RouteSpec = {
 /** A route with its whole contract and the function serving it. */
 export type DeployedRoute = RouteContract & { id: RouteId; function: HttpFunctionName };
 
-export type HttpFunctionName = Exclude<FunctionName, ConsumerFunctionName>;
+export type HttpFunctionName = Exclude<FunctionName, ConsumerFunctionName | SocketFunctionName>;
 
 /**
  * Which function serves each route. The route itself (method, path, access, inputs, responses)
@@ -137,6 +144,9 @@ export const routeFunctions: Record<RouteId, HttpFunctionName> = {
   'conversations.get': 'Api',
   'conversations.messages': 'Api',
   'customers.get': 'Api',
+  'customers.attribution.get': 'Api',
+  'leads.attribution.get': 'Api',
+  'reports.sources': 'Api',
   'messages.send': 'Api',
   'channels.delete': 'Api',
   'channels.templates': 'Api',
@@ -153,6 +163,19 @@ export const routeFunctions: Record<RouteId, HttpFunctionName> = {
   'customers.create': 'Api',
   'customers.update': 'Api',
   'customers.merge': 'Api',
+  'customers.consent.get': 'Api',
+  'customers.consent.set': 'Api',
+  'consent-keywords.get': 'Api',
+  'consent-keywords.update': 'Api',
+  'campaigns.estimate': 'Api',
+  'campaigns.create': 'Api',
+  'campaigns.list': 'Api',
+  'campaigns.get': 'Api',
+  'campaigns.recipients': 'Api',
+  'campaigns.pause': 'Api',
+  'campaigns.resume': 'Api',
+  'campaigns.cancel': 'Api',
+  'campaigns.retryFailed': 'Api',
   'admin.customer-search.backfill': 'Api',
   'openapi.json': 'Api',
   docs: 'Api',
@@ -318,6 +341,19 @@ export const queues = {
     maxBatchingWindowSeconds: 0,
     retentionDays: 4,
   },
+  // Campaign runs (modules/campaigns): one message per campaign slice. The consumer sends at the
+  // channel's rate for up to a slice, then puts the campaign back on the queue; duplicates are
+  // dropped by the campaign's lease. Batch of 1: a slice is the unit of work.
+  CampaignSendQueue: {
+    logicalName: 'CampaignSendQueue',
+    consumer: 'CampaignSender',
+    consumerTimeoutSeconds: 60,
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 5,
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    retentionDays: 4,
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueName = keyof typeof queues;
@@ -354,6 +390,13 @@ export type FunctionSpec = {
    * batch responses and an on-failure destination). Reads the stream only, never the table.
    */
   consumesTableStream?: boolean;
+  /**
+   * The live sockets (API Gateway's WebSocket API, `liveSocket` below). `fanout`: raises
+   * workspace events or closes sockets, so it lists connections, posts to them and deletes them
+   * (ManageConnections on the stage, the connections table). `connections`: serves the socket's
+   * routes, so it writes and deletes connections and nothing else of the API.
+   */
+  live?: 'fanout' | 'connections';
 };
 
 export const functions: Record<FunctionName, FunctionSpec> = {
@@ -380,6 +423,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     secrets: ['channelTokenKey'],
     // Integrators' message.received / message.status events (modules/integrations).
     publishesEvents: true,
+    // message.created / conversation.updated to open screens.
+    live: 'fanout',
   },
   MediaFetcher: {
     name: 'MediaFetcher',
@@ -394,6 +439,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     // Decrypts the channel's token to call Meta.
     secrets: ['channelTokenKey'],
     media: 'readwrite',
+    // message.updated (media ready or failed) and contact.updated (a profile read).
+    live: 'fanout',
   },
   Replayer: {
     name: 'Replayer',
@@ -421,6 +468,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     secrets: ['jwtSigningKeys', 'cursorKey'],
     // Password reset links, and owner invitations for a workspace created for an existing account.
     sendsMail: true,
+    // Closes the sockets of an ended session, a disabled person, a suspended workspace.
+    live: 'fanout',
   },
   Api: {
     name: 'Api',
@@ -439,6 +488,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     publishesEvents: true,
     // Invitations (and their resends).
     sendsMail: true,
+    // The inbox's events, and closing the sockets of a removed member or a revoked session.
+    live: 'fanout',
   },
   LeadIngest: {
     name: 'LeadIngest',
@@ -512,6 +563,44 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     publishesEvents: true,
     consumesTableStream: true,
   },
+  // Template broadcasts: sends one campaign slice at a time, at the number's rate.
+  CampaignSender: {
+    name: 'CampaignSender',
+    entry: 'campaign-sender.ts',
+    timeoutSeconds: queues.CampaignSendQueue.consumerTimeoutSeconds,
+    memoryMb: 512,
+    // One instance: the per-number rate is kept in its memory (modules/campaigns/send-rate.ts).
+    reservedConcurrency: 1,
+    table: 'readwrite',
+    // Puts the campaign back on its own queue after each slice.
+    sendsTo: ['CampaignSendQueue'],
+    consumes: 'CampaignSendQueue',
+    // Decrypts the channel's token to call Meta.
+    secrets: ['channelTokenKey'],
+  },
+  // $connect's REQUEST authorizer: takes the `ticket` query string once (a conditional delete of
+  // its item in the table) and checks its session is still live.
+  LiveAuthorizer: {
+    name: 'LiveAuthorizer',
+    entry: 'live-authorizer.ts',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    table: 'readwrite',
+    sendsTo: [],
+    secrets: [],
+  },
+  // $connect (writes the connection, then checks the session once more), $disconnect, $default.
+  LiveSocket: {
+    name: 'LiveSocket',
+    entry: 'live-socket.ts',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    // Reads the session, user, membership and workspace (never writes the table).
+    table: 'read',
+    sendsTo: [],
+    secrets: [],
+    live: 'connections',
+  },
 };
 
 export type IndexSpec = { name: string; partitionKey: string; sortKey: string };
@@ -531,6 +620,49 @@ export const table = {
     { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
   ] as const satisfies readonly IndexSpec[],
 } as const;
+
+/**
+ * The live sockets deployed: API Gateway's WebSocket API holds them, its connections table says
+ * whose each is (modules/live/live-connection.repo.ts). Only `$connect` is authorized (API
+ * Gateway runs an authorizer on no other route); the others are reachable only on a connection
+ * that passed it. The sandbox's `/live` socket (engine/local/live-socket-server.ts) stands in.
+ */
+export const liveSocket = {
+  logicalName: 'LiveSocketApi',
+  /** `$connect`'s REQUEST authorizer. No result cache: a ticket is single use. */
+  authorizer: 'LiveAuthorizer',
+  /** Serves `$connect`, `$disconnect` and `$default`. */
+  routes: 'LiveSocket',
+  routeKeys: ['$connect', '$disconnect', '$default'],
+  /** Where the ticket travels (browsers cannot set headers on a WebSocket). */
+  ticketQueryParameter: 'ticket',
+  stageName: 'prod',
+  /** Connections, apart from the main table: no tenant role or stream has to know about them. */
+  connectionsTable: {
+    logicalName: 'LiveConnectionsTable',
+    partitionKey: 'PK',
+    sortKey: 'SK',
+    ttlAttribute: 'expiresAt',
+    // GSI1: a person's connections in every tenant (their session ended, they were disabled).
+    indexes: [
+      { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    ] as const satisfies readonly IndexSpec[],
+  },
+} as const satisfies {
+  logicalName: string;
+  authorizer: SocketFunctionName;
+  routes: SocketFunctionName;
+  routeKeys: readonly string[];
+  ticketQueryParameter: string;
+  stageName: string;
+  connectionsTable: {
+    logicalName: string;
+    partitionKey: string;
+    sortKey: string;
+    ttlAttribute: string;
+    indexes: readonly IndexSpec[];
+  };
+};
 
 /**
  * The table stream's event source mapping (AWS) and the sandbox's change feed read the same

@@ -33,10 +33,14 @@ import { liveHandlers } from './live/live.handlers';
 import { assignmentHandlers } from './assignment/assignment.handlers';
 import { conversationStartHandlers } from './integrations/conversations-start.handlers';
 import { eventDestinationHandlers } from './integrations/event-destinations.handlers';
+import { attributionHandlers } from './attribution/attribution.handlers';
+import { consentHandlers } from './consent/consent.handlers';
+import { campaignHandlers } from './campaigns/campaigns.handlers';
 
 /** Every route id of the topology has exactly one handler: the type fails when one is missing. */
 export const handlers: HandlerTable = {
   ...webhookHandlers,
+  ...attributionHandlers,
   ...authHandlers,
   ...passwordResetHandlers,
   ...signupHandlers,
@@ -70,4 +74,6 @@ export const handlers: HandlerTable = {
   ...assignmentHandlers,
   ...conversationStartHandlers,
   ...eventDestinationHandlers,
+  ...consentHandlers,
+  ...campaignHandlers,
 };

@@ -339,6 +339,54 @@ export const routeCases: Record<string, RouteCase> = {
     }),
     crossTenant: 'hidden',
   },
+  // ------------------------------------------------------------------ consent
+  'customers.attribution.get': {
+    request: (a) => ({ path: `/customers/${a.customerId}/attribution` }),
+    crossTenant: 'hidden',
+  },
+  'leads.attribution.get': {
+    request: (a) => ({ path: `/leads/${a.leadId}/attribution` }),
+    crossTenant: 'hidden',
+  },
+  'reports.sources': {
+    request: () => ({ path: `/reports/sources?from=2026-01-01&to=2026-12-31` }),
+    crossTenant: 'own-data',
+  },
+  'customers.consent.get': {
+    request: (a) => ({ path: `/customers/${a.customerId}/consent` }),
+    crossTenant: 'hidden',
+  },
+  'customers.consent.set': {
+    request: (a) => ({
+      path: `/customers/${a.customerId}/consent`,
+      body: { status: 'opted_out', note: 'Asked us to stop on the phone.' },
+    }),
+    crossTenant: 'hidden',
+    roleProbe: (a) => ({ path: `/customers/${a.customerId}/consent`, body: {} }),
+  },
+  'consent-keywords.get': {
+    request: () => ({ path: '/settings/consent-keywords' }),
+    crossTenant: 'own-data',
+  },
+  'consent-keywords.update': {
+    // Another tenant's admin only ever sets their own workspace's keywords.
+    request: () => ({
+      path: '/settings/consent-keywords',
+      body: {
+        languages: [
+          {
+            language: 'en',
+            optOut: ['STOP'],
+            optIn: ['START'],
+            optOutReply: 'Stopped.',
+            optInReply: 'Started.',
+          },
+        ],
+      },
+    }),
+    crossTenant: 'own-data',
+    roleProbe: () => ({ path: '/settings/consent-keywords', body: {} }),
+  },
   // ------------------------------------------------------------------ leads
   'forms.create': {
     request: () => ({ path: '/forms', body: contactFormBody() }),

@@ -94,7 +94,7 @@ function NavLink({
         compact ? 'flex-1 flex-col gap-0.5 px-1 py-1.5 text-[11px]' : 'gap-3 px-3 py-2 text-sm',
         active
           ? compact
-            ? 'text-brand'
+            ? 'text-brand-strong'
             : 'bg-brand/10 text-brand-strong'
           : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900',
       )}
@@ -164,7 +164,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         title="You are not in a workspace yet"
         action={
           session.user.platformAdmin ? (
-            <Link className="font-medium text-brand hover:underline" href="/app/admin/">
+            <Link className="font-medium text-brand-strong hover:underline" href="/app/admin/">
               Create a workspace
             </Link>
           ) : undefined

@@ -344,3 +344,22 @@ export function ChannelIcon({
     <InstagramIcon size={size} {...props} />
   );
 }
+
+// The agent workspace's icons (private notes, labels, canned replies) sit beside small text: 16px.
+export const LockIcon = ({ size = 16, ...p }: IconProps) => (
+  <Svg size={size} {...p}>
+    <rect x="4" y="11" width="16" height="10" rx="2" />
+    <path d="M8 11V7a4 4 0 0 1 8 0v4" />
+  </Svg>
+);
+export const TagIcon = ({ size = 16, ...p }: IconProps) => (
+  <Svg size={size} {...p}>
+    <path d="M20.6 13.4 13.4 20.6a2 2 0 0 1-2.8 0L3 13V3h10l7.6 7.6a2 2 0 0 1 0 2.8z" />
+    <circle cx="7.5" cy="7.5" r="1.5" />
+  </Svg>
+);
+export const BoltIcon = ({ size = 16, ...p }: IconProps) => (
+  <Svg size={size} {...p}>
+    <path d="M13 2 4 14h7l-1 8 9-12h-7z" />
+  </Svg>
+);

@@ -34,8 +34,11 @@ const SEEN_LIMIT = 500;
 
 type Page<T> = { items: T[]; nextCursor: string | null };
 
-/** The inbox's queries: what a reconnect (or a drop) refetches. */
-const inboxKeys = [['conversations'], ['conversation'], ['messages']] as const;
+/**
+ * The inbox's queries: what a reconnect (or a drop) refetches. The notes too: `note.created` and
+ * `note.deleted` missed while down would otherwise leave the open thread's notes behind.
+ */
+const inboxKeys = [['conversations'], ['conversation'], ['messages'], ['notes']] as const;
 
 function refetchInbox(queryClient: QueryClient): void {
   for (const queryKey of inboxKeys) void queryClient.invalidateQueries({ queryKey: [...queryKey] });

@@ -2,19 +2,18 @@
 
 import type { LiveEvent, NoteDto } from '@switchboard/contracts';
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect } from 'react';
-import { useLiveEvent, useLiveStatus } from './live';
+import { useCallback } from 'react';
+import { useLiveEvent } from './live';
 import { notesQuery } from './workspace-queries';
 
 // Private notes over the live connection: `note.created` and `note.deleted` land in the open
-// thread's notes at once, and when the socket comes back the notes are read again, so a note
-// written while it was down is not missed.
+// thread's notes at once. When the socket comes back, live.tsx reads the notes again with the
+// rest of the inbox, so a note written while it was down is not missed.
 
 type NotePage = { items: NoteDto[]; nextCursor: string | null };
 
 export function useLiveNotes(conversationId: string): void {
   const queryClient = useQueryClient();
-  const status = useLiveStatus();
 
   const onEvent = useCallback(
     (event: LiveEvent) => {
@@ -38,10 +37,4 @@ export function useLiveNotes(conversationId: string): void {
     [queryClient, conversationId],
   );
   useLiveEvent(onEvent);
-
-  useEffect(() => {
-    if (status === 'live') {
-      void queryClient.invalidateQueries({ queryKey: notesQuery(conversationId).queryKey });
-    }
-  }, [status, queryClient, conversationId]);
 }

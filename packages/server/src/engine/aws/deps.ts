@@ -102,6 +102,14 @@ function awsLive(env: Env, log: Logger): { live: LiveConnections; sinks: ApiGate
   return { live, sinks: [live] };
 }
 
+/** The connections table, for the socket's own routes (topology `live: 'connections'`). */
+export function liveConnectionsOf(env: Env = process.env): LiveConnectionRepo {
+  const table = env[envNames.liveConnectionsTable];
+  return table
+    ? new LiveConnectionRepo(Db.connect({ tableName: table }))
+    : unavailable<LiveConnectionRepo>('The live connections table');
+}
+
 function logLevelOf(value: string | undefined): LogLevel {
   return logLevels.find((level) => level === value) ?? 'info';
 }

@@ -108,7 +108,9 @@ export const keys = {
    * until a reply only), `snoozeUntilReply`, `snoozedBy`: in effect while `snoozedUntil` is ahead,
    * computed when read; the customer's next message removes them in the summary update
    * (modules/assignment/snooze.repo.ts). `autoAssignedFor`: the message whose arrival
-   * auto-assigned it (a redelivery of it sends the event again).
+   * auto-assigned it (a redelivery of it sends the event again). A contact merge moves it:
+   * `customerId` becomes the target, `formerCustomerIds` (string set) the partitions its thread
+   * also reads (modules/contacts/contact-merge.service.ts).
    */
   conversation: (tenantId: string, conversationId: string): Key => ({
     PK: tenantPk(tenantId),
@@ -444,6 +446,93 @@ export const keys = {
   }),
   /** The workspace's opt-out and opt-in keywords and replies: `TENANT#<id>` / `CONSENTKEYWORDS`. */
   consentKeywords: (tenantId: string): Key => ({ PK: tenantPk(tenantId), SK: 'CONSENTKEYWORDS' }),
+  /**
+   * The confirmation reply to a keyword message, claimed once: `TENANT#<id>` /
+   * `CONSENTREPLY#<change id>`. Put if absent before the send, so a redelivered webhook (or two
+   * racing deliveries) never sends it twice. Kept with a TTL (`expiresAt`), not depended on.
+   */
+  consentReply: (tenantId: string, changeId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `CONSENTREPLY#${changeId}`,
+  }),
+  // Attribution (modules/attribution).
+  /**
+   * The first and latest touch of a contact or a lead: `TENANT#<id>` / `ATTR#<contact|lead>#<id>`
+   * (`first`, `latest`, `latestAt`, `touchIds` a string set: a touch already in it is not counted
+   * again).
+   */
+  attribution: (tenantId: string, subject: 'contact' | 'lead', id: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `ATTR#${subject}#${id}`,
+  }),
+  /**
+   * One touch, by time, for the sources report: `TENANT#<id>` / `ATTRTOUCH#<at>#<touchId>`
+   * (kind, source, medium, campaign, contactId, leadId). Put if absent.
+   */
+  attributionTouch: (tenantId: string, at: string, touchId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `ATTRTOUCH#${at}#${touchId}`,
+  }),
+  // Campaigns (modules/campaigns).
+  /**
+   * A campaign: `TENANT#<id>` / `CAMPAIGN#<campaignId>` (ids sort by creation time, so a query
+   * newest first lists them). `status`, `audience`, `template`, `sendAt`; the audience's drawing
+   * (`materialised`, `audienceCursor`, `excluded` counts added with each chunk's cursor move);
+   * the run's lease (`leaseOwner`, `leaseUntil`): one sender at a time.
+   */
+  campaign: (tenantId: string, campaignId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `CAMPAIGN#${campaignId}`,
+  }),
+  /** A create's `clientKey` → its campaign: `TENANT#<id>` / `CAMPAIGNKEY#<key>`, put if absent. */
+  campaignClientKey: (tenantId: string, clientKey: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `CAMPAIGNKEY#${clientKey}`,
+  }),
+  /**
+   * One recipient: `TENANT#<id>` / `CRECIP#<campaignId>#<contactId>` (`phone` E.164, `status`,
+   * `attemptId` of the claim that moved it to `sending`, `attempts`, `notBefore` after a backoff,
+   * `messageId`, `error`). Put if absent when the audience is drawn; every move is conditional.
+   */
+  campaignRecipient: (tenantId: string, campaignId: string, contactId: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `CRECIP#${campaignId}#${contactId}`,
+  }),
+  /** Meta's message id → the recipient it was sent to (status webhooks): `TENANT#<id>` / `CMSG#<wamid>`. */
+  campaignMessage: (tenantId: string, wamid: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `CMSG#${wamid}`,
+  }),
+  /**
+   * A number's latest campaign message on a channel (its reply marks the recipient `replied`):
+   * `TENANT#<id>` / `CPHONE#<channelId>#<wa digits>` (`campaignId`, `contactId`, `sentAt`).
+   */
+  campaignPhone: (tenantId: string, channelId: string, digits: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `CPHONE#${channelId}#${digits}`,
+  }),
+  /**
+   * A campaign with work to do (global, for the sweep that starts and resumes runs):
+   * `CAMPAIGNDUE` / `<tenantId>#<campaignId>` (`dueAt`, `enqueuedAt`). Removed when it ends.
+   */
+  campaignDue: (tenantId: string, campaignId: string): Key => ({
+    PK: 'CAMPAIGNDUE',
+    SK: `${tenantId}#${campaignId}`,
+  }),
+  /**
+   * Messaging-limit use: a number first written to in the rolling 24 h, per sending channel:
+   * `TENANT#<id>` / `TIERUSE#<channelId>#<digits>` (`at`), moved forward only when older than 24 h,
+   * and the hour's count of such first writes `TENANT#<id>` / `TIERHOUR#<channelId>#<YYYY-MM-DDTHH>`
+   * (`count`, TTL `expiresAt`). The last 25 hours' counts bound the tier's use from above.
+   */
+  tierUse: (tenantId: string, channelId: string, digits: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `TIERUSE#${channelId}#${digits}`,
+  }),
+  tierHour: (tenantId: string, channelId: string, hour: string): Key => ({
+    PK: tenantPk(tenantId),
+    SK: `TIERHOUR#${channelId}#${hour}`,
+  }),
 } as const;
 
 export type RouteKind = 'wa-phone' | 'wa-waba' | 'ig';

@@ -28,6 +28,8 @@ import { SnoozeRepo } from '../../modules/assignment/snooze.repo';
 import { CannedReplyRepo } from '../../modules/workspace/canned-reply.repo';
 import { ConversationLabelsRepo } from '../../modules/workspace/conversation-labels.repo';
 import { LabelRepo } from '../../modules/workspace/label.repo';
+import { AttributionRepo } from '../../modules/attribution/attribution.repo';
+import { CampaignRepo } from '../../modules/campaigns/campaign.repo';
 import { NoteRepo } from '../../modules/workspace/note.repo';
 
 /**
@@ -47,7 +49,8 @@ export type TenantContext = {
           | 'test'
           | 'lead-ingest'
           | 'lead-pipeline'
-          | 'integration-events';
+          | 'integration-events'
+          | 'campaigns';
       };
 };
 
@@ -88,6 +91,10 @@ export type TenantData = {
   readonly labels: LabelRepo;
   readonly conversationLabels: ConversationLabelsRepo;
   readonly cannedReplies: CannedReplyRepo;
+  /** Where leads and conversations came from (modules/attribution). */
+  readonly attribution: AttributionRepo;
+  /** Template broadcasts and their recipients (modules/campaigns/). */
+  readonly campaigns: CampaignRepo;
 };
 
 /** A tenant's own `Db` (deployed: credentials of TenantDataAccessRole tagged with its id). */
@@ -140,5 +147,7 @@ export function tenantData(db: Db, ctx: TenantContext, platformDb: Db = db): Ten
     labels: new LabelRepo(db, tenantId),
     conversationLabels: new ConversationLabelsRepo(db, tenantId),
     cannedReplies: new CannedReplyRepo(db, tenantId),
+    attribution: new AttributionRepo(db, tenantId),
+    campaigns: new CampaignRepo(db, tenantId),
   };
 }

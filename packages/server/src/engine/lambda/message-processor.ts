@@ -1,9 +1,11 @@
 import { awsRuntime } from '../aws/deps';
 import { createMessageProcessor } from '../../modules/messaging/message-processor.service';
+import { outboundDepsOf } from '../../modules/messaging/outbound-deps';
 
 // SQS consumer with partial batch failures (the event source maps ReportBatchItemFailures).
 // Attachments go on MediaQueue for MediaFetcher, off the message's critical path.
-const { db, tenantDb, log, blobs, mediaQueue, events } = awsRuntime('MessageProcessor');
+// A consent keyword's confirmation is sent from here (the channel token key is granted).
+const { db, tenantDb, log, blobs, cipher, mediaQueue, events } = awsRuntime('MessageProcessor');
 
 export const handler = createMessageProcessor({
   db,
@@ -12,4 +14,5 @@ export const handler = createMessageProcessor({
   archive: blobs,
   mediaQueue,
   events,
+  outbound: outboundDepsOf({ db, cipher, log, events }),
 });

@@ -8,6 +8,7 @@ import { RouteRepo } from '../../modules/channels/channel.repo';
 import type { Db } from '../data/dynamo';
 import { tenantData } from '../data/tenant-data';
 import { createMessageProcessor } from '../../modules/messaging/message-processor.service';
+import { outboundDepsOf } from '../../modules/messaging/outbound-deps';
 import {
   createMediaFetcher,
   type Backoff as MediaBackoff,
@@ -37,6 +38,12 @@ import type { SqsBatchHandler } from '../ports/queue';
 import { TokenService } from '../security/jwt';
 import { LocalTokenCipher } from '../security/token-cipher';
 import { queues } from '../topology';
+import {
+  createCampaignSender,
+  createDueSweep,
+  type CampaignScheduler,
+  type CampaignSenderDeps,
+} from '../../modules/campaigns/campaign-runner';
 import { bootstrapPlatformAdmin } from '../../modules/platform/bootstrap-admin.service';
 import { HmacAssetSigner } from '../local/hmac-asset-signer';
 import { HmacUploadSigner } from '../local/hmac-upload-signer';
@@ -127,6 +134,22 @@ export type SandboxOptions = {
   dynamodb?: DynamoDbEndpoint;
   /** The sender of the sandbox's mail (default no-reply@switchboard.local). */
   mailFrom?: string;
+  /**
+   * Campaign sending: the per-number rate (default CAMPAIGN_SEND_RATE or 20/s), the tier of
+   * channels that store none, the run's lease and slice, the due sweep's period (default 1 s).
+   */
+  campaigns?: Partial<
+    Pick<
+      CampaignSenderDeps,
+      | 'ratePerSecond'
+      | 'defaultTier'
+      | 'leaseMs'
+      | 'sliceMs'
+      | 'backoffMs'
+      | 'maxAttempts'
+      | 'onClaimed'
+    >
+  > & { sweepMs?: number };
   /** The web app's origin in mailed links (default: this sandbox's own URL, which serves it). */
   webOrigin?: string;
   /**
@@ -212,6 +235,8 @@ export type Sandbox = {
   stream: { source: ChangeStreamSource; feed?: ChangeFeed; dlq: StreamDlqQueue };
   /** Workspace events (live sockets, integrators); a test may add a sink to watch them. */
   events: EventFanout;
+  /** Campaign slices (CampaignSendQueue) and the due sweep that starts and resumes campaigns. */
+  campaigns: { queue: LocalQueue; dlq: LocalQueue; sweep: CampaignScheduler };
   /** The `/live` WebSocket on this sandbox's port: one of `events`' sinks. */
   live: LiveSocketServer;
   stop(): Promise<void>;
@@ -291,6 +316,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
 
   const replaySpec = queues.ReplayQueue;
   const replayPair = await openQueueWithDlq(queueDir, replaySpec);
+  const campaignSpec = queues.CampaignSendQueue;
+  const campaignPair = await openQueueWithDlq(queueDir, campaignSpec);
   const replayQueue = replayPair.queue;
 
   // Workspace events: the live socket and integrators' endpoints attach their sinks.
@@ -301,18 +328,6 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     redeem: (ticket) => redeemLiveTicket(db, ticket, (opts.now?.() ?? new Date()).getTime()),
   });
   events.add(live);
-  const baseProcessor = createMessageProcessor({ db, log, archive: blobs, mediaQueue, events });
-  const processor = database.consumer(
-    opts.wrapProcessor ? opts.wrapProcessor(baseProcessor) : baseProcessor,
-  );
-  const poller = new QueuePoller(incoming, processor, {
-    batchSize: spec.batchSize,
-    maxConcurrency: 2,
-    // Locally a failed record comes back after a few seconds, not minutes, so fixes show quickly.
-    retryDelaySeconds: opts.retryDelaySeconds ?? 2,
-    onError: (error) => log.error('queue poller error', { error: String(error) }),
-  });
-  if (opts.processMessages !== false) poller.start();
 
   const crm: CrmSettings = {
     allowLoopback: true,
@@ -357,6 +372,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     IncomingMessagesQueue: localDlqAdmin(incomingPair),
     MediaQueue: localDlqAdmin(mediaPair),
     ReplayQueue: localDlqAdmin(replayPair),
+    CampaignSendQueue: localDlqAdmin(campaignPair),
     ...leads.dlq,
   };
   const envGraph = graphConfigFromEnv();
@@ -394,6 +410,27 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     baseUrl: graphBaseUrl,
     instagramBaseUrl: graphBaseUrl,
   });
+  const baseProcessor = createMessageProcessor({
+    db,
+    log,
+    archive: blobs,
+    mediaQueue,
+    events,
+    // Consent keywords' confirmations go out through the one send path, to the same Graph.
+    outbound: outboundDepsOf({ db, cipher, log, graph, events, now: opts.now }),
+  });
+  const processor = database.consumer(
+    opts.wrapProcessor ? opts.wrapProcessor(baseProcessor) : baseProcessor,
+  );
+  const poller = new QueuePoller(incoming, processor, {
+    batchSize: spec.batchSize,
+    maxConcurrency: 2,
+    // Locally a failed record comes back after a few seconds, not minutes, so fixes show quickly.
+    retryDelaySeconds: opts.retryDelaySeconds ?? 2,
+    onError: (error) => log.error('queue poller error', { error: String(error) }),
+  });
+  if (opts.processMessages !== false) poller.start();
+
   // Attachments and profiles, fetched off the message's path. With the stand-in, downloads go to it
   // only (loopback); with a configured Graph base (real Meta), to Meta's media hosts.
   const mediaFetcher = database.consumer(
@@ -439,6 +476,42 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     onError: (error) => log.error('replay queue poller error', { error: String(error) }),
   });
   if (opts.processMessages !== false) replayPoller.start();
+
+  // Campaigns: one slice per message, at the number's rate; the sweep starts and resumes them.
+  const envRate = Number(process.env.CAMPAIGN_SEND_RATE);
+  const envLease = Number(process.env.CAMPAIGN_LEASE_MS);
+  const { sweepMs, ...campaignOpts } = opts.campaigns ?? {};
+  const campaignSender = database.consumer(
+    createCampaignSender({
+      db,
+      log,
+      cipher,
+      graph,
+      queue: campaignPair.queue,
+      now: opts.now ? () => opts.now!().getTime() : undefined,
+      ...(envRate > 0 ? { ratePerSecond: envRate } : {}),
+      ...(envLease > 0 ? { leaseMs: envLease } : {}),
+      ...campaignOpts,
+    }),
+  );
+  const campaignPoller = new QueuePoller(campaignPair.queue, campaignSender, {
+    batchSize: campaignSpec.batchSize,
+    maxConcurrency: 1,
+    retryDelaySeconds: opts.retryDelaySeconds ?? 2,
+    onError: (error) => log.error('campaign queue poller error', { error: String(error) }),
+  });
+  const campaignSweep = createDueSweep({
+    db,
+    queue: campaignPair.queue,
+    log,
+    intervalMs: sweepMs,
+    leaseMs: campaignOpts.leaseMs ?? (envLease > 0 ? envLease : undefined),
+    now: opts.now ? () => opts.now!().getTime() : undefined,
+  });
+  if (opts.processMessages !== false) {
+    campaignPoller.start();
+    campaignSweep.start();
+  }
 
   const api = createApp({
     db,
@@ -499,6 +572,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       poller.stop(),
       mediaPoller.stop(),
       replayPoller.stop(),
+      campaignSweep.stop().then(() => campaignPoller.stop()),
       // The stream consumer publishes to the leads flow's queues: it stops before they close.
       streamSource.stop().then(() => leads.stop()),
     ]));
@@ -519,6 +593,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       await mediaDlq.close();
       await replayQueue.close();
       await replayPair.dlq.close();
+      await campaignPair.queue.close();
+      await campaignPair.dlq.close();
       await rawArchive.close();
       await changeFeed?.close();
       await streamDlq.close();
@@ -554,6 +630,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     mail,
     stream: { source: streamSource, feed: changeFeed, dlq: streamDlq },
     events,
+    campaigns: { queue: campaignPair.queue, dlq: campaignPair.dlq, sweep: campaignSweep },
     live,
     stop,
   };

@@ -14,6 +14,8 @@ import { keys, tenantPk } from '../../engine/data/keys';
 // once), then the current state, moved only forward in time. A crash between the two leaves the
 // history ahead of the state; recording the same change again completes it.
 
+const REPLY_CLAIM_TTL_SECONDS = 30 * 24 * 3600;
+
 function toChange(item: Item): ConsentChange {
   return { id: item.changeId, status: item.status, at: item.at, evidence: item.evidence };
 }
@@ -106,6 +108,21 @@ export class ConsentRepo {
       consistent: true,
     });
     return page.items.map(toChange);
+  }
+
+  /**
+   * Claims the one confirmation reply of a keyword change: true for the first caller only. Kept
+   * 30 days (TTL), far past any redelivery of the message.
+   */
+  async claimReply(changeId: string, now: Date): Promise<boolean> {
+    return this.db.put(
+      {
+        ...keys.consentReply(this.tenantId, changeId),
+        claimedAt: now.toISOString(),
+        expiresAt: Math.floor(now.getTime() / 1000) + REPLY_CLAIM_TTL_SECONDS,
+      },
+      { ifNotExists: true },
+    );
   }
 
   async keywords(): Promise<ConsentKeywords> {

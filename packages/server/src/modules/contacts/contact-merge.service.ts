@@ -1,5 +1,6 @@
 import type { TenantData } from '../../engine/data/tenant-data';
 import { AppError, NotFoundError } from '../../engine/errors';
+import { conversationIdOf, type Conversation } from '../messaging/conversation.repo';
 import type { Customer } from '../messaging/customer.repo';
 
 // Merging one contact into another: one person, one timeline (for example the same person's
@@ -8,10 +9,15 @@ import type { Customer } from '../messaging/customer.repo';
 // reads the message partitions and conversations of both. From then on the message processor
 // follows the pointer, so new messages on the source's identity land on the target.
 //
+// Like Chatwoot, the source's conversations and leads move to the target: their contact becomes
+// the target (a conversation keeps its id, so the identity's next message continues it, and its
+// thread also reads the partitions it came from).
+//
 // Every step is idempotent and the steps run in an order a crash can resume from: the merge
 // record (claimed once per source), the target's absorb (conditional on the identities read),
-// the pointer, the pointers of contacts merged into the source earlier, the e-mail key. Merging
-// the same source again runs what is left and answers the same result.
+// the pointer, the pointers of contacts merged into the source earlier, the e-mail key, the
+// conversations, the leads. Merging the same source again runs every step after the absorb
+// again, so it completes a merge that crashed halfway, and answers the same result.
 
 export type MergeResult = {
   contact: Customer;
@@ -19,6 +25,8 @@ export type MergeResult = {
   mergedAt: string;
   /** True when this source was already merged into this target (nothing new happened). */
   replay: boolean;
+  /** Every conversation of the source (and those merged into it), now the target's. */
+  conversations: Conversation[];
 };
 
 const ABSORB_ATTEMPTS = 3;
@@ -114,5 +122,50 @@ export async function mergeContacts(
   if (source.email && (await data.contacts.emailOwner(source.email)) === sourceId) {
     await data.contacts.repointEmail(source.email, sourceId, targetId);
   }
-  return { contact, sourceId, mergedAt: merge.mergedAt, replay: !claimed && absorbed };
+  const conversations = await moveConversations(data, source, targetId);
+  await moveLeads(data, source, targetId);
+  return {
+    contact,
+    sourceId,
+    mergedAt: merge.mergedAt,
+    replay: !claimed && absorbed,
+    conversations,
+  };
+}
+
+/** The source's conversations, one per channel and merged person, become the target's. */
+async function moveConversations(
+  data: TenantData,
+  source: Customer,
+  targetId: string,
+): Promise<Conversation[]> {
+  const people = [source.id, ...(source.mergedFrom ?? [])];
+  const channels = await data.channels.list();
+  const found = await data.conversations.getMany(
+    people.flatMap((id) => channels.map((ch) => conversationIdOf(ch.id, id))),
+  );
+  const moved: Conversation[] = [];
+  for (const conversation of found) {
+    if (conversation.customerId !== targetId) {
+      const from = conversation.customerId;
+      if (!(await data.conversations.repointCustomer(conversation.id, [from], targetId))) continue;
+      const former = new Set([...(conversation.formerCustomerIds ?? []), from]);
+      moved.push({ ...conversation, customerId: targetId, formerCustomerIds: [...former].sort() });
+    } else {
+      moved.push(conversation);
+    }
+  }
+  return moved;
+}
+
+/** The source's leads (it took those of contacts merged into it) now name the target. */
+async function moveLeads(data: TenantData, source: Customer, targetId: string): Promise<void> {
+  const from = [source.id, ...(source.mergedFrom ?? [])];
+  for (const leadId of source.leadIds ?? []) {
+    await data.leads.repointCustomer(leadId, from, targetId);
+  }
+  // The source's open lead becomes the target's when it has none: the next submission with the
+  // source's phone or e-mail joins it rather than starting another.
+  const open = await data.contacts.openLead(source.id);
+  if (open) await data.contacts.claimOpenLead(targetId, open);
 }

@@ -8,6 +8,7 @@ import { customerRecordView } from '../messaging/conversation-view';
 import { CustomerRepo } from '../messaging/customer.repo';
 import { TenantRepo } from '../platform/tenant.repo';
 import { MEDIA_URL_TTL_SECONDS } from '../messaging/media/media-keys';
+import { emitConversationUpdated } from '../live/live-events';
 import { emitContactMerged, emitContactUpdated } from './contact-events';
 import { mergeContacts } from './contact-merge.service';
 import { createContact, updateContact } from './contact.service';
@@ -51,6 +52,10 @@ export const contactHandlers = {
       });
     }
     await emitContactMerged(deps.events, data.tenantId, result.contact, sourceId, result.mergedAt);
+    // Open inboxes show the moved conversations under the contact (same ids on a replay).
+    for (const conversation of result.conversations) {
+      await emitConversationUpdated(deps.events, data, conversation, 'merged', sourceId);
+    }
     return c.json({
       contact: await customerRecordView(
         result.contact,

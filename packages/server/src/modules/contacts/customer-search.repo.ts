@@ -159,7 +159,8 @@ export class CustomerSearchIndex {
   /**
    * Indexes the tenant's customers written before the index existed, from `after` (a customer
    * id), a page of the partition at a time, up to about `max` customers; answers where to go on.
-   * Idempotent and resumable (`admin.customer-search.backfill`).
+   * Idempotent and resumable. Run it with `POST /admin/tenants/{id}/customer-search/backfill`
+   * (platform admin, `admin.customer-search.backfill`), calling again with `after` = its `next`.
    */
   async backfill(
     after?: string,

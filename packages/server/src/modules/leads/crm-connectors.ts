@@ -1,3 +1,4 @@
+import type { Attribution } from '@switchboard/contracts';
 import type { CrmDestinationRecord } from './crm-destination.repo';
 import type { Lead } from './lead.repo';
 import type { TokenCipher } from '../../engine/security/token-cipher';
@@ -29,6 +30,8 @@ export type DeliveryMessage = {
   id: string;
   type: 'lead.upserted' | 'lead.updated' | 'lead.resynced';
   lead: Lead;
+  /** Where the lead came from (modules/attribution), null when nothing is known. */
+  attribution?: Attribution | null;
 };
 
 export function secretContext(tenantId: string, destinationId: string): Record<string, string> {
@@ -36,7 +39,7 @@ export function secretContext(tenantId: string, destinationId: string): Record<s
 }
 
 /** What a CRM receives about a lead: no internal keys, no sync bookkeeping. */
-export function leadPayload(lead: Lead) {
+export function leadPayload(lead: Lead, attribution: Attribution | null = null) {
   return {
     id: lead.id,
     contactId: lead.customerId,
@@ -52,6 +55,7 @@ export function leadPayload(lead: Lead) {
     formId: lead.formId ?? null,
     source: lead.source,
     consents: lead.consents ?? [],
+    attribution,
     createdAt: lead.createdAt,
     updatedAt: lead.updatedAt,
   };
@@ -82,7 +86,10 @@ async function deliverWebhook(
   const body = JSON.stringify({
     type: message.type,
     timestamp: now.toISOString(),
-    data: 'lead' in message ? { lead: leadPayload(message.lead) } : message.data,
+    data:
+      'lead' in message
+        ? { lead: leadPayload(message.lead, message.attribution ?? null) }
+        : message.data,
   });
   const host = new URL(dest.url).host;
   try {

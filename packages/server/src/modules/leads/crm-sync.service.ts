@@ -72,6 +72,11 @@ export function createCrmSync(deps: CrmSyncDeps): SqsBatchHandler {
       if (!lead || lead.deletedAt) return;
       const destinations = (await crmDestinations.listRecords()).filter((d) => d.enabled);
       const attemptAt = now().toISOString();
+      const attribution =
+        destinations.length === 0
+          ? null
+          : ((await ctx.data.attribution.get('lead', lead.id)) ??
+            (await ctx.data.attribution.get('contact', lead.customerId)));
       if (destinations.length === 0) {
         await leads.setSync(lead.id, {
           status: 'not_configured',
@@ -90,7 +95,7 @@ export function createCrmSync(deps: CrmSyncDeps): SqsBatchHandler {
           const outcome = await deliverLead(
             job.tenantId,
             dest,
-            { id: deliveryId(dest.id, job), type: messageType[job.reason], lead },
+            { id: deliveryId(dest.id, job), type: messageType[job.reason], lead, attribution },
             { cipher: deps.cipher, crm: deps.crm, now },
           ).catch((err: unknown) => ({
             ok: false as const,

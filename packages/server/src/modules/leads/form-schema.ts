@@ -226,10 +226,15 @@ function checkboxSchema(field: FormField): ZodType<boolean> {
       ctx.addIssue({ code: 'custom', message: 'Expected true or false.' });
       return z.NEVER;
     })
-    .refine(
-      (b) => b || !(field.required || field.consent),
-      field.consent ? 'Consent is required.' : REQUIRED,
-    );
+    .refine((b) => b || !mustTick(field), field.consent ? 'Consent is required.' : REQUIRED);
+}
+
+/**
+ * A consent box must be ticked (terms), except a channel opt-in (`consentChannel`): consent to
+ * marketing is only consent when it can be refused, so that box is optional unless `required`.
+ */
+function mustTick(field: FormField): boolean {
+  return field.required || (field.consent === true && !field.consentChannel);
 }
 
 function choiceSchema(field: FormField): ZodType<string> {
@@ -293,7 +298,7 @@ function fieldSchema(
   const inner = valueSchema(field, form, pattern);
   // A consent or required checkbox left unticked arrives as false (checkboxSchema refuses it) or
   // not at all (refused here).
-  const mustHave = field.required || field.consent;
+  const mustHave = mustTick(field);
   return z.unknown().transform((raw, ctx): FieldValue | undefined => {
     if (isEmpty(raw)) {
       if (mustHave) {

@@ -1,3 +1,4 @@
+import { touchFromSubmission } from '../attribution/touches';
 import type { ContactRepo } from './contact.repo';
 import type { Db } from '../../engine/data/dynamo';
 import { leadIdFor, type Lead, type NewLead, type SubmissionMerge } from './lead.repo';
@@ -63,6 +64,9 @@ export async function mergeForCustomer(
 ): Promise<Lead> {
   const { lead } = await joinLead(data, event, { customerId }, now);
   await data.contacts.upsertFromLead(customerId, event.contact, lead.id, event.submittedAt);
+  // A lead made from a conversation came from where the conversation did.
+  const fromConversation = await data.attribution.get('contact', customerId);
+  if (fromConversation) await data.attribution.record(fromConversation.latest, { leadId: lead.id });
   return lead;
 }
 
@@ -86,7 +90,21 @@ export function createLeadMerge(deps: LeadMergeDeps): SqsBatchHandler {
     subject: (event) => ({ type: 'submission', id: event.submissionId }),
     async handle(event, { data, log }) {
       const { contacts } = data;
-      const resolved = await resolveContact(contacts, event.contact, event.submittedAt);
+      const found = await resolveContact(contacts, event.contact, event.submittedAt);
+      // A phone whose contact an agent merged into another: the lead joins that one.
+      const into = (await data.customers.get(found.customerId))?.mergedInto;
+      const resolved = into ? { customerId: into } : found;
+      // The contact's touch first: the lead's write starts its CRM sync, which sends the
+      // lead's attribution, or the contact's while the lead's is not written yet.
+      const touch = touchFromSubmission({
+        submissionId: event.submissionId,
+        formId: event.formId,
+        at: event.submittedAt,
+        utm: event.utm,
+        // The embed's Referer is the landing page the form sits on.
+        pageUrl: event.meta.referrer,
+      });
+      await data.attribution.record(touch, { contactId: resolved.customerId });
       const { lead, skippedCustom } = await joinLead(data, event, resolved, now().toISOString());
       if (skippedCustom.length > 0) {
         // The lead is at its custom-field caps: these values stay in the stored submission only.
@@ -97,6 +115,7 @@ export function createLeadMerge(deps: LeadMergeDeps): SqsBatchHandler {
         });
       }
       await contacts.upsertFromLead(resolved.customerId, event.contact, lead.id, event.submittedAt);
+      await data.attribution.record({ ...touch, leadId: lead.id }, { leadId: lead.id });
     },
   });
 }

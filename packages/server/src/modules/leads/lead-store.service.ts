@@ -1,10 +1,11 @@
 import type { Db } from '../../engine/data/dynamo';
-import type { TenantDbFactory } from '../../engine/data/tenant-data';
+import { dbForTenant, type TenantDbFactory } from '../../engine/data/tenant-data';
 import type { Logger } from '../../engine/log';
 import type { SqsBatchHandler } from '../../engine/ports/queue';
 import { leadRules } from '../../engine/topology';
 import { createEventConsumer } from './event-consumer';
 import { leadSubmittedSchema } from './lead-events';
+import { recordFormConsent } from '../consent/form-consent.service';
 
 /** LeadStore: keeps every submission as accepted, its validated values (the raw leads store). */
 export function createLeadStore(deps: {
@@ -36,6 +37,8 @@ export function createLeadStore(deps: {
         meta: event.meta,
         storedAt: now().toISOString(),
       });
+      // A ticked WhatsApp opt-in box opts the number in, its label as the evidence.
+      await recordFormConsent(dbForTenant(deps, event.tenantId), event);
     },
   });
 }

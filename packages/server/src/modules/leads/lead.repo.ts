@@ -387,6 +387,23 @@ export class LeadRepo {
     );
   }
 
+  /**
+   * Moves a lead to the contact one of `from` was merged into (modules/contacts/). Idempotent;
+   * false when the lead is gone or belongs to someone else.
+   */
+  async repointCustomer(leadId: string, from: string[], to: string): Promise<boolean> {
+    const owners = [...from, to];
+    const item = await this.db.update(
+      keys.lead(this.tenantId, leadId),
+      { set: 'customerId = :to' },
+      {
+        condition: `attribute_exists(PK) AND (${owners.map((_, i) => `customerId = :c${i}`).join(' OR ')})`,
+        values: { ':to': to, ...Object.fromEntries(owners.map((id, i) => [`:c${i}`, id])) },
+      },
+    );
+    return item !== undefined;
+  }
+
   /** The CRM sync's own status: no `lastChange`, so it never asks for another sync. */
   async setSync(leadId: string, sync: LeadSync): Promise<void> {
     await this.db.update(

@@ -23,11 +23,13 @@ export async function leadsOfContact(data: TenantData, customerId: string): Prom
 /** A lead with its contact and its latest raw submissions. */
 export async function leadDetail(data: TenantData, leadId: string) {
   const lead = await requireLead(data, leadId);
-  const [customer, submissions] = await Promise.all([
-    data.customers.get(lead.customerId),
+  const [customers, submissions] = await Promise.all([
+    // A contact merged into another answers as that one (a merge re-points its leads too).
+    data.customers.getMany([lead.customerId]),
     data.submissions.getMany(lead.submissionIds.slice(0, 25)),
   ]);
-  return { lead, customer, submissions };
+  const customer = customers.get(lead.customerId);
+  return { lead: customer ? { ...lead, customerId: customer.id } : lead, customer, submissions };
 }
 
 /**

@@ -45,13 +45,13 @@ export async function conversationView(
   customer: Customer | undefined,
   sign: SignMediaUrl,
 ) {
-  const { customerId, ...rest } = conversation;
+  const { customerId, formerCustomerIds: _former, ...rest } = conversation;
   return { ...rest, customer: await customerView(customerId, customer, sign) };
 }
 
 /** A conversation without its customer (a customer's page lists their conversations). */
 export function conversationSummaryView(conversation: Conversation) {
-  const { customerId: _customerId, ...rest } = conversation;
+  const { customerId: _customerId, formerCustomerIds: _former, ...rest } = conversation;
   return rest;
 }
 

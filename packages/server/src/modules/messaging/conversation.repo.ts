@@ -25,6 +25,11 @@ export type Conversation = {
   labelIds?: string[];
   /** A snooze in effect (modules/assignment/snooze.repo.ts); an ended one is left out. */
   snooze?: ConversationSnooze;
+  /**
+   * Contacts merged into `customerId` whose message partitions hold this conversation's earlier
+   * messages (modules/contacts/): the thread reads them too. Internal, never in a view.
+   */
+  formerCustomerIds?: string[];
 };
 
 export type ConversationSnooze = {
@@ -91,6 +96,7 @@ export function conversationIdOf(channelId: string, customerId: string): string 
 export function toConversation(item: Item): Conversation {
   const unread = item.unreadIds as Set<string> | undefined;
   const labels = item.labelIds as Set<string> | undefined;
+  const former = item.formerCustomerIds as Set<string> | undefined;
   const snooze = snoozeInEffect(item, new Date().toISOString());
   return {
     id: item.id,
@@ -110,6 +116,7 @@ export function toConversation(item: Item): Conversation {
     createdAt: item.createdAt,
     ...(labels?.size ? { labelIds: [...labels].sort() } : {}),
     ...(snooze ? { snooze } : {}),
+    ...(former?.size ? { formerCustomerIds: [...former].sort() } : {}),
   };
 }
 
@@ -126,8 +133,10 @@ export class ConversationRepo {
    */
   async applyMessage(m: MessageSummary): Promise<void> {
     const key = keys.conversation(this.tenantId, m.conversationId);
+    // The contact is set once: afterwards only a merge moves it (repointCustomer), so a message
+    // processed with the contact as it was before a merge cannot move the conversation back.
     const identity =
-      '#id = if_not_exists(#id, :id), customerId = :cust, channel = :channel, channelId = :chid, ' +
+      '#id = if_not_exists(#id, :id), customerId = if_not_exists(customerId, :cust), channel = :channel, channelId = :chid, ' +
       '#status = if_not_exists(#status, :open), createdAt = if_not_exists(createdAt, :ts), entity = :entity, ' +
       'GSI1PK = :inbox';
     const baseValues = {
@@ -322,6 +331,28 @@ export class ConversationRepo {
             { condition: 'attribute_exists(PK)', names, values: { ':s': status } },
           );
     return item ? toConversation(item) : undefined;
+  }
+
+  /**
+   * Moves a conversation to the contact `to` was merged into: its contact becomes `to`, and the
+   * contacts it belonged to (`from`) join the partitions its thread reads. Idempotent (a set and
+   * a set ADD); false when the conversation is not there or belongs to someone else.
+   */
+  async repointCustomer(conversationId: string, from: string[], to: string): Promise<boolean> {
+    const former = from.filter((id) => id !== to);
+    const item = await this.db.update(
+      keys.conversation(this.tenantId, conversationId),
+      { set: 'customerId = :to', add: former.length ? 'formerCustomerIds :former' : undefined },
+      {
+        condition: `attribute_exists(PK) AND (${[...from, to].map((_, i) => `customerId = :c${i}`).join(' OR ')})`,
+        values: {
+          ':to': to,
+          ...(former.length ? { ':former': new Set(former) } : {}),
+          ...Object.fromEntries([...from, to].map((id, i) => [`:c${i}`, id])),
+        },
+      },
+    );
+    return item !== undefined;
   }
 
   async getMany(conversationIds: string[]): Promise<Conversation[]> {

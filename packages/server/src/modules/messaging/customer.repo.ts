@@ -46,6 +46,19 @@ export function customerIdOf(identity: CustomerIdentity): string {
   return `${identity.channel === 'whatsapp' ? 'wa' : 'ig'}-${identity.externalId}`;
 }
 
+/**
+ * Whose conversation a contact has on a channel: the merged identity's own when the identity came
+ * with a merge (modules/contacts/ moved that conversation to the contact), else the contact's.
+ */
+export function conversationOwnerOf(
+  customer: Customer,
+  channel: CustomerIdentity['channel'],
+): string {
+  const externalId = customer.identities[channel];
+  const owner = externalId === undefined ? undefined : customerIdOf({ channel, externalId });
+  return owner && customer.mergedFrom?.includes(owner) ? owner : customer.id;
+}
+
 /** Contact fields an agent sets. `name` is kept apart from the channel's profile name. */
 export type ContactFields = {
   name?: string;

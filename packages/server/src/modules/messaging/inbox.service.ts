@@ -74,12 +74,7 @@ export async function listThread(
 ): Promise<{ items: StoredMessage[]; nextBefore?: string }> {
   const conversation = await data.conversations.get(conversationId);
   if (!conversation) throw new NotFoundError('Conversation');
-  return data.messages.listForConversation(
-    conversation.customerId,
-    conversation.channelId,
-    limit,
-    before,
-  );
+  return data.messages.listForConversation(conversation, limit, before);
 }
 
 export async function markConversationRead(

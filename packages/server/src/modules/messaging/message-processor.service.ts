@@ -1,3 +1,4 @@
+import { touchFromMessage } from '../attribution/touches';
 import type { Db } from '../../engine/data/dynamo';
 import { keys } from '../../engine/data/keys';
 import { RouteRepo, type RouteTarget } from '../channels/channel.repo';
@@ -30,7 +31,13 @@ import {
   emitMessageUpdated,
 } from '../live/live-events';
 import { applyParkedStatus } from './outbound-message.service';
+import {
+  applyInboundReply as applyCampaignReply,
+  applyMessageStatus as applyCampaignStatus,
+} from '../campaigns/campaign-runner';
 import { incomingQueueMessageSchema, type IncomingQueueMessage } from './queue-message';
+import type { OutboundDeps } from './outbound-deps';
+import { applyConsentKeyword } from '../consent/keyword-consent.service';
 import {
   hasPendingMedia,
   sendMediaJobs,
@@ -58,6 +65,11 @@ export type MessageProcessorDeps = {
   /** Workspace events once a message or status is stored (live screens, integrators). */
   events: WorkspaceEvents;
   log: Logger;
+  /**
+   * The send path for replies the processor makes itself (a consent keyword's confirmation,
+   * modules/consent/); absent, none is sent.
+   */
+  outbound?: OutboundDeps;
   /** How long a tenant's active/suspended status is trusted in memory (0 disables the cache). */
   cacheTtlMs?: number;
   now?: () => number;
@@ -214,7 +226,10 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
       mergedInto = (await data.customers.get(customerIdOf(identity)))?.mergedInto;
     }
     const customerId = existing?.customerId ?? mergedInto ?? customerIdOf(identity);
-    const conversationId = existing?.conversationId ?? conversationIdOf(channelId, customerId);
+    // The conversation stays the identity's own: a merge moved it to the contact, so new
+    // messages continue it rather than open a second one on the same channel.
+    const conversationId =
+      existing?.conversationId ?? conversationIdOf(channelId, customerIdOf(identity));
     const messageId = stableId('msg', channel, message.channelMessageId);
     let ref = existing;
     let stored: StoredMessage | undefined;
@@ -280,6 +295,27 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
       message.direction === 'inbound' && stored ? stored : await data.messages.get(ref.key);
     if (shown) await emitMessageCreated(deps.events, data.tenantId, shown);
     await emitConversationUpdated(deps.events, data, conversationId, 'message', messageId);
+    // An ad, post or story that brought the customer (modules/attribution/): on redelivery too,
+    // recorded once per message.
+    if (message.direction === 'inbound') {
+      const touch = touchFromMessage({ channel, message, messageId, conversationId });
+      if (touch) await data.attribution.record(touch, { contactId: customerId });
+    }
+    // A reply to a campaign marks its recipient `replied` (modules/campaigns/), on redelivery too.
+    if (message.direction === 'inbound' && channel === 'whatsapp') {
+      await applyCampaignReply(data, channelId, customer.externalId, message.timestamp);
+    }
+    // STOP / START (modules/consent/): after the message is in the inbox, on redelivery too
+    // (recorded and replied to once per message).
+    if (message.direction === 'inbound') {
+      await applyConsentKeyword(deps, data, {
+        channel,
+        messageId,
+        conversationId,
+        from: customer.externalId,
+        message,
+      });
+    }
   }
 
   /**
@@ -325,7 +361,15 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
       case 'message':
         return applyMessage(data, channelId, event, out, replay, autoAssign);
       case 'status':
-        return applyStatusOrPark(data, event);
+        await applyStatusOrPark(data, event);
+        // A campaign's recipient follows its message (modules/campaigns/): forward only.
+        return applyCampaignStatus(
+          data,
+          event.channelMessageId,
+          event.status,
+          event.timestamp,
+          event.errors,
+        );
       case 'unsend': {
         const ref = await data.messages.findRef(event.routing.channel, event.channelMessageId);
         if (!ref) return;

@@ -257,17 +257,51 @@ export class MessageRepo {
     return item ? toMessage(item) : undefined;
   }
 
-  /** A customer's messages on one channel, newest first, paginated by the message sort key. */
+  /**
+   * A conversation's messages, newest first, paginated by the message sort key. They sit in its
+   * contact's partition and, for a conversation moved by a merge, in the partitions of the
+   * contacts it belonged to before (one Query loop each, merged in sort-key order).
+   */
   async listForConversation(
-    customerId: string,
-    channelId: string,
+    conversation: {
+      id: string;
+      customerId: string;
+      channelId: string;
+      formerCustomerIds?: string[];
+    },
     limit: number,
     before?: string,
   ): Promise<{ items: StoredMessage[]; nextBefore?: string }> {
+    const partitions = [conversation.customerId, ...(conversation.formerCustomerIds ?? [])];
+    const found = await Promise.all(
+      partitions.map((customerId) =>
+        this.conversationPage(customerId, conversation, limit, before),
+      ),
+    );
+    const items =
+      found.length === 1
+        ? found[0]!
+        : found.flat().sort((a, b) => this.keyOf(b).SK.localeCompare(this.keyOf(a).SK));
+    const pageItems = items.slice(0, limit);
+    const last = pageItems[pageItems.length - 1];
+    return {
+      items: pageItems,
+      nextBefore: items.length > limit && last ? this.keyOf(last).SK : undefined,
+    };
+  }
+
+  /** Up to `limit + 1` of one partition's messages of a conversation, newest first. */
+  private async conversationPage(
+    customerId: string,
+    conversation: { id: string; channelId: string },
+    limit: number,
+    before?: string,
+  ): Promise<StoredMessage[]> {
     const items: StoredMessage[] = [];
     let startKey: Item | undefined;
     const pk = keys.messagePk(this.tenantId, customerId);
-    // The filter drops other channels' messages of the same customer; loop until the page is full.
+    // The filter drops the customer's other conversations (other channels, or a conversation a
+    // merge moved here); loop until the page is full.
     do {
       const page = await this.db.query({
         pk,
@@ -275,7 +309,10 @@ export class MessageRepo {
         newestFirst: true,
         limit: limit + 1,
         startKey,
-        filter: { expression: 'channelId = :ch', values: { ':ch': channelId } },
+        filter: {
+          expression: 'channelId = :ch AND conversationId = :cv',
+          values: { ':ch': conversation.channelId, ':cv': conversation.id },
+        },
       });
       for (const item of page.items) {
         if (item.SK === before) continue;
@@ -283,12 +320,7 @@ export class MessageRepo {
       }
       startKey = page.lastKey;
     } while (startKey && items.length <= limit);
-    const pageItems = items.slice(0, limit);
-    const last = pageItems[pageItems.length - 1];
-    return {
-      items: pageItems,
-      nextBefore: items.length > limit && last ? this.keyOf(last).SK : undefined,
-    };
+    return items.slice(0, limit + 1);
   }
 
   // ---- outbound: stored pending before Meta is called, then given Meta's id or marked failed

@@ -43,8 +43,7 @@ export async function latestInbound(
   let before: string | undefined;
   for (let page = 0; page < INBOUND_SCAN.pages; page++) {
     const { items, nextBefore } = await data.messages.listForConversation(
-      conversation.customerId,
-      conversation.channelId,
+      conversation,
       INBOUND_SCAN.pageSize,
       before,
     );

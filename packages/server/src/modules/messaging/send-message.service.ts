@@ -6,7 +6,7 @@ import type {
 } from '@switchboard/contracts';
 import type { ChannelWithSecret } from '../channels/channel.repo';
 import { conversationIdOf, type Conversation } from './conversation.repo';
-import type { Customer } from './customer.repo';
+import { conversationOwnerOf, type Customer } from './customer.repo';
 import type { MessageRef, OutboundDraft, StoredMessage } from './message.repo';
 import type { TenantData } from '../../engine/data/tenant-data';
 import { AppError, NotFoundError } from '../../engine/errors';
@@ -129,7 +129,7 @@ async function resolveTarget(data: TenantData, request: SendMessageRequest): Pro
   }
   // Prefer the channel the customer last wrote to; else the oldest active one.
   const conversations = await data.conversations.getMany(
-    candidates.map((ch) => conversationIdOf(ch.id, customer.id)),
+    candidates.map((ch) => conversationIdOf(ch.id, conversationOwnerOf(customer, ch.type))),
   );
   const latest = conversations.sort((a, b) =>
     (b.lastInboundAt ?? '').localeCompare(a.lastInboundAt ?? ''),
@@ -149,7 +149,7 @@ async function resolveTarget(data: TenantData, request: SendMessageRequest): Pro
       `This customer has no ${channel.type === 'whatsapp' ? 'WhatsApp number' : 'Instagram account'} to write to.`,
     );
   }
-  const conversationId = conversationIdOf(channel.id, customer.id);
+  const conversationId = conversationIdOf(channel.id, conversationOwnerOf(customer, channel.type));
   return {
     conversationId,
     conversation: conversations.find((conv) => conv.id === conversationId),
@@ -269,7 +269,12 @@ async function messageOfConversation(
   param: string,
   what: string,
 ): Promise<StoredMessage> {
-  const found = await data.messages.findByIdForCustomer(target.customerId, messageId);
+  // A conversation moved by a merge keeps its earlier messages in the partitions it came from.
+  let found: StoredMessage | undefined;
+  for (const owner of [target.customerId, ...(target.conversation?.formerCustomerIds ?? [])]) {
+    found = await data.messages.findByIdForCustomer(owner, messageId);
+    if (found) break;
+  }
   if (!found || found.conversationId !== target.conversationId || !found.channelMessageId) {
     throw invalid(
       `${what} must be the id of a sent or received message in this conversation.`,

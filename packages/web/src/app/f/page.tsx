@@ -171,7 +171,7 @@ export default function HostedFormPage() {
                 />
               ) : null}
               {branding?.displayName && !branding.logoUrl ? (
-                <p className="text-sm font-medium text-brand">{branding.displayName}</p>
+                <p className="text-sm font-medium text-brand-strong">{branding.displayName}</p>
               ) : null}
               <h1 className="text-2xl font-semibold">{form.data.name}</h1>
             </header>

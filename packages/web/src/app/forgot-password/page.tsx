@@ -47,7 +47,7 @@ export default function ForgotPasswordPage() {
             Nothing there? Check the spam folder, or{' '}
             <button
               type="button"
-              className="font-medium text-brand hover:underline"
+              className="font-medium text-brand-strong hover:underline"
               onClick={() => setSentTo(null)}
             >
               try another address

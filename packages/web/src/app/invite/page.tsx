@@ -89,7 +89,10 @@ export default function InvitePage() {
               </Button>
               <p className="text-center text-xs text-slate-500">
                 Forgot the password of your account?{' '}
-                <Link href="/forgot-password/" className="font-medium text-brand hover:underline">
+                <Link
+                  href="/forgot-password/"
+                  className="font-medium text-brand-strong hover:underline"
+                >
                   Reset it
                 </Link>
                 , then open this invitation again.

@@ -196,7 +196,7 @@ function LoginForm() {
           Sign in
         </Button>
         <p className="text-center text-sm">
-          <Link href="/forgot-password/" className="font-medium text-brand hover:underline">
+          <Link href="/forgot-password/" className="font-medium text-brand-strong hover:underline">
             Forgot password?
           </Link>
         </p>
@@ -217,7 +217,7 @@ function SignupLink() {
   return (
     <p className="text-center text-sm text-slate-600">
       New to Switchboard?{' '}
-      <Link href="/signup/" className="font-medium text-brand hover:underline">
+      <Link href="/signup/" className="font-medium text-brand-strong hover:underline">
         Create a workspace
       </Link>
     </p>

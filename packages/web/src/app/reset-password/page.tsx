@@ -63,7 +63,10 @@ export default function ResetPasswordPage() {
           <p className="text-sm text-slate-500">
             A reset link works once, for 30 minutes. Ask for a new one and use the newest e-mail.
           </p>
-          <Link href="/forgot-password/" className="text-sm font-medium text-brand hover:underline">
+          <Link
+            href="/forgot-password/"
+            className="text-sm font-medium text-brand-strong hover:underline"
+          >
             Send me a new link
           </Link>
         </div>

@@ -491,7 +491,7 @@ export function FormBuilder({
                 <img src={branding.data.logoUrl} alt="" className="mb-3 h-8 object-contain" />
               ) : null}
               {branding.data?.displayName ? (
-                <p className="text-sm font-medium text-brand">{branding.data.displayName}</p>
+                <p className="text-sm font-medium text-brand-strong">{branding.data.displayName}</p>
               ) : null}
               <p className="mb-4 text-xl font-semibold">{def.name || 'Untitled form'}</p>
               <FormRenderer
@@ -509,7 +509,7 @@ export function FormBuilder({
             <p className="text-xs text-slate-500">
               Leads from this form:{' '}
               <Link
-                className="font-medium text-brand hover:underline"
+                className="font-medium text-brand-strong hover:underline"
                 href={`/app/leads/?view=table&form=${encodeURIComponent(form.id)}`}
               >
                 open in Leads

@@ -29,6 +29,7 @@ import {
   FileIcon,
   ImageIcon,
   ListIcon,
+  LockIcon,
   MicIcon,
   PaperclipIcon,
   PlusIcon,
@@ -46,7 +47,6 @@ import {
   tokenAtCaret,
   useSuggestions,
 } from './suggestion-list';
-import { LockIcon } from './workspace-icons';
 
 /** What the thread can do with the composer: attach a file dropped on the thread. */
 export type ComposerHandle = { attach(files: readonly File[]): void };

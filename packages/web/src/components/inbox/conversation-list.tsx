@@ -77,7 +77,7 @@ export function ConversationRow({
               dateTime={c.lastMessageAt}
               className={cx(
                 'shrink-0 text-xs',
-                unread ? 'font-semibold text-brand' : 'text-slate-500',
+                unread ? 'font-semibold text-brand-strong' : 'text-slate-500',
               )}
             >
               {shortTime(c.lastMessageAt)}

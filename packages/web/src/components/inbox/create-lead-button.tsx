@@ -22,14 +22,14 @@ export function CreateLeadButton({ conversation }: { conversation: ConversationD
     return (
       <Link
         href={`/app/leads/?lead=${encodeURIComponent(create.data.id)}`}
-        className="mr-2 inline-flex h-8 items-center rounded-lg px-2.5 text-sm font-medium text-brand-strong hover:bg-slate-100"
+        className="inline-flex h-8 items-center rounded-lg px-2.5 text-sm font-medium text-brand-strong hover:bg-slate-100"
       >
         {create.data.submissionCount > 1 ? 'Open lead' : 'Lead created · open'}
       </Link>
     );
   }
   return (
-    <span className="mr-2 inline-flex items-center gap-2">
+    <span className="inline-flex min-w-0 flex-wrap items-center gap-2">
       <Button size="sm" variant="ghost" onClick={() => create.mutate()} busy={create.isPending}>
         Create lead
       </Button>

@@ -7,10 +7,9 @@ import { api } from '@/lib/api-client';
 import { conversationQuery } from '@/lib/queries';
 import { useRole } from '@/lib/session';
 import { labelsQuery } from '@/lib/workspace-queries';
-import { CheckIcon, PlusIcon } from '../icons';
+import { CheckIcon, PlusIcon, TagIcon } from '../icons';
 import { cx, InlineError } from '../ui';
 import { LabelChip, LabelDot } from './label-chip';
-import { TagIcon } from './workspace-icons';
 
 // The labels on a conversation, in its header: chips (agents can remove them) and an "Add label"
 // popover with a filter box, whose list is keyboard operable (↑/↓, Enter toggles, Escape closes).

@@ -4,9 +4,8 @@ import type { MemberDto, NoteDto } from '@switchboard/contracts';
 import type { ReactNode } from 'react';
 import { clockTime, fullDate } from '@/lib/format';
 import { memberHandle, memberName } from '@/lib/workspace-queries';
-import { TrashIcon } from '../icons';
+import { LockIcon, TrashIcon } from '../icons';
 import { cx } from '../ui';
-import { LockIcon } from './workspace-icons';
 
 // A private note in the thread: centred and full width, on amber with a lock and "Private note",
 // so it can never be mistaken for a message the customer saw. Amber-950 on amber-50 is about 15:1.

@@ -4,6 +4,7 @@ import type { MemberDto } from '@switchboard/contracts';
 import { noteTextMax } from '@switchboard/contracts';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { memberHandle } from '@/lib/workspace-queries';
+import { LockIcon } from '../icons';
 import { Button, InlineError } from '../ui';
 import { MentionPicker, useMentionMatches } from './mention-picker';
 import {
@@ -12,7 +13,6 @@ import {
   tokenAtCaret,
   useSuggestions,
 } from './suggestion-list';
-import { LockIcon } from './workspace-icons';
 
 // Writing a private note: only the team sees it. `@` opens the teammate picker; the note carries
 // the ids of the members whose `@handle` is still in the text when it is saved.

@@ -87,11 +87,18 @@ export function SnoozeMenu({ conversation }: { conversation: ConversationDto }) 
 
   if (conversation.snooze) {
     return (
-      <span className="mr-2 inline-flex items-center gap-2 align-middle">
-        <span className="hidden items-center gap-1 text-xs text-indigo-800 lg:inline-flex">
+      <span className="inline-flex items-center gap-2 align-middle">
+        {/* The thread header is a size container: the words show only where there is room. */}
+        <span className="hidden items-center gap-1 text-xs text-indigo-800 @2xl:inline-flex">
           <ClockIcon size={12} /> {snoozeDescription(conversation.snooze)}
         </span>
-        <Button size="sm" variant="ghost" onClick={() => wake.mutate()} busy={wake.isPending}>
+        <Button
+          size="sm"
+          variant="ghost"
+          onClick={() => wake.mutate()}
+          busy={wake.isPending}
+          title={snoozeDescription(conversation.snooze)}
+        >
           Unsnooze
         </Button>
       </span>
@@ -105,7 +112,7 @@ export function SnoozeMenu({ conversation }: { conversation: ConversationDto }) 
 
   return (
     // Inline, so it sits beside the header's close button wherever it is mounted.
-    <span ref={wrapper} className="relative mr-2 inline-flex align-middle">
+    <span ref={wrapper} className="relative inline-flex align-middle">
       <Button
         ref={trigger}
         size="sm"

@@ -31,9 +31,9 @@ import {
   notesQuery,
 } from '@/lib/workspace-queries';
 import { useLiveNotes } from '@/lib/workspace-live';
-import { ChannelIcon, ChevronLeftIcon, ClockIcon, PaperclipIcon } from '../icons';
+import { ChannelIcon, ChevronLeftIcon, ClockIcon, PaperclipIcon, UserIcon } from '../icons';
 import { Avatar, Badge, Button, cx, ErrorState, InlineError, LoadingState, Select } from '../ui';
-import { SnoozeMenu } from './snooze-menu';
+import { snoozeDescription, SnoozeMenu } from './snooze-menu';
 import { CreateLeadButton } from './create-lead-button';
 import {
   Composer,
@@ -119,70 +119,85 @@ function ThreadHeader({ c, onBack }: { c: ConversationDto; onBack: () => void })
     onSuccess: update,
   });
   const error = assign.error ?? setStatus.error;
+  const snoozed = c.snooze ? snoozeDescription(c.snooze) : null;
   return (
-    <header className="border-b border-slate-200 bg-white px-3 py-2 md:px-5">
-      <div className="flex items-center gap-3">
+    // The header is its own size container: beside the list and the contact panel it can be a
+    // third of a laptop screen, so its layout follows its own width, not the viewport's.
+    <header className="@container border-b border-slate-200 bg-white px-3 py-2 md:px-5">
+      <div className="flex min-w-0 items-center gap-3">
         <button
           type="button"
           onClick={onBack}
-          className="-ml-1 rounded-lg p-1.5 text-slate-600 hover:bg-slate-100 md:hidden"
+          className="-ml-1 shrink-0 rounded-lg p-1.5 text-slate-600 hover:bg-slate-100 md:hidden"
           aria-label="Back to conversations"
         >
           <ChevronLeftIcon />
         </button>
         <Avatar name={name} size={38} src={c.customer.avatarUrl} />
         <div className="min-w-0 flex-1">
-          <h2 className="flex items-center gap-1.5 truncate font-semibold text-slate-900">
-            <span className="truncate">{name}</span>
-            <ChannelIcon channel={c.channel} size={16} labelled />
+          <h2 className="flex min-w-0 items-center gap-1.5 font-semibold text-slate-900">
+            <span className="truncate" title={name}>
+              {name}
+            </span>
+            <span className="inline-flex shrink-0">
+              <ChannelIcon channel={c.channel} size={16} labelled />
+            </span>
           </h2>
-          <p className="truncate text-xs text-slate-500">
+          <p className="truncate text-xs text-slate-500" title={snoozed ?? undefined}>
             {identity}
             {c.status === 'closed' ? ' · Closed' : ''}
+            {snoozed ? ' · Snoozed' : ''}
           </p>
-          <div className="mt-0.5 sm:hidden">
+          <div className="mt-0.5 @lg:hidden">
             <WindowBadge c={c} />
           </div>
         </div>
-        <div className="hidden sm:block">
+        <div className="hidden shrink-0 @lg:block">
           <WindowBadge c={c} />
         </div>
       </div>
       {atLeast('agent') ? (
-        <div className="mt-2 flex items-center gap-2">
-          <label className="flex min-w-0 items-center gap-2 text-xs text-slate-500">
-            <span className="sr-only sm:not-sr-only">Assignee</span>
-            <Select
-              aria-label="Assignee"
-              className="h-8 w-40 min-w-0 max-w-full text-sm sm:w-56"
-              value={c.assigneeId ?? ''}
-              disabled={assign.isPending}
-              onChange={(e) => assign.mutate(e.target.value || null)}
-            >
-              <option value="">Unassigned</option>
-              {(members.data?.items ?? []).map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.id === session.user.id ? `Me (${m.email ?? m.id})` : (m.email ?? m.id)}
-                </option>
-              ))}
-              {c.assigneeId && !members.data?.items.some((m) => m.id === c.assigneeId) ? (
-                <option value={c.assigneeId}>Someone else</option>
-              ) : null}
-            </Select>
-          </label>
-          {c.assigneeId !== session.user.id ? (
-            <span className="hidden sm:block">
+        // Two groups that wrap as wholes: who has it, and what to do with it. When narrow, the
+        // actions take their own line, right-aligned, instead of squeezing the assignee.
+        <div className="mt-2 flex flex-wrap items-center gap-x-3 gap-y-1.5">
+          <div className="flex min-w-0 flex-[1_1_14rem] items-center gap-1.5">
+            <label className="flex min-w-0 items-center gap-2 text-xs text-slate-500">
+              <span className="sr-only @xl:not-sr-only @xl:shrink-0">Assignee</span>
+              <Select
+                aria-label="Assignee"
+                className="h-8 w-56 min-w-0 max-w-full text-sm"
+                value={c.assigneeId ?? ''}
+                disabled={assign.isPending}
+                onChange={(e) => assign.mutate(e.target.value || null)}
+              >
+                <option value="">Unassigned</option>
+                {(members.data?.items ?? []).map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.id === session.user.id ? `Me (${m.email ?? m.id})` : (m.email ?? m.id)}
+                  </option>
+                ))}
+                {c.assigneeId && !members.data?.items.some((m) => m.id === c.assigneeId) ? (
+                  <option value={c.assigneeId}>Someone else</option>
+                ) : null}
+              </Select>
+            </label>
+            {c.assigneeId !== session.user.id ? (
+              // An icon where space is short; the name stays "Assign to me" either way.
               <Button
                 size="sm"
                 variant="ghost"
+                className="shrink-0 px-2 @lg:px-3"
                 onClick={() => assign.mutate(session.user.id)}
                 disabled={assign.isPending}
+                aria-label="Assign to me"
+                title="Assign to me"
               >
-                Assign to me
+                <UserIcon size={16} className="@lg:hidden" />
+                <span className="hidden @lg:inline">Assign to me</span>
               </Button>
-            </span>
-          ) : null}
-          <span className="ml-auto shrink-0">
+            ) : null}
+          </div>
+          <div className="ml-auto flex min-w-0 flex-wrap items-center justify-end gap-1.5">
             <CreateLeadButton conversation={c} />
             <SnoozeMenu conversation={c} />
             {c.status === 'open' ? (
@@ -190,9 +205,10 @@ function ThreadHeader({ c, onBack }: { c: ConversationDto; onBack: () => void })
                 size="sm"
                 onClick={() => setStatus.mutate('close')}
                 busy={setStatus.isPending}
+                aria-label="Close conversation"
               >
-                <span className="sm:hidden">Close</span>
-                <span className="hidden sm:inline">Close conversation</span>
+                <span className="@md:hidden">Close</span>
+                <span className="hidden @md:inline">Close conversation</span>
               </Button>
             ) : (
               <Button
@@ -203,7 +219,7 @@ function ThreadHeader({ c, onBack }: { c: ConversationDto; onBack: () => void })
                 Reopen
               </Button>
             )}
-          </span>
+          </div>
         </div>
       ) : null}
       <ConversationLabels c={c} />

@@ -341,7 +341,7 @@ export function LeadDrawer({
               <div className="space-y-1">
                 <p className="text-xs font-medium text-slate-500">Contact</p>
                 <Link
-                  className="text-sm font-medium text-brand hover:underline"
+                  className="text-sm font-medium text-brand-strong hover:underline"
                   href={`/app/contacts/?id=${encodeURIComponent(l.customerId)}`}
                 >
                   Open contact

@@ -80,7 +80,7 @@ export function LeadsTable({
                     <button
                       type="button"
                       onClick={() => onOpen(lead.id)}
-                      className="text-left font-medium text-slate-900 hover:text-brand hover:underline"
+                      className="text-left font-medium text-slate-900 hover:text-brand-strong hover:underline"
                     >
                       {leadTitle(lead)}
                     </button>

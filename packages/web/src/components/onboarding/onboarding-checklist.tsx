@@ -103,7 +103,9 @@ export function OnboardingChecklist() {
             type="button"
             onClick={dismiss}
             aria-label="Dismiss the checklist"
-            className="rounded-md p-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+            title="Dismiss the checklist"
+            // slate-600: an icon-only control needs 3:1 against white; slate-400 gave about 2.6:1.
+            className="rounded-md p-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand"
           >
             <CloseIcon size={18} />
           </button>

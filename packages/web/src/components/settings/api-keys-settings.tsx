@@ -12,8 +12,7 @@ import { scopeOptions } from '@/lib/access';
 import { api, ApiError } from '@/lib/api-client';
 import { fullDate, relativeFromNow } from '@/lib/format';
 import { useRole } from '@/lib/session';
-import { OneTimeSecret } from '../copy-button';
-import { PlusIcon, ShieldIcon } from '../icons';
+import { ShieldIcon } from '../icons';
 import {
   Badge,
   Button,
@@ -27,6 +26,7 @@ import {
   LoadingState,
   Textarea,
 } from '../ui';
+import { CardError, ConfirmButton, SecretRevealDialog, SettingsIntro } from './settings-parts';
 
 /** One range per line (or comma-separated): what the contract's `allowedIps` takes. */
 function rangesOf(text: string): string[] {
@@ -140,15 +140,10 @@ export function ApiKeysSettings() {
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <p className="max-w-xl text-sm text-slate-600">
-          Keys let your website and tools call the API as this workspace. Send them as{' '}
-          <code className="rounded bg-slate-100 px-1">Authorization: Bearer sk_live_…</code>.
-        </p>
-        <Button variant="primary" onClick={() => setOpen(true)}>
-          <PlusIcon size={16} /> New API key
-        </Button>
-      </div>
+      <SettingsIntro addLabel="New API key" onAdd={() => setOpen(true)}>
+        Keys let your website and tools call the API as this workspace. Send them as{' '}
+        <code className="rounded bg-slate-100 px-1">Authorization: Bearer sk_live_…</code>.
+      </SettingsIntro>
       <Card>
         {keys.isLoading ? (
           <LoadingState label="Loading keys…" />
@@ -206,20 +201,12 @@ export function ApiKeysSettings() {
                           >
                             IP ranges
                           </Button>
-                          <Button
-                            size="sm"
-                            variant="ghost"
-                            onClick={() => {
-                              if (
-                                window.confirm(
-                                  `Revoke “${k.name}”? Anything using it stops working at once.`,
-                                )
-                              )
-                                revoke.mutate(k.id);
-                            }}
+                          <ConfirmButton
+                            question={`Revoke “${k.name}”? Anything using it stops working at once.`}
+                            onConfirm={() => revoke.mutate(k.id)}
                           >
                             Revoke
-                          </Button>
+                          </ConfirmButton>
                         </span>
                       )}
                     </td>
@@ -229,95 +216,73 @@ export function ApiKeysSettings() {
             </table>
           </div>
         )}
-        {revoke.error ? (
-          <div className="p-4">
-            <InlineError error={revoke.error} />
-          </div>
-        ) : null}
+        <CardError error={revoke.error} />
       </Card>
-      <Dialog
+      <SecretRevealDialog
         open={open}
         onClose={close}
-        title={created ? 'Your new API key' : 'New API key'}
-        footer={
-          created ? (
-            <Button variant="primary" onClick={close}>
-              Done
-            </Button>
-          ) : (
-            <>
-              <Button onClick={close}>Cancel</Button>
-              <Button
-                type="submit"
-                form="new-key"
-                variant="primary"
-                busy={create.isPending}
-                disabled={!name.trim() || !chosen.length}
-              >
-                Create key
-              </Button>
-            </>
-          )
-        }
+        title="New API key"
+        createdTitle="Your new API key"
+        secret={created?.key ?? null}
+        secretWhat="API key"
+        formId="new-key"
+        onSubmit={submit}
+        submitLabel="Create key"
+        busy={create.isPending}
+        disabled={!name.trim() || !chosen.length}
       >
-        {created ? (
-          <OneTimeSecret value={created.key} what="API key" />
-        ) : (
-          <form id="new-key" onSubmit={submit} className="space-y-4">
-            <Field
-              label="Name"
-              hint="What uses it, e.g. “Website contact form”."
-              error={fields.name}
-              required
-            >
-              {({ id, describedBy, invalid }) => (
-                <Input
-                  id={id}
-                  value={name}
-                  onChange={(e) => setName(e.target.value)}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid}
-                  autoFocus
-                />
-              )}
-            </Field>
-            <fieldset>
-              <legend className="text-sm font-medium text-slate-700">Scopes</legend>
-              <div className="mt-2 space-y-2">
-                {scopeOptions.map((s) => (
-                  <label
-                    key={s.value}
-                    className="flex items-start gap-3 rounded-lg border border-slate-200 p-3 hover:bg-slate-50"
-                  >
-                    <input
-                      type="checkbox"
-                      className="mt-0.5 size-4 accent-[var(--sb-brand)]"
-                      checked={chosen.includes(s.value)}
-                      onChange={(e) =>
-                        setChosen((prev) =>
-                          e.target.checked ? [...prev, s.value] : prev.filter((v) => v !== s.value),
-                        )
-                      }
-                    />
-                    <span>
-                      <span className="block text-sm font-medium text-slate-900">{s.label}</span>
-                      <span className="block text-xs text-slate-500">{s.hint}</span>
-                    </span>
-                  </label>
-                ))}
-              </div>
-            </fieldset>
-            <RangesField
-              value={ranges}
-              onChange={setRanges}
-              error={rangesProblem(ranges) ?? rangeError(fields)}
+        <Field
+          label="Name"
+          hint="What uses it, e.g. “Website contact form”."
+          error={fields.name}
+          required
+        >
+          {({ id, describedBy, invalid }) => (
+            <Input
+              id={id}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              autoFocus
             />
-            {create.error && !fields.name && !rangeError(fields) ? (
-              <InlineError error={create.error} />
-            ) : null}
-          </form>
-        )}
-      </Dialog>
+          )}
+        </Field>
+        <fieldset>
+          <legend className="text-sm font-medium text-slate-700">Scopes</legend>
+          <div className="mt-2 space-y-2">
+            {scopeOptions.map((s) => (
+              <label
+                key={s.value}
+                className="flex items-start gap-3 rounded-lg border border-slate-200 p-3 hover:bg-slate-50"
+              >
+                <input
+                  type="checkbox"
+                  className="mt-0.5 size-4 accent-[var(--sb-brand)]"
+                  checked={chosen.includes(s.value)}
+                  onChange={(e) =>
+                    setChosen((prev) =>
+                      e.target.checked ? [...prev, s.value] : prev.filter((v) => v !== s.value),
+                    )
+                  }
+                />
+                <span>
+                  <span className="block text-sm font-medium text-slate-900">{s.label}</span>
+                  <span className="block text-xs text-slate-500">{s.hint}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <RangesField
+          value={ranges}
+          onChange={setRanges}
+          error={rangesProblem(ranges) ?? rangeError(fields)}
+        />
+        {create.error && !fields.name && !rangeError(fields) ? (
+          <InlineError error={create.error} />
+        ) : null}
+      </SecretRevealDialog>
       <Dialog
         open={editing !== null}
         onClose={() => setEditing(null)}

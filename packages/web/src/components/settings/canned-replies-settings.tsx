@@ -12,12 +12,9 @@ import { useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '@/lib/api-client';
 import { useRole, useSignedIn } from '@/lib/session';
 import { cannedContext, cannedRepliesQuery } from '@/lib/workspace-queries';
-import { PlusIcon } from '../icons';
-import { BoltIcon } from '../inbox/workspace-icons';
+import { BoltIcon } from '../icons';
 import {
-  Button,
   Card,
-  Dialog,
   EmptyState,
   ErrorState,
   Field,
@@ -27,6 +24,7 @@ import {
   NotAvailable,
   Textarea,
 } from '../ui';
+import { CardError, EditDeleteActions, EditorDialog, SettingsIntro } from './settings-parts';
 
 // Settings → Canned replies: answers for the whole workspace, inserted in the composer by typing
 // `/` and the short code. The content may use variables, filled in from the conversation's contact
@@ -106,18 +104,11 @@ export function CannedRepliesSettings() {
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <p className="max-w-xl text-sm text-slate-600">
-          Type <kbd className="rounded border border-slate-300 bg-slate-50 px-1 font-mono">/</kbd>{' '}
-          and a short code in the reply box to insert one.
-          {canEdit ? '' : ' Ask a workspace admin to add or change them.'}
-        </p>
-        {canEdit ? (
-          <Button variant="primary" onClick={() => open(null)}>
-            <PlusIcon size={16} /> New canned reply
-          </Button>
-        ) : null}
-      </div>
+      <SettingsIntro addLabel="New canned reply" onAdd={canEdit ? () => open(null) : undefined}>
+        Type <kbd className="rounded border border-slate-300 bg-slate-50 px-1 font-mono">/</kbd> and
+        a short code in the reply box to insert one.
+        {canEdit ? '' : ' Ask a workspace admin to add or change them.'}
+      </SettingsIntro>
       <Card>
         {items.length === 0 ? (
           <EmptyState icon={<BoltIcon size={20} />} title="No canned replies yet">
@@ -135,62 +126,35 @@ export function CannedRepliesSettings() {
                 </p>
                 {canEdit ? (
                   <div className="flex shrink-0 gap-1">
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      onClick={() => open(reply)}
-                      aria-label={`Edit /${reply.shortCode}`}
-                    >
-                      Edit
-                    </Button>
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      aria-label={`Delete /${reply.shortCode}`}
-                      busy={remove.isPending && remove.variables?.id === reply.id}
-                      onClick={() => {
-                        if (window.confirm(`Delete the canned reply /${reply.shortCode}?`))
-                          remove.mutate(reply);
-                      }}
-                    >
-                      Delete
-                    </Button>
+                    <EditDeleteActions
+                      editName={`Edit /${reply.shortCode}`}
+                      deleteName={`Delete /${reply.shortCode}`}
+                      onEdit={() => open(reply)}
+                      question={`Delete the canned reply /${reply.shortCode}?`}
+                      onDelete={() => remove.mutate(reply)}
+                      deleting={remove.isPending && remove.variables?.id === reply.id}
+                    />
                   </div>
                 ) : null}
               </li>
             ))}
           </ul>
         )}
-        {remove.error ? (
-          <div className="p-4">
-            <InlineError error={remove.error} />
-          </div>
-        ) : null}
+        <CardError error={remove.error} />
       </Card>
-      <Dialog
+      <EditorDialog
         open={editing !== null}
         onClose={() => setEditing(null)}
         title={editing?.reply ? 'Edit canned reply' : 'New canned reply'}
         wide
-        footer={
-          <>
-            <Button variant="ghost" onClick={() => setEditing(null)}>
-              Cancel
-            </Button>
-            <Button
-              variant="primary"
-              type="submit"
-              form="canned-reply-form"
-              busy={save.isPending}
-              disabled={Boolean(localIssue)}
-            >
-              {editing?.reply ? 'Save reply' : 'Create reply'}
-            </Button>
-          </>
-        }
+        formId="canned-reply-form"
+        onSubmit={submit}
+        submitLabel={editing?.reply ? 'Save reply' : 'Create reply'}
+        busy={save.isPending}
+        disabled={Boolean(localIssue)}
       >
         {editing ? (
-          <form id="canned-reply-form" onSubmit={submit} className="space-y-4">
+          <>
             <Field
               label="Short code"
               hint="Letters, digits, - and _. Agents type / and this code."
@@ -258,9 +222,9 @@ export function CannedRepliesSettings() {
             {save.error && !fields.shortCode && !fields.content ? (
               <InlineError error={save.error} />
             ) : null}
-          </form>
+          </>
         ) : null}
-      </Dialog>
+      </EditorDialog>
     </div>
   );
 }

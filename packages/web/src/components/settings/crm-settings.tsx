@@ -8,42 +8,18 @@ import { fullDate } from '@/lib/format';
 import { orNull } from '@/lib/queries';
 import type { CrmTestResult } from '@/lib/api-types';
 import { useRole } from '@/lib/session';
-import { OneTimeSecret } from '../copy-button';
-import { LinkIcon, PlusIcon } from '../icons';
+import { LinkIcon } from '../icons';
+import { Badge, Card, EmptyState, Field, InlineError, Input, Segmented } from '../ui';
 import {
-  Badge,
-  Button,
-  Card,
-  Dialog,
-  EmptyState,
-  ErrorState,
-  Field,
-  InlineError,
-  Input,
-  LoadingState,
-  NotAvailable,
-  Segmented,
-} from '../ui';
-
-function TestResult({ result }: { result: CrmTestResult | Error }) {
-  if (result instanceof Error) {
-    return (
-      <p role="status" className="text-sm text-red-700">
-        Test failed: {result.message}
-      </p>
-    );
-  }
-  return (
-    <p
-      role="status"
-      className={result.delivered ? 'text-sm text-emerald-700' : 'text-sm text-red-700'}
-    >
-      {result.delivered
-        ? `Test delivery accepted${result.status ? ` (HTTP ${result.status})` : ''}.`
-        : `Test delivery failed${result.status ? ` (HTTP ${result.status})` : ''}: ${result.error ?? 'no details'}`}
-    </p>
-  );
-}
+  CardError,
+  ConfirmButton,
+  EndpointUrlField,
+  listGate,
+  SecretRevealDialog,
+  SendTestButton,
+  SettingsIntro,
+  TestResult,
+} from './settings-parts';
 
 export function CrmSettings() {
   const queryClient = useQueryClient();
@@ -101,34 +77,21 @@ export function CrmSettings() {
   }
   const fields = create.error instanceof ApiError ? create.error.fields : {};
 
-  if (!canEdit)
-    return (
-      <EmptyState icon={<LinkIcon />} title="Admins only">
-        Ask a workspace admin to set up CRM sync.
-      </EmptyState>
-    );
-  if (destinations.isLoading) return <LoadingState label="Loading CRM destinations…" />;
-  if (destinations.error)
-    return (
-      <ErrorState
-        error={destinations.error}
-        onRetry={() => void destinations.refetch()}
-        what="CRM destinations"
-      />
-    );
-  if (destinations.data === null) return <NotAvailable what="CRM sync" />;
+  const gate = listGate(destinations, {
+    canEdit,
+    icon: <LinkIcon />,
+    askAdmin: 'Ask a workspace admin to set up CRM sync.',
+    loadingLabel: 'Loading CRM destinations…',
+    what: 'CRM destinations',
+  });
+  if (gate) return gate;
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <p className="max-w-xl text-sm text-slate-600">
-          Every new or updated lead is pushed to these destinations, with retries. Webhooks are
-          signed (Standard Webhooks) so your endpoint can verify them.
-        </p>
-        <Button variant="primary" onClick={() => setOpen(true)}>
-          <PlusIcon size={16} /> Add destination
-        </Button>
-      </div>
+      <SettingsIntro addLabel="Add destination" onAdd={() => setOpen(true)}>
+        Every new or updated lead is pushed to these destinations, with retries. Webhooks are signed
+        (Standard Webhooks) so your endpoint can verify them.
+      </SettingsIntro>
       <Card>
         {!destinations.data?.items.length ? (
           <EmptyState icon={<LinkIcon />} title="No CRM connected">
@@ -160,116 +123,81 @@ export function CrmSettings() {
                     </p>
                   </div>
                   {d.enabled ? <Badge tone="green">Active</Badge> : <Badge>Paused</Badge>}
-                  <Button
-                    size="sm"
+                  <SendTestButton
                     onClick={() => test.mutate(d.id)}
                     busy={test.isPending && test.variables === d.id}
-                  >
-                    Send test
-                  </Button>
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    onClick={() => {
-                      if (window.confirm('Remove this destination? Leads stop syncing to it.'))
-                        remove.mutate(d.id);
-                    }}
+                  />
+                  <ConfirmButton
+                    question="Remove this destination? Leads stop syncing to it."
+                    onConfirm={() => remove.mutate(d.id)}
                   >
                     Remove
-                  </Button>
+                  </ConfirmButton>
                 </div>
-                {results[d.id] ? <TestResult result={results[d.id]!} /> : null}
+                {results[d.id] ? <TestResult result={results[d.id]!} what="Test delivery" /> : null}
               </li>
             ))}
           </ul>
         )}
-        {remove.error ? (
-          <div className="p-4">
-            <InlineError error={remove.error} />
-          </div>
-        ) : null}
+        <CardError error={remove.error} />
       </Card>
-      <Dialog
+      <SecretRevealDialog
         open={open}
         onClose={close}
-        title={secret ? 'Destination added' : 'Add a CRM destination'}
-        footer={
-          secret ? (
-            <Button variant="primary" onClick={close}>
-              Done
-            </Button>
-          ) : (
-            <>
-              <Button onClick={close}>Cancel</Button>
-              <Button type="submit" form="new-crm" variant="primary" busy={create.isPending}>
-                Add
-              </Button>
-            </>
-          )
-        }
+        title="Add a CRM destination"
+        createdTitle="Destination added"
+        secret={secret}
+        secretWhat="webhook signing secret"
+        formId="new-crm"
+        onSubmit={submit}
+        submitLabel="Add"
+        busy={create.isPending}
+        noValidate
       >
-        {secret ? (
-          <OneTimeSecret value={secret} what="webhook signing secret" />
+        <Segmented
+          label="Destination type"
+          value={type}
+          onChange={setType}
+          options={[
+            { value: 'webhook', label: 'Webhook' },
+            { value: 'hubspot', label: 'HubSpot' },
+          ]}
+        />
+        {type === 'webhook' ? (
+          <EndpointUrlField
+            hint="HTTPS. We POST each lead as JSON."
+            placeholder="https://crm.example.com/hooks/leads"
+            value={url}
+            onChange={setUrl}
+            error={fields.url}
+          />
         ) : (
-          <form id="new-crm" onSubmit={submit} className="space-y-4" noValidate>
-            <Segmented
-              label="Destination type"
-              value={type}
-              onChange={setType}
-              options={[
-                { value: 'webhook', label: 'Webhook' },
-                { value: 'hubspot', label: 'HubSpot' },
-              ]}
-            />
-            {type === 'webhook' ? (
-              <Field
-                label="Endpoint URL"
-                hint="HTTPS. We POST each lead as JSON."
-                error={fields.url}
-                required
-              >
-                {({ id, describedBy, invalid }) => (
-                  <Input
-                    id={id}
-                    type="url"
-                    inputMode="url"
-                    placeholder="https://crm.example.com/hooks/leads"
-                    value={url}
-                    onChange={(e) => setUrl(e.target.value)}
-                    aria-describedby={describedBy}
-                    aria-invalid={invalid}
-                  />
-                )}
-              </Field>
-            ) : (
-              <Field
-                label="HubSpot private app token"
-                hint="Needs crm.objects.contacts.write. Stored encrypted."
-                error={fields.accessToken}
-                required
-              >
-                {({ id, describedBy, invalid }) => (
-                  <Input
-                    id={id}
-                    type="password"
-                    autoComplete="off"
-                    value={token}
-                    onChange={(e) => setToken(e.target.value)}
-                    aria-describedby={describedBy}
-                    aria-invalid={invalid}
-                  />
-                )}
-              </Field>
+          <Field
+            label="HubSpot private app token"
+            hint="Needs crm.objects.contacts.write. Stored encrypted."
+            error={fields.accessToken}
+            required
+          >
+            {({ id, describedBy, invalid }) => (
+              <Input
+                id={id}
+                type="password"
+                autoComplete="off"
+                value={token}
+                onChange={(e) => setToken(e.target.value)}
+                aria-describedby={describedBy}
+                aria-invalid={invalid}
+              />
             )}
-            <Field label="Name" hint="Optional.">
-              {({ id }) => <Input id={id} value={name} onChange={(e) => setName(e.target.value)} />}
-            </Field>
-            {create.error && !fields.url && !fields.accessToken ? (
-              <InlineError error={create.error} />
-            ) : null}
-          </form>
+          </Field>
         )}
-      </Dialog>
+        <Field label="Name" hint="Optional.">
+          {({ id }) => <Input id={id} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        {create.error && !fields.url && !fields.accessToken ? (
+          <InlineError error={create.error} />
+        ) : null}
+      </SecretRevealDialog>
     </div>
   );
 }

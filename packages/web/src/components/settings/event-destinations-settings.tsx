@@ -11,21 +11,18 @@ import {
   type EventDestinationTest,
 } from '@/lib/integration-queries';
 import { useRole } from '@/lib/session';
-import { OneTimeSecret } from '../copy-button';
-import { LinkIcon, PlusIcon } from '../icons';
+import { LinkIcon } from '../icons';
+import { Badge, Button, Card, EmptyState, InlineError } from '../ui';
 import {
-  Badge,
-  Button,
-  Card,
-  Dialog,
-  EmptyState,
-  ErrorState,
-  Field,
-  InlineError,
-  Input,
-  LoadingState,
-  NotAvailable,
-} from '../ui';
+  CardError,
+  ConfirmButton,
+  EndpointUrlField,
+  listGate,
+  SecretRevealDialog,
+  SendTestButton,
+  SettingsIntro,
+  TestResult,
+} from './settings-parts';
 
 // Event webhooks for integrators: endpoints that receive the workspace's events (messages,
 // statuses, assignments, closes, contact edits), signed per Standard Webhooks, with retries.
@@ -54,26 +51,6 @@ function LastDelivery({ d }: { d: EventDestination }) {
     <p className="text-xs text-red-700" title={fullDate(last.at)}>
       {last.outcome === 'failed' ? 'Gave up' : 'Retrying'} {when}: {what}
       {last.error ? ` (${last.error})` : ''}
-    </p>
-  );
-}
-
-function TestOutcome({ result }: { result: EventDestinationTest | Error }) {
-  if (result instanceof Error) {
-    return (
-      <p role="status" className="text-sm text-red-700">
-        Test failed: {result.message}
-      </p>
-    );
-  }
-  return (
-    <p
-      role="status"
-      className={result.delivered ? 'text-sm text-emerald-700' : 'text-sm text-red-700'}
-    >
-      {result.delivered
-        ? `Test event accepted${result.status ? ` (HTTP ${result.status})` : ''}.`
-        : `Test event failed${result.status ? ` (HTTP ${result.status})` : ''}: ${result.error ?? 'no details'}`}
     </p>
   );
 }
@@ -164,35 +141,22 @@ export function EventDestinationsSettings() {
   }
   const fields = create.error instanceof ApiError ? create.error.fields : {};
 
-  if (!canEdit)
-    return (
-      <EmptyState icon={<LinkIcon />} title="Admins only">
-        Ask a workspace admin to set up event webhooks.
-      </EmptyState>
-    );
-  if (destinations.isLoading) return <LoadingState label="Loading event webhooks…" />;
-  if (destinations.error)
-    return (
-      <ErrorState
-        error={destinations.error}
-        onRetry={() => void destinations.refetch()}
-        what="Event webhooks"
-      />
-    );
-  if (destinations.data === null) return <NotAvailable what="Event webhooks" />;
+  const gate = listGate(destinations, {
+    canEdit,
+    icon: <LinkIcon />,
+    askAdmin: 'Ask a workspace admin to set up event webhooks.',
+    loadingLabel: 'Loading event webhooks…',
+    what: 'Event webhooks',
+  });
+  if (gate) return gate;
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <p className="max-w-xl text-sm text-slate-600">
-          Your systems hear about messages, statuses, assignments and contact edits as they happen.
-          Each event is POSTed as JSON and signed per Standard Webhooks, so your endpoint can verify
-          it; a failed delivery is retried for about an hour.
-        </p>
-        <Button variant="primary" onClick={() => setOpen(true)}>
-          <PlusIcon size={16} /> Add endpoint
-        </Button>
-      </div>
+      <SettingsIntro addLabel="Add endpoint" onAdd={() => setOpen(true)}>
+        Your systems hear about messages, statuses, assignments and contact edits as they happen.
+        Each event is POSTed as JSON and signed per Standard Webhooks, so your endpoint can verify
+        it; a failed delivery is retried for about an hour.
+      </SettingsIntro>
       <Card>
         {!destinations.data?.items.length ? (
           <EmptyState icon={<LinkIcon />} title="No event webhooks">
@@ -212,13 +176,10 @@ export function EventDestinationsSettings() {
                     <LastDelivery d={d} />
                   </div>
                   {d.enabled ? <Badge tone="green">Active</Badge> : <Badge>Paused</Badge>}
-                  <Button
-                    size="sm"
+                  <SendTestButton
                     onClick={() => test.mutate(d.id)}
                     busy={test.isPending && test.variables === d.id}
-                  >
-                    Send test
-                  </Button>
+                  />
                   <Button
                     size="sm"
                     variant="ghost"
@@ -227,82 +188,45 @@ export function EventDestinationsSettings() {
                   >
                     {d.enabled ? 'Pause' : 'Resume'}
                   </Button>
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    onClick={() => {
-                      if (window.confirm('Remove this endpoint? It stops receiving events.'))
-                        remove.mutate(d.id);
-                    }}
+                  <ConfirmButton
+                    question="Remove this endpoint? It stops receiving events."
+                    onConfirm={() => remove.mutate(d.id)}
                   >
                     Remove
-                  </Button>
+                  </ConfirmButton>
                 </div>
-                {results[d.id] ? <TestOutcome result={results[d.id]!} /> : null}
+                {results[d.id] ? <TestResult result={results[d.id]!} what="Test event" /> : null}
               </li>
             ))}
           </ul>
         )}
-        {remove.error || update.error ? (
-          <div className="p-4">
-            <InlineError error={remove.error ?? update.error} />
-          </div>
-        ) : null}
+        <CardError error={remove.error ?? update.error} />
       </Card>
-      <Dialog
+      <SecretRevealDialog
         open={open}
         onClose={close}
-        title={secret ? 'Endpoint added' : 'Add an event webhook'}
-        footer={
-          secret ? (
-            <Button variant="primary" onClick={close}>
-              Done
-            </Button>
-          ) : (
-            <>
-              <Button onClick={close}>Cancel</Button>
-              <Button
-                type="submit"
-                form="new-event-destination"
-                variant="primary"
-                busy={create.isPending}
-              >
-                Add endpoint
-              </Button>
-            </>
-          )
-        }
+        title="Add an event webhook"
+        createdTitle="Endpoint added"
+        secret={secret}
+        secretWhat="signing secret"
+        formId="new-event-destination"
+        onSubmit={submit}
+        submitLabel="Add endpoint"
+        busy={create.isPending}
+        noValidate
       >
-        {secret ? (
-          <OneTimeSecret value={secret} what="signing secret" />
-        ) : (
-          <form id="new-event-destination" onSubmit={submit} className="space-y-4" noValidate>
-            <Field
-              label="Endpoint URL"
-              hint="HTTPS, on a public address. We POST each event as JSON."
-              error={fields.url}
-              required
-            >
-              {({ id, describedBy, invalid }) => (
-                <Input
-                  id={id}
-                  type="url"
-                  inputMode="url"
-                  placeholder="https://example.com/hooks/switchboard"
-                  value={url}
-                  onChange={(e) => setUrl(e.target.value)}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid}
-                />
-              )}
-            </Field>
-            <EventChoices value={events} onChange={setEvents} error={fields.events} />
-            {create.error && !fields.url && !fields.events ? (
-              <InlineError error={create.error} />
-            ) : null}
-          </form>
-        )}
-      </Dialog>
+        <EndpointUrlField
+          hint="HTTPS, on a public address. We POST each event as JSON."
+          placeholder="https://example.com/hooks/switchboard"
+          value={url}
+          onChange={setUrl}
+          error={fields.url}
+        />
+        <EventChoices value={events} onChange={setEvents} error={fields.events} />
+        {create.error && !fields.url && !fields.events ? (
+          <InlineError error={create.error} />
+        ) : null}
+      </SecretRevealDialog>
     </div>
   );
 }

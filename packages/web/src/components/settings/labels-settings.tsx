@@ -6,14 +6,11 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '@/lib/api-client';
 import { useRole } from '@/lib/session';
 import { labelsQuery } from '@/lib/workspace-queries';
-import { PlusIcon } from '../icons';
+import { TagIcon } from '../icons';
 import { labelColorNames, LabelChip, labelTones } from '../inbox/label-chip';
-import { TagIcon } from '../inbox/workspace-icons';
 import {
-  Button,
   Card,
   cx,
-  Dialog,
   EmptyState,
   ErrorState,
   Field,
@@ -22,6 +19,7 @@ import {
   LoadingState,
   NotAvailable,
 } from '../ui';
+import { CardError, EditDeleteActions, EditorDialog, SettingsIntro } from './settings-parts';
 
 // Settings → Labels: the workspace's labels, each a name and a colour from the palette. Admins
 // create, rename, recolour and delete; everyone sees the list.
@@ -100,17 +98,10 @@ export function LabelsSettings() {
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <p className="max-w-xl text-sm text-slate-600">
-          Agents put labels on conversations, and anyone can filter the inbox by one.
-          {canEdit ? '' : ' Ask a workspace admin to add or change labels.'}
-        </p>
-        {canEdit ? (
-          <Button variant="primary" onClick={() => open(null)}>
-            <PlusIcon size={16} /> New label
-          </Button>
-        ) : null}
-      </div>
+      <SettingsIntro addLabel="New label" onAdd={canEdit ? () => open(null) : undefined}>
+        Agents put labels on conversations, and anyone can filter the inbox by one.
+        {canEdit ? '' : ' Ask a workspace admin to add or change labels.'}
+      </SettingsIntro>
       <Card>
         {items.length === 0 ? (
           <EmptyState icon={<TagIcon size={20} />} title="No labels yet">
@@ -125,60 +116,32 @@ export function LabelsSettings() {
                 </div>
                 <span className="text-xs text-slate-600">{labelColorNames[label.color]}</span>
                 {canEdit ? (
-                  <>
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      onClick={() => open(label)}
-                      aria-label={`Edit label ${label.name}`}
-                    >
-                      Edit
-                    </Button>
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      aria-label={`Delete label ${label.name}`}
-                      busy={remove.isPending && remove.variables?.id === label.id}
-                      onClick={() => {
-                        if (
-                          window.confirm(
-                            `Delete the label “${label.name}”? It disappears from every conversation.`,
-                          )
-                        )
-                          remove.mutate(label);
-                      }}
-                    >
-                      Delete
-                    </Button>
-                  </>
+                  <EditDeleteActions
+                    editName={`Edit label ${label.name}`}
+                    deleteName={`Delete label ${label.name}`}
+                    onEdit={() => open(label)}
+                    question={`Delete the label “${label.name}”? It disappears from every conversation.`}
+                    onDelete={() => remove.mutate(label)}
+                    deleting={remove.isPending && remove.variables?.id === label.id}
+                  />
                 ) : null}
               </li>
             ))}
           </ul>
         )}
-        {remove.error ? (
-          <div className="p-4">
-            <InlineError error={remove.error} />
-          </div>
-        ) : null}
+        <CardError error={remove.error} />
       </Card>
-      <Dialog
+      <EditorDialog
         open={editing !== null}
         onClose={() => setEditing(null)}
         title={editing?.label ? 'Edit label' : 'New label'}
-        footer={
-          <>
-            <Button variant="ghost" onClick={() => setEditing(null)}>
-              Cancel
-            </Button>
-            <Button variant="primary" type="submit" form="label-form" busy={save.isPending}>
-              {editing?.label ? 'Save label' : 'Create label'}
-            </Button>
-          </>
-        }
+        formId="label-form"
+        onSubmit={submit}
+        submitLabel={editing?.label ? 'Save label' : 'Create label'}
+        busy={save.isPending}
       >
         {editing ? (
-          <form id="label-form" onSubmit={submit} className="space-y-4">
+          <>
             <Field label="Name" error={fields.name} required>
               {({ id, describedBy, invalid }) => (
                 <Input
@@ -205,9 +168,9 @@ export function LabelsSettings() {
               <LabelChip label={{ name: editing.name.trim() || 'Label', color: editing.color }} />
             </div>
             {save.error && !fields.name ? <InlineError error={save.error} /> : null}
-          </form>
+          </>
         ) : null}
-      </Dialog>
+      </EditorDialog>
     </div>
   );
 }

@@ -76,19 +76,19 @@ export default function AdminPage() {
         actions={
           <div className="flex gap-4">
             <Link
-              className="text-sm font-medium text-brand hover:underline"
+              className="text-sm font-medium text-brand-strong hover:underline"
               href="/app/admin/channel-claims/"
             >
               Contested channel claims
             </Link>
             <Link
-              className="text-sm font-medium text-brand hover:underline"
+              className="text-sm font-medium text-brand-strong hover:underline"
               href="/app/admin/replays/"
             >
               Replay webhooks
             </Link>
             <Link
-              className="text-sm font-medium text-brand hover:underline"
+              className="text-sm font-medium text-brand-strong hover:underline"
               href="/app/admin/mail/"
             >
               Sandbox mail

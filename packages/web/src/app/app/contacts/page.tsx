@@ -372,7 +372,7 @@ function ContactDetail({
                 </li>
               ) : (
                 <li key={`s:${item.id}`} className="flex gap-3 px-5 py-3">
-                  <span className="mt-0.5 flex size-[18px] items-center justify-center text-brand">
+                  <span className="mt-0.5 flex size-[18px] items-center justify-center text-brand-strong">
                     <FormIcon size={18} />
                   </span>
                   <div className="min-w-0 flex-1">
@@ -388,7 +388,7 @@ function ContactDetail({
                     <p className="mt-0.5 text-sm text-slate-800">
                       {item.submission ? '' : 'Became a lead. '}
                       <Link
-                        className="font-medium text-brand hover:underline"
+                        className="font-medium text-brand-strong hover:underline"
                         href={`/app/leads/?lead=${encodeURIComponent(item.lead.id)}`}
                       >
                         Open lead

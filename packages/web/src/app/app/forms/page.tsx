@@ -70,7 +70,7 @@ function FormsList({ onOpen }: { onOpen: (id: string) => void }) {
                       <button
                         type="button"
                         onClick={() => onOpen(f.id)}
-                        className="text-left font-semibold text-slate-900 hover:text-brand hover:underline"
+                        className="text-left font-semibold text-slate-900 hover:text-brand-strong hover:underline"
                       >
                         {f.name}
                       </button>

@@ -73,8 +73,9 @@ function Inbox() {
         )}
       >
         <div className="space-y-3 border-b border-slate-200 px-4 pb-3 pt-4">
-          <div className="flex items-center justify-between">
-            <h1 className="text-lg font-semibold text-slate-900">Inbox</h1>
+          {/* Wraps rather than overlaps: the status tabs drop below when the column is narrow. */}
+          <div className="flex flex-wrap items-center justify-end gap-2">
+            <h1 className="mr-auto text-lg font-semibold text-slate-900">Inbox</h1>
             {canAct ? <StartConversationButton>New conversation</StartConversationButton> : null}
             <Segmented
               label="Conversation status"

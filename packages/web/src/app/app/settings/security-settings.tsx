@@ -285,20 +285,11 @@ function EnrolDialog({ open, onClose }: { open: boolean; onClose: () => void }) 
           }}
         >
           <p className="text-sm text-slate-700">Confirm it is you: enter your password.</p>
-          <Field label="Password" error={fieldsOf(start.error).password}>
-            {({ id, describedBy, invalid }) => (
-              <Input
-                id={id}
-                type="password"
-                autoComplete="current-password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-                aria-describedby={describedBy}
-                aria-invalid={invalid}
-                autoFocus
-              />
-            )}
-          </Field>
+          <CurrentPasswordField
+            value={password}
+            onChange={setPassword}
+            error={fieldsOf(start.error).password}
+          />
           <InlineError error={start.error} />
           <Button type="submit" variant="primary" busy={start.isPending} disabled={!password}>
             Continue
@@ -306,6 +297,34 @@ function EnrolDialog({ open, onClose }: { open: boolean; onClose: () => void }) 
         </form>
       )}
     </Dialog>
+  );
+}
+
+/** "Confirm it is you": the signed-in user's password, focused when the step opens. */
+function CurrentPasswordField({
+  value,
+  onChange,
+  error,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  error?: string;
+}) {
+  return (
+    <Field label="Password" error={error}>
+      {({ id, describedBy, invalid }) => (
+        <Input
+          id={id}
+          type="password"
+          autoComplete="current-password"
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          aria-describedby={describedBy}
+          aria-invalid={invalid}
+          autoFocus
+        />
+      )}
+    </Field>
   );
 }
 
@@ -332,20 +351,7 @@ function ProofFields({
   const fields = fieldsOf(error);
   return (
     <>
-      <Field label="Password" error={fields.password}>
-        {({ id, describedBy, invalid }) => (
-          <Input
-            id={id}
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            autoFocus
-          />
-        )}
-      </Field>
+      <CurrentPasswordField value={password} onChange={setPassword} error={fields.password} />
       {allowRecovery ? (
         <Segmented
           label="Second factor"
@@ -630,7 +636,7 @@ function SessionRow({
       </td>
       <td className="px-3 py-3 font-mono text-xs text-slate-600">
         {session.ip ?? '—'}
-        {lastIp ? <span className="block text-slate-400">last from {lastIp}</span> : null}
+        {lastIp ? <span className="block text-slate-600">last from {lastIp}</span> : null}
       </td>
       <td className="px-3 py-3 text-slate-500" title={fullDate(session.createdAt)}>
         {relativeFromNow(session.createdAt)}

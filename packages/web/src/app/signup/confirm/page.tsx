@@ -55,10 +55,10 @@ export default function SignupConfirmPage() {
             up again and use the newest e-mail.
           </p>
           <div className="flex gap-4 text-sm font-medium">
-            <Link href="/login/" className="text-brand hover:underline">
+            <Link href="/login/" className="text-brand-strong hover:underline">
               Sign in
             </Link>
-            <Link href="/signup/" className="text-brand hover:underline">
+            <Link href="/signup/" className="text-brand-strong hover:underline">
               Sign up again
             </Link>
           </div>
@@ -70,7 +70,7 @@ export default function SignupConfirmPage() {
             This address has a Switchboard account now, so no new one was made. Sign in with its
             password.
           </p>
-          <Link href="/login/" className="text-sm font-medium text-brand hover:underline">
+          <Link href="/login/" className="text-sm font-medium text-brand-strong hover:underline">
             Sign in
           </Link>
         </div>

@@ -38,6 +38,16 @@ export type StandInSend = {
   body: Record<string, unknown>;
 };
 
+/** A `POST /{id}/messages` as it arrived, whatever the answer (rate checks read their times). */
+export type StandInMessageRequest = {
+  /** Date.now() when the request reached the stand-in. */
+  at: number;
+  senderId: string;
+  /** The WhatsApp `to`, when the body was read (not for an injected failure, answered first). */
+  to?: string;
+  httpStatus?: number;
+};
+
 export type InjectedError = {
   httpStatus: number;
   code: number;
@@ -62,6 +72,13 @@ export type MetaStandIn = {
   forgetId(id: string): void;
   /** The next `times` calls (any endpoint) get this error. */
   failNext(error: InjectedError, times?: number): void;
+  /**
+   * The next `times` WhatsApp sends to this recipient get this error (Meta's throttles come per
+   * pair: 131056 is about one business and one customer).
+   */
+  failSendsTo(to: string, error: InjectedError, times?: number): void;
+  /** Every `POST /{id}/messages`, oldest first, with its arrival time. */
+  readonly messageRequests: StandInMessageRequest[];
   /** The next call is answered only after `ms` (a slow Meta). */
   holdNext(ms: number): void;
   setTemplates(wabaId: string, templates: StandInTemplate[]): void;
@@ -250,6 +267,8 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
   const templates = new Map<string, StandInTemplate[]>();
   const registry = new BusinessRegistry();
   const sent: StandInSend[] = [];
+  const messageRequests: StandInMessageRequest[] = [];
+  const injectedFor = new Map<string, { error: InjectedError; times: number }>();
   // Its URLs name this server, whose port is known once it listens.
   let origin = '';
   const media = new StandInMedia(() => origin);
@@ -540,6 +559,12 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
       /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ??
       url.searchParams.get('access_token') ??
       undefined;
+    const request: StandInMessageRequest | undefined =
+      req.method === 'POST' && edge === 'messages' ? { at: Date.now(), senderId: id } : undefined;
+    if (request) {
+      messageRequests.push(request);
+      res.once('finish', () => (request.httpStatus = res.statusCode));
+    }
     if (!token) return fail(res, standInErrors.missingToken());
     if (!tokenShape.test(token)) return fail(res, standInErrors.invalidToken());
     if (revoked.has(hash(token))) return fail(res, standInErrors.expiredToken());
@@ -590,6 +615,23 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
       }
       const isWhatsApp = (raw as { messaging_product?: unknown })?.messaging_product !== undefined;
       if (isWhatsApp) {
+        const to = (raw as { to?: unknown }).to;
+        if (request && typeof to === 'string') request.to = to;
+        const forTo = typeof to === 'string' ? injectedFor.get(to) : undefined;
+        if (forTo) {
+          if (--forTo.times <= 0) injectedFor.delete(to as string);
+          const e = forTo.error;
+          return fail(
+            res,
+            graphError(e.httpStatus, e.code, e.message, {
+              subcode: e.subcode,
+              details: e.details,
+              type: e.type,
+              whatsapp: e.code >= 130000,
+            }),
+            e.retryAfterSeconds !== undefined ? { 'retry-after': String(e.retryAfterSeconds) } : {},
+          );
+        }
         if (hidden(id, token)) return fail(res, standInErrors.unknownObject(id));
         const early = await outbound.whatsapp(id, raw);
         if (early) return reply(res, early.httpStatus, early.body);
@@ -635,6 +677,8 @@ export async function startMetaStandIn(opts: MetaStandInOptions): Promise<MetaSt
     revokeToken: (token) => void revoked.add(hash(token)),
     forgetId: (id) => void unknownIds.add(id),
     failNext: (error, times = 1) => void injected.push({ error, times }),
+    failSendsTo: (to, error, times = 1) => void injectedFor.set(to, { error, times }),
+    messageRequests,
     holdNext: (ms) => void holds.push(ms),
     setTemplates: (wabaId, list) => void templates.set(wabaId, list),
     registerWaba: (wabaId, { phoneNumberIds, tokens }) =>

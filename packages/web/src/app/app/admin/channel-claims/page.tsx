@@ -112,7 +112,10 @@ export default function ChannelClaimsPage() {
                 { value: 'closed', label: 'Decided' },
               ]}
             />
-            <Link className="text-sm font-medium text-brand hover:underline" href="/app/admin/">
+            <Link
+              className="text-sm font-medium text-brand-strong hover:underline"
+              href="/app/admin/"
+            >
               Workspaces
             </Link>
           </>

@@ -60,7 +60,10 @@ function MessageView({ id }: { id: string }) {
           <ul className="mt-1 space-y-1">
             {m.links.map((link) => (
               <li key={link}>
-                <a href={link} className="break-all text-sm font-medium text-brand hover:underline">
+                <a
+                  href={link}
+                  className="break-all text-sm font-medium text-brand-strong hover:underline"
+                >
                   {link}
                 </a>
               </li>
@@ -115,7 +118,10 @@ export default function MailboxPage() {
             <Button size="sm" onClick={() => void mail.refetch()}>
               <RefreshIcon size={14} /> Refresh
             </Button>
-            <Link className="text-sm font-medium text-brand hover:underline" href="/app/admin/">
+            <Link
+              className="text-sm font-medium text-brand-strong hover:underline"
+              href="/app/admin/"
+            >
               Workspaces
             </Link>
           </div>

@@ -96,7 +96,10 @@ export default function ReplaysPage() {
         title="Replay webhooks"
         description="Run a workspace’s archived Meta deliveries of a time range through the inbox again, after a fix. Messages already stored are not stored twice; statuses only move forward."
         actions={
-          <Link className="text-sm font-medium text-brand hover:underline" href="/app/admin/">
+          <Link
+            className="text-sm font-medium text-brand-strong hover:underline"
+            href="/app/admin/"
+          >
             Workspaces
           </Link>
         }

@@ -1,0 +1,672 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Db } from '../../engine/data/dynamo';
+import { keys } from '../../engine/data/keys';
+import { tenantData, type TenantData, type TenantDbFactory } from '../../engine/data/tenant-data';
+import { randomId } from '../../engine/ids';
+import type { Logger } from '../../engine/log';
+import type { QueueSender, SqsBatchHandler } from '../../engine/ports/queue';
+import { sqsBatchHandler } from '../../engine/queue/sqs-batch';
+import type { TokenCipher } from '../../engine/security/token-cipher';
+import type { ChannelWithSecret } from '../channels/channel.repo';
+import { ConsentRepo } from '../consent/consent.repo';
+import { GraphClient } from '../messaging/meta/graph-client';
+import { GraphApiError, GraphTransportError } from '../messaging/meta/graph-errors';
+import { storeOutboundMessage } from '../messaging/outbound-message.service';
+import { audiencePage, parametersFor, recipientOf } from './campaign-audience';
+import { CampaignRepo, type Campaign, type Recipient, type RecipientError } from './campaign.repo';
+import { isMessagingTier, messagingTiers, MessagingTierUse, type MessagingTier } from './messaging-tier';
+import { SendRate } from './send-rate';
+
+// CampaignSender: runs a campaign one slice at a time. A slice holds the campaign's lease, draws
+// up the audience if it is not yet (chunk by chunk, resumable), then sends its queued recipients
+// at the channel's rate until none is left, the slice's time is up, or the number's tier is used.
+// It then puts the campaign back on the queue (or leaves it to the due sweep for a later time).
+//
+// Exactly once per recipient, whatever crashes: a recipient is claimed (`queued` → `sending`
+// under a fresh attempt id) before Meta is called, and settled by that attempt only. A recipient
+// still `sending` when a later slice starts belongs to a run that died: whether Meta got it is
+// unknown, so it is marked failed (`interrupted`), never sent again on its own.
+
+export const campaignJobSchema = z.object({
+  v: z.literal(1),
+  tenantId: z.string().min(1),
+  campaignId: z.string().min(1),
+});
+export type CampaignJob = z.infer<typeof campaignJobSchema>;
+
+/** Meta's throttling answers: the send waits and is tried again, it does not fail. */
+export const THROTTLE_CODES = new Set([131056, 130429, 80007]);
+
+export type CampaignSenderDeps = {
+  db: Db;
+  tenantDb?: TenantDbFactory;
+  log: Logger;
+  cipher: TokenCipher;
+  graph: GraphClient;
+  /** CampaignSendQueue: the next slice of a campaign. */
+  queue: QueueSender;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Requests per second per number (Meta's default cap is 80; upgraded numbers take more). */
+  ratePerSecond?: number;
+  /** The messaging-limit tier of a channel that stores none. */
+  defaultTier?: MessagingTier;
+  /** How long one slice sends before handing the campaign back to the queue. */
+  sliceMs?: number;
+  /** The run's lease: a dead run's campaign is taken over after this. */
+  leaseMs?: number;
+  /** Throttled attempts of one recipient before it fails with Meta's code. */
+  maxAttempts?: number;
+  /** First backoff after a throttling answer, doubled per attempt (with jitter). */
+  backoffMs?: number;
+  /** Parallel sends of a slice (each still waits for the rate). */
+  concurrency?: number;
+  /** Called after each recipient's claim and before Meta is called (tests crash here). */
+  onClaimed?: (r: Recipient) => Promise<void> | void;
+};
+
+export const CAMPAIGN_DEFAULTS = {
+  ratePerSecond: 20,
+  defaultTier: 'TIER_1K' as MessagingTier,
+  sliceMs: 20_000,
+  leaseMs: 10_000,
+  maxAttempts: 6,
+  backoffMs: 500,
+  concurrency: 16,
+};
+
+const PAGE = 50;
+/** How often a campaign held by its tier looks again. */
+const TIER_RECHECK_MS = 5 * 60_000;
+
+const interrupted: RecipientError = {
+  code: 'interrupted',
+  message:
+    'Sending was interrupted; the message may or may not have arrived. Retry to send it again.',
+};
+const optedOut: RecipientError = {
+  code: 'opted_out',
+  message: 'The number opted out before it was sent.',
+};
+const noConsent: RecipientError = {
+  code: 'no_consent',
+  message: 'The number has no opt-in any more.',
+};
+
+type Run = {
+  deps: Required<Omit<CampaignSenderDeps, 'tenantDb' | 'onClaimed'>> &
+    Pick<CampaignSenderDeps, 'tenantDb' | 'onClaimed'>;
+  owner: string;
+  rate: SendRate;
+  graph: GraphClient;
+};
+
+type SliceEnd = 'done' | 'again' | { dueAt: number } | 'busy';
+
+function tenantDbOf(deps: { db: Db; tenantDb?: TenantDbFactory }, tenantId: string): Db {
+  return deps.tenantDb?.(tenantId) ?? deps.db;
+}
+
+export async function markDue(db: Db, tenantId: string, campaignId: string, dueAt: number) {
+  await db.put({ ...keys.campaignDue(tenantId, campaignId), tenantId, campaignId, dueAt });
+}
+
+/**
+ * Ends the campaign's due item. With `askedBefore`, only when nobody asked for a slice since then
+ * (a resume racing the end of a paused slice keeps its own request).
+ */
+export async function clearDue(db: Db, tenantId: string, campaignId: string, askedBefore?: number) {
+  await db.delete(
+    keys.campaignDue(tenantId, campaignId),
+    askedBefore === undefined
+      ? {}
+      : { condition: 'dueAt <= :t', values: { ':t': askedBefore } },
+  );
+}
+
+/** Puts a campaign on the queue now (its due item says a slice was asked for). */
+export async function enqueueCampaign(
+  db: Db,
+  queue: QueueSender,
+  tenantId: string,
+  campaignId: string,
+  now: number,
+): Promise<void> {
+  await db.update(
+    keys.campaignDue(tenantId, campaignId),
+    { set: 'tenantId = :t, campaignId = :c, dueAt = :now, enqueuedAt = :now' },
+    { values: { ':t': tenantId, ':c': campaignId, ':now': now } },
+  );
+  const job: CampaignJob = { v: 1, tenantId, campaignId };
+  await queue.sendBatch([{ body: JSON.stringify(job) }]);
+}
+
+/** The consumer of CampaignSendQueue. */
+export function createCampaignSender(input: CampaignSenderDeps): SqsBatchHandler & {
+  runSlice(job: CampaignJob): Promise<SliceEnd>;
+} {
+  const deps: Run['deps'] = {
+    now: Date.now,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    ...CAMPAIGN_DEFAULTS,
+    ...input,
+  };
+  const run: Run = {
+    deps,
+    owner: `run_${randomBytes(8).toString('hex')}`,
+    rate: new SendRate({ now: deps.now, sleep: deps.sleep }),
+    // One attempt per call: a throttled answer comes back here, paced by our own rate and backoff.
+    graph: new GraphClient({ ...deps.graph.config, maxAttempts: 1 }),
+  };
+  const runSlice = (job: CampaignJob) => slice(run, job);
+  const handler = sqsBatchHandler({
+    schema: campaignJobSchema,
+    bodyName: 'a campaign job',
+    log: deps.log,
+    failureLog: { level: 'error', msg: 'campaign slice failed' },
+    async handle(job) {
+      const began = deps.now();
+      const end = await runSlice(job);
+      const db = deps.db;
+      if (end === 'again') {
+        await enqueueCampaign(db, deps.queue, job.tenantId, job.campaignId, deps.now());
+      } else if (end === 'done') {
+        await clearDue(db, job.tenantId, job.campaignId, began);
+      } else if (end !== 'busy') {
+        await markDue(db, job.tenantId, job.campaignId, end.dueAt);
+      }
+      // busy: another run holds the lease; it (or the due sweep, once the lease lapses) goes on.
+    },
+  });
+  return Object.assign(handler, { runSlice });
+}
+
+async function slice(run: Run, job: CampaignJob): Promise<SliceEnd> {
+  const { deps } = run;
+  const db = tenantDbOf(deps, job.tenantId);
+  const data = tenantData(
+    db,
+    { tenantId: job.tenantId, actor: { kind: 'system', reason: 'campaigns' } },
+    deps.db,
+  );
+  const repo = new CampaignRepo(db, job.tenantId);
+  const started = deps.now();
+  let campaign = await repo.get(job.campaignId);
+  if (!campaign) return 'done';
+  if (campaign.status === 'scheduled') {
+    const at = campaign.sendAt ? Date.parse(campaign.sendAt) : started;
+    if (at > started) return { dueAt: at };
+    campaign =
+      (await repo.transition(campaign.id, ['scheduled'], 'running', iso(started))) ??
+      (await repo.get(job.campaignId));
+    if (!campaign) return 'done';
+  }
+  if (campaign.status !== 'running' && campaign.status !== 'cancelled') return 'done';
+  if (!(await repo.lease(campaign.id, run.owner, started, deps.leaseMs))) return 'busy';
+  try {
+    if (campaign.status === 'cancelled') {
+      await skipQueued(repo, campaign.id, { code: 'cancelled', message: 'The campaign was cancelled.' }, deps.now);
+      return 'done';
+    }
+    if (!campaign.materialised) {
+      const drawn = await drawAudience(run, data, db, repo, campaign, started);
+      if (drawn !== 'done') return drawn;
+      campaign = (await repo.get(campaign.id)) ?? campaign;
+    }
+    return await send(run, data, db, repo, campaign, started);
+  } finally {
+    await repo.release(campaign.id, run.owner).catch(() => undefined);
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Keeps the lease and tells the due sweep this run is alive; false when the lease was lost. */
+async function heartbeat(
+  run: Run,
+  data: TenantData,
+  repo: CampaignRepo,
+  campaign: Campaign,
+): Promise<boolean> {
+  const now = run.deps.now();
+  if (!(await repo.lease(campaign.id, run.owner, now, run.deps.leaseMs))) return false;
+  await run.deps.db.update(
+    keys.campaignDue(data.tenantId, campaign.id),
+    { set: 'enqueuedAt = :now' },
+    { condition: 'attribute_exists(PK)', values: { ':now': now } },
+  );
+  return true;
+}
+
+async function drawAudience(
+  run: Run,
+  data: TenantData,
+  db: Db,
+  repo: CampaignRepo,
+  first: Campaign,
+  started: number,
+): Promise<SliceEnd> {
+  let campaign = first;
+  for (;;) {
+    const page = await audiencePage(data, db, campaign.audience, campaign.audienceCursor);
+    const at = iso(run.deps.now());
+    const recipients = [];
+    const excluded = { ...page.excluded };
+    for (const { customer, phone } of page.eligible) {
+      const parameters = parametersFor(customer, campaign.template);
+      // A contact without a value and no fallback is left out rather than sent a broken message.
+      if (parameters === null) continue;
+      recipients.push(
+        recipientOf(campaign.id, campaign.audience.channelId, customer, phone, parameters, at),
+      );
+    }
+    const moved = await repo.addChunk(campaign, recipients, excluded, page.next, at);
+    const fresh = await repo.get(campaign.id);
+    if (!fresh) return 'done';
+    if (!moved && fresh.audienceCursor === campaign.audienceCursor && !fresh.materialised) {
+      throw new Error(`campaign ${campaign.id}: the audience cursor did not move`);
+    }
+    campaign = fresh;
+    if (campaign.materialised) return 'done';
+    if (!(await heartbeat(run, data, repo, campaign))) return 'busy';
+    if (run.deps.now() - started > run.deps.sliceMs) return 'again';
+  }
+}
+
+async function skipQueued(
+  repo: CampaignRepo,
+  campaignId: string,
+  error: RecipientError,
+  now: () => number,
+): Promise<void> {
+  let startKey;
+  do {
+    const page = await repo.recipients(campaignId, { statuses: ['queued'], startKey, limit: 100 });
+    await Promise.all(page.items.map((r) => repo.skip(r, error, iso(now()))));
+    startKey = page.lastKey;
+  } while (startKey);
+}
+
+async function tierOf(db: Db, tenantId: string, channelId: string, fallback: MessagingTier) {
+  const item = await db.get(keys.channel(tenantId, channelId));
+  return isMessagingTier(item?.messagingLimitTier) ? item.messagingLimitTier : fallback;
+}
+
+async function send(
+  run: Run,
+  data: TenantData,
+  db: Db,
+  repo: CampaignRepo,
+  first: Campaign,
+  started: number,
+): Promise<SliceEnd> {
+  const { deps } = run;
+  let campaign = first;
+  const channel = await data.channels.getWithSecret(campaign.audience.channelId);
+  if (!channel || channel.type !== 'whatsapp' || !channel.phoneNumberId) {
+    await failQueued(repo, campaign.id, {
+      code: 'channel_not_found',
+      message: 'The campaign’s channel was disconnected.',
+    }, deps.now);
+    await complete(repo, campaign, deps.now());
+    return 'done';
+  }
+  const token = await deps.cipher.decrypt(channel.tokenCiphertext, { tenantId: data.tenantId });
+  const consent = new ConsentRepo(db, data.tenantId);
+  const tier = new MessagingTierUse(db, data.tenantId);
+  const limit = messagingTiers[await tierOf(db, data.tenantId, channel.id, deps.defaultTier)];
+  for (;;) {
+    let startKey;
+    // Recipients waiting out a throttling backoff, and the earliest time one is due.
+    let backingOff = 0;
+    let earliest = Number.POSITIVE_INFINITY;
+    // Recipients held back because the number's tier is used up.
+    let heldByTier = 0;
+    do {
+      const fresh = await repo.get(campaign.id);
+      if (!fresh || fresh.status !== 'running') {
+        return fresh?.status === 'cancelled' ? 'again' : 'done';
+      }
+      campaign = fresh;
+      if (!(await heartbeat(run, data, repo, campaign))) return 'busy';
+      const page = await repo.recipients(campaign.id, {
+        statuses: ['queued', 'sending'],
+        limit: PAGE,
+        startKey,
+      });
+      startKey = page.lastKey;
+      const now = deps.now();
+      const due: Recipient[] = [];
+      for (const r of page.items) {
+        if (r.status === 'sending') {
+          // Left by a run that died between its claim and its settle: it may have reached Meta.
+          await repo.settle(r, r.attemptId ?? '', { status: 'failed', error: interrupted }, iso(now));
+        } else if (r.notBefore && r.notBefore > now) {
+          backingOff++;
+          earliest = Math.min(earliest, r.notBefore);
+        } else {
+          due.push(r);
+        }
+      }
+      if (due.length === 0) continue;
+      // Consent again, just before sending: a STOP since the audience was drawn wins.
+      const consents = await consent.getMany([...new Set(due.map((r) => r.phone))]);
+      // The tier: how many more different numbers may be written to in this 24 h.
+      let budget = limit - (await tier.used(channel.id, now));
+      const sendable: Recipient[] = [];
+      for (const r of due) {
+        const status = consents.get(r.phone)?.status ?? 'unknown';
+        if (status !== 'opted_in') {
+          await repo.skip(r, status === 'opted_out' ? optedOut : noConsent, iso(now));
+        } else if (await tier.isNew(channel.id, r.phone.slice(1), now)) {
+          if (budget > 0) {
+            budget--;
+            sendable.push(r);
+          } else {
+            heldByTier++;
+          }
+        } else {
+          sendable.push(r);
+        }
+      }
+      await pool(sendable, deps.concurrency, (r) =>
+        sendOne(run, data, repo, channel, token, campaign, r),
+      );
+    } while (startKey);
+    const now = deps.now();
+    if (heldByTier > 0 && backingOff === 0) {
+      // It waits for the rolling window to free up; it does not fail.
+      if (!campaign.waiting) await repo.setWaiting(campaign.id, 'messaging_limit', iso(now));
+      return { dueAt: now + TIER_RECHECK_MS };
+    }
+    if (campaign.waiting && heldByTier === 0) await repo.setWaiting(campaign.id, undefined, iso(now));
+    if (backingOff === 0 && heldByTier === 0) {
+      // Nothing queued or sending is left: done (statuses and replies may still arrive).
+      const left = await repo.recipients(campaign.id, { statuses: ['queued', 'sending'], limit: 1 });
+      if (left.items.length === 0 && !left.lastKey) {
+        await complete(repo, campaign, now);
+        return 'done';
+      }
+      continue;
+    }
+    if (now - started > deps.sliceMs) return 'again';
+    if (earliest - now > deps.leaseMs / 2) return { dueAt: earliest };
+    await deps.sleep(Math.max(0, earliest - now));
+  }
+}
+
+async function failQueued(
+  repo: CampaignRepo,
+  campaignId: string,
+  error: RecipientError,
+  now: () => number,
+) {
+  let startKey;
+  do {
+    const page = await repo.recipients(campaignId, { statuses: ['queued'], startKey, limit: 100 });
+    await Promise.all(
+      page.items.map(async (r) => {
+        const attemptId = randomId('att');
+        if (await repo.claim(r, attemptId, iso(now()))) {
+          await repo.settle(r, attemptId, { status: 'failed', error }, iso(now()));
+        }
+      }),
+    );
+    startKey = page.lastKey;
+  } while (startKey);
+}
+
+async function complete(repo: CampaignRepo, campaign: Campaign, now: number) {
+  await repo.transition(campaign.id, ['running'], 'completed', iso(now), {
+    set: 'completedAt = :at',
+    remove: 'waiting',
+  });
+}
+
+async function pool<T>(items: T[], size: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(size, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+function backoffOf(run: Run, attempts: number, err: GraphApiError): number {
+  if (err.retryAfterSeconds !== undefined) return err.retryAfterSeconds * 1000;
+  const base = run.deps.backoffMs * 2 ** Math.max(0, attempts - 1);
+  // Full jitter: throttled recipients of one burst do not come back together.
+  return Math.round(base / 2 + Math.random() * (base / 2));
+}
+
+async function sendOne(
+  run: Run,
+  data: TenantData,
+  repo: CampaignRepo,
+  channel: ChannelWithSecret,
+  token: string,
+  campaign: Campaign,
+  r: Recipient,
+): Promise<void> {
+  const { deps } = run;
+  const attemptId = randomId('att');
+  if (!(await repo.claim(r, attemptId, iso(deps.now())))) return;
+  const attempts = r.attempts + 1;
+  await deps.onClaimed?.(r);
+  const phoneNumberId = channel.phoneNumberId!;
+  await run.rate.acquire(phoneNumberId, deps.ratePerSecond);
+  // The last look at consent, after the wait for the rate and right before Meta: a STOP that
+  // arrived since the page was read still stops this send.
+  const consent = await new ConsentRepo(tenantDbOf(deps, data.tenantId), data.tenantId).get(r.phone);
+  if (consent.status !== 'opted_in') {
+    await repo.settle(
+      r,
+      attemptId,
+      { status: 'skipped', error: consent.status === 'opted_out' ? optedOut : noConsent },
+      iso(deps.now()),
+    );
+    return;
+  }
+  const digits = r.phone.slice(1);
+  let wamid: string;
+  try {
+    const sent = await run.graph.sendWhatsApp(token, {
+      phoneNumberId,
+      to: digits,
+      content: {
+        kind: 'template',
+        name: campaign.template.name,
+        language: campaign.template.language,
+        ...(r.parameters ? { parameters: r.parameters } : {}),
+      },
+    });
+    wamid = sent.channelMessageId;
+  } catch (err) {
+    const at = deps.now();
+    if (err instanceof GraphApiError) {
+      const error = {
+        code: String(err.code ?? err.httpStatus),
+        message: err.body?.message ?? err.message,
+      };
+      if (err.code !== undefined && THROTTLE_CODES.has(err.code) && attempts < deps.maxAttempts) {
+        // Meta refused it: it was not sent. Back on the queue after the backoff.
+        await repo.settle(r, attemptId, {
+          status: 'queued',
+          notBefore: at + backoffOf(run, attempts, err),
+          error,
+        }, iso(at));
+        return;
+      }
+      await repo.settle(r, attemptId, { status: 'failed', error }, iso(at));
+      return;
+    }
+    if (err instanceof GraphTransportError) {
+      // No answer: Meta may have taken it. Never sent again on our own.
+      await repo.settle(r, attemptId, {
+        status: 'failed',
+        error: { code: 'interrupted', message: `Meta did not answer (${err.reason}); the message may or may not have arrived.` },
+      }, iso(at));
+      return;
+    }
+    throw err;
+  }
+  const at = deps.now();
+  const atIso = iso(at);
+  // The recipient first: it is what says "sent" for exactly-once; the rest follows from it.
+  const settled = await repo.settle(r, attemptId, { status: 'sent', messageId: wamid }, atIso);
+  if (!settled) {
+    deps.log.warn('campaign recipient sent but settled by another run', {
+      tenantId: data.tenantId,
+      campaignId: campaign.id,
+      contactId: r.contactId,
+    });
+  }
+  await repo.linkMessage(wamid, campaign.id, r.contactId);
+  await repo.linkPhone(channel.id, digits, campaign.id, r.contactId, atIso);
+  await new MessagingTierUse(tenantDbOf(deps, data.tenantId), data.tenantId).record(channel.id, digits, at);
+  try {
+    const ref = await storeOutboundMessage(data, {
+      id: randomId('msg'),
+      customerId: r.contactId,
+      conversationId: r.conversationId,
+      channel: 'whatsapp',
+      channelId: channel.id,
+      channelMessageId: wamid,
+      direction: 'outbound',
+      type: 'template',
+      timestamp: atIso,
+      template: {
+        name: campaign.template.name,
+        language: campaign.template.language,
+        ...(r.parameters ? { parameters: r.parameters } : {}),
+      },
+      status: 'sent',
+      createdAt: atIso,
+    } as Parameters<typeof storeOutboundMessage>[1]);
+    // A status that arrived before the link was written (parked by the processor) lands now.
+    const stored = await data.messages.get(ref.key);
+    if (stored && stored.status !== 'sent') await applyMessageStatus(data, wamid, stored.status, atIso);
+  } catch (error) {
+    // The send is recorded on the recipient; the thread shows it once the message is stored.
+    deps.log.warn('campaign message not stored in its conversation', {
+      tenantId: data.tenantId,
+      campaignId: campaign.id,
+      error: String(error),
+    });
+  }
+}
+
+/**
+ * A status webhook for a message a campaign sent (called by the message processor for every
+ * status: a message that is not a campaign's costs one read).
+ */
+export async function applyMessageStatus(
+  data: TenantData,
+  wamid: string,
+  status: string,
+  at: string,
+  errors?: { code?: number; title?: string; message?: string }[],
+): Promise<void> {
+  if (status !== 'delivered' && status !== 'read' && status !== 'failed') return;
+  const repo = data.campaigns;
+  const target = await repo.recipientOfMessage(wamid);
+  if (!target) return;
+  const first = errors?.[0];
+  await repo.advance(
+    target.campaignId,
+    target.contactId,
+    status,
+    at,
+    status === 'failed'
+      ? { code: String(first?.code ?? 'failed'), message: first?.message ?? first?.title ?? 'Meta could not deliver it.' }
+      : undefined,
+  );
+}
+
+/** How long after a campaign message a reply from the number counts as a reply to it. */
+export const REPLY_WINDOW_MS = 7 * 24 * 3600_000;
+
+/** An inbound message from a number a campaign wrote to: its recipient is `replied`. */
+export async function applyInboundReply(
+  data: TenantData,
+  channelId: string,
+  fromDigits: string,
+  at: string,
+): Promise<void> {
+  const repo = data.campaigns;
+  const latest = await repo.latestForPhone(channelId, fromDigits);
+  if (!latest) return;
+  const age = Date.parse(at) - Date.parse(latest.sentAt);
+  if (!(age >= 0 && age <= REPLY_WINDOW_MS)) return;
+  await repo.advance(latest.campaignId, latest.contactId, 'replied', at);
+}
+
+
+/** For the sweep and tests: the due items. */
+export async function dueCampaigns(db: Db): Promise<{ tenantId: string; campaignId: string; dueAt: number; enqueuedAt?: number }[]> {
+  const out = [];
+  let startKey;
+  do {
+    const page = await db.query({ pk: 'CAMPAIGNDUE', startKey, consistent: true });
+    for (const item of page.items) {
+      out.push({
+        tenantId: String(item.tenantId),
+        campaignId: String(item.campaignId),
+        dueAt: Number(item.dueAt),
+        enqueuedAt: item.enqueuedAt === undefined ? undefined : Number(item.enqueuedAt),
+      });
+    }
+    startKey = page.lastKey;
+  } while (startKey);
+  return out;
+}
+
+/**
+ * The scheduler port: starts scheduled campaigns and takes over those whose run died. In the
+ * sandbox a sweep of the due items every second; deployed, an EventBridge Scheduler one-time
+ * schedule per campaign would send the same job to CampaignSendQueue (not built yet).
+ */
+export type CampaignScheduler = { start(): void; stop(): Promise<void>; sweepOnce(): Promise<number> };
+
+export function createDueSweep(deps: {
+  db: Db;
+  queue: QueueSender;
+  log: Logger;
+  now?: () => number;
+  intervalMs?: number;
+  leaseMs?: number;
+}): CampaignScheduler {
+  const now = deps.now ?? Date.now;
+  const leaseMs = deps.leaseMs ?? CAMPAIGN_DEFAULTS.leaseMs;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const sweepOnce = async () => {
+    let sent = 0;
+    for (const due of await dueCampaigns(deps.db)) {
+      const at = now();
+      if (due.dueAt > at) continue;
+      // Asked for recently: that job is queued or its run is alive (it refreshes `enqueuedAt`).
+      if (due.enqueuedAt !== undefined && due.enqueuedAt > at - leaseMs) continue;
+      await enqueueCampaign(deps.db, deps.queue, due.tenantId, due.campaignId, at);
+      sent++;
+    }
+    return sent;
+  };
+  return {
+    sweepOnce,
+    start() {
+      timer ??= setInterval(() => {
+        running = running
+          .then(sweepOnce)
+          .catch((error) => deps.log.warn('campaign sweep failed', { error: String(error) }));
+      }, deps.intervalMs ?? 1_000);
+      timer.unref?.();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}
