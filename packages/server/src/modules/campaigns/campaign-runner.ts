@@ -146,12 +146,14 @@ export async function enqueueCampaign(
 export function createCampaignSender(input: CampaignSenderDeps): SqsBatchHandler & {
   runSlice(job: CampaignJob): Promise<SliceEnd>;
 } {
-  const deps: Run['deps'] = {
+  // Options left undefined take their defaults (a spread would put `undefined` over them).
+  const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  const deps = {
     now: Date.now,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     ...CAMPAIGN_DEFAULTS,
-    ...input,
-  };
+    ...given,
+  } as Run['deps'];
   const run: Run = {
     deps,
     owner: `run_${randomBytes(8).toString('hex')}`,
