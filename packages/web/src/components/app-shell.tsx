@@ -10,6 +10,7 @@ import { useSession } from '@/lib/session';
 import {
   BoardIcon,
   BuildingIcon,
+  ChartIcon,
   FormIcon,
   InboxIcon,
   LogoutIcon,
@@ -26,6 +27,7 @@ const nav = [
   { href: '/app/inbox/', label: 'Inbox', icon: InboxIcon },
   { href: '/app/contacts/', label: 'Contacts', icon: UsersIcon },
   { href: '/app/leads/', label: 'Leads', icon: BoardIcon },
+  { href: '/app/reports/', label: 'Reports', icon: ChartIcon },
   { href: '/app/forms/', label: 'Forms', icon: FormIcon },
   { href: '/app/settings/', label: 'Settings', icon: SettingsIcon },
 ] as const;

@@ -214,6 +214,12 @@ export const TableIcon = (p: IconProps) => (
     <path d="M3 10h18M3 15h18M9 4v16" />
   </Svg>
 );
+export const ChartIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M3 3v18h18" />
+    <path d="M8 16v-5M13 16V8M18 16v-9" />
+  </Svg>
+);
 export const UserIcon = (p: IconProps) => (
   <Svg {...p}>
     <circle cx="12" cy="8" r="4" />

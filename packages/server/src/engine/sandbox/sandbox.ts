@@ -68,7 +68,7 @@ import { formCdnApp } from './form-cdn';
 import { EventFanout } from '../workspace-events';
 import { createIntegrationEventSink } from '../../modules/integrations/integration-events';
 import { LiveSocketServer } from '../local/live-socket-server';
-import { redeemLiveTicket } from '../../modules/live/live-tickets.service';
+import { admitLiveTicket } from '../../modules/live/live-admission';
 
 // The local sandbox as a library: `startSandbox()` composes the same functions the Lambdas run, with
 // local adapters (dynalite, a durable file queue, file blobs and secrets); `stop()` ends it cleanly.
@@ -323,9 +323,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   // Workspace events: the live socket and integrators' endpoints attach their sinks.
   const events = new EventFanout();
   // The `/live` socket on this server's port: a sink of the events, attached once it listens.
+  // A ticket opens a socket only while its session, membership and workspace still stand, as
+  // the deployed `$connect` authorizer checks.
   const live = new LiveSocketServer({
     log,
-    redeem: (ticket) => redeemLiveTicket(db, ticket, (opts.now?.() ?? new Date()).getTime()),
+    redeem: (ticket) => admitLiveTicket(db, ticket, opts.now?.() ?? new Date()),
   });
   events.add(live);
 

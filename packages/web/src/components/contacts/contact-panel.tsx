@@ -9,6 +9,8 @@ import { conversationQuery, leadNotesQuery, leadQuery, pipelineQuery } from '@/l
 import { useRole } from '@/lib/session';
 import { ChannelIcon, CloseIcon, UserIcon } from '../icons';
 import { Avatar, Badge, Button, ErrorState, LoadingState } from '../ui';
+import { ContactSource } from '../attribution/source-block';
+import { ConsentSection } from './consent-section';
 import { ContactForm } from './contact-form';
 
 // The contact beside the thread: who this is (identities, phone, e-mail, company), their tags and
@@ -171,6 +173,8 @@ function ContactDetails({ contact }: { contact: ContactDetail }) {
           </dl>
         </section>
       ) : null}
+      <ConsentSection customerId={contact.id} compact />
+      <ContactSource customerId={contact.id} compact />
       {leadId ? <LeadSection leadId={leadId} /> : null}
     </div>
   );

@@ -1,7 +1,7 @@
 'use client';
 
 import type { FieldType, FormField } from '@switchboard/contracts';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { ChevronDownIcon, TrashIcon } from '../icons';
 import { Button, cx, Field, Input, Select } from '../ui';
 
@@ -78,6 +78,7 @@ export function FieldEditor({
 }) {
   const [open, setOpen] = useState(Boolean(defaultOpen));
   const [autoKey, setAutoKey] = useState(Boolean(defaultOpen));
+  const optInHint = useId();
   const [options, setOptions] = useState(optionsText(field));
   const err = (name: string) => errors[`fields.${index}.${name}`];
   const hasError = Object.keys(errors).some(
@@ -95,7 +96,10 @@ export function FieldEditor({
       ];
       setOptions(optionsText(next));
     } else delete next.options;
-    if (type !== 'checkbox') delete next.consent;
+    if (type !== 'checkbox') {
+      delete next.consent;
+      delete next.consentChannel;
+    }
     if (type !== 'hidden') {
       delete next.queryParam;
       delete next.defaultValue;
@@ -261,10 +265,41 @@ export function FieldEditor({
                     className="size-4 accent-[var(--sb-brand)]"
                     checked={Boolean(field.consent)}
                     disabled={disabled}
-                    onChange={(e) => set({ consent: e.target.checked || undefined })}
+                    onChange={(e) =>
+                      // An opt-in only makes sense on a consent box: it goes with it.
+                      set(
+                        e.target.checked
+                          ? { consent: true }
+                          : { consent: undefined, consentChannel: undefined },
+                      )
+                    }
                   />
                   Consent (terms, marketing)
                 </label>
+              ) : null}
+              {field.type === 'checkbox' && field.consent ? (
+                <div className="space-y-1">
+                  <label className="flex items-center gap-2 text-sm text-slate-700">
+                    <input
+                      type="checkbox"
+                      className="size-4 accent-[var(--sb-brand)]"
+                      checked={field.consentChannel === 'whatsapp'}
+                      disabled={disabled}
+                      aria-describedby={optInHint}
+                      onChange={(e) =>
+                        set({ consentChannel: e.target.checked ? 'whatsapp' : undefined })
+                      }
+                    />
+                    WhatsApp marketing opt-in
+                  </label>
+                  <p id={optInHint} className="pl-6 text-xs text-slate-500">
+                    Ticked, it opts the phone number in to WhatsApp messages, with this label kept as
+                    the evidence. People may leave it unticked unless it is required.
+                  </p>
+                  {err('consentChannel') ? (
+                    <p className="pl-6 text-sm text-red-700">{err('consentChannel')}</p>
+                  ) : null}
+                </div>
               ) : null}
               {field.type === 'text' ? (
                 <Field label="Fills the lead’s">

@@ -54,6 +54,14 @@ export function initialValues(fields: FormField[], search?: URLSearchParams): Va
   return values;
 }
 
+/**
+ * A field the person must fill or tick: required ones, and consent boxes (terms) except a
+ * channel opt-in, which is a choice unless the form makes it required.
+ */
+export function mustFill(f: FormField): boolean {
+  return f.required || (Boolean(f.consent) && !f.consentChannel);
+}
+
 /** Browser-side checks that mirror the server's (the server has the last word). */
 export function validate(
   fields: FormField[],
@@ -67,7 +75,7 @@ export function validate(
     const empty =
       v === undefined || v === '' || v === false || (Array.isArray(v) && v.length === 0);
     if (empty) {
-      if (f.required || f.consent)
+      if (mustFill(f))
         errors[f.key] = f.consent ? 'Please tick this box to continue.' : 'This field is required.';
       continue;
     }
@@ -110,7 +118,7 @@ export function toSubmission(fields: FormField[], values: Values): Record<string
     const v = values[f.key];
     if (v === undefined || v === '' || (Array.isArray(v) && !v.length)) continue;
     if (f.type === 'checkbox') {
-      if (v === true || f.required || f.consent) out[f.key] = v === true;
+      if (v === true || mustFill(f)) out[f.key] = v === true;
       continue;
     }
     out[f.key] = typeof v === 'string' ? (f.type === 'number' ? Number(v) : v.trim()) : v;
@@ -297,7 +305,7 @@ export function FormRenderer({
 
   return (
     <form onSubmit={submit} noValidate className="space-y-5" aria-label={form.name}>
-      {visible.some((f) => f.required || f.consent) ? (
+      {visible.some(mustFill) ? (
         <p className="text-sm opacity-70">
           Fields marked <span aria-hidden="true">*</span>
           <span className="sr-only">with an asterisk</span> are required.
@@ -352,12 +360,12 @@ export function FormRenderer({
                   checked={values[f.key] === true}
                   aria-describedby={describedBy}
                   aria-invalid={invalid || undefined}
-                  aria-required={f.required || f.consent || undefined}
+                  aria-required={mustFill(f) || undefined}
                   onChange={(e) => onChange(f.key, e.target.checked)}
                 />
                 <span>
                   {f.label}
-                  {f.required || f.consent ? <span aria-hidden="true"> *</span> : null}
+                  {mustFill(f) ? <span aria-hidden="true"> *</span> : null}
                 </span>
               </label>
               {f.helpText ? (

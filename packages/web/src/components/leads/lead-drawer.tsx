@@ -12,6 +12,7 @@ import { useRole } from '@/lib/session';
 import { CloseIcon, RefreshIcon, WhatsAppIcon } from '../icons';
 import { Button, ErrorState, InlineError, Input, LoadingState, Select, Textarea } from '../ui';
 import { StartConversationButton } from '../inbox/start-conversation-dialog';
+import { LeadSource } from '../attribution/source-block';
 import { leadTitle, SyncBadge } from './lead-bits';
 
 function Section({
@@ -385,6 +386,7 @@ export function LeadDrawer({
               ) : null}
               {resync.error ? <InlineError error={resync.error} /> : null}
             </Section>
+            <LeadSource leadId={leadId} />
             <Section title="Custom fields">
               <CustomFields
                 lead={l}

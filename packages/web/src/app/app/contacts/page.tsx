@@ -4,6 +4,8 @@ import type { LeadDetailDto, LeadDto } from '@switchboard/contracts';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { Suspense, useState } from 'react';
+import { ContactSource } from '@/components/attribution/source-block';
+import { ConsentSection } from '@/components/contacts/consent-section';
 import { ContactForm } from '@/components/contacts/contact-form';
 import { MergeDialog } from '@/components/contacts/merge-dialog';
 import {
@@ -342,6 +344,10 @@ function ContactDetail({
             ))}
           </div>
         ) : null}
+      </Card>
+      <Card className="grid divide-y divide-slate-200 md:grid-cols-2 md:divide-x md:divide-y-0">
+        <ConsentSection customerId={c.id} />
+        <ContactSource customerId={c.id} />
       </Card>
       <Card>
         <h3 className="border-b border-slate-200 px-5 py-3 font-semibold text-slate-900">

@@ -5,6 +5,7 @@ import { ApiKeysSettings } from '@/components/settings/api-keys-settings';
 import { AuditSettings } from '@/components/settings/audit-settings';
 import { BrandingSettings } from '@/components/settings/branding-settings';
 import { ChannelsSettings } from '@/components/settings/channels-settings';
+import { ConsentSettings } from '@/components/settings/consent-settings';
 import { CannedRepliesSettings } from '@/components/settings/canned-replies-settings';
 import { CrmSettings } from '@/components/settings/crm-settings';
 import { EventDestinationsSettings } from '@/components/settings/event-destinations-settings';
@@ -37,6 +38,11 @@ const tabs = [
     id: 'api-keys',
     label: 'API keys',
     description: 'Credentials for your website and integrations.',
+  },
+  {
+    id: 'consent',
+    label: 'Consent',
+    description: 'The words customers write on WhatsApp to stop or restart marketing messages.',
   },
   { id: 'crm', label: 'CRM sync', description: 'Where new leads are pushed.' },
   {
@@ -105,6 +111,7 @@ function Settings() {
         {current === 'labels' ? <LabelsSettings /> : null}
         {current === 'canned-replies' ? <CannedRepliesSettings /> : null}
         {current === 'api-keys' ? <ApiKeysSettings /> : null}
+        {current === 'consent' ? <ConsentSettings /> : null}
         {current === 'crm' ? <CrmSettings /> : null}
         {current === 'event-webhooks' ? <EventDestinationsSettings /> : null}
         {current === 'audit' ? <AuditSettings /> : null}
