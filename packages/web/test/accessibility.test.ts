@@ -301,6 +301,49 @@ const screens: Screen[] = [
     },
   },
   {
+    name: 'contact, consent history',
+    as: 'owner',
+    path: () => `/app/contacts/?id=${encodeURIComponent(seeded.customerId)}`,
+    prepare: async (page) => {
+      const consent = page.getByRole('region', { name: 'WhatsApp consent' });
+      await consent.getByText(/^History/).click();
+      await consent.getByRole('list', { name: /^Consent history of/ }).waitFor();
+      await page
+        .getByRole('region', { name: 'Source' })
+        .getByText(/Landing page|No source/)
+        .first()
+        .waitFor();
+    },
+  },
+  {
+    name: 'contact, change consent dialog',
+    as: 'owner',
+    path: () => `/app/contacts/?id=${encodeURIComponent(seeded.customerId)}`,
+    prepare: async (page) => {
+      await dialog('Change consent', 'Change consent')(page);
+      await page.getByRole('dialog').getByRole('button', { name: 'Save consent' }).click();
+      await page.getByText('Say where this consent comes from.').waitFor();
+    },
+  },
+  {
+    name: 'reports',
+    as: 'owner',
+    path: '/app/reports/',
+    prepare: text('Total'),
+  },
+  {
+    name: 'reports, bad range',
+    as: 'owner',
+    path: '/app/reports/?from=2020-02-10&to=2020-02-01',
+    prepare: text('`from` comes before `to`.'),
+  },
+  {
+    name: 'reports, empty',
+    as: 'newcomer',
+    path: '/app/reports/',
+    prepare: text('Nothing in this range'),
+  },
+  {
     name: 'leads, board',
     as: 'owner',
     path: '/app/leads/',
@@ -451,6 +494,14 @@ const screens: Screen[] = [
     prepare: async (page) => {
       await page.getByRole('button', { name: 'Allowed IP ranges of Website backend' }).click();
       await page.getByRole('dialog', { name: /Website backend/ }).waitFor();
+    },
+  },
+  {
+    name: 'settings, consent keywords',
+    as: 'owner',
+    path: '/app/settings/?tab=consent',
+    prepare: async (page) => {
+      await page.getByRole('group', { name: 'English (en)' }).waitFor({ timeout: 15_000 });
     },
   },
   {
@@ -665,6 +716,13 @@ beforeAll(async () => {
   world = await startWebWorld();
   base = world.t.sb.url;
   ({ owner: tenant, newcomer } = await seedAccessibilityWorld(world));
+  // A consent change, so the contact's consent has a history to disclose.
+  const consent = await world.t.api.request(
+    'PUT',
+    `/customers/${encodeURIComponent(seeded.customerId)}/consent`,
+    { token: tenant.token, body: { status: 'opted_in', note: 'Asked for offers at the shop' } },
+  );
+  expect(consent.status).toBe(200);
 }, 120_000);
 
 afterAll(async () => {

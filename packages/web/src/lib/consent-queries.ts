@@ -68,7 +68,10 @@ export const touchKindLabel: Record<TouchKind, string> = {
 };
 
 /** Where a change came from, in words: `memberName` names the author of a manual entry. */
-export function evidenceText(evidence: ConsentEvidence, memberName: (id: string) => string): string {
+export function evidenceText(
+  evidence: ConsentEvidence,
+  memberName: (id: string) => string,
+): string {
   switch (evidence.source) {
     case 'form':
       return `Form “${evidence.label}”`;

@@ -57,7 +57,7 @@ function Touch({ title, touch }: { title: string; touch: TouchDto }) {
                 className="inline-flex items-center gap-1 break-all font-medium text-brand-strong hover:underline"
               >
                 {page}
-                <ExternalIcon size={12} />
+                <ExternalIcon size={12} className="shrink-0" />
                 <span className="sr-only"> (opens in a new tab)</span>
               </a>
             ) : (

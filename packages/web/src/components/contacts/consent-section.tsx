@@ -41,7 +41,8 @@ function ChangeLine({
 }) {
   return (
     <>
-      <time dateTime={change.at}>{fullDate(change.at)}</time> · {evidenceText(change.evidence, nameOf)}
+      <time dateTime={change.at}>{fullDate(change.at)}</time> ·{' '}
+      {evidenceText(change.evidence, nameOf)}
     </>
   );
 }
@@ -57,7 +58,9 @@ function NumberConsent({
     <li className="space-y-1.5">
       <div className="flex flex-wrap items-center gap-2">
         <span className="text-sm font-medium text-slate-900">{formatPhone(consent.address)}</span>
-        <Badge tone={statusTone[consent.status]}>{consentStatusLabel[consent.status]}</Badge>
+        <span data-testid="consent-status">
+          <Badge tone={statusTone[consent.status]}>{consentStatusLabel[consent.status]}</Badge>
+        </span>
       </div>
       <p className="text-xs text-slate-600">
         {consent.latest ? (

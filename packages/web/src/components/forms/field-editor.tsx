@@ -293,8 +293,8 @@ export function FieldEditor({
                     WhatsApp marketing opt-in
                   </label>
                   <p id={optInHint} className="pl-6 text-xs text-slate-500">
-                    Ticked, it opts the phone number in to WhatsApp messages, with this label kept as
-                    the evidence. People may leave it unticked unless it is required.
+                    Ticked, it opts the phone number in to WhatsApp messages, with this label kept
+                    as the evidence. People may leave it unticked unless it is required.
                   </p>
                   {err('consentChannel') ? (
                     <p className="pl-6 text-sm text-red-700">{err('consentChannel')}</p>

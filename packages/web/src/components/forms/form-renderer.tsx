@@ -4,6 +4,7 @@ import type { FormField } from '@switchboard/contracts';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { cx } from '../ui';
+import { mustFill } from './field-rules';
 
 // The lead form as a visitor sees it, used by the hosted page and the builder's live preview.
 // Accessible by construction: every control has a <label>, hints and errors are tied with
@@ -52,14 +53,6 @@ export function initialValues(fields: FormField[], search?: URLSearchParams): Va
     else values[f.key] = '';
   }
   return values;
-}
-
-/**
- * A field the person must fill or tick: required ones, and consent boxes (terms) except a
- * channel opt-in, which is a choice unless the form makes it required.
- */
-export function mustFill(f: FormField): boolean {
-  return f.required || (Boolean(f.consent) && !f.consentChannel);
 }
 
 /** Browser-side checks that mirror the server's (the server has the last word). */

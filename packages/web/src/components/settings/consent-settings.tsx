@@ -191,8 +191,8 @@ function KeywordsEditor({ initial }: { initial: ConsentKeywordsDto }) {
     <form onSubmit={submit} noValidate className="space-y-4" aria-label="Consent keywords">
       <p className="max-w-2xl text-sm text-slate-600">
         A WhatsApp message that is exactly one of these words (any case, accents and punctuation
-        aside) opts the number out of marketing messages, or back in, and gets the language’s
-        reply. Every change is audited.
+        aside) opts the number out of marketing messages, or back in, and gets the language’s reply.
+        Every change is audited.
       </p>
       {drafts.map((draft, index) => (
         <LanguageRow

@@ -155,9 +155,7 @@ function Reports() {
             <LoadingState label="Loading the report…" />
           ) : badRange ? (
             <div className="p-5">
-              <InlineError
-                error={Object.values(fields)[0] ?? (report.error as ApiError).message}
-              />
+              <InlineError error={Object.values(fields)[0] ?? (report.error as ApiError).message} />
             </div>
           ) : report.error ? (
             <ErrorState
