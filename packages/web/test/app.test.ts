@@ -179,8 +179,11 @@ describe('web app', () => {
     await page.getByLabel('Display name').fill('Padaria Sol');
     await page.getByLabel('Primary colour', { exact: true }).fill('#0f766e');
     await page.getByLabel('Form background', { exact: true }).fill('#fef3c7');
+    await page.getByLabel('Default country').selectOption('BR');
     await page.getByRole('button', { name: 'Save branding' }).click();
     await page.getByText('Saved.').waitFor();
+    // The default country reads local phone numbers (forms, imports, new contacts).
+    expect(await api('GET', '/branding')).toMatchObject({ defaultCountry: 'BR' });
     await page.getByLabel('Upload a logo').setInputFiles({
       name: 'logo.svg',
       mimeType: 'image/svg+xml',

@@ -1,7 +1,8 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { getCountries } from 'libphonenumber-js/min';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api } from '@/lib/api-client';
 import { applyBranding, inkFor } from '@/lib/branding';
 import { brandingQuery } from '@/lib/queries';
@@ -16,6 +17,7 @@ import {
   Input,
   LoadingState,
   NotAvailable,
+  Select,
 } from '../ui';
 
 const colorKeys = [
@@ -36,6 +38,16 @@ const colorKeys = [
 ] as const;
 
 type ColorKey = (typeof colorKeys)[number]['key'];
+
+/** Every country libphonenumber knows, by its name in the browser's language. */
+function useCountries(): { code: string; name: string }[] {
+  return useMemo(() => {
+    const names = new Intl.DisplayNames(undefined, { type: 'region' });
+    return getCountries()
+      .map((code) => ({ code, name: names.of(code) ?? code }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }, []);
+}
 
 const hex = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
 
@@ -100,12 +112,15 @@ export function BrandingSettings() {
     background: '',
     text: '',
   });
+  const [defaultCountry, setDefaultCountry] = useState('');
+  const countries = useCountries();
   const [saved, setSaved] = useState(false);
 
   useEffect(() => {
     const b = branding.data;
     if (!b) return;
     setDisplayName(b.displayName ?? '');
+    setDefaultCountry(b.defaultCountry ?? '');
     setColors({
       primary: b.colors.primary ?? '',
       accent: b.colors.accent ?? '',
@@ -120,6 +135,7 @@ export function BrandingSettings() {
         body: {
           ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
           colors: Object.fromEntries(Object.entries(colors).filter(([, v]) => v !== '')),
+          defaultCountry: defaultCountry === '' ? null : defaultCountry,
         },
       }),
     onSuccess: (next) => {
@@ -170,6 +186,27 @@ export function BrandingSettings() {
                 maxLength={80}
                 disabled={!canEdit}
               />
+            )}
+          </Field>
+          <Field
+            label="Default country"
+            hint="Phone numbers typed without a country code (forms, imports, new contacts) are read as this country’s."
+          >
+            {({ id, describedBy }) => (
+              <Select
+                id={id}
+                aria-describedby={describedBy}
+                value={defaultCountry}
+                onChange={(e) => setDefaultCountry(e.target.value)}
+                disabled={!canEdit}
+              >
+                <option value="">None: numbers need their country code</option>
+                {countries.map((c) => (
+                  <option key={c.code} value={c.code}>
+                    {c.name} ({c.code})
+                  </option>
+                ))}
+              </Select>
             )}
           </Field>
           <div className="grid gap-4 sm:grid-cols-2">
