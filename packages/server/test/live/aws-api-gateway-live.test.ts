@@ -8,16 +8,14 @@ import {
   PostToConnectionCommand,
   type ApiGatewayManagementApiClient,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { liveEventSchema, type LiveEvent, type Role } from '@switchboard/contracts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiGatewayLive } from '../../src/engine/aws/api-gateway-live';
-import { Db } from '../../src/engine/data/dynamo';
 import { DynaliteSupervisor } from '../../src/engine/local/dynalite-supervisor';
 import { silentLogger, type Logger } from '../../src/engine/log';
-import { liveSocket } from '../../src/engine/topology';
 import { LiveConnectionRepo } from '../../src/modules/live/live-connection.repo';
 import { liveEventSamples } from './live-samples';
+import { createConnectionsTable } from './connections-table';
 
 // The deployed fan-out (ApiGatewayLive) over a real connections table (dynalite) and a stand-in
 // for API Gateway's management API that keeps its contract: PostToConnection and DeleteConnection
@@ -107,45 +105,11 @@ afterAll(async () => {
 
 // A fresh table per test: each starts with no connections.
 beforeEach(async () => {
-  const config = {
-    endpoint: `http://127.0.0.1:${dynalite.port}`,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  };
-  const spec = liveSocket.connectionsTable;
-  const [gsi] = spec.indexes;
-  const tableName = `LiveConnections-${++tableSeq}`;
-  const client = new DynamoDBClient(config);
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [spec.partitionKey, spec.sortKey, gsi.partitionKey, gsi.sortKey].map(
-        (name) => ({ AttributeName: name, AttributeType: 'S' }),
-      ),
-      KeySchema: [
-        { AttributeName: spec.partitionKey, KeyType: 'HASH' },
-        { AttributeName: spec.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: gsi.name,
-          KeySchema: [
-            { AttributeName: gsi.partitionKey, KeyType: 'HASH' },
-            { AttributeName: gsi.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
+  const db = await createConnectionsTable(
+    `http://127.0.0.1:${dynalite.port}`,
+    `LiveConnections-${++tableSeq}`,
   );
-  // dynalite creates tables asynchronously, as DynamoDB does: wait until it is ACTIVE.
-  await waitUntilTableExists(
-    { client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
-    { TableName: tableName },
-  );
-  client.destroy();
-  connections = new LiveConnectionRepo(Db.connect({ ...config, tableName }));
+  connections = new LiveConnectionRepo(db);
   api = new ManagementApiStandIn();
   log = recordingLog();
   live = new ApiGatewayLive({

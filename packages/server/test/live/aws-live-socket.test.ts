@@ -1,15 +1,14 @@
-import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createLiveAuthorizer,
   createLiveSocketHandler,
 } from '../../src/engine/aws/live-socket-handlers';
-import { Db } from '../../src/engine/data/dynamo';
 import { silentLogger } from '../../src/engine/log';
 import { liveSocket } from '../../src/engine/topology';
 import { LiveConnectionRepo } from '../../src/modules/live/live-connection.repo';
 import { onboard, signIn, startAuthSandbox, type AuthSandbox } from '../auth/helpers';
 import { issueTicket } from './live-client';
+import { createConnectionsTable } from './connections-table';
 
 // The deployed socket's Lambda side against a real table (the sandbox's dynalite): tickets and
 // sessions made through the REST API, the connections table created from the topology as the
@@ -22,48 +21,6 @@ let route: ReturnType<typeof createLiveSocketHandler>;
 
 const apiArn = 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5';
 const connectArn = `${apiArn}/${liveSocket.stageName}/$connect`;
-
-/** Creates the connections table from topology `liveSocket.connectionsTable`. */
-async function createConnectionsTable(endpoint: string, tableName: string): Promise<Db> {
-  const config = {
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  };
-  const spec = liveSocket.connectionsTable;
-  const [gsi] = spec.indexes;
-  const client = new DynamoDBClient(config);
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [spec.partitionKey, spec.sortKey, gsi.partitionKey, gsi.sortKey].map(
-        (name) => ({ AttributeName: name, AttributeType: 'S' }),
-      ),
-      KeySchema: [
-        { AttributeName: spec.partitionKey, KeyType: 'HASH' },
-        { AttributeName: spec.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: gsi.name,
-          KeySchema: [
-            { AttributeName: gsi.partitionKey, KeyType: 'HASH' },
-            { AttributeName: gsi.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
-  // dynalite creates tables asynchronously, as DynamoDB does: wait until it is ACTIVE.
-  await waitUntilTableExists(
-    { client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
-    { TableName: tableName },
-  );
-  client.destroy();
-  return Db.connect({ ...config, tableName });
-}
 
 /** A REQUEST authorizer event for `$connect`, as API Gateway sends it. */
 function authorizerEvent(query: Record<string, string> | null) {
