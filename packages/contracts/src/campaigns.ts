@@ -31,7 +31,13 @@ export const campaignEstimateSchema = z.object({
 export type CampaignEstimate = z.infer<typeof campaignEstimateSchema>;
 
 export const campaignContactFieldSchema = z.union([
-  z.enum(['contact.first_name', 'contact.name', 'contact.phone', 'contact.email', 'contact.company']),
+  z.enum([
+    'contact.first_name',
+    'contact.name',
+    'contact.phone',
+    'contact.email',
+    'contact.company',
+  ]),
   z.string().regex(/^contact\.attributes\.[\w.-]{1,64}$/, 'contact.attributes.<key>'),
 ]);
 export type CampaignContactField = z.infer<typeof campaignContactFieldSchema>;

@@ -54,7 +54,10 @@ export const campaignRoutes = defineRoutes({
     maxBodyBytes: 32 * KiB,
     responses: {
       201: { description: 'The campaign.', schema: campaignSchema },
-      200: { description: 'The same campaign, for a retry with its `clientKey`.', schema: campaignSchema },
+      200: {
+        description: 'The same campaign, for a retry with its `clientKey`.',
+        schema: campaignSchema,
+      },
     },
     errors: ['template_not_found', 'channel_not_found', 'idempotency_key_reused'],
   },
@@ -88,7 +91,10 @@ export const campaignRoutes = defineRoutes({
     },
     errors: ['bad_request'],
   },
-  'campaigns.pause': control('pause', 'Stops sending after the messages in flight. 409 `invalid_state` unless scheduled or running.'),
+  'campaigns.pause': control(
+    'pause',
+    'Stops sending after the messages in flight. 409 `invalid_state` unless scheduled or running.',
+  ),
   'campaigns.resume': control('resume', 'Sends the rest. 409 `invalid_state` unless paused.'),
   'campaigns.cancel': control(
     'cancel',

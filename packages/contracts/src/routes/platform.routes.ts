@@ -81,6 +81,7 @@ export const queueNameSchema = z.enum([
   'CrmSyncQueue',
   'ReplayQueue',
   'IntegrationEventsQueue',
+  'CampaignSendQueue',
 ]);
 
 export const listChannelClaimsQuerySchema = listQuerySchema.extend({

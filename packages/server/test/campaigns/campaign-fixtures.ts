@@ -8,7 +8,11 @@ import type { Api } from '../helpers/harness';
 // Contacts with and without numbers and consent, written straight to the table (the audience
 // code reads them as the contacts module stores them), and the checks every campaign test makes.
 
-export type Seeded = { digits: string; contactId: string; consent: 'opted_in' | 'opted_out' | 'unknown' };
+export type Seeded = {
+  digits: string;
+  contactId: string;
+  consent: 'opted_in' | 'opted_out' | 'unknown';
+};
 
 let seq = 0;
 /** A number unique to this process (Brazil mobile shape). */
@@ -71,11 +75,14 @@ export async function pool<T>(items: T[], size: number, fn: (item: T) => Promise
   );
 }
 
-/** Accepted sends per recipient at the stand-in, for one sending number. */
+/** Accepted template sends per recipient at the stand-in, for one sending number. */
 export function sendsPerRecipient(meta: MetaStandIn, phoneNumberId: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const s of meta.sent) {
-    if (s.channel !== 'whatsapp' || s.senderId !== phoneNumberId) continue;
+    // Templates only: a STOP's confirmation is a text reply to the same number.
+    if (s.channel !== 'whatsapp' || s.senderId !== phoneNumberId || s.body.type !== 'template') {
+      continue;
+    }
     out.set(s.recipientId, (out.get(s.recipientId) ?? 0) + 1);
   }
   return out;

@@ -126,9 +126,9 @@ export async function audiencePage(
     if (phone) withPhone.push({ customer, phone });
     else excluded.noPhone++;
   }
-  const consent = await new ConsentRepo(db, data.tenantId).getMany(
-    [...new Set(withPhone.map((w) => w.phone))],
-  );
+  const consent = await new ConsentRepo(db, data.tenantId).getMany([
+    ...new Set(withPhone.map((w) => w.phone)),
+  ]);
   const eligible: AudiencePage['eligible'] = [];
   for (const w of withPhone) {
     const status = consent.get(w.phone)?.status ?? 'unknown';

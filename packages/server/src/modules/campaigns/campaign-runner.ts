@@ -15,7 +15,12 @@ import { GraphApiError, GraphTransportError } from '../messaging/meta/graph-erro
 import { storeOutboundMessage } from '../messaging/outbound-message.service';
 import { audiencePage, parametersFor, recipientOf } from './campaign-audience';
 import { CampaignRepo, type Campaign, type Recipient, type RecipientError } from './campaign.repo';
-import { isMessagingTier, messagingTiers, MessagingTierUse, type MessagingTier } from './messaging-tier';
+import {
+  isMessagingTier,
+  messagingTiers,
+  MessagingTierUse,
+  type MessagingTier,
+} from './messaging-tier';
 import { SendRate } from './send-rate';
 
 // CampaignSender: runs a campaign one slice at a time. A slice holds the campaign's lease, draws
@@ -76,7 +81,7 @@ export const CAMPAIGN_DEFAULTS = {
   concurrency: 16,
 };
 
-const PAGE = 50;
+const PAGE = 100;
 /** How often a campaign held by its tier looks again. */
 const TIER_RECHECK_MS = 5 * 60_000;
 
@@ -119,9 +124,7 @@ export async function markDue(db: Db, tenantId: string, campaignId: string, dueA
 export async function clearDue(db: Db, tenantId: string, campaignId: string, askedBefore?: number) {
   await db.delete(
     keys.campaignDue(tenantId, campaignId),
-    askedBefore === undefined
-      ? {}
-      : { condition: 'dueAt <= :t', values: { ':t': askedBefore } },
+    askedBefore === undefined ? {} : { condition: 'dueAt <= :t', values: { ':t': askedBefore } },
   );
 }
 
@@ -208,7 +211,12 @@ async function slice(run: Run, job: CampaignJob): Promise<SliceEnd> {
   if (!(await repo.lease(campaign.id, run.owner, started, deps.leaseMs))) return 'busy';
   try {
     if (campaign.status === 'cancelled') {
-      await skipQueued(repo, campaign.id, { code: 'cancelled', message: 'The campaign was cancelled.' }, deps.now);
+      await skipQueued(
+        repo,
+        campaign.id,
+        { code: 'cancelled', message: 'The campaign was cancelled.' },
+        deps.now,
+      );
       return 'done';
     }
     if (!campaign.materialised) {
@@ -307,10 +315,15 @@ async function send(
   let campaign = first;
   const channel = await data.channels.getWithSecret(campaign.audience.channelId);
   if (!channel || channel.type !== 'whatsapp' || !channel.phoneNumberId) {
-    await failQueued(repo, campaign.id, {
-      code: 'channel_not_found',
-      message: 'The campaign’s channel was disconnected.',
-    }, deps.now);
+    await failQueued(
+      repo,
+      campaign.id,
+      {
+        code: 'channel_not_found',
+        message: 'The campaign’s channel was disconnected.',
+      },
+      deps.now,
+    );
     await complete(repo, campaign, deps.now());
     return 'done';
   }
@@ -325,6 +338,8 @@ async function send(
     let earliest = Number.POSITIVE_INFINITY;
     // Recipients held back because the number's tier is used up.
     let heldByTier = 0;
+    // Recipients still queued or sending when the pass read them.
+    let open = 0;
     do {
       const fresh = await repo.get(campaign.id);
       if (!fresh || fresh.status !== 'running') {
@@ -338,12 +353,18 @@ async function send(
         startKey,
       });
       startKey = page.lastKey;
+      open += page.items.length;
       const now = deps.now();
       const due: Recipient[] = [];
       for (const r of page.items) {
         if (r.status === 'sending') {
           // Left by a run that died between its claim and its settle: it may have reached Meta.
-          await repo.settle(r, r.attemptId ?? '', { status: 'failed', error: interrupted }, iso(now));
+          await repo.settle(
+            r,
+            r.attemptId ?? '',
+            { status: 'failed', error: interrupted },
+            iso(now),
+          );
         } else if (r.notBefore && r.notBefore > now) {
           backingOff++;
           earliest = Math.min(earliest, r.notBefore);
@@ -356,12 +377,18 @@ async function send(
       const consents = await consent.getMany([...new Set(due.map((r) => r.phone))]);
       // The tier: how many more different numbers may be written to in this 24 h.
       let budget = limit - (await tier.used(channel.id, now));
+      const firstToday = await tier.newOf(
+        channel.id,
+        due.map((r) => r.phone.slice(1)),
+        now,
+      );
       const sendable: Recipient[] = [];
+      const skips: Promise<boolean>[] = [];
       for (const r of due) {
         const status = consents.get(r.phone)?.status ?? 'unknown';
         if (status !== 'opted_in') {
-          await repo.skip(r, status === 'opted_out' ? optedOut : noConsent, iso(now));
-        } else if (await tier.isNew(channel.id, r.phone.slice(1), now)) {
+          skips.push(repo.skip(r, status === 'opted_out' ? optedOut : noConsent, iso(now)));
+        } else if (firstToday.has(r.phone.slice(1))) {
           if (budget > 0) {
             budget--;
             sendable.push(r);
@@ -372,6 +399,7 @@ async function send(
           sendable.push(r);
         }
       }
+      await Promise.all(skips);
       await pool(sendable, deps.concurrency, (r) =>
         sendOne(run, data, repo, channel, token, campaign, r),
       );
@@ -382,17 +410,16 @@ async function send(
       if (!campaign.waiting) await repo.setWaiting(campaign.id, 'messaging_limit', iso(now));
       return { dueAt: now + TIER_RECHECK_MS };
     }
-    if (campaign.waiting && heldByTier === 0) await repo.setWaiting(campaign.id, undefined, iso(now));
-    if (backingOff === 0 && heldByTier === 0) {
-      // Nothing queued or sending is left: done (statuses and replies may still arrive).
-      const left = await repo.recipients(campaign.id, { statuses: ['queued', 'sending'], limit: 1 });
-      if (left.items.length === 0 && !left.lastKey) {
-        await complete(repo, campaign, now);
-        return 'done';
-      }
-      continue;
+    if (campaign.waiting && heldByTier === 0)
+      await repo.setWaiting(campaign.id, undefined, iso(now));
+    if (open === 0) {
+      // A whole pass found nothing queued or sending: done (statuses and replies may still come).
+      await complete(repo, campaign, now);
+      return 'done';
     }
     if (now - started > deps.sliceMs) return 'again';
+    // Sent what was due: read again for what is left.
+    if (backingOff === 0) continue;
     if (earliest - now > deps.leaseMs / 2) return { dueAt: earliest };
     await deps.sleep(Math.max(0, earliest - now));
   }
@@ -452,15 +479,19 @@ async function sendOne(
   r: Recipient,
 ): Promise<void> {
   const { deps } = run;
+  // A pause or cancel takes effect at the next recipient, not at the end of the page.
+  if ((await repo.get(campaign.id))?.status !== 'running') return;
   const attemptId = randomId('att');
   if (!(await repo.claim(r, attemptId, iso(deps.now())))) return;
-  const attempts = r.attempts + 1;
   await deps.onClaimed?.(r);
+  await run.rate.acquire(channel.phoneNumberId!, deps.ratePerSecond);
+  const attempts = r.attempts + 1;
   const phoneNumberId = channel.phoneNumberId!;
-  await run.rate.acquire(phoneNumberId, deps.ratePerSecond);
   // The last look at consent, after the wait for the rate and right before Meta: a STOP that
   // arrived since the page was read still stops this send.
-  const consent = await new ConsentRepo(tenantDbOf(deps, data.tenantId), data.tenantId).get(r.phone);
+  const consent = await new ConsentRepo(tenantDbOf(deps, data.tenantId), data.tenantId).get(
+    r.phone,
+  );
   if (consent.status !== 'opted_in') {
     await repo.settle(
       r,
@@ -493,11 +524,16 @@ async function sendOne(
       };
       if (err.code !== undefined && THROTTLE_CODES.has(err.code) && attempts < deps.maxAttempts) {
         // Meta refused it: it was not sent. Back on the queue after the backoff.
-        await repo.settle(r, attemptId, {
-          status: 'queued',
-          notBefore: at + backoffOf(run, attempts, err),
-          error,
-        }, iso(at));
+        await repo.settle(
+          r,
+          attemptId,
+          {
+            status: 'queued',
+            notBefore: at + backoffOf(run, attempts, err),
+            error,
+          },
+          iso(at),
+        );
         return;
       }
       await repo.settle(r, attemptId, { status: 'failed', error }, iso(at));
@@ -505,10 +541,18 @@ async function sendOne(
     }
     if (err instanceof GraphTransportError) {
       // No answer: Meta may have taken it. Never sent again on our own.
-      await repo.settle(r, attemptId, {
-        status: 'failed',
-        error: { code: 'interrupted', message: `Meta did not answer (${err.reason}); the message may or may not have arrived.` },
-      }, iso(at));
+      await repo.settle(
+        r,
+        attemptId,
+        {
+          status: 'failed',
+          error: {
+            code: 'interrupted',
+            message: `Meta did not answer (${err.reason}); the message may or may not have arrived.`,
+          },
+        },
+        iso(at),
+      );
       return;
     }
     throw err;
@@ -524,9 +568,17 @@ async function sendOne(
       contactId: r.contactId,
     });
   }
-  await repo.linkMessage(wamid, campaign.id, r.contactId);
-  await repo.linkPhone(channel.id, digits, campaign.id, r.contactId, atIso);
-  await new MessagingTierUse(tenantDbOf(deps, data.tenantId), data.tenantId).record(channel.id, digits, at);
+  // The link from Meta's id is written before the message's own ref (storeOutboundMessage): a
+  // status that finds the ref finds the link too; one that came earlier is parked and read below.
+  await Promise.all([
+    repo.linkMessage(wamid, campaign.id, r.contactId),
+    repo.linkPhone(channel.id, digits, campaign.id, r.contactId, atIso),
+    new MessagingTierUse(tenantDbOf(deps, data.tenantId), data.tenantId).record(
+      channel.id,
+      digits,
+      at,
+    ),
+  ]);
   try {
     const ref = await storeOutboundMessage(data, {
       id: randomId('msg'),
@@ -548,7 +600,8 @@ async function sendOne(
     } as Parameters<typeof storeOutboundMessage>[1]);
     // A status that arrived before the link was written (parked by the processor) lands now.
     const stored = await data.messages.get(ref.key);
-    if (stored && stored.status !== 'sent') await applyMessageStatus(data, wamid, stored.status, atIso);
+    if (stored && stored.status !== 'sent')
+      await applyMessageStatus(data, wamid, stored.status, atIso);
   } catch (error) {
     // The send is recorded on the recipient; the thread shows it once the message is stored.
     deps.log.warn('campaign message not stored in its conversation', {
@@ -581,7 +634,10 @@ export async function applyMessageStatus(
     status,
     at,
     status === 'failed'
-      ? { code: String(first?.code ?? 'failed'), message: first?.message ?? first?.title ?? 'Meta could not deliver it.' }
+      ? {
+          code: String(first?.code ?? 'failed'),
+          message: first?.message ?? first?.title ?? 'Meta could not deliver it.',
+        }
       : undefined,
   );
 }
@@ -604,9 +660,10 @@ export async function applyInboundReply(
   await repo.advance(latest.campaignId, latest.contactId, 'replied', at);
 }
 
-
 /** For the sweep and tests: the due items. */
-export async function dueCampaigns(db: Db): Promise<{ tenantId: string; campaignId: string; dueAt: number; enqueuedAt?: number }[]> {
+export async function dueCampaigns(
+  db: Db,
+): Promise<{ tenantId: string; campaignId: string; dueAt: number; enqueuedAt?: number }[]> {
   const out = [];
   let startKey;
   do {
@@ -629,7 +686,11 @@ export async function dueCampaigns(db: Db): Promise<{ tenantId: string; campaign
  * sandbox a sweep of the due items every second; deployed, an EventBridge Scheduler one-time
  * schedule per campaign would send the same job to CampaignSendQueue (not built yet).
  */
-export type CampaignScheduler = { start(): void; stop(): Promise<void>; sweepOnce(): Promise<number> };
+export type CampaignScheduler = {
+  start(): void;
+  stop(): Promise<void>;
+  sweepOnce(): Promise<number>;
+};
 
 export function createDueSweep(deps: {
   db: Db;

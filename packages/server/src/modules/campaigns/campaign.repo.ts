@@ -145,10 +145,7 @@ export class CampaignRepo {
     return item ? toCampaign(item) : undefined;
   }
 
-  async list(
-    limit: number,
-    startKey?: Item,
-  ): Promise<{ items: Campaign[]; lastKey?: Item }> {
+  async list(limit: number, startKey?: Item): Promise<{ items: Campaign[]; lastKey?: Item }> {
     const page = await this.db.query({
       pk: tenantPk(this.tenantId),
       sk: { beginsWith: 'CAMPAIGN#' },
@@ -332,7 +329,13 @@ export class CampaignRepo {
       {
         condition: '#s = :queued',
         names: { '#s': 'status' },
-        values: { ':sending': 'sending', ':queued': 'queued', ':a': attemptId, ':at': at, ':one': 1 },
+        values: {
+          ':sending': 'sending',
+          ':queued': 'queued',
+          ':a': attemptId,
+          ':at': at,
+          ':one': 1,
+        },
       },
     );
     return item !== undefined;
@@ -396,7 +399,10 @@ export class CampaignRepo {
   async requeueFailed(r: Recipient, at: string): Promise<boolean> {
     const item = await this.db.update(
       keys.campaignRecipient(this.tenantId, r.campaignId, r.contactId),
-      { set: '#s = :queued, updatedAt = :at, attempts = :zero', remove: '#e, notBefore, messageId' },
+      {
+        set: '#s = :queued, updatedAt = :at, attempts = :zero',
+        remove: '#e, notBefore, messageId',
+      },
       {
         condition: '#s = :failed',
         names: { '#s': 'status', '#e': 'error' },

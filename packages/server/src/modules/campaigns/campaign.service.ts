@@ -43,7 +43,10 @@ export async function estimateAudience(
   audience: CampaignAudience,
 ): Promise<CampaignEstimate> {
   await whatsappChannel(data, audience.channelId);
-  const out: CampaignEstimate = { eligible: 0, excluded: { optedOut: 0, noConsent: 0, noPhone: 0 } };
+  const out: CampaignEstimate = {
+    eligible: 0,
+    excluded: { optedOut: 0, noConsent: 0, noPhone: 0 },
+  };
   let after: string | undefined;
   do {
     const page = await audiencePage(data, db, audience, after);
@@ -168,11 +171,9 @@ export async function getCampaign(data: TenantData, id: string): Promise<Campaig
 }
 
 function invalidState(campaign: Campaign, action: string): AppError {
-  return new AppError(
-    'invalid_state',
-    `A ${campaign.status} campaign cannot be ${action}.`,
-    { status: campaign.status },
-  );
+  return new AppError('invalid_state', `A ${campaign.status} campaign cannot be ${action}.`, {
+    status: campaign.status,
+  });
 }
 
 export type CampaignAction = 'pause' | 'resume' | 'cancel' | 'retry-failed';
@@ -195,7 +196,8 @@ export async function controlCampaign(
       return moved;
     }
     case 'resume': {
-      const future = campaign.sendAt && Date.parse(campaign.sendAt) > nowMs && !campaign.materialised;
+      const future =
+        campaign.sendAt && Date.parse(campaign.sendAt) > nowMs && !campaign.materialised;
       const moved = await repo.transition(id, ['paused'], future ? 'scheduled' : 'running', at);
       if (!moved) throw invalidState(campaign, 'resumed');
       await markDue(platformDb, data.tenantId, id, future ? Date.parse(campaign.sendAt!) : nowMs);

@@ -40,10 +40,15 @@ export class MessagingTierUse {
     return items.reduce((sum, item) => sum + Number(item.count ?? 0), 0);
   }
 
-  /** Would writing to this number now count against the tier (not written to in 24 h)? */
-  async isNew(channelId: string, digits: string, now: number): Promise<boolean> {
-    const item = await this.db.get(keys.tierUse(this.tenantId, channelId, digits));
-    return !item || Number(item.at) <= now - DAY_MS;
+  /** Of these numbers, those that would count against the tier now. */
+  async newOf(channelId: string, digits: string[], now: number): Promise<Set<string>> {
+    const items = await this.db.batchGet(
+      [...new Set(digits)].map((d) => keys.tierUse(this.tenantId, channelId, d)),
+    );
+    const recent = new Set(
+      items.filter((i) => Number(i.at) > now - DAY_MS).map((i) => String(i.SK).split('#').at(-1)),
+    );
+    return new Set(digits.filter((d) => !recent.has(d)));
   }
 
   /** Records a send to the number; counted once per rolling 24 h. */
