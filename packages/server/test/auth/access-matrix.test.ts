@@ -43,6 +43,7 @@ const ghost: TenantFixture = {
   cannedReplyId: 'cr_00000000000000000000',
   contactId: 'ct-0',
   eventDestinationId: 'evd_00000000000000000000',
+  campaignId: 'cmp_000000000000000000000000000',
 };
 
 /** A request that cannot change anything once access is granted: missing ids, or a body to reject. */

@@ -36,6 +36,8 @@ export type TenantFixture = {
   contactId: string;
   /** An event webhook (disabled: nothing of A's is delivered while the matrix compares). */
   eventDestinationId: string;
+  /** A campaign scheduled a month ahead for a tag nobody has: it sends nothing. */
+  campaignId: string;
 };
 
 /**
@@ -70,7 +72,18 @@ export async function buildTenantFixture(
   if (eventDestination.status !== 201) {
     throw new Error(`event destination create failed: ${eventDestination.text}`);
   }
+  const campaign = await t.api.request('POST', '/campaigns', {
+    token: ownerToken,
+    body: {
+      name: 'Fixture campaign',
+      audience: { channelId: inbox.channelId, tags: ['fixture-nobody'] },
+      template: { name: 'hello_world', language: 'en_US' },
+      sendAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    },
+  });
+  if (campaign.status !== 201) throw new Error(`campaign create failed: ${campaign.text}`);
   return {
+    campaignId: campaign.json.id,
     eventDestinationId: eventDestination.json.id,
     contactId: contact.json.id,
     mediaUploadId,
@@ -340,6 +353,50 @@ export const routeCases: Record<string, RouteCase> = {
     crossTenant: 'hidden',
   },
   // ------------------------------------------------------------------ consent
+  'campaigns.estimate': {
+    request: (a) => ({
+      path: '/campaigns/estimate',
+      body: { audience: { channelId: a.channelId, tags: ['fixture-nobody'] } },
+    }),
+    crossTenant: 'own-data',
+  },
+  'campaigns.create': {
+    request: (a) => ({
+      path: '/campaigns',
+      body: {
+        name: 'B campaign',
+        audience: { channelId: a.channelId, tags: ['fixture-nobody'] },
+        template: { name: 'hello_world', language: 'en_US' },
+        sendAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      },
+    }),
+    crossTenant: 'own-data',
+  },
+  'campaigns.list': { request: () => ({ path: '/campaigns' }), crossTenant: 'own-data' },
+  'campaigns.get': {
+    request: (a) => ({ path: `/campaigns/${a.campaignId}` }),
+    crossTenant: 'hidden',
+  },
+  'campaigns.recipients': {
+    request: (a) => ({ path: `/campaigns/${a.campaignId}/recipients` }),
+    crossTenant: 'hidden',
+  },
+  'campaigns.pause': {
+    request: (a) => ({ path: `/campaigns/${a.campaignId}/pause`, body: {} }),
+    crossTenant: 'hidden',
+  },
+  'campaigns.resume': {
+    request: (a) => ({ path: `/campaigns/${a.campaignId}/resume`, body: {} }),
+    crossTenant: 'hidden',
+  },
+  'campaigns.cancel': {
+    request: (a) => ({ path: `/campaigns/${a.campaignId}/cancel`, body: {} }),
+    crossTenant: 'hidden',
+  },
+  'campaigns.retryFailed': {
+    request: (a) => ({ path: `/campaigns/${a.campaignId}/retry-failed`, body: {} }),
+    crossTenant: 'hidden',
+  },
   'customers.attribution.get': {
     request: (a) => ({ path: `/customers/${a.customerId}/attribution` }),
     crossTenant: 'hidden',

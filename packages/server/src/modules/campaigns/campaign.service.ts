@@ -30,9 +30,8 @@ export function newCampaignId(now: number): string {
 async function whatsappChannel(data: TenantData, channelId: string): Promise<ChannelWithSecret> {
   const channel = await data.channels.getWithSecret(channelId);
   if (!channel || channel.type !== 'whatsapp') {
-    throw new AppError('channel_not_found', 'No connected WhatsApp channel has that id.', {
-      channelId,
-    });
+    // The id is not echoed: another workspace's channel answers like one that does not exist.
+    throw new AppError('channel_not_found', 'No connected WhatsApp channel has that id.');
   }
   return channel;
 }
