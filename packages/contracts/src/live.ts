@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { conversationSchema, messageSchema } from './conversations';
 import { noteSchema } from './workspace';
 import { customerSchema } from './messaging';
+import { campaignStatusSchema } from './campaigns';
 
 // The one schema of workspace events: what an open screen receives over the live connection
 // (API Gateway WebSocket deployed, the sandbox's `/live` socket locally) and what integrators'
@@ -76,6 +77,16 @@ export const contactMergedEventSchema = z.object({
   }),
 });
 
+export const campaignProgressEventSchema = z.object({
+  ...envelope,
+  type: z.literal('campaign.progress'),
+  data: z.object({
+    campaignId: z.string(),
+    /** The campaign's status when it was sent; its counts are read with GET /campaigns/{id}. */
+    status: campaignStatusSchema,
+  }),
+});
+
 export const liveEventSchema = z.discriminatedUnion('type', [
   messageCreatedEventSchema,
   messageUpdatedEventSchema,
@@ -84,6 +95,7 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   noteDeletedEventSchema,
   contactUpdatedEventSchema,
   contactMergedEventSchema,
+  campaignProgressEventSchema,
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 export type LiveEventType = LiveEvent['type'];

@@ -87,4 +87,10 @@ export const liveEventSamples: {
     type: 'contact.merged',
     data: { sourceId: 'ig-1784', contact: { ...customer, mergedFrom: ['ig-1784'] } },
   }),
+  'campaign.progress': (fx) => ({
+    id: `evt_campaign_${fx.tenantId}`,
+    at,
+    type: 'campaign.progress',
+    data: { campaignId: `cmp_of_${fx.tenantId}`, status: 'running' },
+  }),
 };
