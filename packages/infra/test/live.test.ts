@@ -215,7 +215,13 @@ describe('live IAM', () => {
 
   it('gives the connections table and ManageConnections to exactly the functions granted live', () => {
     const tableId = id(stack.live.table);
-    expect([...fanout].sort()).toEqual(['Api', 'AuthService', 'MediaFetcher', 'MessageProcessor']);
+    expect([...fanout].sort()).toEqual([
+      'Api',
+      'AuthService',
+      'CampaignSender',
+      'MediaFetcher',
+      'MessageProcessor',
+    ]);
     for (const name of Object.keys(functions) as FunctionName[]) {
       const own = statementsOfRole(template, id(stack.functions.get(name).role));
       const onTable = own.filter((s) => referencedIds(s.Resource).has(tableId));

@@ -49,12 +49,19 @@ describe('topology', () => {
 
   it('lets the functions that raise workspace events or close sockets reach the live sockets', () => {
     // Who holds `events` / `live` from awsRuntime(): the HTTP functions whose handlers emit or
-    // close (Api, AuthService) and the consumers that emit (the processor, the fetcher).
+    // close (Api, AuthService) and the consumers that emit (the processor, the fetcher, the
+    // campaign sender's progress).
     const fanout = Object.values(functions)
       .filter((f) => f.live === 'fanout')
       .map((f) => f.name)
       .sort();
-    expect(fanout).toEqual(['Api', 'AuthService', 'MediaFetcher', 'MessageProcessor']);
+    expect(fanout).toEqual([
+      'Api',
+      'AuthService',
+      'CampaignSender',
+      'MediaFetcher',
+      'MessageProcessor',
+    ]);
   });
 
   it('serves the live socket with its own two functions, neither an HTTP nor a queue function', () => {

@@ -397,6 +397,13 @@ export type FunctionSpec = {
    * routes, so it writes and deletes connections and nothing else of the API.
    */
   live?: 'fanout' | 'connections';
+  /**
+   * Asks for campaign slices at a time (engine/ports/campaign-wakeups.ts): creates, moves and
+   * deletes the campaigns' one-time schedules (EventBridge Scheduler, the stack's group) and
+   * passes their role to Scheduler. Needs CampaignSendQueue in `sendsTo` (near wake-ups go
+   * straight there).
+   */
+  wakesCampaigns?: boolean;
 };
 
 export const functions: Record<FunctionName, FunctionSpec> = {
@@ -477,8 +484,9 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 15,
     memoryMb: 512,
     table: 'readwrite',
-    // Replays start with one message per day on ReplayQueue.
-    sendsTo: ['ReplayQueue'],
+    // Replays start with one message per day on ReplayQueue; a campaign started, resumed or
+    // retried now goes on CampaignSendQueue.
+    sendsTo: ['ReplayQueue', 'CampaignSendQueue'],
     // channelTokenKey also encrypts CRM destination credentials; assetsSigningKey signs asset URLs
     // (media URLs too).
     secrets: ['jwtSigningKeys', 'channelTokenKey', 'assetsSigningKey', 'cursorKey'],
@@ -490,6 +498,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     sendsMail: true,
     // The inbox's events, and closing the sockets of a removed member or a revoked session.
     live: 'fanout',
+    // Campaign start times, resumes and pauses.
+    wakesCampaigns: true,
   },
   LeadIngest: {
     name: 'LeadIngest',
@@ -577,6 +587,10 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     consumes: 'CampaignSendQueue',
     // Decrypts the channel's token to call Meta.
     secrets: ['channelTokenKey'],
+    // A slice that ends waiting (a backoff, the messaging tier) asks to be woken.
+    wakesCampaigns: true,
+    // campaign.progress to open campaign screens.
+    live: 'fanout',
   },
   // $connect's REQUEST authorizer: takes the `ticket` query string once (a conditional delete of
   // its item in the table) and checks its session is still live.

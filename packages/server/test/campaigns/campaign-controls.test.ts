@@ -1,6 +1,7 @@
 import { createLogger } from '../../src/engine/log';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsentRepo } from '../../src/modules/consent/consent.repo';
+import type { LiveEvent } from '@switchboard/contracts';
 import type { Recipient } from '../../src/modules/campaigns/campaign.repo';
 import { waTextEntry } from '../factories/meta';
 import { startTestSandbox, waitFor, type TestSandbox } from '../helpers/harness';
@@ -21,6 +22,8 @@ let t: TestSandbox;
 let tenant: WaTenant;
 // Runs when a recipient has been claimed, before Meta is called (set per test).
 let onClaimed: ((r: Recipient) => Promise<void>) | undefined;
+// The workspace events the sandbox raised, as an open screen would receive them.
+const said: { tenantId: string; event: LiveEvent }[] = [];
 
 beforeAll(async () => {
   t = await startTestSandbox({
@@ -38,6 +41,10 @@ beforeAll(async () => {
     },
   });
   tenant = await waTenant(t);
+  t.sb.events.add({
+    name: 'test',
+    deliver: async (tenantId, event) => void said.push({ tenantId, event }),
+  });
 }, 60_000);
 afterAll(async () => t?.stop(), 60_000);
 
@@ -200,7 +207,47 @@ describe('controls', () => {
     const replied = await allRecipients(t.api, tenant.token, id);
     expect(replied.find((r) => r.contactId === seeded[0]!.contactId)?.status).toBe('replied');
     expect((await campaign(id)).counts.replied).toBe(1);
+
+    // Open screens heard of it as it went, never more than about once a second, and of the end.
+    const progress = said.filter(
+      (s) => s.event.type === 'campaign.progress' && s.event.data.campaignId === id,
+    );
+    expect(progress.every((s) => s.tenantId === tenant.id)).toBe(true);
+    const statuses = progress.map((s) =>
+      s.event.type === 'campaign.progress' ? s.event.data.status : '',
+    );
+    expect(statuses).toContain('running');
+    expect(statuses).toContain('completed');
+    const times = progress.map((s) => Date.parse(s.event.at));
+    const seconds = (Math.max(...times) - Math.min(...times)) / 1000;
+    expect(progress.length).toBeLessThanOrEqual(Math.ceil(seconds) * 2 + 6);
   }, 120_000);
+
+  it('does not send late a recipient held past half its lease before Meta is called', async () => {
+    const seeded = await seedContacts(t.sb.db, tenant.id, [
+      { count: 3, consent: 'opted_in', tags: ['stall'] },
+    ]);
+    const held = `+${seeded[1]!.digits}`;
+    let stalls = 0;
+    // The first attempt of one recipient stalls (a long GC pause, a frozen container) for more
+    // than half the 10 s lease, after its claim: the fence refuses it, and it goes back in line.
+    onClaimed = async (r) => {
+      if (r.phone === held && stalls++ === 0) await new Promise((res) => setTimeout(res, 5_500));
+    };
+    try {
+      const id = await create('stall');
+      await waitFor(async () => (await campaign(id)).status === 'completed', {
+        timeoutMs: 60_000,
+        what: 'completion',
+      });
+      expect(stalls).toBe(2);
+      expect(onceEach(seeded)).toEqual([1, 1, 1]);
+      const recipients = await allRecipients(t.api, tenant.token, id);
+      expect(recipients.map((r) => r.status).every((s) => s !== 'failed')).toBe(true);
+    } finally {
+      onClaimed = undefined;
+    }
+  }, 90_000);
 
   it('cancels: the rest are skipped and never sent', async () => {
     const seeded = await seedContacts(t.sb.db, tenant.id, [

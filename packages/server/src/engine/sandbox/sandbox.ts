@@ -490,6 +490,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       cipher,
       graph,
       queue: campaignPair.queue,
+      events,
       now: opts.now ? () => opts.now!().getTime() : undefined,
       ...(envRate > 0 ? { ratePerSecond: envRate } : {}),
       ...(envLease > 0 ? { leaseMs: envLease } : {}),

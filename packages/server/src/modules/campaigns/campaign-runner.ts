@@ -22,6 +22,8 @@ import {
   type MessagingTier,
 } from './messaging-tier';
 import { SendRate } from './send-rate';
+import { emitCampaignProgress, progressDue } from './campaign-events';
+import type { WorkspaceEvents } from '../../engine/ports/workspace-events';
 
 // CampaignSender: runs a campaign one slice at a time. A slice holds the campaign's lease, draws
 // up the audience if it is not yet (chunk by chunk, resumable), then sends its queued recipients
@@ -29,9 +31,12 @@ import { SendRate } from './send-rate';
 // It then puts the campaign back on the queue (or leaves it to the due sweep for a later time).
 //
 // Exactly once per recipient, whatever crashes: a recipient is claimed (`queued` → `sending`
-// under a fresh attempt id) before Meta is called, and settled by that attempt only. A recipient
-// still `sending` when a later slice starts belongs to a run that died: whether Meta got it is
-// unknown, so it is marked failed (`interrupted`), never sent again on its own.
+// under a fresh attempt id), then cleared to send (`confirmSend`, only while the claim is young)
+// right before Meta is called, and settled by that attempt only. A recipient a later run finds
+// still `sending` a lease after its claim belongs to a run that died or stalled: not cleared, it
+// never reached Meta and goes back in the queue (the stalled run can no longer clear it); cleared,
+// whether Meta got it is unknown, so it is marked failed (`interrupted`), never sent again on its
+// own.
 
 export const campaignJobSchema = z.object({
   v: z.literal(1),
@@ -69,6 +74,8 @@ export type CampaignSenderDeps = {
   concurrency?: number;
   /** Called after each recipient's claim and before Meta is called (tests crash here). */
   onClaimed?: (r: Recipient) => Promise<void> | void;
+  /** `campaign.progress` for open screens (campaign-events.ts); absent, none is said. */
+  events?: WorkspaceEvents;
 };
 
 export const CAMPAIGN_DEFAULTS = {
@@ -100,8 +107,9 @@ const noConsent: RecipientError = {
 };
 
 type Run = {
-  deps: Required<Omit<CampaignSenderDeps, 'tenantDb' | 'onClaimed'>> &
-    Pick<CampaignSenderDeps, 'tenantDb' | 'onClaimed'>;
+  deps: Required<Omit<CampaignSenderDeps, 'tenantDb' | 'onClaimed' | 'events'>> &
+    Pick<CampaignSenderDeps, 'tenantDb' | 'onClaimed' | 'events'>;
+  /** The slice's lease owner. */
   owner: string;
   rate: SendRate;
   graph: GraphClient;
@@ -157,14 +165,15 @@ export function createCampaignSender(input: CampaignSenderDeps): SqsBatchHandler
     ...CAMPAIGN_DEFAULTS,
     ...given,
   } as Run['deps'];
-  const run: Run = {
+  const shared: Omit<Run, 'owner'> = {
     deps,
-    owner: `run_${randomBytes(8).toString('hex')}`,
     rate: new SendRate({ now: deps.now, sleep: deps.sleep }),
     // One attempt per call: a throttled answer comes back here, paced by our own rate and backoff.
     graph: new GraphClient({ ...deps.graph.config, maxAttempts: 1 }),
   };
-  const runSlice = (job: CampaignJob) => slice(run, job);
+  // Each slice its own lease owner: a duplicate job in the same process is refused like any other.
+  const runSlice = (job: CampaignJob) =>
+    slice({ ...shared, owner: `run_${randomBytes(8).toString('hex')}` }, job);
   const handler = sqsBatchHandler({
     schema: campaignJobSchema,
     bodyName: 'a campaign job',
@@ -202,9 +211,13 @@ async function slice(run: Run, job: CampaignJob): Promise<SliceEnd> {
   if (campaign.status === 'scheduled') {
     const at = campaign.sendAt ? Date.parse(campaign.sendAt) : started;
     if (at > started) return { dueAt: at };
-    campaign =
-      (await repo.transition(campaign.id, ['scheduled'], 'running', iso(started))) ??
-      (await repo.get(job.campaignId));
+    const began = await repo.transition(campaign.id, ['scheduled'], 'running', iso(started));
+    if (began) {
+      await emitCampaignProgress(deps.events, job.tenantId, began, started, {
+        statusChanged: true,
+      });
+    }
+    campaign = began ?? (await repo.get(job.campaignId));
     if (!campaign) return 'done';
   }
   if (campaign.status !== 'running' && campaign.status !== 'cancelled') return 'done';
@@ -217,6 +230,9 @@ async function slice(run: Run, job: CampaignJob): Promise<SliceEnd> {
         { code: 'cancelled', message: 'The campaign was cancelled.' },
         deps.now,
       );
+      await emitCampaignProgress(deps.events, job.tenantId, campaign, deps.now(), {
+        statusChanged: true,
+      });
       return 'done';
     }
     if (!campaign.materialised) {
@@ -325,6 +341,13 @@ async function send(
       deps.now,
     );
     await complete(repo, campaign, deps.now());
+    await emitCampaignProgress(
+      deps.events,
+      data.tenantId,
+      { id: campaign.id, status: 'completed' },
+      deps.now(),
+      { statusChanged: true },
+    );
     return 'done';
   }
   const token = await deps.cipher.decrypt(channel.tokenCiphertext, { tenantId: data.tenantId });
@@ -358,13 +381,14 @@ async function send(
       const due: Recipient[] = [];
       for (const r of page.items) {
         if (r.status === 'sending') {
-          // Left by a run that died between its claim and its settle: it may have reached Meta.
-          await repo.settle(
-            r,
-            r.attemptId ?? '',
-            { status: 'failed', error: interrupted },
-            iso(now),
-          );
+          // Another run's attempt: taken over a lease after it was claimed or cleared to send.
+          const since = r.sendingAt ?? r.claimedAt ?? 0;
+          if (now - since < deps.leaseMs) {
+            backingOff++;
+            earliest = Math.min(earliest, since + deps.leaseMs);
+          } else {
+            await takeOver(repo, r, now);
+          }
         } else if (r.notBefore && r.notBefore > now) {
           backingOff++;
           earliest = Math.min(earliest, r.notBefore);
@@ -400,14 +424,33 @@ async function send(
         }
       }
       await Promise.all(skips);
-      await pool(sendable, deps.concurrency, (r) =>
-        sendOne(run, data, repo, channel, token, campaign, r),
-      );
+      // A page can outlast the lease (slow answers, backoffs): the senders keep it as they go.
+      let beatAt = deps.now();
+      let lost = false;
+      const keepLease = async () => {
+        if (!lost && deps.now() - beatAt >= deps.leaseMs / 3) {
+          beatAt = deps.now();
+          lost = !(await heartbeat(run, data, repo, campaign));
+        }
+        return !lost;
+      };
+      await pool(sendable, deps.concurrency, async (r) => {
+        if (await keepLease()) await sendOne(run, data, repo, channel, token, campaign, r);
+      });
+      if (lost) return 'busy';
+      if (sendable.length > 0 || skips.length > 0) {
+        await emitCampaignProgress(deps.events, data.tenantId, campaign, deps.now());
+      }
     } while (startKey);
     const now = deps.now();
     if (heldByTier > 0 && backingOff === 0) {
       // It waits for the rolling window to free up; it does not fail.
-      if (!campaign.waiting) await repo.setWaiting(campaign.id, 'messaging_limit', iso(now));
+      if (!campaign.waiting) {
+        await repo.setWaiting(campaign.id, 'messaging_limit', iso(now));
+        await emitCampaignProgress(deps.events, data.tenantId, campaign, now, {
+          statusChanged: true,
+        });
+      }
       return { dueAt: now + TIER_RECHECK_MS };
     }
     if (campaign.waiting && heldByTier === 0)
@@ -415,6 +458,13 @@ async function send(
     if (open === 0) {
       // A whole pass found nothing queued or sending: done (statuses and replies may still come).
       await complete(repo, campaign, now);
+      await emitCampaignProgress(
+        deps.events,
+        data.tenantId,
+        { id: campaign.id, status: 'completed' },
+        now,
+        { statusChanged: true },
+      );
       return 'done';
     }
     if (now - started > deps.sliceMs) return 'again';
@@ -423,6 +473,22 @@ async function send(
     if (earliest - now > deps.leaseMs / 2) return { dueAt: earliest };
     await deps.sleep(Math.max(0, earliest - now));
   }
+}
+
+/**
+ * An attempt whose run died or stalled. Never cleared to send, it goes back in the queue (if the
+ * clearing wins the race instead, the next pass finds it cleared). Cleared, it may have reached
+ * Meta: failed as `interrupted`, sent again only if someone retries it.
+ */
+async function takeOver(repo: CampaignRepo, r: Recipient, now: number): Promise<void> {
+  const attemptId = r.attemptId ?? '';
+  if (r.sendingAt === undefined) {
+    await repo.settle(r, attemptId, { status: 'queued', notBefore: now }, iso(now), {
+      unconfirmed: true,
+    });
+    return;
+  }
+  await repo.settle(r, attemptId, { status: 'failed', error: interrupted }, iso(now));
 }
 
 async function failQueued(
@@ -437,7 +503,7 @@ async function failQueued(
     await Promise.all(
       page.items.map(async (r) => {
         const attemptId = randomId('att');
-        if (await repo.claim(r, attemptId, iso(now()))) {
+        if (await repo.claim(r, attemptId, now())) {
           await repo.settle(r, attemptId, { status: 'failed', error }, iso(now()));
         }
       }),
@@ -482,7 +548,8 @@ async function sendOne(
   // A pause or cancel takes effect at the next recipient, not at the end of the page.
   if ((await repo.get(campaign.id))?.status !== 'running') return;
   const attemptId = randomId('att');
-  if (!(await repo.claim(r, attemptId, iso(deps.now())))) return;
+  const claimedAt = deps.now();
+  if (!(await repo.claim(r, attemptId, claimedAt))) return;
   await deps.onClaimed?.(r);
   await run.rate.acquire(channel.phoneNumberId!, deps.ratePerSecond);
   const attempts = r.attempts + 1;
@@ -499,6 +566,17 @@ async function sendOne(
       { status: 'skipped', error: consent.status === 'opted_out' ? optedOut : noConsent },
       iso(deps.now()),
     );
+    return;
+  }
+  // The fence: a claim older than half a lease (this run stalled, another may be taking over)
+  // is not sent; it goes back in the queue, since Meta was not called.
+  const clearedAt = deps.now();
+  if (!(await repo.confirmSend(r, attemptId, clearedAt, clearedAt - deps.leaseMs / 2))) {
+    if (clearedAt - claimedAt >= deps.leaseMs / 2) {
+      await repo.settle(r, attemptId, { status: 'queued', notBefore: clearedAt }, iso(clearedAt), {
+        unconfirmed: true,
+      });
+    }
     return;
   }
   const digits = r.phone.slice(1);
@@ -601,7 +679,7 @@ async function sendOne(
     // A status that arrived before the link was written (parked by the processor) lands now.
     const stored = await data.messages.get(ref.key);
     if (stored && stored.status !== 'sent')
-      await applyMessageStatus(data, wamid, stored.status, atIso);
+      await applyMessageStatus(data, wamid, stored.status, atIso, undefined, deps.events);
   } catch (error) {
     // The send is recorded on the recipient; the thread shows it once the message is stored.
     deps.log.warn('campaign message not stored in its conversation', {
@@ -622,13 +700,14 @@ export async function applyMessageStatus(
   status: string,
   at: string,
   errors?: { code?: number; title?: string; message?: string }[],
+  events?: WorkspaceEvents,
 ): Promise<void> {
   if (status !== 'delivered' && status !== 'read' && status !== 'failed') return;
   const repo = data.campaigns;
   const target = await repo.recipientOfMessage(wamid);
   if (!target) return;
   const first = errors?.[0];
-  await repo.advance(
+  const moved = await repo.advance(
     target.campaignId,
     target.contactId,
     status,
@@ -640,6 +719,15 @@ export async function applyMessageStatus(
         }
       : undefined,
   );
+  if (moved) await sayProgress(data, target.campaignId, events);
+}
+
+/** A recipient moved on: open screens hear of it (at most once a second per campaign). */
+async function sayProgress(data: TenantData, campaignId: string, events?: WorkspaceEvents) {
+  const now = Date.now();
+  if (!events || !progressDue(data.tenantId, campaignId, now)) return;
+  const campaign = await data.campaigns.get(campaignId);
+  if (campaign) await emitCampaignProgress(events, data.tenantId, campaign, now);
 }
 
 /** How long after a campaign message a reply from the number counts as a reply to it. */
@@ -651,13 +739,16 @@ export async function applyInboundReply(
   channelId: string,
   fromDigits: string,
   at: string,
+  events?: WorkspaceEvents,
 ): Promise<void> {
   const repo = data.campaigns;
   const latest = await repo.latestForPhone(channelId, fromDigits);
   if (!latest) return;
   const age = Date.parse(at) - Date.parse(latest.sentAt);
   if (!(age >= 0 && age <= REPLY_WINDOW_MS)) return;
-  await repo.advance(latest.campaignId, latest.contactId, 'replied', at);
+  if (await repo.advance(latest.campaignId, latest.contactId, 'replied', at)) {
+    await sayProgress(data, latest.campaignId, events);
+  }
 }
 
 /** For the sweep and tests: the due items. */

@@ -45,6 +45,9 @@ export type Recipient = {
   conversationId: string;
   status: CampaignRecipientStatus;
   attemptId?: string;
+  /** When the attempt was claimed (ms), and when it was cleared to call Meta (`confirmSend`). */
+  claimedAt?: number;
+  sendingAt?: number;
   attempts: number;
   notBefore?: number;
   messageId?: string;
@@ -84,6 +87,8 @@ export function toRecipient(item: Item): Recipient {
     conversationId: item.conversationId,
     status: item.status,
     attemptId: item.attemptId,
+    claimedAt: item.claimedAt,
+    sendingAt: item.sendingAt,
     attempts: item.attempts ?? 0,
     notBefore: item.notBefore,
     messageId: item.messageId,
@@ -322,10 +327,14 @@ export class CampaignRepo {
   }
 
   /** `queued` → `sending` under a fresh attempt id: only the caller that wins may call Meta. */
-  async claim(r: Recipient, attemptId: string, at: string): Promise<boolean> {
+  async claim(r: Recipient, attemptId: string, atMs: number): Promise<boolean> {
     const item = await this.db.update(
       keys.campaignRecipient(this.tenantId, r.campaignId, r.contactId),
-      { set: '#s = :sending, attemptId = :a, updatedAt = :at', add: 'attempts :one' },
+      {
+        set: '#s = :sending, attemptId = :a, claimedAt = :ms, updatedAt = :at',
+        remove: 'sendingAt',
+        add: 'attempts :one',
+      },
       {
         condition: '#s = :queued',
         names: { '#s': 'status' },
@@ -333,7 +342,8 @@ export class CampaignRepo {
           ':sending': 'sending',
           ':queued': 'queued',
           ':a': attemptId,
-          ':at': at,
+          ':ms': atMs,
+          ':at': new Date(atMs).toISOString(),
           ':one': 1,
         },
       },
@@ -341,15 +351,42 @@ export class CampaignRepo {
     return item !== undefined;
   }
 
-  /** Ends the attempt `attemptId` (still `sending`): sent, failed, skipped or queued again. */
+  /**
+   * The fence right before Meta is called: the attempt is still this caller's and was claimed
+   * after `claimedAfter`. A run that stalled past it does not send; a later run may put the
+   * recipient back in the queue (`settle` with `unconfirmed`), since Meta was never called.
+   */
+  async confirmSend(
+    r: Pick<Recipient, 'campaignId' | 'contactId'>,
+    attemptId: string,
+    nowMs: number,
+    claimedAfter: number,
+  ): Promise<boolean> {
+    const item = await this.db.update(
+      keys.campaignRecipient(this.tenantId, r.campaignId, r.contactId),
+      { set: 'sendingAt = :now' },
+      {
+        condition: '#s = :sending AND attemptId = :a AND claimedAt > :after',
+        names: { '#s': 'status' },
+        values: { ':sending': 'sending', ':a': attemptId, ':now': nowMs, ':after': claimedAfter },
+      },
+    );
+    return item !== undefined;
+  }
+
+  /**
+   * Ends the attempt `attemptId` (still `sending`): sent, failed, skipped or queued again. With
+   * `unconfirmed`, only if it never passed `confirmSend` (so Meta was not called).
+   */
   async settle(
     r: Pick<Recipient, 'campaignId' | 'contactId'>,
     attemptId: string,
     outcome:
       | { status: 'sent'; messageId: string }
       | { status: 'failed' | 'skipped'; error: RecipientError }
-      | { status: 'queued'; notBefore: number; error: RecipientError },
+      | { status: 'queued'; notBefore: number; error?: RecipientError },
     at: string,
+    opts: { unconfirmed?: boolean } = {},
   ): Promise<boolean> {
     const values: Record<string, unknown> = {
       ':to': outcome.status,
@@ -361,7 +398,7 @@ export class CampaignRepo {
     if (outcome.status === 'sent') {
       set.push('messageId = :m');
       values[':m'] = outcome.messageId;
-    } else {
+    } else if (outcome.error) {
       set.push('#e = :e');
       values[':e'] = outcome.error;
     }
@@ -371,10 +408,10 @@ export class CampaignRepo {
     }
     const item = await this.db.update(
       keys.campaignRecipient(this.tenantId, r.campaignId, r.contactId),
-      { set: set.join(', '), remove: 'attemptId' },
+      { set: set.join(', '), remove: 'attemptId, claimedAt, sendingAt' },
       {
-        condition: '#s = :sending AND attemptId = :a',
-        names: { '#s': 'status', ...(outcome.status === 'sent' ? {} : { '#e': 'error' }) },
+        condition: `#s = :sending AND attemptId = :a${opts.unconfirmed ? ' AND attribute_not_exists(sendingAt)' : ''}`,
+        names: { '#s': 'status', ...(':e' in values ? { '#e': 'error' } : {}) },
         values,
       },
     );

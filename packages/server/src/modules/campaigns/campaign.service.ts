@@ -9,6 +9,7 @@ import type {
 import type { Db } from '../../engine/data/dynamo';
 import type { TenantData } from '../../engine/data/tenant-data';
 import { AppError, NotFoundError } from '../../engine/errors';
+import { sweptWakeups, type CampaignWakeups } from '../../engine/ports/campaign-wakeups';
 import { sha256Hex } from '../../engine/ids';
 import type { ChannelWithSecret } from '../channels/channel.repo';
 import { approvedTemplates } from '../messaging/message-templates.service';
@@ -116,6 +117,7 @@ export async function createCampaign(
   data: TenantData,
   platformDb: Db,
   request: CreateCampaignRequest,
+  wakeups: CampaignWakeups = sweptWakeups,
 ): Promise<{ campaign: Campaign; replayed: boolean }> {
   const now = outbound.now().getTime();
   const channel = await whatsappChannel(data, request.audience.channelId);
@@ -160,6 +162,7 @@ export async function createCampaign(
     if (existing) return { campaign: existing, replayed: true };
   }
   await markDue(platformDb, data.tenantId, id, scheduled ? sendAt! : now);
+  await wakeups.wakeAt(data.tenantId, id, scheduled ? sendAt! : now);
   return { campaign, replayed: false };
 }
 
@@ -183,6 +186,7 @@ export async function controlCampaign(
   id: string,
   action: CampaignAction,
   nowMs: number,
+  wakeups: CampaignWakeups = sweptWakeups,
 ): Promise<Campaign> {
   const campaign = await getCampaign(data, id);
   const at = new Date(nowMs).toISOString();
@@ -192,6 +196,7 @@ export async function controlCampaign(
       const moved = await repo.transition(id, ['scheduled', 'running'], 'paused', at);
       if (!moved) throw invalidState(campaign, 'paused');
       await clearDue(platformDb, data.tenantId, id);
+      await wakeups.cancel(data.tenantId, id);
       return moved;
     }
     case 'resume': {
@@ -199,7 +204,9 @@ export async function controlCampaign(
         campaign.sendAt && Date.parse(campaign.sendAt) > nowMs && !campaign.materialised;
       const moved = await repo.transition(id, ['paused'], future ? 'scheduled' : 'running', at);
       if (!moved) throw invalidState(campaign, 'resumed');
-      await markDue(platformDb, data.tenantId, id, future ? Date.parse(campaign.sendAt!) : nowMs);
+      const dueAt = future ? Date.parse(campaign.sendAt!) : nowMs;
+      await markDue(platformDb, data.tenantId, id, dueAt);
+      await wakeups.wakeAt(data.tenantId, id, dueAt);
       return moved;
     }
     case 'cancel': {
@@ -207,6 +214,7 @@ export async function controlCampaign(
       if (!moved) throw invalidState(campaign, 'cancelled');
       // The runner turns the recipients not yet sent into `skipped`.
       await markDue(platformDb, data.tenantId, id, nowMs);
+      await wakeups.wakeAt(data.tenantId, id, nowMs);
       return moved;
     }
     case 'retry-failed': {
@@ -229,7 +237,10 @@ export async function controlCampaign(
       const running =
         (await repo.transition(id, ['completed'], 'running', at, { remove: 'completedAt' })) ??
         (await getCampaign(data, id));
-      if (running.status === 'running') await markDue(platformDb, data.tenantId, id, nowMs);
+      if (running.status === 'running') {
+        await markDue(platformDb, data.tenantId, id, nowMs);
+        await wakeups.wakeAt(data.tenantId, id, nowMs);
+      }
       return running;
     }
   }

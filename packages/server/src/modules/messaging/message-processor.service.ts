@@ -303,7 +303,13 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
     }
     // A reply to a campaign marks its recipient `replied` (modules/campaigns/), on redelivery too.
     if (message.direction === 'inbound' && channel === 'whatsapp') {
-      await applyCampaignReply(data, channelId, customer.externalId, message.timestamp);
+      await applyCampaignReply(
+        data,
+        channelId,
+        customer.externalId,
+        message.timestamp,
+        deps.events,
+      );
     }
     // STOP / START (modules/consent/): after the message is in the inbox, on redelivery too
     // (recorded and replied to once per message).
@@ -369,6 +375,7 @@ export function createMessageProcessor(deps: MessageProcessorDeps): SqsBatchHand
           event.status,
           event.timestamp,
           event.errors,
+          deps.events,
         );
       case 'unsend': {
         const ref = await data.messages.findRef(event.routing.channel, event.channelMessageId);
