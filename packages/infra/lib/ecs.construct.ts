@@ -56,7 +56,7 @@ import { functionStatements, type PolicyInputs } from './function-policy';
 import { accessEnvironment } from './functions.construct';
 import { AlbWebAcl, viewerIpHeader } from './ecs-waf.construct';
 import type { LiveSockets } from './live.construct';
-import { acknowledgeLiveConnections } from './nag';
+import { acknowledgeCampaignSchedules, acknowledgeLiveConnections } from './nag';
 import { envNames, functions, repoRoot } from './server';
 import { mediaObjects, type Storage } from './storage.construct';
 import { functionAccess, type FunctionAccess } from './topology-reader';
@@ -260,6 +260,7 @@ export class EcsApi extends Construct {
         roles: [this.taskRole],
       });
       acknowledgeObjectWildcards(policy, access, props.storage, props.live);
+      if (access.spec.wakesCampaigns) acknowledgeCampaignSchedules(policy, props.campaignSchedules);
     }
 
     const task = new FargateTaskDefinition(this, 'Task', {

@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { rawLargeBodyPrefix, rawWebhookPrefix } from './server';
+import type { CampaignSchedules } from './campaign-schedules.construct';
 import type { Data } from './data.construct';
 import type { Keys } from './keys.construct';
 import type { LiveSockets } from './live.construct';
@@ -27,6 +28,8 @@ export type PolicyInputs = {
   platformSso?: PlatformSso;
   /** The live WebSocket API and its connections table. */
   live: LiveSockets;
+  /** The campaigns' schedule group and the role Scheduler assumes for them. */
+  campaignSchedules: CampaignSchedules;
 };
 
 /** The only purpose a user-bound (not tenant-bound) token-key context may name. */
@@ -112,6 +115,26 @@ export function liveStatements(
     );
   }
   return statements;
+}
+
+/**
+ * Campaign wake-ups: the campaigns' one-time schedules in their group (not the group's recurring
+ * sweep), and passing Scheduler its role, to Scheduler only.
+ */
+export function campaignWakeupStatements(schedules: CampaignSchedules): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      sid: 'CampaignSchedules',
+      actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'],
+      resources: [schedules.campaignScheduleArns],
+    }),
+    new PolicyStatement({
+      sid: 'PassCampaignSchedulerRole',
+      actions: ['iam:PassRole'],
+      resources: [schedules.role.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    }),
+  ];
 }
 
 export function functionStatements(
@@ -353,6 +376,8 @@ export function functionStatements(
   }
 
   if (access.live !== 'none') statements.push(...liveStatements(access.live, inputs));
+
+  if (spec.wakesCampaigns) statements.push(...campaignWakeupStatements(inputs.campaignSchedules));
 
   if (access.dlqAdmin) {
     const pairs = [...queues.byName.values()];

@@ -293,6 +293,11 @@ export function accessEnvironment(
     env[envNames.liveSocketUrl] = props.live.socketUrl;
   }
   if (access.adminBootstrap) env[envNames.adminEmail] = config.adminEmail;
+  if (spec.wakesCampaigns) {
+    env[envNames.campaignScheduleGroup] = props.campaignSchedules.group.ref;
+    env[envNames.campaignSchedulerRoleArn] = props.campaignSchedules.role.roleArn;
+    env[envNames.queueArn('CampaignSendQueue')] = queues.get('CampaignSendQueue').queue.queueArn;
+  }
   if (access.platformSso && props.platformSso) {
     const sso = props.platformSso;
     env[ssoEnvNames.issuer] = sso.issuer;

@@ -2,6 +2,7 @@ import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { Api } from './api.construct';
 import type { Bus } from './bus.construct';
+import type { CampaignSchedules } from './campaign-schedules.construct';
 import type { Cdn } from './cdn.construct';
 import type { Functions } from './functions.construct';
 import type { LiveSockets } from './live.construct';
@@ -24,6 +25,7 @@ export type NagScope = {
   /** The table stream consumer's on-failure queue. */
   streamFailureQueue?: IConstruct;
   live?: LiveSockets;
+  campaignSchedules?: CampaignSchedules;
 };
 
 function ack(scope: IConstruct, id: string, reason: string): void {
@@ -60,6 +62,15 @@ export function acknowledgeLiveConnections(role: IConstruct, live: LiveSockets):
       'Connection ids are API Gateway’s, one per open socket; access is limited to this WebSocket API’s stage and the one method each call needs (POST to post, DELETE to close).',
     );
   }
+}
+
+/** Campaign wake-ups: the campaigns' schedules in their group, acknowledged on `role`. */
+export function acknowledgeCampaignSchedules(role: IConstruct, schedules: CampaignSchedules): void {
+  ack(
+    role,
+    `IAM5[Resource::${nagArn(role, schedules.campaignScheduleArns)}]`,
+    'One schedule per campaign, named at runtime from a hash of its tenant and id; access is limited to that name prefix in the campaigns’ schedule group (not its recurring sweep).',
+  );
 }
 
 export function acknowledgeNagFindings(scope: NagScope): void {
@@ -145,6 +156,9 @@ export function acknowledgeNagFindings(scope: NagScope): void {
       );
     }
     if (access.live === 'fanout' && scope.live) acknowledgeLiveConnections(role, scope.live);
+    if (access.spec.wakesCampaigns && scope.campaignSchedules) {
+      acknowledgeCampaignSchedules(role, scope.campaignSchedules);
+    }
     if (access.media !== 'none') {
       ack(
         role,

@@ -8,6 +8,8 @@ export {
   rawArchiveDailyPrefix,
   rawArchiveErrorPrefix,
   rawLargeBodyPrefix,
+  lostWakeupSweep,
+  campaignSchedulePrefix,
 } from '../../server/src/engine/aws/env-names';
 export type { SecretName } from '../../server/src/engine/ports/secrets';
 export { ssoEnvNames } from '../../server/src/engine/aws/sso-env';

@@ -5,6 +5,7 @@ import { Alarms } from './alarms.construct';
 import { RawArchiveStream } from './archive.construct';
 import { Api } from './api.construct';
 import { Bus } from './bus.construct';
+import { CampaignSchedules } from './campaign-schedules.construct';
 import { Cdn } from './cdn.construct';
 import type { SwitchboardConfig } from './config';
 import { Data } from './data.construct';
@@ -38,6 +39,8 @@ export class SwitchboardStack extends Stack {
   readonly mail: Mail;
   /** The live WebSocket API, its stage and connections table. */
   readonly live: LiveSockets;
+  /** The campaigns' schedule group, Scheduler's role and the lost wake-up sweep. */
+  readonly campaignSchedules: CampaignSchedules;
   /** The platform's identity provider (the Cognito user pool with `-c cognito=true`), if any. */
   readonly platformSso?: PlatformSso;
   /** The API's routes but the webhook's on ECS Fargate, with `-c apiRuntime=ecs`. */
@@ -52,6 +55,11 @@ export class SwitchboardStack extends Stack {
     this.keys = keys;
     const data = new Data(this, 'Data', { key: keys.table });
     this.queues = new Queues(this, 'Queues', { key: keys.messaging });
+    const campaignSchedules = new CampaignSchedules(this, 'CampaignSchedules', {
+      queue: this.queues.get('CampaignSendQueue').queue,
+      queueKey: keys.messaging,
+    });
+    this.campaignSchedules = campaignSchedules;
     const storage = new Storage(this, 'Storage', {
       archiveKey: keys.messaging,
       mediaKey: keys.media,
@@ -121,6 +129,7 @@ export class SwitchboardStack extends Stack {
       mail,
       platformSso,
       live,
+      campaignSchedules,
       webOrigin,
       apiUrl: publicApi.publicUrl,
       assetsCdn: {
@@ -150,6 +159,7 @@ export class SwitchboardStack extends Stack {
       mail,
       platformSso,
       live,
+      campaignSchedules,
       webOrigin,
       assetsCdn: {
         domainName: this.cdn.assets.distributionDomainName,
@@ -245,6 +255,7 @@ export class SwitchboardStack extends Stack {
       storage,
       platformSso,
       live,
+      campaignSchedules,
     });
   }
 }

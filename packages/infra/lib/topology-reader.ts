@@ -160,6 +160,12 @@ export function validateTopology(): void {
   if (functions[liveSocket.routes].live !== 'connections') {
     throw new Error(`${liveSocket.routes} keeps the connections: it needs live 'connections'`);
   }
+  // A near wake-up is a SendMessage straight to the campaigns' queue.
+  for (const fn of allFunctions) {
+    if (fn.wakesCampaigns && !fn.sendsTo.includes('CampaignSendQueue')) {
+      throw new Error(`${fn.name} wakes campaigns: it needs CampaignSendQueue in sendsTo`);
+    }
+  }
   for (const rule of allBusRules) {
     if (rule.target.kind === 'function' && !(rule.target.function in functions)) {
       throw new Error(`bus rule ${rule.name} targets unknown function ${rule.target.function}`);

@@ -65,6 +65,21 @@ export function identityStatements(template: CfnTemplate): { owner: string; stat
   return out;
 }
 
+/** The identity statements a role holds: inline, and in the policies attached to it. */
+export function statementsOfRole(template: CfnTemplate, roleId: string): any[] {
+  const attached = new Set(
+    [
+      ...resourcesOf(template, 'AWS::IAM::Policy'),
+      ...resourcesOf(template, 'AWS::IAM::ManagedPolicy'),
+    ]
+      .filter(([, p]) => asArray(propsOf(p).Roles).some((r) => referencedIds(r).has(roleId)))
+      .map(([policyId]) => policyId),
+  );
+  return identityStatements(template)
+    .filter((s) => attached.has(s.owner) || s.owner === roleId)
+    .map((s) => s.statement);
+}
+
 export function asArray<T>(value: T | T[] | undefined): T[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];

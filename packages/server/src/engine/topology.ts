@@ -349,7 +349,10 @@ export const queues = {
     consumer: 'CampaignSender',
     consumerTimeoutSeconds: 60,
     visibilityTimeoutSeconds: 360,
-    maxReceiveCount: 5,
+    // Its consumer runs one instance: Lambda's pollers still take messages it throttles, and each
+    // counts as a receive. A slice is safe to run again (lease, claims), so a job is let through
+    // many times before it is called poison.
+    maxReceiveCount: 20,
     batchSize: 1,
     maxBatchingWindowSeconds: 0,
     retentionDays: 4,

@@ -8,6 +8,7 @@ import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Db } from '../data/dynamo';
 import type { TenantDbFactory } from '../data/tenant-data';
@@ -15,6 +16,7 @@ import type { AppDeps } from '../http/app';
 import { lazy } from '../lazy';
 import { createLogger, type LogLevel, type Logger } from '../log';
 import type { BlobStore } from '../ports/blobs';
+import type { CampaignWakeups } from '../ports/campaign-wakeups';
 import type { DeadLetterAdmin } from '../ports/dlq';
 import type { Mailer } from '../ports/mailer';
 import type { QueueSender } from '../ports/queue';
@@ -27,6 +29,7 @@ import { queues, type FunctionName, type QueueName } from '../topology';
 import { envNames, rawWebhookPrefix } from './env-names';
 import { FirehoseArchive } from './firehose-archive';
 import { KmsTokenCipher } from './kms-token-cipher';
+import { SchedulerCampaignWakeups } from './campaign-scheduler';
 import { awsEventBus, awsLeadDeps } from './lead-deps';
 import { prefixRoutedBlobs, S3BlobStore } from './s3-blobs';
 import { SecretsManagerStore } from './secrets-manager';
@@ -79,7 +82,26 @@ export type AwsRuntime = {
   events: WorkspaceEvents;
   /** The live sockets (the WebSocket API and its connections table), where granted. */
   live: LiveConnections;
+  /** Campaign wake-ups (Scheduler and delayed SQS sends), where the topology grants them. */
+  campaignWakeups: CampaignWakeups;
 };
+
+/** The schedule group, Scheduler's role and CampaignSendQueue, set for `wakesCampaigns`. */
+function awsCampaignWakeups(env: Env, sqs: SQSClient, log: Logger): CampaignWakeups {
+  const groupName = env[envNames.campaignScheduleGroup];
+  const roleArn = env[envNames.campaignSchedulerRoleArn];
+  const queueArn = env[envNames.queueArn('CampaignSendQueue')];
+  const queueUrl = env[envNames.queueUrl('CampaignSendQueue')];
+  if (!groupName || !roleArn || !queueArn || !queueUrl) {
+    return unavailable<CampaignWakeups>('Campaign wake-ups');
+  }
+  return new SchedulerCampaignWakeups({
+    scheduler: new SchedulerClient({}),
+    sqs,
+    config: { groupName, roleArn, queueArn, queueUrl },
+    log,
+  });
+}
 
 /**
  * The live fan-out and closer, for functions the topology grants `live` (the connections table,
@@ -222,6 +244,7 @@ export function awsRuntime(fn: FunctionName, env: Env = process.env): AwsRuntime
         : []),
     ]),
     live: live.live,
+    campaignWakeups: awsCampaignWakeups(env, sqs, log),
   };
 }
 
@@ -281,6 +304,7 @@ export async function awsAppDeps(runtime: AwsRuntime, env: Env = process.env): P
     blobs,
     uploads,
     meta: await loadMeta(secrets, env),
+    campaignWakeups: runtime.campaignWakeups,
     dlq,
     leads: awsLeadDeps(secrets, env),
     mailer: awsMailer(env),

@@ -35,6 +35,12 @@ export const envNames = {
   liveConnectionsTable: 'LIVE_CONNECTIONS_TABLE',
   liveSocketUrl: 'LIVE_SOCKET_URL',
   liveManagementEndpoint: 'LIVE_MANAGEMENT_ENDPOINT',
+  /**
+   * Campaign wake-ups (topology `wakesCampaigns`): the schedule group of the campaigns' one-time
+   * schedules and the role Scheduler assumes to send their jobs (with CampaignSendQueue's URL and ARN).
+   */
+  campaignScheduleGroup: 'CAMPAIGN_SCHEDULE_GROUP',
+  campaignSchedulerRoleArn: 'CAMPAIGN_SCHEDULER_ROLE_ARN',
   queueUrl: (queue: QueueName) => `${screamingSnake(queue)}_URL`,
   queueArn: (queue: QueueName) => `${screamingSnake(queue)}_ARN`,
   dlqUrl: (queue: QueueName) => `${screamingSnake(queue)}_DLQ_URL`,
@@ -58,3 +64,15 @@ export const rawArchiveDailyPrefix = `${rawWebhookPrefix}daily/`;
 export const rawArchiveErrorPrefix = `${rawWebhookPrefix}errors/`;
 /** Whole bodies of deliveries with an entry sent by reference (the only objects the receiver PUTs). */
 export const rawLargeBodyPrefix = `${rawWebhookPrefix}large/`;
+
+/**
+ * The stack's recurring schedule that finds lost campaign wake-ups: how often, and the message it
+ * puts on CampaignSendQueue (CampaignSender runs the sweep on it; campaign-scheduler.ts).
+ */
+export const lostWakeupSweep = {
+  expression: 'rate(5 minutes)',
+  message: { v: 1, sweep: 'lost-wakeups' },
+} as const;
+
+/** The prefix of every campaign's one-time schedule: what the functions may create and delete. */
+export const campaignSchedulePrefix = 'campaign-';

@@ -1,6 +1,7 @@
 // What a route handler is and what it receives: the types every *.handlers.ts file implements.
 // Kept apart from app.ts (which imports the handler registry) so handlers never import the app.
 
+import type { CampaignWakeups } from '../ports/campaign-wakeups';
 import type { RouteContractOf } from '@switchboard/contracts';
 import type { Context } from 'hono';
 import type { Db } from '../data/dynamo';
@@ -58,6 +59,11 @@ export type AppDeps = {
    */
   uploads?: UploadUrlSigner;
   meta: { appSecret: string; verifyToken: string };
+  /**
+   * Campaign wake-ups after a start, resume or pause (ports/campaign-wakeups.ts): EventBridge
+   * Scheduler and delayed SQS deployed; absent (the sandbox), its due sweep reads the due items.
+   */
+  campaignWakeups?: CampaignWakeups;
   /** Dead-letter queues a platform admin may inspect and redrive, by the topology's queue name. */
   dlq: Record<QueueName, DeadLetterAdmin>;
   now?: () => Date;

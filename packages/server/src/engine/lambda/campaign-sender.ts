@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsRuntime } from '../aws/deps';
-import { lostWakeupSweep, withLostWakeupSweep } from '../aws/campaign-scheduler';
+import { sweepLostWakeups, withLostWakeupSweep } from '../aws/campaign-scheduler';
 import { envNames } from '../aws/env-names';
 import { SqsQueueSender } from '../aws/sqs-queue';
 import { createCampaignSender } from '../../modules/campaigns/campaign-runner';
@@ -9,7 +9,7 @@ import { GraphClient, graphConfigFromEnv } from '../../modules/messaging/meta/gr
 // CampaignSendQueue -> here: one slice of a campaign at the number's rate, then the campaign goes
 // back on its own queue. Reserved concurrency 1 (topology.ts) keeps the in-memory rate exact.
 // The stack's recurring schedule also sends the lost wake-up sweep here (aws/campaign-scheduler.ts).
-const { db, tenantDb, log, cipher, events } = awsRuntime('CampaignSender');
+const { db, tenantDb, log, cipher, events, campaignWakeups } = awsRuntime('CampaignSender');
 const queue = new SqsQueueSender(
   new SQSClient({}),
   process.env[envNames.queueUrl('CampaignSendQueue')] ?? '',
@@ -24,10 +24,11 @@ export const handler = withLostWakeupSweep(
     graph: new GraphClient(graphConfigFromEnv()),
     queue,
     events,
+    wakeups: campaignWakeups,
     ...(Number(process.env.CAMPAIGN_SEND_RATE) > 0
       ? { ratePerSecond: Number(process.env.CAMPAIGN_SEND_RATE) }
       : {}),
   }),
-  () => lostWakeupSweep({ db, queue }),
+  () => sweepLostWakeups({ db, queue }),
   log,
 );

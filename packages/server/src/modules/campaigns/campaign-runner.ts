@@ -24,6 +24,7 @@ import {
 import { SendRate } from './send-rate';
 import { emitCampaignProgress, progressDue } from './campaign-events';
 import type { WorkspaceEvents } from '../../engine/ports/workspace-events';
+import type { CampaignWakeups } from '../../engine/ports/campaign-wakeups';
 
 // CampaignSender: runs a campaign one slice at a time. A slice holds the campaign's lease, draws
 // up the audience if it is not yet (chunk by chunk, resumable), then sends its queued recipients
@@ -76,6 +77,8 @@ export type CampaignSenderDeps = {
   onClaimed?: (r: Recipient) => Promise<void> | void;
   /** `campaign.progress` for open screens (campaign-events.ts); absent, none is said. */
   events?: WorkspaceEvents;
+  /** Deployed: asks for the slice a `{dueAt}` end wants (the sandbox's sweep reads due items). */
+  wakeups?: CampaignWakeups;
 };
 
 export const CAMPAIGN_DEFAULTS = {
@@ -107,8 +110,8 @@ const noConsent: RecipientError = {
 };
 
 type Run = {
-  deps: Required<Omit<CampaignSenderDeps, 'tenantDb' | 'onClaimed' | 'events'>> &
-    Pick<CampaignSenderDeps, 'tenantDb' | 'onClaimed' | 'events'>;
+  deps: Required<Omit<CampaignSenderDeps, 'tenantDb' | 'onClaimed' | 'events' | 'wakeups'>> &
+    Pick<CampaignSenderDeps, 'tenantDb' | 'onClaimed' | 'events' | 'wakeups'>;
   /** The slice's lease owner. */
   owner: string;
   rate: SendRate;
@@ -129,8 +132,13 @@ export async function markDue(db: Db, tenantId: string, campaignId: string, dueA
  * Ends the campaign's due item. With `askedBefore`, only when nobody asked for a slice since then
  * (a resume racing the end of a paused slice keeps its own request).
  */
-export async function clearDue(db: Db, tenantId: string, campaignId: string, askedBefore?: number) {
-  await db.delete(
+export async function clearDue(
+  db: Db,
+  tenantId: string,
+  campaignId: string,
+  askedBefore?: number,
+): Promise<boolean> {
+  return db.delete(
     keys.campaignDue(tenantId, campaignId),
     askedBefore === undefined ? {} : { condition: 'dueAt <= :t', values: { ':t': askedBefore } },
   );
@@ -186,9 +194,12 @@ export function createCampaignSender(input: CampaignSenderDeps): SqsBatchHandler
       if (end === 'again') {
         await enqueueCampaign(db, deps.queue, job.tenantId, job.campaignId, deps.now());
       } else if (end === 'done') {
-        await clearDue(db, job.tenantId, job.campaignId, began);
+        if (await clearDue(db, job.tenantId, job.campaignId, began)) {
+          await deps.wakeups?.cancel(job.tenantId, job.campaignId);
+        }
       } else if (end !== 'busy') {
         await markDue(db, job.tenantId, job.campaignId, end.dueAt);
+        await deps.wakeups?.wakeAt(job.tenantId, job.campaignId, end.dueAt);
       }
       // busy: another run holds the lease; it (or the due sweep, once the lease lapses) goes on.
     },

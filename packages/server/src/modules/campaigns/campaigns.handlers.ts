@@ -27,7 +27,14 @@ type ControlRequest = { c: Context; caller: Caller; deps: AppDeps; params: { id:
 function control(action: CampaignAction) {
   return async ({ c, caller, deps, params }: ControlRequest) => {
     const { data } = tenantOf(caller);
-    const campaign = await controlCampaign(data, deps.db, params.id, action, nowOf(deps).getTime());
+    const campaign = await controlCampaign(
+      data,
+      deps.db,
+      params.id,
+      action,
+      nowOf(deps).getTime(),
+      deps.campaignWakeups,
+    );
     return c.json(await campaignView(data, campaign));
   };
 }
@@ -46,6 +53,7 @@ export const campaignHandlers = {
       data,
       deps.db,
       request,
+      deps.campaignWakeups,
     );
     return c.json(await campaignView(data, campaign), replayed ? 200 : 201);
   },
