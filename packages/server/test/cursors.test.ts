@@ -223,7 +223,7 @@ describe('page cursors', () => {
     // These two need entries this file does not make; their own tests page them with real
     // cursors (poison-and-unrouted, channels/contested-claims), and they read cursors the same way.
     // Campaign recipients are paged with real cursors by campaign-throughput.test.ts (1,000
-    // recipients, pages of 200); the campaign list is paged the same way (campaign.repo.ts).
+    // recipients, pages of 200); the campaign list by campaign-controls.test.ts.
     const elsewhere = [
       'admin.unrouted.list',
       'admin.channel-claims.list',

@@ -341,3 +341,33 @@ describe('consent at send time', () => {
     }
   }, 90_000);
 });
+
+describe('the list', () => {
+  it('pages every campaign once, newest first, with sealed cursors', async () => {
+    const all: { id: string; createdAt: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { status: number; json: any } = await t.api.request(
+        'GET',
+        `/campaigns?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { token: tenant.token },
+      );
+      expect(res.status).toBe(200);
+      expect(res.json.items.length).toBeLessThanOrEqual(2);
+      all.push(...res.json.items);
+      cursor = res.json.nextCursor;
+    } while (cursor);
+    // The tests above made at least five; each appears once, the newest first.
+    expect(all.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(all.map((c) => c.id)).size).toBe(all.length);
+    const times = all.map((c) => c.createdAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    // A cursor changed by one character is refused, not read.
+    const first = await t.api.request('GET', '/campaigns?limit=1', { token: tenant.token });
+    const forged = `${first.json.nextCursor.slice(0, -2)}${first.json.nextCursor.endsWith('A') ? 'B' : 'A'}A`;
+    const res = await t.api.request('GET', `/campaigns?limit=1&cursor=${forged}`, {
+      token: tenant.token,
+    });
+    expect(res.status).toBe(400);
+  });
+});
