@@ -367,6 +367,36 @@ const screens: Screen[] = [
   },
   { name: 'forms', as: 'owner', path: '/app/forms/', prepare: text('Contact us') },
   {
+    name: 'campaigns, empty',
+    as: 'newcomer',
+    path: '/app/campaigns/',
+    prepare: text('No campaigns yet'),
+  },
+  {
+    name: 'campaigns, new campaign with its estimate',
+    as: 'owner',
+    path: '/app/campaigns/?new=1',
+    prepare: async (page) => {
+      await page.getByLabel(/^WhatsApp number/).selectOption({ index: 1 });
+      await page.getByLabel(/^Template/).selectOption({ label: 'hello_world (en_US)' });
+      await page.getByTestId('estimate-eligible').waitFor({ timeout: 15_000 });
+    },
+  },
+  {
+    name: 'campaigns, a scheduled campaign, then the list',
+    as: 'owner',
+    path: '/app/campaigns/?new=1',
+    prepare: async (page) => {
+      await page.getByLabel(/^Campaign name/).fill('Scheduled greeting');
+      await page.getByLabel(/^WhatsApp number/).selectOption({ index: 1 });
+      await page.getByLabel(/^Template/).selectOption({ label: 'hello_world (en_US)' });
+      await page.getByRole('button', { name: 'Later', exact: true }).click();
+      await page.getByRole('button', { name: 'Schedule campaign' }).click();
+      await page.getByTestId('campaign-status').getByText('Scheduled').waitFor({ timeout: 15_000 });
+    },
+  },
+  { name: 'campaigns', as: 'owner', path: '/app/campaigns/', prepare: text('Scheduled greeting') },
+  {
     name: 'form builder',
     as: 'owner',
     path: () => `/app/forms/?id=${seeded.formId}`,

@@ -364,6 +364,12 @@ export const TagIcon = ({ size = 16, ...p }: IconProps) => (
     <circle cx="7.5" cy="7.5" r="1.5" />
   </Svg>
 );
+export const MegaphoneIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M3 11v2a1 1 0 0 0 1 1h2l5 4V6L6 10H4a1 1 0 0 0-1 1z" />
+    <path d="M15 8.5a4 4 0 0 1 0 7M18 6a7.5 7.5 0 0 1 0 12" />
+  </Svg>
+);
 export const BoltIcon = ({ size = 16, ...p }: IconProps) => (
   <Svg size={size} {...p}>
     <path d="M13 2 4 14h7l-1 8 9-12h-7z" />
