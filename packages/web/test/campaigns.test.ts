@@ -102,10 +102,11 @@ async function estimateReads(eligible: number) {
 beforeAll(async () => {
   ensureWebBuilt();
   // One send at a time at two a second: a campaign of a dozen takes several seconds, so a pause
-  // lands mid-send, and each pause stops after the one message in flight. The sandbox passes
-  // `concurrency` on to the sender though its option type does not list it (hence the variable).
-  const campaigns = { ratePerSecond: 2, concurrency: 1, sweepMs: 150 };
-  const t = await startTestSandbox({ metaStatusDelayMs: 150, campaigns });
+  // lands mid-send, and each pause stops after the one message in flight.
+  const t = await startTestSandbox({
+    metaStatusDelayMs: 150,
+    campaigns: { ratePerSecond: 2, concurrency: 1, sweepMs: 150 },
+  });
   const browser = await launchBrowser();
   world = {
     t,

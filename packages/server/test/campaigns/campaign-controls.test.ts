@@ -208,7 +208,19 @@ describe('controls', () => {
     expect(replied.find((r) => r.contactId === seeded[0]!.contactId)?.status).toBe('replied');
     expect((await campaign(id)).counts.replied).toBe(1);
 
-    // Open screens heard of it as it went, never more than about once a second, and of the end.
+    // Open screens heard of it as it went, never more than about once a second, and of the end:
+    // the last change (the reply) is followed by an event, at the latest when its second is over.
+    const lastChange = Math.max(...replied.map((r) => Date.parse(r.updatedAt)));
+    await waitFor(
+      async () =>
+        said.some(
+          (s) =>
+            s.event.type === 'campaign.progress' &&
+            s.event.data.campaignId === id &&
+            Date.parse(s.event.at) >= lastChange,
+        ),
+      { timeoutMs: 3_000, what: 'an event after the last change' },
+    );
     const progress = said.filter(
       (s) => s.event.type === 'campaign.progress' && s.event.data.campaignId === id,
     );
@@ -340,6 +352,29 @@ describe('consent at send time', () => {
       onClaimed = undefined;
     }
   }, 90_000);
+});
+
+describe('values', () => {
+  it('skips a contact missing a value without a fallback, and counts it', async () => {
+    const seeded = await seedContacts(t.sb.db, tenant.id, [
+      { count: 2, consent: 'opted_in', tags: ['noval'] },
+    ]);
+    // The seeded contacts have no e-mail, and the parameter has no fallback.
+    const id = await create('noval', {
+      template: { ...template, parameters: [{ field: 'contact.email' }, { text: '#42' }] },
+    });
+    await waitFor(async () => (await campaign(id)).status === 'completed', {
+      timeoutMs: 30_000,
+      what: 'completion',
+    });
+    expect(onceEach(seeded)).toEqual([0, 0]);
+    const recipients = await allRecipients(t.api, tenant.token, id);
+    expect(recipients.map((r) => [r.status, r.error?.code])).toEqual([
+      ['skipped', 'missing_parameter'],
+      ['skipped', 'missing_parameter'],
+    ]);
+    expect((await campaign(id)).counts).toMatchObject({ total: 2, skipped: 2, queued: 0 });
+  });
 });
 
 describe('the list', () => {

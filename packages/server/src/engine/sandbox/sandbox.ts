@@ -147,6 +147,7 @@ export type SandboxOptions = {
       | 'sliceMs'
       | 'backoffMs'
       | 'maxAttempts'
+      | 'concurrency'
       | 'onClaimed'
     >
   > & { sweepMs?: number };

@@ -22,7 +22,7 @@ import {
   type MessagingTier,
 } from './messaging-tier';
 import { SendRate } from './send-rate';
-import { emitCampaignProgress, progressDue } from './campaign-events';
+import { coveredProgress, emitCampaignProgress } from './campaign-events';
 import type { WorkspaceEvents } from '../../engine/ports/workspace-events';
 import type { CampaignWakeups } from '../../engine/ports/campaign-wakeups';
 
@@ -103,6 +103,10 @@ const interrupted: RecipientError = {
 const optedOut: RecipientError = {
   code: 'opted_out',
   message: 'The number opted out before it was sent.',
+};
+const missingParameter: RecipientError = {
+  code: 'missing_parameter',
+  message: 'The contact has no value for a template parameter, and the parameter has no fallback.',
 };
 const noConsent: RecipientError = {
   code: 'no_consent',
@@ -292,11 +296,16 @@ async function drawAudience(
     const excluded = { ...page.excluded };
     for (const { customer, phone } of page.eligible) {
       const parameters = parametersFor(customer, campaign.template);
-      // A contact without a value and no fallback is left out rather than sent a broken message.
-      if (parameters === null) continue;
-      recipients.push(
-        recipientOf(campaign.id, campaign.audience.channelId, customer, phone, parameters, at),
+      const recipient = recipientOf(
+        campaign.id,
+        campaign.audience.channelId,
+        customer,
+        phone,
+        parameters ?? undefined,
+        at,
       );
+      // A contact without a value and no fallback is skipped rather than sent a broken message.
+      recipients.push(parameters === null ? { ...recipient, error: missingParameter } : recipient);
     }
     const moved = await repo.addChunk(campaign, recipients, excluded, page.next, at);
     const fresh = await repo.get(campaign.id);
@@ -736,7 +745,7 @@ export async function applyMessageStatus(
 /** A recipient moved on: open screens hear of it (at most once a second per campaign). */
 async function sayProgress(data: TenantData, campaignId: string, events?: WorkspaceEvents) {
   const now = Date.now();
-  if (!events || !progressDue(data.tenantId, campaignId, now)) return;
+  if (!events || coveredProgress(events, data.tenantId, campaignId, now)) return;
   const campaign = await data.campaigns.get(campaignId);
   if (campaign) await emitCampaignProgress(events, data.tenantId, campaign, now);
 }

@@ -231,7 +231,8 @@ export class CampaignRepo {
    */
   async addChunk(
     campaign: Campaign,
-    recipients: Omit<Recipient, 'attempts' | 'status'>[],
+    /** With an `error`, a recipient written `skipped` (it can never be sent, e.g. a value missing). */
+    recipients: (Omit<Recipient, 'attempts' | 'status'> & { error?: RecipientError })[],
     excluded: CampaignEstimate['excluded'],
     next: string | undefined,
     at: string,
@@ -243,7 +244,7 @@ export class CampaignRepo {
             ...keys.campaignRecipient(this.tenantId, campaign.id, r.contactId),
             entity: 'campaignRecipient',
             ...r,
-            status: 'queued',
+            status: r.error ? 'skipped' : 'queued',
             attempts: 0,
           },
           { ifNotExists: true },
