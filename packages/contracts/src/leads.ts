@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { campaignTemplateSchema } from './campaigns';
 
 // Leads: forms with tenant-defined fields, the lead pipeline, branding and CRM destinations.
 // Request schemas validate what clients send; submissions are validated by a schema the server
@@ -167,19 +168,59 @@ export const formDefinitionBaseSchema = z
   })
   .strict();
 
-export const formDefinitionSchema = formDefinitionBaseSchema.superRefine((form, ctx) => {
-  const keys = form.fields.map((f) => f.key);
-  if (new Set(keys).size !== keys.length) {
-    ctx.addIssue({ code: 'custom', path: ['fields'], message: 'Field keys must be unique.' });
-  }
-  if (!form.fields.some((f) => f.type === 'email' || f.type === 'phone')) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['fields'],
-      message: 'A form needs an email or a phone field: a lead must be reachable.',
-    });
-  }
-});
+/**
+ * A form's WhatsApp follow-up: right after a submission whose WhatsApp opt-in box is ticked, this
+ * approved template goes to the submitted phone from this channel, in the lead's conversation.
+ * Body parameters use the campaigns' vocabulary, read from the submission: `contact.name`,
+ * `contact.first_name`, `contact.email`, `contact.phone`, `contact.company`, and
+ * `contact.attributes.<field key>` for any of the form's fields; a fallback when it was left empty.
+ */
+export const formWhatsappHandoffSchema = z
+  .object({
+    channelId: z.string().min(1).max(128).describe('The WhatsApp channel that sends.'),
+    template: campaignTemplateSchema,
+  })
+  .strict();
+export type FormWhatsappHandoff = z.infer<typeof formWhatsappHandoffSchema>;
+
+const attributeField = /^contact\.attributes\.(.+)$/;
+
+export const formDefinitionSchema = formDefinitionBaseSchema
+  // Apart from the base: what a landing page reads (the public config) never names the channel.
+  .extend({ whatsappHandoff: formWhatsappHandoffSchema.optional() })
+  .superRefine((form, ctx) => {
+    const keys = form.fields.map((f) => f.key);
+    if (new Set(keys).size !== keys.length) {
+      ctx.addIssue({ code: 'custom', path: ['fields'], message: 'Field keys must be unique.' });
+    }
+    if (!form.fields.some((f) => f.type === 'email' || f.type === 'phone')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fields'],
+        message: 'A form needs an email or a phone field: a lead must be reachable.',
+      });
+    }
+    const handoff = form.whatsappHandoff;
+    if (!handoff) return;
+    if (!form.fields.some((f) => f.consent && f.consentChannel === 'whatsapp')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['whatsappHandoff'],
+        message: 'A WhatsApp follow-up needs a WhatsApp opt-in box: it is sent only when ticked.',
+      });
+    }
+    const params = handoff.template.parameters ?? [];
+    for (const [name, param] of Object.entries(params)) {
+      const key = 'field' in param ? attributeField.exec(param.field)?.[1] : undefined;
+      if (key !== undefined && !keys.includes(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['whatsappHandoff', 'template', 'parameters', name],
+          message: `The form has no field "${key}".`,
+        });
+      }
+    }
+  });
 export type FormDefinition = z.infer<typeof formDefinitionSchema>;
 
 export const createFormRequestSchema = formDefinitionSchema;
@@ -197,6 +238,7 @@ export const formSchema = z.object({
   successMessage: z.string().optional(),
   redirectUrl: z.string().optional(),
   defaultCountryCode: z.string().optional(),
+  whatsappHandoff: formWhatsappHandoffSchema.optional(),
   embedSnippet: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -225,7 +225,15 @@ describe('a form’s WhatsApp opt-in box', () => {
     await page.getByLabel('Consent (terms, marketing)').uncheck();
     await optIn.waitFor({ state: 'detached' });
     await page.getByLabel('Consent (terms, marketing)').check();
+    const followUp = page.getByRole('region', { name: 'WhatsApp follow-up' });
+    await expect(followUp.count()).resolves.toBe(0);
     await optIn.check();
+    // With the opt-in box, the follow-up: a number, an approved template, its variables mapped.
+    await followUp.getByLabel('Send from').selectOption({ index: 1 });
+    await followUp.getByLabel('Template').selectOption('appointment_reminder|en_US');
+    await followUp.getByLabel('{{first_name}} if left empty').fill('there');
+    await followUp.getByLabel('{{date}}', { exact: true }).selectOption('text');
+    await followUp.getByLabel('{{date}} text').fill('Friday');
     await page.getByRole('button', { name: 'Publish' }).click();
     await page
       .getByText('Published. The hosted link and the embed now serve this version.')
@@ -234,6 +242,17 @@ describe('a form’s WhatsApp opt-in box', () => {
     expect(stored.json.fields.find((f: any) => f.key === 'offers')).toMatchObject({
       consent: true,
       consentChannel: 'whatsapp',
+    });
+    expect(stored.json.whatsappHandoff).toEqual({
+      channelId: tenant.channelId,
+      template: {
+        name: 'appointment_reminder',
+        language: 'en_US',
+        parameters: {
+          first_name: { field: 'contact.first_name', fallback: 'there' },
+          date: { text: 'Friday' },
+        },
+      },
     });
 
     // The hosted form: the box is a choice, not a gate.
@@ -267,6 +286,25 @@ describe('a form’s WhatsApp opt-in box', () => {
       source: 'form',
       formId,
       label: 'Send me offers on WhatsApp',
+    });
+    // The ticked box also set off the follow-up, with the first name mapped.
+    const followedUp = await waitFor(
+      async () => world.t.sb.metaStandIn!.sent.find((m) => m.recipientId === '5511987650002'),
+      { what: 'the follow-up template' },
+    );
+    expect(followedUp.body).toMatchObject({
+      type: 'template',
+      template: {
+        name: 'appointment_reminder',
+        components: [
+          {
+            parameters: [
+              { parameter_name: 'first_name', text: 'Lia' },
+              { parameter_name: 'date', text: 'Friday' },
+            ],
+          },
+        ],
+      },
     });
     // The unticked box recorded nothing (that submission may still be on its way).
     await waitFor(

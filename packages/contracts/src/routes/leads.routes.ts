@@ -26,6 +26,14 @@ const formIdParams = z.object({ id: z.string().regex(/^fm_[0-9a-z]{20}$/) });
 const leadIdParams = z.object({ id: z.string().regex(/^ld_[0-9a-z]{22}$/) });
 const crmIdParams = z.object({ id: z.string().regex(/^crm_[0-9a-z]{20}$/) });
 
+const formHandoffErrors = [
+  'channel_not_found',
+  'template_not_found',
+  'channel_token_invalid',
+  'meta_unavailable',
+  'meta_error',
+] as const;
+
 export const formViewSchema = formSchema.extend({
   hostedPath: z.string().optional().describe('The hosted page, once published: `/f/{formId}`.'),
 });
@@ -206,6 +214,9 @@ export const formRoutes = defineRoutes({
     body: createFormRequestSchema,
     maxBodyBytes: 64 * KiB,
     responses: { 201: { description: 'The form (a draft).', schema: formViewSchema } },
+    // A WhatsApp follow-up names a WhatsApp channel of the workspace and one of its approved
+    // templates, checked with Meta when saved.
+    errors: formHandoffErrors,
   },
   'forms.list': {
     method: 'GET',
@@ -234,6 +245,9 @@ export const formRoutes = defineRoutes({
     body: updateFormRequestSchema,
     maxBodyBytes: 64 * KiB,
     responses: { 200: { description: 'The form.', schema: formViewSchema } },
+    // A WhatsApp follow-up names a WhatsApp channel of the workspace and one of its approved
+    // templates, checked with Meta when saved.
+    errors: formHandoffErrors,
   },
   'forms.publish': {
     method: 'POST',

@@ -532,7 +532,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     table: 'readwrite',
     sendsTo: [],
     consumes: 'LeadMergeQueue',
-    secrets: [],
+    // Decrypts the channel's token to send a form's WhatsApp follow-up (leads/whatsapp-handoff).
+    secrets: ['channelTokenKey'],
     // LeadUpserted leaves through the table's stream (StreamConsumer), not from here.
   },
   CrmSync: {

@@ -338,7 +338,13 @@ describe('form opt-in', () => {
       },
       { what: 'the form opt-in' },
     );
-    expect(consent.latest.evidence).toEqual({ source: 'form', formId, label, pageUrl: page });
+    expect(consent.latest.evidence).toEqual({
+      source: 'form',
+      formId,
+      leadId: expect.any(String),
+      label,
+      pageUrl: page,
+    });
     expect(consent.history).toHaveLength(1);
   });
 

@@ -5,6 +5,7 @@ import { createCrmSync, type Backoff } from '../../modules/leads/crm-sync.servic
 import { createLeadMerge } from '../../modules/leads/lead-merge.service';
 import { createLeadStore } from '../../modules/leads/lead-store.service';
 import { createEventDelivery } from '../../modules/integrations/event-delivery.service';
+import type { OutboundDeps } from '../../modules/messaging/outbound-deps';
 import type { Logger } from '../log';
 import { LocalBus } from '../local/local-bus';
 import type { LocalQueue } from '../local/local-queue';
@@ -33,6 +34,8 @@ export type LeadPipelineOptions = {
   /** Seconds before a failed record is retried; unset, the CRM sync's own backoff applies. */
   retryDelaySeconds?: number;
   crmBackoff?: Backoff;
+  /** Forms' WhatsApp follow-ups, sent by the merge (undefined until the Graph client is ready). */
+  outbound?: () => OutboundDeps | undefined;
   /** Wraps a consumer, as a fault-injection or tracing layer would wrap the Lambda handler. */
   wrapConsumer?: (queue: LeadQueueName, handler: SqsBatchHandler) => SqsBatchHandler;
 };
@@ -69,7 +72,7 @@ export async function startLeadPipeline(opts: LeadPipelineOptions): Promise<Lead
   const integrationQueue = pairs.IntegrationEventsQueue.queue;
   const consumers: Record<LeadQueueName, SqsBatchHandler> = {
     LeadStoreQueue: createLeadStore({ db: opts.db, log: opts.log }),
-    LeadMergeQueue: createLeadMerge({ db: opts.db, log: opts.log }),
+    LeadMergeQueue: createLeadMerge({ db: opts.db, log: opts.log, outbound: opts.outbound }),
     CrmSyncQueue: createCrmSync({
       db: opts.db,
       log: opts.log,

@@ -8,7 +8,7 @@ import { RouteRepo } from '../../modules/channels/channel.repo';
 import type { Db } from '../data/dynamo';
 import { tenantData } from '../data/tenant-data';
 import { createMessageProcessor } from '../../modules/messaging/message-processor.service';
-import { outboundDepsOf } from '../../modules/messaging/outbound-deps';
+import { outboundDepsOf, type OutboundDeps } from '../../modules/messaging/outbound-deps';
 import {
   createMediaFetcher,
   type Backoff as MediaBackoff,
@@ -337,12 +337,15 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     hubspotBaseUrl: process.env.HUBSPOT_BASE_URL ?? defaultHubspotBaseUrl,
     ...opts.crm,
   };
+  // Known once the Graph client is (below): forms' WhatsApp follow-ups wait for it.
+  const handoff: { outbound?: OutboundDeps } = {};
   const leads = await startLeadPipeline({
     dataDir,
     db,
     log,
     cipher,
     crm,
+    outbound: () => handoff.outbound,
     retryDelaySeconds: opts.retryDelaySeconds,
     crmBackoff: opts.crmBackoff,
     wrapConsumer: (queue, handler) =>
@@ -413,6 +416,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     baseUrl: graphBaseUrl,
     instagramBaseUrl: graphBaseUrl,
   });
+  handoff.outbound = outboundDepsOf({ db, cipher, log, graph, events, now: opts.now });
   const baseProcessor = createMessageProcessor({
     db,
     log,

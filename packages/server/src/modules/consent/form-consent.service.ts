@@ -6,7 +6,9 @@ import { ConsentRepo } from './consent.repo';
 
 // A form's WhatsApp opt-in box (a consent checkbox with `consentChannel: 'whatsapp'`), ticked
 // on a submission with a phone number: the number is opted in, with the box's label exactly as
-// the person saw it. Called by the lead store for each submission; idempotent per submission
+// the person saw it. The lead merge calls it for each submission once the lead exists, so the
+// evidence names the lead, and before the form's WhatsApp follow-up is sent
+// (leads/whatsapp-handoff.service.ts): the consent is what allows it. Idempotent per submission
 // and box (the change id is derived from both), so a redelivered event records nothing twice.
 
 /** What of a submission this reads (the leads flow's `LeadSubmitted` has this shape). */
@@ -25,7 +27,14 @@ export type SubmissionForConsent = {
   leadId?: string;
 };
 
-/** Which of a published form version's boxes are WhatsApp opt-ins (read from that version). */
+/** Which of a form's boxes are WhatsApp opt-ins. */
+export function whatsappOptInKeys(fields: readonly FormField[]): Set<string> {
+  return new Set(
+    fields.filter((f) => f.consent && f.consentChannel === 'whatsapp').map((f) => f.key),
+  );
+}
+
+/** The WhatsApp opt-ins of a published form version (read from that version). */
 async function whatsappConsentKeys(
   db: Db,
   tenantId: string,
@@ -33,10 +42,7 @@ async function whatsappConsentKeys(
   version: number,
 ): Promise<Set<string>> {
   const item = await db.get(keys.formVersion(tenantId, formId, version));
-  const fields = (item?.definition?.fields ?? []) as FormField[];
-  return new Set(
-    fields.filter((f) => f.consent && f.consentChannel === 'whatsapp').map((f) => f.key),
-  );
+  return whatsappOptInKeys((item?.definition?.fields ?? []) as FormField[]);
 }
 
 /** Records the opt-ins of one submission; returns how many boxes it recorded. */

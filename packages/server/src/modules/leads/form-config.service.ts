@@ -70,8 +70,9 @@ export function renderFormConfig(
   logoKey: string | undefined,
   urls: FormConfigUrls,
 ): PublishedFormConfig {
-  // Allowed origins gate submissions on the server; the page has no use for them.
-  const { allowedOrigins: _origins, ...definition } = form.definition;
+  // Allowed origins gate submissions on the server, the WhatsApp follow-up runs there: the page
+  // has no use for either.
+  const { allowedOrigins: _origins, whatsappHandoff: _handoff, ...definition } = form.definition;
   return publishedFormConfigSchema.parse({
     format: formConfigFormat,
     id: form.formId,

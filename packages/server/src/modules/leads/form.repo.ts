@@ -32,6 +32,7 @@ const definitionOf = (item: Item): FormDefinition => ({
   successMessage: item.successMessage,
   redirectUrl: item.redirectUrl,
   defaultCountryCode: item.defaultCountryCode,
+  whatsappHandoff: item.whatsappHandoff,
 });
 
 function toForm(item: Item): StoredForm {
@@ -200,6 +201,12 @@ export class FormRepo {
     return published;
   }
 
+  /** The definition of one published version, as submissions to it were checked. */
+  async getVersion(formId: string, version: number): Promise<FormDefinition | undefined> {
+    const item = await this.db.get(keys.formVersion(this.tenantId, formId, version));
+    return item?.definition as FormDefinition | undefined;
+  }
+
   /** Archives the form: its public routes answer 404 from now on. */
   async archive(formId: string, now: string): Promise<boolean> {
     const updated = await this.db.update(
@@ -230,6 +237,7 @@ const optionalKeys = [
   'successMessage',
   'redirectUrl',
   'defaultCountryCode',
+  'whatsappHandoff',
 ] as const;
 
 function optionalSets(def: FormDefinition): string[] {
@@ -239,8 +247,8 @@ function optionalRemoves(def: FormDefinition): string | undefined {
   const gone = optionalKeys.filter((k) => def[k] === undefined);
   return gone.length > 0 ? gone.join(', ') : undefined;
 }
-function optionalValues(def: FormDefinition): Record<string, string> {
-  const out: Record<string, string> = {};
+function optionalValues(def: FormDefinition): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   for (const k of optionalKeys) if (def[k] !== undefined) out[`:${k}`] = def[k]!;
   return out;
 }

@@ -9,6 +9,7 @@ import { apiBaseUrl } from '../../engine/http/public-urls';
 import { embedSnippet } from './lead-view';
 import { nowOf } from '../../engine/http/session-deps';
 import { tenantOf } from '../../engine/http/tenant-caller';
+import { outboundDepsOf } from '../messaging/outbound-deps';
 
 function formView(c: Context, deps: AppDeps, form: StoredForm) {
   return {
@@ -20,7 +21,13 @@ function formView(c: Context, deps: AppDeps, form: StoredForm) {
 
 export const formHandlers = {
   'forms.create': async ({ c, caller, deps, body }) => {
-    const form = await createForm(tenantOf(caller).data, await body(), nowOf(deps));
+    const definition = await body();
+    const form = await createForm(
+      outboundDepsOf(deps),
+      tenantOf(caller).data,
+      definition,
+      nowOf(deps),
+    );
     await audit(c, caller, deps, { action: 'form.created', target: { type: 'form', id: form.id } });
     return c.json(formView(c, deps, form), 201);
   },
@@ -39,7 +46,8 @@ export const formHandlers = {
   },
 
   'forms.update': async ({ c, caller, deps, params, body }) => {
-    const form = await updateForm(tenantOf(caller).data, params.id, await body(), nowOf(deps));
+    const { data } = tenantOf(caller);
+    const form = await updateForm(outboundDepsOf(deps), data, params.id, await body(), nowOf(deps));
     return c.json(formView(c, deps, form));
   },
 

@@ -5,6 +5,8 @@ import { randomId } from '../../engine/ids';
 import type { StoredForm } from './form.repo';
 import { syncFormConfig, type FormConfigDeps } from './form-config.service';
 import { compileFormPatterns, UnsafePatternError } from './safe-regex';
+import { checkWhatsappHandoff } from './whatsapp-handoff.service';
+import type { OutboundDeps } from '../messaging/outbound-deps';
 
 // A tenant's lead forms: drafts that any edit bumps, published versions that landing pages use.
 
@@ -27,11 +29,13 @@ function vetPatterns(definition: FormDefinition): void {
 }
 
 export async function createForm(
+  outbound: OutboundDeps,
   data: TenantData,
   definition: FormDefinition,
   now: Date,
 ): Promise<StoredForm> {
   vetPatterns(definition);
+  await checkWhatsappHandoff(outbound, data, definition);
   const at = now.toISOString();
   const form: StoredForm = {
     ...definition,
@@ -46,12 +50,14 @@ export async function createForm(
 }
 
 export async function updateForm(
+  outbound: OutboundDeps,
   data: TenantData,
   formId: string,
   definition: FormDefinition,
   now: Date,
 ): Promise<StoredForm> {
   vetPatterns(definition);
+  await checkWhatsappHandoff(outbound, data, definition);
   const form = await data.forms.update(formId, definition, now.toISOString());
   if (!form) throw new NotFoundError('Form');
   return form;

@@ -3,7 +3,7 @@ import type { ContactRepo } from './contact.repo';
 import type { Db } from '../../engine/data/dynamo';
 import { leadIdFor, type Lead, type NewLead, type SubmissionMerge } from './lead.repo';
 import { entryStage } from './pipeline.repo';
-import type { TenantData, TenantDbFactory } from '../../engine/data/tenant-data';
+import { dbForTenant, type TenantData, type TenantDbFactory } from '../../engine/data/tenant-data';
 import { sha256Hex } from '../../engine/ids';
 import type { Logger } from '../../engine/log';
 import type { SqsBatchHandler } from '../../engine/ports/queue';
@@ -12,6 +12,10 @@ import { createEventConsumer } from './event-consumer';
 import { leadSubmittedSchema, type LeadSubmitted } from './lead-events';
 import { mergeCustomWithinLimits } from './lead-limits';
 import { whatsappCustomerIdOf } from './phone';
+import { recordFormConsent } from '../consent/form-consent.service';
+import type { OutboundDeps } from '../messaging/outbound-deps';
+import { RetryLaterError } from '../../engine/queue/consumer-errors';
+import { handOffToWhatsApp } from './whatsapp-handoff.service';
 
 export type LeadMergeDeps = {
   db: Db;
@@ -20,6 +24,11 @@ export type LeadMergeDeps = {
   now?: () => Date;
   /** How long a tenant's active/suspended status is trusted in memory (event-consumer.ts). */
   tenantStatusTtlMs?: number;
+  /**
+   * The send path of forms' WhatsApp follow-ups (whatsapp-handoff.service.ts). Undefined while
+   * it is not ready yet (the sandbox's Meta stand-in still starting): the event is retried.
+   */
+  outbound?: () => OutboundDeps | undefined;
 };
 
 type ResolvedContact = { customerId: string; mergedFrom?: string };
@@ -116,6 +125,13 @@ export function createLeadMerge(deps: LeadMergeDeps): SqsBatchHandler {
       }
       await contacts.upsertFromLead(resolved.customerId, event.contact, lead.id, event.submittedAt);
       await data.attribution.record({ ...touch, leadId: lead.id }, { leadId: lead.id });
+      // A ticked WhatsApp opt-in box opts the number in, its label and the lead as the evidence,
+      // before the form's follow-up that the consent allows.
+      const db = dbForTenant(deps, event.tenantId);
+      await recordFormConsent(db, { ...event, leadId: lead.id });
+      const outbound = deps.outbound?.();
+      if (deps.outbound && !outbound) throw new RetryLaterError('the send path is not ready', 2);
+      if (outbound) await handOffToWhatsApp({ outbound, db, log }, data, event, lead);
     },
   });
 }

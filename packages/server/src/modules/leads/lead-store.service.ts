@@ -1,11 +1,10 @@
 import type { Db } from '../../engine/data/dynamo';
-import { dbForTenant, type TenantDbFactory } from '../../engine/data/tenant-data';
+import type { TenantDbFactory } from '../../engine/data/tenant-data';
 import type { Logger } from '../../engine/log';
 import type { SqsBatchHandler } from '../../engine/ports/queue';
 import { leadRules } from '../../engine/topology';
 import { createEventConsumer } from './event-consumer';
 import { leadSubmittedSchema } from './lead-events';
-import { recordFormConsent } from '../consent/form-consent.service';
 
 /** LeadStore: keeps every submission as accepted, its validated values (the raw leads store). */
 export function createLeadStore(deps: {
@@ -37,8 +36,7 @@ export function createLeadStore(deps: {
         meta: event.meta,
         storedAt: now().toISOString(),
       });
-      // A ticked WhatsApp opt-in box opts the number in, its label as the evidence.
-      await recordFormConsent(dbForTenant(deps, event.tenantId), event);
+      // A ticked WhatsApp opt-in box is recorded by the merge, which knows the lead.
     },
   });
 }

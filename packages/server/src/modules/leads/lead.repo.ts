@@ -47,7 +47,10 @@ export type Lead = {
   utm?: Record<string, string>;
   formId?: string;
   source: LeadSource;
-  /** The conversation an agent made this lead from (source `conversation`). */
+  /**
+   * The lead's conversation: the one an agent made it from (source `conversation`), or the one
+   * its form's WhatsApp follow-up opened.
+   */
   conversationId?: string;
   submissionIds: string[];
   /** Submissions merged after `submissionIds` reached its cap (lead-limits.ts). */
@@ -384,6 +387,18 @@ export class LeadRepo {
       keys.lead(this.tenantId, leadId),
       { set: 'customerId = :c, updatedAt = :now' },
       { condition: 'attribute_exists(PK)', values: { ':c': customerId, ':now': now } },
+    );
+  }
+
+  /**
+   * Links the lead to a conversation unless it already has one. No `lastChange`: a link asks its
+   * CRM destinations for nothing.
+   */
+  async linkConversation(leadId: string, conversationId: string): Promise<void> {
+    await this.db.update(
+      keys.lead(this.tenantId, leadId),
+      { set: 'conversationId = if_not_exists(conversationId, :c)' },
+      { condition: 'attribute_exists(PK)', values: { ':c': conversationId } },
     );
   }
 

@@ -18,7 +18,7 @@ export const publicFormHandlers = {
   'public-forms.get': async ({ c, deps, params }) => {
     const form = await liveForm(deps.db, params.id);
     const branding = await new BrandingRepo(deps.db, form.tenantId).get();
-    const { allowedOrigins: _origins, ...definition } = form.definition;
+    const { allowedOrigins: _origins, whatsappHandoff: _handoff, ...definition } = form.definition;
     c.header('Access-Control-Allow-Origin', '*');
     c.header('Cache-Control', 'public, max-age=60');
     return c.json({

@@ -30,6 +30,7 @@ import {
 } from '../ui';
 import { fieldTypes, FieldEditor, keyFromLabel } from './field-editor';
 import { FormRenderer, initialValues, type FieldValue, type Values } from './form-renderer';
+import { hasWhatsappOptIn, WhatsappFollowUp } from './whatsapp-follow-up';
 
 export const starterForm: FormDefinition = {
   name: 'Contact us',
@@ -66,6 +67,7 @@ function definitionOf(form: FormView): FormDefinition {
     ...(form.successMessage ? { successMessage: form.successMessage } : {}),
     ...(form.redirectUrl ? { redirectUrl: form.redirectUrl } : {}),
     ...(form.defaultCountryCode ? { defaultCountryCode: form.defaultCountryCode } : {}),
+    ...(form.whatsappHandoff ? { whatsappHandoff: form.whatsappHandoff } : {}),
   };
 }
 
@@ -385,6 +387,15 @@ export function FormBuilder({
               </div>
             ) : null}
           </Card>
+          {/* Kept in view while a follow-up is set, so one left without its box can be removed. */}
+          {hasWhatsappOptIn(def) || def.whatsappHandoff ? (
+            <WhatsappFollowUp
+              def={def}
+              errors={errors}
+              disabled={!canEdit}
+              onChange={(whatsappHandoff) => update({ whatsappHandoff })}
+            />
+          ) : null}
           <Card className="grid gap-4 p-5 sm:grid-cols-2">
             <h3 className="font-semibold text-slate-900 sm:col-span-2">After sending</h3>
             <Field label="Button text" error={errors.submitLabel}>
