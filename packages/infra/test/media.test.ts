@@ -11,6 +11,7 @@ import {
   propsOf,
   referencedIds,
   resourcesOf,
+  statementsOfRole,
   type CfnTemplate,
 } from './cfn';
 import { synthStack } from './synth';
@@ -33,15 +34,8 @@ const id = (element: { node: { defaultChild?: unknown } }) => idIn(stack, elemen
 
 /** The identity statements of one function's role. */
 function statementsOf(name: FunctionName): any[] {
-  const roleId = id(stack.functions.get(name).role);
-  const policyIds = new Set(
-    resourcesOf(template, 'AWS::IAM::Policy')
-      .filter(([, p]) => asArray(propsOf(p).Roles).some((r) => referencedIds(r).has(roleId)))
-      .map(([policyId]) => policyId),
-  );
-  return identityStatements(template)
-    .filter((s) => policyIds.has(s.owner) || s.owner === roleId)
-    .map((s) => s.statement);
+  // Inline and attached: a large role's statements overflow into managed policies.
+  return statementsOfRole(template, id(stack.functions.get(name).role));
 }
 
 const envOf = (name: FunctionName): Record<string, unknown> =>
